@@ -1,0 +1,5 @@
+"""`python -m audit` is the same as the `antipersona` command."""
+
+from .cli import main
+
+main()

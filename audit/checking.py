@@ -1,0 +1,91 @@
+"""`check` as a library call: read inputs, analyse them, build the JSON report.
+
+Bad inputs become :class:`InputProblem` entries (and a callback, so the CLI can print each as it
+happens); the good ones are still checked.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .engine import Engine
+from .errors import InputError
+from .models import InputProblem, Piece
+from .readers import expand_paths, read_piece, read_stdin
+from .report.build import build_report, run_header
+
+
+@dataclass(slots=True)
+class CheckOutcome:
+    report: dict[str, Any]
+    errors: list[InputProblem] = field(default_factory=list)
+    #: Original text per source, for pointing at lines and columns (SARIF).
+    originals: dict[str, str] = field(default_factory=dict)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def new_run_id(prefix: str = "check") -> str:
+    return f"{prefix}-{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def report_header(engine: Engine, run_id: str, **extra: Any) -> dict[str, Any]:
+    return run_header(run_id=run_id, created=now_iso(), profile=engine.profile,
+                      target=engine.config.target,
+                      personas=[p.to_dict() for p in engine.personas],
+                      model=engine.pipeline.model, **extra)
+
+
+def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
+                 engine: Engine | None = None,
+                 on_error: Callable[[InputProblem], None] | None = None) -> CheckOutcome:
+    """Check files, folders and '-' (stdin). Builds the engine unless one is given."""
+    engine = engine or Engine(config)
+    outcome = CheckOutcome(report={})
+
+    def problem(source: str, message: str) -> None:
+        p = InputProblem(source, message)
+        outcome.errors.append(p)
+        if on_error:
+            on_error(p)
+
+    def pieces() -> Iterator[Piece]:
+        for item in expand_paths(args):
+            try:
+                if item == "-":
+                    piece = read_stdin(channel=channel, max_bytes=config.max_file_bytes)
+                else:
+                    assert isinstance(item, Path)
+                    piece = read_piece(item, channel=channel, max_bytes=config.max_file_bytes)
+            except InputError as exc:
+                problem(exc.source, exc.message)
+                continue
+            if piece.source != "<stdin>":
+                outcome.originals[piece.source] = _original(Path(piece.source))
+            yield piece
+
+    results = [r.to_dict() for r in engine.check_pieces(pieces())]
+    header = report_header(engine, new_run_id())
+    outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors])
+    return outcome
+
+
+def check_pieces_report(engine: Engine, pieces: Iterable[Piece]) -> dict[str, Any]:
+    """The JSON report for pieces already in memory (the app's draft checker, tests)."""
+    results = [r.to_dict() for r in engine.check_pieces(pieces)]
+    return build_report(report_header(engine, new_run_id()), results)
+
+
+def _original(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,233 @@
+"""The `antipersona` command line. It parses options, calls the library and prints; the
+checking, auditing and reporting logic all live in the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .config import Config, load_config
+from .errors import AntipersonaError, InputError, LexiconError
+from .models import InputProblem
+
+app = typer.Typer(
+    name="antipersona",
+    help="Find the copy that attracts the customers you do not want.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+personas_app = typer.Typer(help="The persona packs in use: list, show, lint.", no_args_is_help=True)
+app.add_typer(personas_app, name="personas")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (antipersona.toml "
+                                                "or pyproject.toml). Default: the nearest one.")]
+PersonasOpt = Annotated[list[Path] | None, typer.Option("--personas", help="Folder or YAML file "
+                                                        "of persona packs (repeatable).")]
+TargetOpt = Annotated[str | None, typer.Option("--target", help="Target persona id.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="fast, trained, auto or a spaCy "
+                                              "package name.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one plain line to stderr and return the Exit to raise."""
+    err.print("antipersona: " + message, markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+def settings(config: Path | None, personas: list[Path] | None, target: str | None,
+             model: str | None) -> Config:
+    cfg = load_config(config)
+    return cfg.with_overrides(personas=tuple(personas) if personas else None, target=target,
+                              model=model)
+
+
+@app.command()
+def check(
+    files: Annotated[list[str], typer.Argument(help="Files or folders (txt, md, html, eml), or - "
+                                               "for stdin.")],
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Channel of the pieces "
+                                                "(landing, blog, email, ad, social, docs, draft).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or sarif.")] = "text",
+    fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Exit 1 when a piece gets "
+                                                      "this verdict: wrong-audience, mixed, risk "
+                                                      "(repeatable or comma-separated).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every cue.")] = False,
+    config: ConfigOpt = None,
+    personas: PersonasOpt = None,
+    target: TargetOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """Check drafts and files: which phrases pull in an anti-persona, and what to write instead.
+
+    Example: antipersona check examples/drafts/*.md --fail-on wrong-audience,risk
+    """
+    from .checking import check_inputs
+
+    if fmt not in ("text", "json", "sarif"):
+        raise fail(f"unknown --format '{fmt}' (use text, json or sarif)")
+    triggers = {v.strip() for item in (fail_on or []) for v in item.split(",") if v.strip()}
+    bad = triggers - {"wrong-audience", "mixed", "risk"}
+    if bad:
+        raise fail(f"unknown --fail-on value {', '.join(sorted(bad))} "
+                   "(use wrong-audience, mixed or risk)")
+    cfg = settings(config, personas, target, model)
+    if channel and channel not in cfg.channels:
+        raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)}; add yours "
+                   "under channels in antipersona.toml)")
+    outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem)
+    report = outcome.report
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "sarif":
+        from .report.sarif import build_sarif
+
+        sarif = build_sarif(report, outcome.originals)
+        sys.stdout.write(json.dumps(sarif, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from .report.text import render_text
+
+        render_text(report, Console(highlight=False, soft_wrap=True), verbose=verbose)
+    if outcome.errors:
+        raise typer.Exit(2)
+    if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
+        raise typer.Exit(1)
+
+
+def _report_problem(problem: InputProblem) -> None:
+    fail(f"{problem.source}: {problem.error}")
+
+
+@personas_app.command("list")
+def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> None:
+    """The packs in use with their kind, size and version."""
+    from .lexicon import load_packs
+
+    cfg = settings(config, personas, None, None)
+    out = Console(highlight=False)
+    for p in load_packs(cfg.personas or None):
+        mark = " (target)" if p.id == cfg.target else ""
+        out.print(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
+                  f"v{p.version}  {p.name}{mark}", markup=False)
+
+
+@personas_app.command("show")
+def personas_show(
+    persona_id: Annotated[str, typer.Argument(help="Pack id, e.g. beth-bureaucrat.")],
+    config: ConfigOpt = None,
+    personas: PersonasOpt = None,
+) -> None:
+    """One pack: its groups, weights, terms, notes and suggestions."""
+    from .lexicon import load_packs
+
+    cfg = settings(config, personas, None, None)
+    packs = {p.id: p for p in load_packs(cfg.personas or None)}
+    if persona_id not in packs:
+        raise fail(f"no pack '{persona_id}' (in use: {', '.join(packs)})")
+    p = packs[persona_id]
+    out = Console(highlight=False)
+    out.print(f"{p.name} ({p.id}, {p.kind}, v{p.version})", style="bold", markup=False)
+    out.print(p.description, markup=False)
+    out.print(f"file: {p.path}", style="dim", markup=False)
+    for g in p.cues:
+        out.print(f"\n{g.group}  weight {g.weight:g}  ({g.size} cues)", style="bold", markup=False)
+        if g.note:
+            out.print(f"  why: {g.note}", markup=False)
+        if g.terms:
+            out.print("  terms: " + ", ".join(g.terms), markup=False)
+        if g.acronyms:
+            out.print("  acronyms: " + ", ".join(g.acronyms), markup=False)
+        if g.patterns:
+            out.print(f"  patterns: {len(g.patterns)}", markup=False)
+        if g.regex:
+            out.print("  regex: " + "  ".join(g.regex), markup=False)
+        if g.suggest:
+            out.print("  try instead: " + "; ".join(g.suggest), markup=False)
+    for t in p.tone:
+        out.print(f"tone: {t.describe()} (weight {t.weight:g})", markup=False)
+
+
+@personas_app.command("lint")
+def personas_lint(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Pack files or folders (default: "
+                                                       "the packs in use).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Validate packs; print every problem as file:line: message and exit 2 if there are any."""
+    from .lexicon import DEFAULT_LEXICON_DIR, lint_paths
+
+    cfg = load_config(config)
+    targets = paths or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
+    packs, problems = lint_paths(targets)
+    for line in problems:
+        print(line)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in persona packs", markup=False)
+        raise typer.Exit(2)
+    print(f"ok: {len(packs)} pack(s), {sum(p.size for p in packs)} cues")
+
+
+@app.command("app")
+def run_app(
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite file with runs "
+                                            "(default ./antipersona.db or $ANTIPERSONA_DB).")]
+    = None,
+    port: Annotated[int, typer.Option("--port", help="Port for the Streamlit server.")] = 8501,
+    headless: Annotated[bool, typer.Option("--headless/--browser", help="Do not open a "
+                                           "browser.")] = False,
+) -> None:
+    """Start the Streamlit report (same as `streamlit run app.py`)."""
+    import os
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "app.py"
+    env = dict(os.environ)
+    if db is not None:
+        env["ANTIPERSONA_DB"] = str(db.resolve())
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower()]
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"antipersona {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback,
+                                          is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """antipersona: audit marketing copy for who it attracts."""
+
+
+def main() -> None:
+    """Entry point: user mistakes become one clear line and exit 2, never a traceback."""
+    try:
+        app(standalone_mode=True)
+    except LexiconError as exc:
+        for line in exc.problems:
+            err.print(line, markup=False, highlight=False)
+        sys.exit(2)
+    except InputError as exc:
+        err.print(f"antipersona: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except AntipersonaError as exc:
+        err.print(f"antipersona: {exc}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("antipersona: interrupted", markup=False)
+        sys.exit(130)
+
+

@@ -1,0 +1,333 @@
+"""The analysis engine: pieces in, results out. Load once, check many.
+
+``Engine`` holds the spaCy pipeline, the compiled packs and the tone counter. The CLI, the
+Streamlit app and audit runs all call :meth:`Engine.check_piece` / :meth:`Engine.check_pieces`;
+nothing else scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from .config import Config
+from .errors import ConfigError
+from .lexicon import Persona, load_packs
+from .matching import CueMatcher
+from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
+from .negation import Negator
+from .nlp import Pipeline, build_pipeline
+from .scoring import decide, intensities, to_score, tone_evidence, weigh_evidence
+from .textsplit import looks_like_markdown, split_markdown, split_plain
+from .tone import COLUMNS, ToneAnalyzer, ToneCounts, metrics
+
+#: spaCy docs are built per chunk of at most this many characters (paragraph-aligned).
+CHUNK_CHARS = 50_000
+#: Above this many characters in one call, check_pieces uses a second process (when allowed).
+PARALLEL_MIN_CHARS = 1_000_000
+_TOP_SENTENCES = 8
+
+
+@dataclass(slots=True)
+class _Task:
+    """One chunk of one section, the unit that goes through ``nlp.pipe``."""
+
+    text: str
+    seq: int  # which piece (pieces stay in the parent process; only text travels)
+    role: str
+    base: int
+    last: bool = False
+
+
+@dataclass(slots=True)
+class _Partial:
+    """What one chunk contributes to its piece; partials of a piece add up (merge)."""
+
+    seq: int
+    counts: ToneCounts = field(default_factory=ToneCounts)
+    evidence: list[Evidence] = field(default_factory=list)
+    sentences: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    last: bool = False
+
+    def merge(self, other: _Partial) -> _Partial:
+        self.counts.sentences += other.counts.sentences
+        self.counts.values += other.counts.values
+        self.evidence.extend(other.evidence)
+        self.sentences.update(other.sentences)
+        self.last = other.last
+        return self
+
+
+def split_chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, chunk) pieces of a long text, cut at paragraph, line or space boundaries."""
+    if len(text) <= limit:
+        yield 0, text
+        return
+    pos = 0
+    n = len(text)
+    while pos < n:
+        end = min(pos + limit, n)
+        if end < n:
+            window = text[pos:end]
+            cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "), window.rfind(" "))
+            if cut > limit // 4:
+                end = pos + cut + 1
+        yield pos, text[pos:end]
+        pos = end
+
+
+def site_of(piece: Piece) -> str:
+    host = piece.meta.get("host")
+    if host:
+        return str(host)
+    try:
+        return urlsplit(piece.source).hostname or ""
+    except ValueError:
+        return ""
+
+
+def chrome_key(site: str, section: Section) -> str:
+    norm = re.sub(r"\s+", " ", section.text.strip().lower())
+    return hashlib.sha1(f"{site}\x00{section.role}\x00{norm}".encode()).hexdigest()[:16]
+
+
+class Engine:
+    """Loaded pipeline + packs + settings. Thread-compatible for reading; build one per process."""
+
+    def __init__(self, config: Config | None = None, personas: list[Persona] | None = None,
+                 model: str | None = None, pipeline: Pipeline | None = None) -> None:
+        self.config = config or Config()
+        self.personas = personas if personas is not None else load_packs(self.config.personas or None)
+        ids = {p.id: p for p in self.personas}
+        target = ids.get(self.config.target)
+        if target is None:
+            raise ConfigError(f"target persona '{self.config.target}' is not among the packs "
+                              f"in use ({', '.join(ids) or 'none'})")
+        if target.kind != "persona":
+            raise ConfigError(f"target '{target.id}' is a {target.kind} pack; the target must "
+                              f"be of kind persona")
+        self.pipeline = pipeline or build_pipeline(model or self.config.model)
+        nlp = self.pipeline.nlp
+        self.matcher = CueMatcher(nlp, self.personas)
+        self.tone = ToneAnalyzer(nlp)
+        self.negator = Negator(use_parse=self.pipeline.has_parser)
+        self._weights = self.config.section_weights
+
+    # -- public API -------------------------------------------------------------------------
+
+    @property
+    def profile(self) -> str:
+        return self.pipeline.profile
+
+    def persona(self, pid: str) -> Persona | None:
+        return next((p for p in self.personas if p.id == pid), None)
+
+    def piece_from_text(self, text: str, *, channel: str = "draft", source: str = "<draft>",
+                        markdown: bool | None = None) -> Piece:
+        is_md = looks_like_markdown(text) if markdown is None else markdown
+        sections = split_markdown(text) if is_md else split_plain(text)
+        return Piece(source=source, sections=sections, channel=channel)
+
+    def check_text(self, text: str, channel: str = "draft", source: str = "<draft>") -> PieceResult:
+        """Check one draft: split into sections, analyse, score."""
+        return self.check_piece(self.piece_from_text(text, channel=channel, source=source))
+
+    def check_piece(self, piece: Piece) -> PieceResult:
+        return next(iter(self.check_pieces([piece], n_process=1)))
+
+    def check_pieces(self, pieces: Iterable[Piece], *, n_process: int | None = None,
+                     chrome_seen: set[str] | None = None, batch_chars: int = 200_000,
+                     ) -> Iterator[PieceResult]:
+        """Analyse pieces, yielding results in order. Site chrome already in ``chrome_seen``
+        is not counted again. ``n_process=None`` uses a second process once the input is large
+        enough to pay for it; 1 keeps everything in this process."""
+        waiting: dict[int, Piece] = {}
+        stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting)
+        head: list[_Task] = []
+        size = 0
+        for task in stream:
+            head.append(task)
+            size += len(task.text)
+            if size >= PARALLEL_MIN_CHARS:
+                break
+        tasks = _chain(head, stream)
+        if n_process != 1 and size >= PARALLEL_MIN_CHARS and "fork" in mp.get_all_start_methods():
+            partials = _parallel(self, tasks, n_process or 2, batch_chars)
+        else:
+            partials = (p for batch in _batches(tasks, batch_chars) for p in self._analyse(batch))
+        yield from self._assemble(partials, waiting)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _chrome_filtered(self, pieces: Iterable[Piece], seen: set[str] | None) -> Iterator[Piece]:
+        for piece in pieces:
+            self._drop_repeated_chrome(piece, seen)
+            yield piece
+
+    def _drop_repeated_chrome(self, piece: Piece, seen: set[str] | None) -> None:
+        """Chrome (nav, footer...) is shared by every page of a site: count it on its first page."""
+        if seen is None or not any(s.role in CHROME_ROLES for s in piece.sections):
+            return
+        site = site_of(piece)
+        kept: list[Section] = []
+        dropped = 0
+        for sec in piece.sections:
+            if sec.role in CHROME_ROLES:
+                key = chrome_key(site, sec)
+                if key in seen:
+                    dropped += 1
+                    continue
+                seen.add(key)
+            kept.append(sec)
+        if dropped:
+            piece.sections = kept
+            piece.meta["chrome_sections_shared"] = dropped
+
+    def _tasks(self, pieces: Iterable[Piece], waiting: dict[int, Piece]) -> Iterator[_Task]:
+        """Chunks of every section, tagged with their piece, role and offset in ``Piece.text``.
+        A piece with no text still yields one empty task so that it gets a result."""
+        for seq, piece in enumerate(pieces):
+            waiting[seq] = piece
+            offset = 0
+            tasks = []
+            for sec in piece.sections:
+                for off, chunk in split_chunks(sec.text):
+                    if chunk.strip():
+                        tasks.append(_Task(chunk, seq, sec.role, offset + off))
+                offset += len(sec.text) + len(SECTION_SEPARATOR)
+            if not tasks:
+                tasks.append(_Task("", seq, "body", 0))
+            tasks[-1].last = True
+            yield from tasks
+
+    def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
+        nlp = self.pipeline.nlp
+        for doc, task in nlp.pipe(((t.text, t) for t in tasks), as_tuples=True, batch_size=256):
+            yield self._analyse_doc(doc, task)
+
+    def _assemble(self, partials: Iterable[_Partial],
+                  waiting: dict[int, Piece]) -> Iterator[PieceResult]:
+        acc: _Partial | None = None
+        for part in partials:
+            acc = part if acc is None else acc.merge(part)
+            if part.last:
+                yield self._finish(waiting.pop(acc.seq), acc)
+                acc = None
+
+    def _analyse_doc(self, doc: Any, task: _Task) -> _Partial:
+        part = _Partial(task.seq, last=task.last)
+        if not len(doc):
+            return part
+        rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger)
+        part.counts.add(rows)
+        hits = self.matcher.find(doc)
+        if not hits:
+            return part
+        role, base = task.role, task.base
+        role_weight = self._weights.get(role, 1.0)
+        starts = bounds[:, 0]
+        for hit in hits:
+            persona = self.personas[hit.persona]
+            group = persona.cues[hit.group]
+            if group.sections is not None and role not in group.sections:
+                continue
+            negated = group.negatable and self.negator.negated(doc, hit.start, hit.end)
+            s_idx = int(np.searchsorted(starts, hit.start, side="right") - 1)
+            sent = doc[int(bounds[s_idx, 0]):int(bounds[s_idx, 1])]
+            ev = Evidence(
+                persona=persona.id, group=group.group, text=doc.text[hit.start_char:hit.end_char],
+                section=role, start=base + hit.start_char, end=base + hit.end_char,
+                weight=group.weight * role_weight, negated=negated, suggest=list(group.suggest),
+                sentence=sent.text.strip(), note=group.note,
+            )
+            part.evidence.append(ev)
+            key = (base + sent.start_char, base + sent.end_char)
+            if key not in part.sentences:
+                part.sentences[key] = {"row": rows[s_idx], "section": role,
+                                       "text": sent.text.strip(), "evidence": []}
+            part.sentences[key]["evidence"].append(ev)
+        return part
+
+    def _finish(self, piece: Piece, acc: _Partial) -> PieceResult:
+        tone = metrics(acc.counts)
+        words = int(acc.counts["words"])
+        evidence = acc.evidence
+        weigh_evidence(evidence, self.personas, words)
+        evidence.extend(tone_evidence(tone, self.personas, words))
+        raw = intensities(evidence, self.personas)
+        scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
+        verdict = decide(scores, evidence, self.personas, self.config)
+        return PieceResult(piece=piece, scores=scores, verdict=verdict, evidence=evidence,
+                           tone=tone, words=words, sentences=self._top_sentences(acc))
+
+    def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
+        """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""
+        kinds = {p.id: p.kind for p in self.personas}
+        out = []
+        for (start, end), info in acc.sentences.items():
+            pulls: dict[str, float] = {}
+            for ev in info["evidence"]:
+                owner = ev.counts_for if ev.negated else ev.persona
+                if owner and ev.weight > 0:
+                    pulls[owner] = pulls.get(owner, 0.0) + ev.weight
+            against = sum(w for pid, w in pulls.items() if kinds.get(pid) != "persona")
+            if against <= 0:
+                continue
+            row = info["row"]
+            words = max(row[COLUMNS.index("words")], 1)
+            grade = 0.39 * words + 11.8 * row[COLUMNS.index("syllables")] / words - 15.59
+            out.append({
+                "text": info["text"], "section": info["section"], "start": start, "end": end,
+                "pull": round(against, 4), "personas": {k: round(v, 4) for k, v in pulls.items()},
+                "words": int(words), "reading_grade": round(max(grade, 0.0), 1),
+                "passive": bool(row[COLUMNS.index("passive")]),
+            })
+        out.sort(key=lambda s: -s["pull"])
+        return out[:_TOP_SENTENCES]
+
+
+def _chain(first: list[_Task], rest: Iterable[_Task]) -> Iterator[_Task]:
+    yield from first
+    yield from rest
+
+
+def _batches(tasks: Iterable[_Task], max_chars: int) -> Iterator[list[_Task]]:
+    batch: list[_Task] = []
+    size = 0
+    for t in tasks:
+        batch.append(t)
+        size += len(t.text) + 200
+        if size >= max_chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+# -- two-process analysis (fork: the workers share the loaded engine copy-on-write) -----------
+
+_WORKER_ENGINE: Engine | None = None
+
+
+def _work(batch: list[_Task]) -> list[_Partial]:
+    assert _WORKER_ENGINE is not None
+    return list(_WORKER_ENGINE._analyse(batch))
+
+
+def _parallel(engine: Engine, tasks: Iterable[_Task], n_process: int,
+              batch_chars: int) -> Iterator[_Partial]:
+    """Chunks go to the workers, partial results come back in order and are re-joined to their
+    piece here; only text out and small partials back cross the process boundary."""
+    global _WORKER_ENGINE
+    _WORKER_ENGINE = engine
+    ctx = mp.get_context("fork")
+    with ctx.Pool(n_process) as pool:
+        for partials in pool.imap(_work, _batches(tasks, batch_chars)):
+            yield from partials

@@ -1,0 +1,30 @@
+"""Errors a user can cause and fix. The CLI prints them in one line; only bugs get tracebacks."""
+
+from __future__ import annotations
+
+
+class AntipersonaError(Exception):
+    """Base class: a problem with the user's input, config or packs, told in plain words."""
+
+    exit_code = 2
+
+
+class InputError(AntipersonaError):
+    """An input (file, URL, row) that cannot be read. Names the input; the batch carries on."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+
+
+class LexiconError(AntipersonaError):
+    """One or more problems in persona packs, each with file and line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class ConfigError(AntipersonaError):
+    """A bad config file or option value."""

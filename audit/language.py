@@ -1,0 +1,71 @@
+"""The analyser's word lists (``audit/data/language.yaml``), loaded once and turned into hash sets.
+
+Lists live in YAML so a linguist can tune negation or hype words without touching code; this
+module only loads them and hashes them against a spaCy vocabulary for array lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "language.yaml"
+
+
+@lru_cache(maxsize=1)
+def language_data() -> dict[str, Any]:
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def split_phrases(items: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Single words and multi-word phrases (as token tuples) from a list of entries."""
+    singles: list[str] = []
+    multi: list[tuple[str, ...]] = []
+    for item in items:
+        toks = tuple(str(item).lower().split())
+        if len(toks) == 1:
+            singles.append(toks[0])
+        elif toks:
+            multi.append(toks)
+    return singles, multi
+
+
+@dataclass(frozen=True, slots=True)
+class NegationRules:
+    window: int
+    before_single: frozenset[str]
+    before_multi: tuple[tuple[str, ...], ...]
+    contrast_window: int
+    contrast_single: frozenset[str]
+    contrast_multi: tuple[tuple[str, ...], ...]
+    after_window: int
+    after_multi: tuple[tuple[str, ...], ...]
+    breakers: frozenset[str]
+    comma_breakers: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def negation_rules() -> NegationRules:
+    neg = language_data()["negation"]
+    bs, bm = split_phrases(neg["before"])
+    cs, cm = split_phrases(neg["contrast"]["before"])
+    _, am = split_phrases(neg["after"]["phrases"])
+    after_single = [p for p in neg["after"]["phrases"] if len(str(p).split()) == 1]
+    return NegationRules(
+        window=int(neg["window"]),
+        before_single=frozenset(bs),
+        before_multi=tuple(sorted(bm, key=len, reverse=True)),
+        contrast_window=int(neg["contrast"]["window"]),
+        contrast_single=frozenset(cs),
+        contrast_multi=tuple(sorted(cm, key=len, reverse=True)),
+        after_window=int(neg["after"]["window"]),
+        after_multi=tuple(sorted([*am, *((p.lower(),) for p in after_single)], key=len,
+                                 reverse=True)),
+        breakers=frozenset(str(b).lower() for b in neg["breakers"]),
+        comma_breakers=frozenset(str(b).lower() for b in neg["comma_breakers"]),
+    )

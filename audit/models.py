@@ -1,0 +1,189 @@
+"""Core value objects passed between the stages (fetch -> extract -> analyse -> score -> store).
+
+They are plain dataclasses so every stage can be tested alone and the JSON contract in
+DESIGN.md is a direct projection of them (see ``audit.report.json``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Section roles a piece can carry. Extractors use these names; weights live in the config.
+ROLES: tuple[str, ...] = (
+    "title",
+    "meta",
+    "og",
+    "heading",
+    "hero",
+    "headline",
+    "subject",
+    "preheader",
+    "cta",
+    "description",
+    "body",
+    "alt",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "banner",
+)
+
+#: Roles that are site chrome: shared by every page, counted once per site and low.
+CHROME_ROLES: frozenset[str] = frozenset({"nav", "header", "footer", "aside", "banner"})
+
+#: Channels a piece may be filed under. Users may add their own through the config.
+DEFAULT_CHANNELS: tuple[str, ...] = (
+    "landing",
+    "blog",
+    "email",
+    "ad",
+    "social",
+    "docs",
+    "draft",
+)
+
+VERDICT_LABELS: tuple[str, ...] = ("on-target", "wrong-audience", "mixed", "risk", "neutral")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One run of copy with the role it plays on the page (a headline counts more than body)."""
+
+    role: str
+    text: str
+
+
+@dataclass(slots=True)
+class Piece:
+    """One item of content: a page, an email, an ad, a draft."""
+
+    source: str
+    sections: list[Section]
+    channel: str = "landing"
+    title: str = ""
+    id: str = ""
+    #: Free-form facts from the source (campaign, ad group, final URL, site host, ...).
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = piece_id(self.source)
+        if not self.title:
+            for sec in self.sections:
+                if sec.role in ("title", "headline", "subject", "heading") and sec.text.strip():
+                    self.title = sec.text.strip()[:200]
+                    break
+
+    @property
+    def text(self) -> str:
+        """All section texts joined; offsets in evidence refer to this string."""
+        return SECTION_SEPARATOR.join(s.text for s in self.sections)
+
+
+#: Joins sections in ``Piece.text`` so sentences never run across a section boundary.
+SECTION_SEPARATOR = "\n\n"
+
+
+def piece_id(source: str) -> str:
+    """A short stable id derived from the source, so the same URL keeps its id across runs."""
+    return hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+@dataclass(slots=True)
+class Evidence:
+    """One cue found in a piece, with everything needed to explain and fix it."""
+
+    persona: str
+    group: str
+    text: str
+    section: str
+    start: int
+    end: int
+    weight: float
+    negated: bool = False
+    suggest: list[str] = field(default_factory=list)
+    sentence: str = ""
+    note: str = ""
+    #: For a negated cue that a pack redirects: the persona it counted for instead.
+    counts_for: str | None = None
+    kind: str = "cue"  # cue | tone
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "persona": self.persona,
+            "group": self.group,
+            "text": self.text,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "weight": round(self.weight, 4),
+            "negated": self.negated,
+            "suggest": list(self.suggest),
+            "sentence": self.sentence,
+            "note": self.note,
+            "kind": self.kind,
+        }
+        if self.counts_for:
+            d["counts_for"] = self.counts_for
+        return d
+
+
+@dataclass(slots=True)
+class Verdict:
+    label: str
+    persona: str | None = None
+    #: Why: for ``mixed`` the clashing phrases; for the others a one-line reason.
+    reason: str = ""
+    clashes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"label": self.label, "persona": self.persona}
+        if self.reason:
+            d["reason"] = self.reason
+        if self.clashes:
+            d["clashes"] = list(self.clashes)
+        return d
+
+
+@dataclass(slots=True)
+class PieceResult:
+    """The analysis of one piece: scores per persona in [0, 1], tone, evidence, verdict."""
+
+    piece: Piece
+    scores: dict[str, float]
+    verdict: Verdict
+    evidence: list[Evidence]
+    tone: dict[str, float]
+    words: int
+    #: Per-sentence tone for the sentences that pull hardest (text, metrics, persona pulls).
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.piece
+        return {
+            "id": p.id,
+            "source": p.source,
+            "channel": p.channel,
+            "title": p.title,
+            "words": self.words,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "verdict": self.verdict.to_dict(),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "tone": {k: round(v, 4) for k, v in self.tone.items()},
+            "sentences": self.sentences,
+            "meta": p.meta,
+        }
+
+
+@dataclass(slots=True)
+class InputProblem:
+    """A bad input named in one line, the batch carrying on (DESIGN: errors in the report)."""
+
+    source: str
+    error: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "error": self.error}

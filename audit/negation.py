@@ -1,0 +1,90 @@
+"""Is a cue negated or contrasted away? "No sales calls", "unlike enterprise suites that need
+sign-off", "SSO? Not required." all mention Beth's world in order to reject it.
+
+The fast profile reads the words around the cue (a window bounded by clause breakers, lists in
+``language.yaml``). The trained profile adds the dependency parse: a ``neg`` child or a "no"
+determiner on the cue's head chain, or the cue inside a "without ..." phrase.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from .language import NegationRules, negation_rules
+
+
+def _ends_with(words: list[str], pos: int, phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return pos - n + 1 >= 0 and tuple(words[pos - n + 1 : pos + 1]) == phrase
+
+
+def _starts_with(words: list[str], pos: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(words[pos : pos + len(phrase)]) == phrase
+
+
+class Negator:
+    def __init__(self, rules: NegationRules | None = None, *, use_parse: bool = False) -> None:
+        self.rules = rules or negation_rules()
+        self.use_parse = use_parse
+
+    def negated(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the cue at tokens [start, end) is negated or contrasted away."""
+        sent = doc[start].sent
+        lo = max(sent.start, start - max(self.rules.window, self.rules.contrast_window))
+        before = [t.lower_ for t in doc[lo:start]]
+        if self._contrast_before(before):
+            return True
+        if self._negator_before(before):
+            return True
+        if self.use_parse and doc.has_annotation("DEP") and self._parse_negated(doc[start:end]):
+            return True
+        hi = min(len(doc), end + self.rules.after_window + 2)
+        return self._negator_after([t.lower_ for t in doc[end:hi]])
+
+    def _negator_before(self, before: list[str]) -> bool:
+        r = self.rules
+        last = len(before) - 1
+        for pos in range(last, max(last - r.window, -1), -1):
+            word = before[pos]
+            if word in r.breakers:
+                return False
+            if word == "," and pos + 1 < len(before) and before[pos + 1] in r.comma_breakers:
+                return False
+            if word in r.before_single or any(_ends_with(before, pos, p) for p in r.before_multi):
+                return True
+        return False
+
+    def _contrast_before(self, before: list[str]) -> bool:
+        r = self.rules
+        for pos in range(len(before) - 1, -1, -1):
+            word = before[pos]
+            if word in r.breakers or word == ",":
+                return False
+            if word in r.contrast_single or any(_ends_with(before, pos, p) for p in r.contrast_multi):
+                return True
+        return False
+
+    def _negator_after(self, after: list[str]) -> bool:
+        r = self.rules
+        for pos in range(min(len(after), r.after_window)):
+            word = after[pos]
+            if word in r.breakers and word != "?":
+                # "SSO? Not required." crosses the question mark; other breakers end the scope.
+                return False
+            if any(_starts_with(after, pos, p) for p in r.after_multi):
+                return True
+        return False
+
+    @staticmethod
+    def _parse_negated(span: Span) -> bool:
+        """Dependency view: a negation attached to the cue or to the verb that governs it."""
+        token = span.root
+        for node in (token, *token.ancestors):
+            for child in node.children:
+                if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in ("no", "zero")):
+                    return True
+            if node.dep_ == "pobj" and node.head.lower_ in ("without", "unlike", "minus"):
+                return True
+            if node.pos_ in ("VERB", "AUX") and node is not token:
+                return False
+        return False

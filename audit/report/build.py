@@ -1,0 +1,73 @@
+"""The JSON report (DESIGN.md's stable contract) and the per-channel summary behind it.
+
+Everything here works on plain dicts (``PieceResult.to_dict()`` or rows read back from the
+store), so a fresh check and a stored run render the same way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..models import VERDICT_LABELS
+
+REPORT_VERSION = 1
+
+
+def run_header(*, run_id: str, created: str, profile: str, target: str,
+               personas: Sequence[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    head = {"id": run_id, "created": created, "profile": profile, "target": target,
+            "personas": [{"id": p["id"], "name": p["name"], "kind": p["kind"],
+                          "color": p.get("color", "#64748b"), "version": p.get("version", "")}
+                         for p in personas]}
+    head.update({k: v for k, v in extra.items() if v is not None})
+    return head
+
+
+def channel_summary(pieces: Iterable[dict[str, Any]], target: str) -> list[dict[str, Any]]:
+    """Per channel: pieces, wrong-audience count, share of each verdict, share of pieces drawn to
+    each persona (the persona a verdict names; the target for on-target pieces), and the cue
+    groups that drive each non-target persona there (summed evidence weight, top five)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for piece in pieces:
+        groups[piece.get("channel") or "landing"].append(piece)
+    out = []
+    for channel in sorted(groups):
+        items = groups[channel]
+        n = len(items)
+        verdicts = Counter(p["verdict"]["label"] for p in items)
+        drawn: Counter[str] = Counter()
+        drivers: dict[str, Counter[str]] = defaultdict(Counter)
+        for p in items:
+            v = p["verdict"]
+            if v["label"] == "on-target":
+                drawn[target] += 1
+            elif v.get("persona"):
+                drawn[v["persona"]] += 1
+            for ev in p.get("evidence", []):
+                if ev.get("negated") or ev["persona"] == target or ev.get("weight", 0) <= 0:
+                    continue
+                drivers[ev["persona"]][ev["group"]] += ev["weight"]
+        out.append({
+            "channel": channel,
+            "pieces": n,
+            "wrong_audience": verdicts.get("wrong-audience", 0),
+            "verdicts": {label: round(verdicts.get(label, 0) / n, 4) for label in VERDICT_LABELS},
+            "share_by_persona": {pid: round(c / n, 4) for pid, c in sorted(drawn.items())},
+            "drivers": {pid: [{"group": g, "weight": round(w, 4)} for g, w in c.most_common(5)]
+                        for pid, c in sorted(drivers.items())},
+        })
+    return out
+
+
+def build_report(run: dict[str, Any], pieces: list[dict[str, Any]],
+                 errors: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The one JSON object `check --format json` and `report --format json` print."""
+    return {
+        "version": REPORT_VERSION,
+        "run": run,
+        "pieces": pieces,
+        "channels": channel_summary(pieces, run.get("target", "")),
+        "errors": list(errors),
+    }

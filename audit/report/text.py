@@ -1,0 +1,120 @@
+"""Human output for `antipersona check`: verdict, score bars, each phrase highlighted in its
+sentence with the persona and cue group it pulls toward, and what to write instead.
+
+Built with rich ``Text`` objects (styles applied to spans), never markup strings, so copy that
+contains brackets or markup prints as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+_LABEL_STYLE = {
+    "on-target": "bold green",
+    "wrong-audience": "bold red",
+    "mixed": "bold yellow",
+    "risk": "bold magenta",
+    "neutral": "bold white",
+}
+_BAR = 20
+
+
+def _bar(score: float) -> str:
+    full = round(score * _BAR)
+    return "█" * full + "░" * (_BAR - full)
+
+
+def _sentence_line(sentence: str, phrases: list[tuple[str, str]]) -> Text:
+    """The sentence with each cue phrase styled in its persona's colour."""
+    line = Text(sentence)
+    lower = sentence.lower()
+    for phrase, color in phrases:
+        pos = lower.find(phrase.lower())
+        if pos >= 0:
+            line.stylize(f"bold underline {color}", pos, pos + len(phrase))
+    return line
+
+
+def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[str, Any],
+                 target: str, *, verbose: bool = False) -> None:
+    verdict = piece["verdict"]
+    label = verdict["label"]
+    head = Text()
+    head.append(piece["source"], style="bold")
+    head.append(f"  [{piece['channel']}]  ", style="dim")
+    head.append(label.upper().replace("-", " "), style=_LABEL_STYLE.get(label, "bold"))
+    if verdict.get("persona"):
+        head.append(f" → {personas.get(verdict['persona'], {}).get('name', verdict['persona'])}")
+    head.append(f"   {piece['words']} words", style="dim")
+    console.print(head)
+    if verdict.get("reason"):
+        console.print(Text("  " + verdict["reason"], style="italic"))
+    for pid, score in sorted(piece["scores"].items(), key=lambda kv: -kv[1]):
+        p = personas.get(pid, {})
+        row = Text("  ")
+        row.append(f"{p.get('name', pid)[:28]:<28} ", style="bold" if pid == target else "")
+        row.append(_bar(score), style=p.get("color", "white"))
+        row.append(f" {score:.2f}")
+        console.print(row)
+    if verdict.get("clashes"):
+        console.print(Text("  clashing phrases: " + ", ".join(f'"{c}"' for c in verdict["clashes"]),
+                           style="yellow"))
+    by_sentence: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ev in piece["evidence"]:
+        if ev.get("kind") == "tone":
+            continue
+        by_sentence.setdefault((ev["section"], ev.get("sentence") or ev["text"]), []).append(ev)
+    for shown, ((section, sentence), evs) in enumerate(by_sentence.items()):
+        if not verbose and shown >= 12:
+            console.print(Text(f"  … {len(by_sentence) - shown} more sentences with cues "
+                               "(--verbose shows all)", style="dim"))
+            break
+        phrases = [(e["text"], personas.get(e["persona"], {}).get("color", "white")) for e in evs]
+        line = Text(f"  {section:>9} │ ", style="dim")
+        line.append_text(_sentence_line(sentence[:400], phrases))
+        console.print(line)
+        for ev in evs:
+            p = personas.get(ev["persona"], {})
+            detail = Text("            ")
+            detail.append(f"“{ev['text']}”", style=p.get("color", "white"))
+            if ev.get("negated"):
+                owner = ev.get("counts_for")
+                detail.append("  negated", style="green")
+                detail.append(f" (counts for {personas.get(owner, {}).get('name', owner)})"
+                              if owner else " (not counted)", style="dim")
+            else:
+                detail.append(f"  → {p.get('name', ev['persona'])} / {ev['group']}")
+                if p.get("kind") != "persona" and ev.get("suggest"):
+                    detail.append("   try: " + " · ".join(ev["suggest"][:3]), style="cyan")
+            console.print(detail)
+    tone_ev = [e for e in piece["evidence"] if e.get("kind") == "tone"]
+    tone = piece.get("tone", {})
+    summary = Text("  tone: ", style="dim")
+    summary.append(f"grade {tone.get('reading_grade', 0):.1f}, "
+                   f"{tone.get('avg_sentence_words', 0):.0f} words/sentence, "
+                   f"passive {tone.get('passive_ratio', 0):.0%}, "
+                   f"you/we {tone.get('second_person_ratio', 0):.0%}/"
+                   f"{tone.get('first_person_ratio', 0):.0%}")
+    console.print(summary)
+    for ev in tone_ev:
+        console.print(Text(f"        {ev['note']} ({ev['text']})", style="dim"))
+    console.print()
+
+
+def render_text(report: Mapping[str, Any], console: Console, *, verbose: bool = False) -> None:
+    personas = {p["id"]: p for p in report["run"]["personas"]}
+    target = report["run"]["target"]
+    for piece in report["pieces"]:
+        render_piece(console, piece, personas, target, verbose=verbose)
+    pieces: Sequence[Mapping[str, Any]] = report["pieces"]
+    if len(pieces) > 1:
+        counts: dict[str, int] = {}
+        for p in pieces:
+            counts[p["verdict"]["label"]] = counts.get(p["verdict"]["label"], 0) + 1
+        line = Text(f"{len(pieces)} pieces: ", style="bold")
+        line.append(", ".join(f"{n} {label}" for label, n in sorted(counts.items())))
+        console.print(line)

@@ -1,0 +1,137 @@
+"""From evidence to scores and a verdict.
+
+A persona's *intensity* is the sum of its evidence weights; its score is
+``1 - exp(-intensity / SCALE)``, in [0, 1). Each evidence weight is already length-normalised:
+
+    weight = group weight x section weight x repeat damping / length factor
+
+* section weight: a headline or CTA counts more than body copy, site chrome little;
+* repeat damping: the k-th occurrence of the same phrase counts 1/k (saying "enterprise" ten
+  times is not ten times as enterprise);
+* length factor: ``sqrt(max(words, 60) / 60)``, so a 20-word ad and a 3,000-word page are
+  comparable: density matters, but a long page with many cues still scores high.
+
+Negated cues ("no sales calls") count 0 for their pack and, when the pack says so
+(``negation.counts_for``), a share for the target instead. Tone targets add evidence of kind
+``tone`` once the piece has enough words for tone to mean something. So every score decomposes
+into the evidence listed with it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from .config import Config
+from .lexicon import Persona
+from .models import Evidence, Verdict
+
+SCALE = 1.2
+MIN_WORDS_FOR_TONE = 40
+LENGTH_UNIT = 60.0
+
+
+def length_factor(words: int) -> float:
+    return math.sqrt(max(words, LENGTH_UNIT) / LENGTH_UNIT)
+
+
+def to_score(intensity: float) -> float:
+    return 1.0 - math.exp(-max(intensity, 0.0) / SCALE)
+
+
+def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words: int) -> None:
+    """Apply repeat damping, negation transfer and length normalisation in place."""
+    by_id = {p.id: p for p in personas}
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    lf = length_factor(words)
+    for ev in evidence:
+        key = (ev.persona, ev.text.lower())
+        seen[key] += 1
+        w = ev.weight / seen[key] / lf
+        if ev.negated:
+            persona = by_id.get(ev.persona)
+            if persona and persona.negation_counts_for and persona.negation_factor > 0:
+                ev.counts_for = persona.negation_counts_for
+                w *= persona.negation_factor
+            else:
+                w = 0.0
+        ev.weight = w
+
+
+def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: int) -> list[Evidence]:
+    """Evidence for each pack tone target the piece's tone passes (long enough pieces only)."""
+    if words < MIN_WORDS_FOR_TONE:
+        return []
+    out = []
+    for p in personas:
+        for t in p.tone:
+            value = tone.get(t.metric)
+            if value is None:
+                continue
+            if t.above is not None:
+                excess = (value - t.above) / (0.5 * abs(t.above) + 0.05)
+            else:
+                assert t.below is not None
+                excess = (t.below - value) / (0.5 * abs(t.below) + 0.05)
+            if excess <= 0:
+                continue
+            out.append(Evidence(
+                persona=p.id, group=f"tone:{t.metric}", text=f"{t.metric} = {value:g}",
+                section="", start=-1, end=-1, weight=t.weight * min(1.0, excess),
+                note=f"Tone pulls toward {p.name}: {t.describe()}.", kind="tone",
+            ))
+    return out
+
+
+def intensities(evidence: list[Evidence], personas: Sequence[Persona]) -> dict[str, float]:
+    total = {p.id: 0.0 for p in personas}
+    for ev in evidence:
+        owner = ev.counts_for if ev.negated else ev.persona
+        if owner in total:
+            total[owner] += ev.weight
+    return total
+
+
+def decide(scores: dict[str, float], evidence: list[Evidence], personas: Sequence[Persona],
+           config: Config) -> Verdict:
+    """Verdict labels from DESIGN.md: risk > mixed / wrong-audience / on-target > neutral."""
+    th = config.thresholds
+    kinds = {p.id: p.kind for p in personas}
+    names = {p.id: p.name for p in personas}
+    risks = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "risk")
+    if risks and risks[-1][0] >= th.risk:
+        score, pid = risks[-1]
+        return Verdict("risk", pid, f"{names[pid]} fires ({score:.2f}): "
+                       f"{_top_phrases(evidence, pid)}")
+    target = config.target
+    t_score = scores.get(target, 0.0)
+    antis = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "anti-persona")
+    a_score, anti = antis[-1] if antis else (0.0, None)
+    if anti and t_score >= th.mixed and a_score >= th.mixed and \
+            min(t_score, a_score) >= th.mixed_ratio * max(t_score, a_score):
+        clashes = _phrases(evidence, target, 3) + _phrases(evidence, anti, 3)
+        return Verdict("mixed", anti, f"speaks to {names.get(target, target)} ({t_score:.2f}) and "
+                       f"{names[anti]} ({a_score:.2f}) at once", clashes)
+    if anti and a_score >= th.strong and a_score > t_score + th.margin:
+        return Verdict("wrong-audience", anti, f"{names[anti]} leads ({a_score:.2f} vs "
+                       f"{t_score:.2f}): {_top_phrases(evidence, anti)}")
+    if t_score >= th.strong:
+        return Verdict("on-target", None, f"{names.get(target, target)} leads ({t_score:.2f})")
+    return Verdict("neutral", None, "no persona is strongly addressed")
+
+
+def _phrases(evidence: list[Evidence], pid: str, n: int) -> list[str]:
+    """The strongest distinct phrases pulling toward a persona (negated ones count for their
+    new owner)."""
+    weights: dict[str, float] = defaultdict(float)
+    for ev in evidence:
+        owner = ev.counts_for if ev.negated else ev.persona
+        if owner == pid and ev.kind == "cue" and ev.weight > 0:
+            weights[ev.text] += ev.weight
+    return [t for t, _ in sorted(weights.items(), key=lambda kv: -kv[1])[:n]]
+
+
+def _top_phrases(evidence: list[Evidence], pid: str) -> str:
+    phrases = _phrases(evidence, pid, 3)
+    return ", ".join(f'"{p}"' for p in phrases) if phrases else "tone only"

@@ -1,0 +1,277 @@
+"""Tone metrics per sentence and per piece: reading grade, sentence length, long words, passive
+voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, prices, numbers,
+questions and exclamations.
+
+Counting runs on token attribute arrays (``Doc.to_array``) with per-word facts cached by hash,
+so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks
+(:class:`ToneCounts`); metrics are ratios computed once at the end (:func:`metrics`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.attrs import (
+    IS_ALPHA,
+    IS_CURRENCY,
+    IS_PUNCT,
+    IS_UPPER,
+    LENGTH,
+    LIKE_NUM,
+    LOWER,
+    SENT_START,
+)
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .language import language_data, split_phrases
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+#: Columns of a sentence row, in order (see :meth:`ToneAnalyzer.sentences`).
+COLUMNS = (
+    "words", "syllables", "long_words", "nominal", "passive", "imperative", "question",
+    "exclaim", "hype", "urgency", "acronyms", "prices", "numbers", "second", "first",
+)
+_COL = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def syllables(word: str) -> int:
+    """A vowel-group estimate of syllables, good enough for a reading grade."""
+    w = word.lower()
+    if len(w) <= 3:
+        return 1
+    count = len(_VOWEL_GROUPS.findall(w))
+    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    if w.endswith(("ed", "es")) and not w.endswith(("ted", "ded", "ses", "zes", "ces", "ges")) \
+            and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+@dataclass(slots=True)
+class ToneCounts:
+    """Summed counts (one row of COLUMNS) plus the sentence count; adds up across docs."""
+
+    sentences: int = 0
+    values: np.ndarray = field(default_factory=lambda: np.zeros(len(COLUMNS), dtype=np.float64))
+
+    def add(self, rows: np.ndarray) -> None:
+        if len(rows):
+            self.sentences += int((rows[:, _COL["words"]] > 0).sum())
+            self.values += rows.sum(axis=0)
+
+    def __getitem__(self, name: str) -> float:
+        return float(self.values[_COL[name]])
+
+
+def metrics(c: ToneCounts) -> dict[str, float]:
+    """Per-piece tone metrics from summed counts (names match the packs' tone keys)."""
+    words = c["words"]
+    sents = max(c.sentences, 1)
+    if words <= 0:
+        return {k: 0.0 for k in _METRIC_NAMES}
+    per100 = 100.0 / words
+    pronouns = c["second"] + c["first"]
+    grade = 0.39 * (words / sents) + 11.8 * (c["syllables"] / words) - 15.59
+    return {
+        "reading_grade": round(max(grade, 0.0), 2),
+        "avg_sentence_words": round(words / sents, 2),
+        "long_word_share": round(c["long_words"] / words, 4),
+        "passive_ratio": round(c["passive"] / sents, 4),
+        "nominalization_rate": round(c["nominal"] / words, 4),
+        "second_person_ratio": round(c["second"] / pronouns, 4) if pronouns else 0.0,
+        "first_person_ratio": round(c["first"] / pronouns, 4) if pronouns else 0.0,
+        "imperative_ratio": round(c["imperative"] / sents, 4),
+        "acronym_density": round(c["acronyms"] * per100, 3),
+        "hype_rate": round(c["hype"] * per100, 3),
+        "urgency_rate": round(c["urgency"] * per100, 3),
+        "price_rate": round(c["prices"] * per100, 3),
+        "number_rate": round(c["numbers"] * per100, 3),
+        "question_rate": round(c["question"] / sents, 4),
+        "exclamation_rate": round(c["exclaim"] / sents, 4),
+    }
+
+
+_METRIC_NAMES = (
+    "reading_grade", "avg_sentence_words", "long_word_share", "passive_ratio",
+    "nominalization_rate", "second_person_ratio", "first_person_ratio", "imperative_ratio",
+    "acronym_density", "hype_rate", "urgency_rate", "price_rate", "number_rate",
+    "question_rate", "exclamation_rate",
+)
+
+
+class ToneAnalyzer:
+    """Turns a Doc into one row of counts per sentence (numpy), using cached per-word facts."""
+
+    def __init__(self, nlp: Language) -> None:
+        data = language_data()
+        strings = nlp.vocab.strings
+        self._strings = strings
+
+        def hashes(words: list[str]) -> np.ndarray:
+            return np.array(sorted({strings.add(str(w).lower()) for w in words}), dtype=np.uint64)
+
+        pron = data["pronouns"]
+        self.second = hashes(pron["second"])
+        self.first = hashes(pron["first_plural"])
+        hype_single, hype_multi = split_phrases(data["hype"])
+        urg_single, urg_multi = split_phrases(data["urgency"])
+        self.hype = hashes(hype_single)
+        self.urgency = hashes(urg_single)
+        self.currency = hashes([*data["currency_symbols"], "%"])
+        self.imperative = hashes(data["imperative_verbs"])
+        self.aux = hashes(data["passive_auxiliaries"])
+        self.skippable = {strings.add(w) for w in data["passive_skippable"]}
+        self.irregular = {strings.add(w) for w in data["irregular_participles"]}
+        self.not_participle = {strings.add(w) for w in data["not_participles"]}
+        nom = data["nominalization"]
+        self._nom_suffixes = tuple(nom["count"])
+        self._nom_min = int(nom["min_length"])
+        self._nom_exceptions = frozenset(nom["exceptions"])
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._hype_key = strings.add("antipersona:tone:hype")
+        self._urgency_key = strings.add("antipersona:tone:urgency")
+        self.phrases.add("antipersona:tone:hype", [nlp.make_doc(" ".join(p)) for p in hype_multi])
+        self.phrases.add("antipersona:tone:urgency",
+                         [nlp.make_doc(" ".join(p)) for p in urg_multi])
+        # Per-word facts by LOWER hash: (syllables, long word, nominalisation, participle-like).
+        self._word_cache: dict[int, tuple[int, bool, bool, bool]] = {}
+        self._question = strings.add("?")
+        self._exclaim = strings.add("!")
+
+    def _word_facts(self, key: int) -> tuple[int, bool, bool, bool]:
+        facts = self._word_cache.get(key)
+        if facts is None:
+            word = self._strings[key]
+            syl = syllables(word) if word.isalpha() else 1
+            nominal = (
+                len(word) >= self._nom_min
+                and word.endswith(self._nom_suffixes)
+                and word not in self._nom_exceptions
+            )
+            participle = (
+                key not in self.not_participle
+                and (key in self.irregular or (len(word) > 3 and word.endswith(("ed", "en"))))
+            )
+            facts = (syl, syl >= 3, nominal, participle)
+            if len(self._word_cache) < 500_000:
+                self._word_cache[key] = facts
+        return facts
+
+    def sentences(self, doc: Doc, *, use_tags: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, bounds): one row of COLUMNS counts per sentence, and (start, end) token bounds."""
+        n = len(doc)
+        if n == 0:
+            return np.zeros((0, len(COLUMNS))), np.zeros((0, 2), dtype=np.int64)
+        arr = doc.to_array([LOWER, IS_ALPHA, LIKE_NUM, IS_PUNCT, IS_UPPER, LENGTH, SENT_START,
+                            IS_CURRENCY])
+        lower = arr[:, 0]
+        is_alpha = arr[:, 1].astype(bool)
+        like_num = arr[:, 2].astype(bool)
+        is_upper = arr[:, 4].astype(bool)
+        length = arr[:, 5].astype(np.int64)
+        sent_start = arr[:, 6].astype(np.int64)
+        sent_start[0] = 1
+        starts = np.flatnonzero(sent_start == 1)
+        sent_id = np.cumsum(sent_start == 1) - 1
+        n_sent = len(starts)
+        ends = np.append(starts[1:], n)
+        words = is_alpha | like_num
+        rows = np.zeros((n_sent, len(COLUMNS)), dtype=np.float64)
+
+        def add(col: str, mask: np.ndarray) -> None:
+            if mask.any():
+                rows[:, _COL[col]] += np.bincount(sent_id[mask], minlength=n_sent)
+
+        add("words", words)
+        word_idx = np.flatnonzero(is_alpha)
+        if len(word_idx):
+            facts = [self._word_facts(k) for k in lower[word_idx].tolist()]
+            fa = np.array(facts, dtype=np.int64)
+            sid = sent_id[word_idx]
+            rows[:, _COL["syllables"]] += np.bincount(sid, weights=fa[:, 0], minlength=n_sent)
+            rows[:, _COL["long_words"]] += np.bincount(sid, weights=fa[:, 1], minlength=n_sent)
+            rows[:, _COL["nominal"]] += np.bincount(sid, weights=fa[:, 2], minlength=n_sent)
+            participle = np.zeros(n, dtype=bool)
+            participle[word_idx] = fa[:, 3].astype(bool)
+        else:
+            participle = np.zeros(n, dtype=bool)
+        add("numbers", like_num)
+        add("second", np.isin(lower, self.second))
+        add("first", np.isin(lower, self.first))
+        add("hype", np.isin(lower, self.hype))
+        add("urgency", np.isin(lower, self.urgency))
+        add("prices", np.isin(lower, self.currency) | arr[:, 7].astype(bool))
+        acr = is_upper & is_alpha & (length >= 2) & (length <= 6)
+        if acr.any():
+            # A shouted headline is not a row of acronyms: ignore mostly upper-case sentences.
+            upper_share = np.bincount(sent_id, weights=(is_upper & is_alpha), minlength=n_sent) / \
+                np.maximum(np.bincount(sent_id, weights=is_alpha, minlength=n_sent), 1)
+            acr &= upper_share[sent_id] < 0.6
+            add("acronyms", acr)
+        for key, start, _end in self.phrases(doc):
+            rows[sent_id[start], _COL["hype" if key == self._hype_key else "urgency"]] += 1
+        last = ends - 1
+        rows[:, _COL["question"]] = self._ends_with(lower, starts, last, self._question)
+        rows[:, _COL["exclaim"]] = self._ends_with(lower, starts, last, self._exclaim)
+        if use_tags and doc.has_annotation("DEP"):
+            self._tagged(doc, rows, starts, ends)
+        else:
+            self._passive_fast(lower, participle, sent_id, rows)
+            first_word = self._first_words(words, starts, ends)
+            ok = first_word >= 0
+            rows[ok, _COL["imperative"]] = np.isin(lower[first_word[ok]], self.imperative)
+        rows[rows[:, _COL["words"]] == 0] = 0
+        return rows, np.stack([starts, ends], axis=1)
+
+    @staticmethod
+    def _ends_with(lower: np.ndarray, starts: np.ndarray, last: np.ndarray, key: int) -> np.ndarray:
+        # The last non-space token of the sentence, or the one before a closing quote.
+        out = lower[last] == key
+        prev = np.maximum(last - 1, starts)
+        return out | (lower[prev] == key)
+
+    @staticmethod
+    def _first_words(words: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        idx = np.full(len(starts), -1, dtype=np.int64)
+        word_pos = np.flatnonzero(words)
+        if len(word_pos):
+            k = np.searchsorted(word_pos, starts)
+            valid = k < len(word_pos)
+            cand = np.where(valid, word_pos[np.minimum(k, len(word_pos) - 1)], -1)
+            idx = np.where(valid & (cand < ends), cand, -1)
+        return idx
+
+    def _passive_fast(self, lower: np.ndarray, participle: np.ndarray, sent_id: np.ndarray,
+                      rows: np.ndarray) -> None:
+        """be/get + (adverbs) + participle: "was approved", "is being reviewed", "gets signed"."""
+        aux_pos = np.flatnonzero(np.isin(lower, self.aux))
+        flagged: set[int] = set()
+        n = len(lower)
+        for pos in aux_pos.tolist():
+            j = pos + 1
+            while j < n and j <= pos + 3 and int(lower[j]) in self.skippable:
+                j += 1
+            if j < n and participle[j] and sent_id[j] == sent_id[pos]:
+                flagged.add(int(sent_id[pos]))
+        for s in flagged:
+            rows[s, _COL["passive"]] = 1
+
+    @staticmethod
+    def _tagged(doc: Doc, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Trained profile: passive from auxpass/nsubjpass, imperatives from a bare-verb root."""
+        for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            span = doc[s:e]
+            rows[i, _COL["passive"]] = any(t.dep_ in ("auxpass", "nsubjpass", "csubjpass")
+                                           for t in span)
+            root = next((t for t in span if t.dep_ == "ROOT"), None)
+            rows[i, _COL["imperative"]] = bool(
+                root is not None and root.tag_ == "VB"
+                and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
+                and not any(t.tag_ == "MD" for t in span[: root.i - s])
+            )
