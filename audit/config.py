@@ -45,8 +45,10 @@ class Thresholds:
     mixed: float = 0.4
     #: ... and the weaker at least this share of the stronger.
     mixed_ratio: float = 0.5
-    #: A risk pack at or above this makes the verdict "risk".
+    #: A risk pack at or above this makes the verdict "risk" (unless an anti-persona is stronger)...
     risk: float = 0.4
+    #: ... and at or above this it decides whatever else the piece does.
+    risk_override: float = 0.75
     #: An anti-persona must beat the target by this much to win (ties go to the target).
     margin: float = 0.0
 

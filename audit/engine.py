@@ -24,7 +24,7 @@ from .matching import CueMatcher
 from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
 from .negation import Negator
 from .nlp import Pipeline, build_pipeline
-from .scoring import decide, intensities, to_score, tone_evidence, weigh_evidence
+from .scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
 from .textsplit import looks_like_markdown, split_markdown, split_plain
 from .tone import COLUMNS, ToneAnalyzer, ToneCounts, metrics
 
@@ -261,6 +261,7 @@ class Engine:
         evidence = acc.evidence
         weigh_evidence(evidence, self.personas, words)
         evidence.extend(tone_evidence(tone, self.personas, words))
+        cap_tone_alone(evidence, self.personas)
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)

@@ -48,11 +48,12 @@ class CueMatcher:
                 lower_docs, lemma_docs = [], []
                 for term in group.terms:
                     for variant in term_variants(term):
-                        doc = nlp.make_doc(variant)
+                        doc = lemmatizer(nlp.make_doc(variant))
                         lower_docs.append(doc)
-                        lem = lemmatizer(nlp.make_doc(variant))
-                        if len(lem) > 1 or lem[0].lemma_ == lem[0].lower_:
-                            lemma_docs.append(lem)
+                        # Lemma matching only for phrases and base-form words: "leading" must
+                        # not start matching "leads".
+                        if len(doc) > 1 or doc[0].lemma_ == doc[0].lower_:
+                            lemma_docs.append(doc)
                 if lower_docs:
                     self.lower.add(key, lower_docs)
                 if lemma_docs:

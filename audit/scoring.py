@@ -29,6 +29,7 @@ from .models import Evidence, Verdict
 
 SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40
+TONE_ALONE_MAX = 0.45
 LENGTH_UNIT = 60.0
 
 
@@ -84,6 +85,20 @@ def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: in
     return out
 
 
+def cap_tone_alone(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
+    """Tone pulls, but style alone is not a verdict: a persona with no cue evidence gets at most
+    TONE_ALONE_MAX intensity from tone (below the default ``strong`` threshold)."""
+    cue_total = intensities([e for e in evidence if e.kind == "cue"], personas)
+    for p in personas:
+        if cue_total[p.id] > 0:
+            continue
+        tone = [e for e in evidence if e.kind == "tone" and e.persona == p.id]
+        total = sum(e.weight for e in tone)
+        if total > TONE_ALONE_MAX:
+            for e in tone:
+                e.weight *= TONE_ALONE_MAX / total
+
+
 def intensities(evidence: list[Evidence], personas: Sequence[Persona]) -> dict[str, float]:
     total = {p.id: 0.0 for p in personas}
     for ev in evidence:
@@ -99,15 +114,17 @@ def decide(scores: dict[str, float], evidence: list[Evidence], personas: Sequenc
     th = config.thresholds
     kinds = {p.id: p.kind for p in personas}
     names = {p.id: p.name for p in personas}
-    risks = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "risk")
-    if risks and risks[-1][0] >= th.risk:
-        score, pid = risks[-1]
-        return Verdict("risk", pid, f"{names[pid]} fires ({score:.2f}): "
-                       f"{_top_phrases(evidence, pid)}")
     target = config.target
     t_score = scores.get(target, 0.0)
     antis = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "anti-persona")
     a_score, anti = antis[-1] if antis else (0.0, None)
+    risks = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "risk")
+    # A risk pack decides when it fires and is not drowned out by an anti-persona (a bargain page
+    # saying "while stocks last" is a bargain page); a very strong risk always decides.
+    if risks and risks[-1][0] >= th.risk and (risks[-1][0] >= a_score or risks[-1][0] >= th.risk_override):
+        score, pid = risks[-1]
+        return Verdict("risk", pid, f"{names[pid]} fires ({score:.2f}): "
+                       f"{_top_phrases(evidence, pid)}")
     if anti and t_score >= th.mixed and a_score >= th.mixed and \
             min(t_score, a_score) >= th.mixed_ratio * max(t_score, a_score):
         clashes = _phrases(evidence, target, 3) + _phrases(evidence, anti, 3)

@@ -1,0 +1,38 @@
+"""Shared fixtures: one loaded engine per profile for the whole session (building one takes a
+second or two), and the path to the packs shipped with the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.config import Config
+from audit.engine import Engine
+from audit.nlp import installed_trained_model
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine(Config(), model="fast")
+
+
+@pytest.fixture(scope="session")
+def trained_engine() -> Engine:
+    if installed_trained_model() is None:
+        pytest.skip("no trained English spaCy pipeline installed (make test installs one)")
+    return Engine(Config(), model="trained")
+
+
+@pytest.fixture()
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for CLI subprocesses: a clean working dir without config files around."""
+    import os
+
+    env = dict(os.environ)
+    env["ANTIPERSONA_DB"] = str(tmp_path / "test.db")
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "120"
+    return env

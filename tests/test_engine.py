@@ -1,0 +1,219 @@
+"""The engine on hand-made copy: cues, negation and contrast, section weights, length
+normalisation, decomposable scores, verdicts, tone metrics, long inputs, both profiles."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from audit import check_text
+from audit.engine import Engine
+from audit.models import Piece, Section
+from audit.scoring import SCALE, to_score
+
+BETH = "beth-bureaucrat"
+SUSIE = "susie-solopreneur"
+
+ENTERPRISE = (
+    "Enterprise-grade governance for complex organizations\n\n"
+    "Request a demo to see how our platform supports procurement, security reviews and "
+    "stakeholder sign-off. SSO, SAML, SCIM and a 99.9% uptime SLA come standard, and a "
+    "dedicated account manager guides your implementation."
+)
+SOLO = (
+    "Get paid faster, without the paperwork\n\n"
+    "Send your first invoice in two minutes. Start free, no credit card needed, and cancel "
+    "anytime. Built for freelancers and one-person businesses who would rather be working."
+)
+
+
+def beth_evidence(result):  # type: ignore[no-untyped-def]
+    return [e for e in result.evidence if e.persona == BETH and e.kind == "cue"]
+
+
+def test_enterprise_copy_is_wrong_audience(engine: Engine) -> None:
+    r = engine.check_text(ENTERPRISE, channel="landing")
+    assert r.verdict.label == "wrong-audience"
+    assert r.verdict.persona == BETH
+    assert r.scores[BETH] > 0.8 > r.scores[SUSIE]
+    groups = {e.group for e in beth_evidence(r)}
+    assert len(groups) >= 3
+    assert all(e.suggest for e in beth_evidence(r))
+
+
+def test_solopreneur_copy_is_on_target(engine: Engine) -> None:
+    r = engine.check_text(SOLO, channel="landing")
+    assert r.verdict.label == "on-target"
+    assert r.scores[SUSIE] > 0.6
+    assert r.scores[BETH] < 0.2
+
+
+@pytest.mark.parametrize("text", [
+    "No sales calls. No procurement. Just sign up and go.",
+    "Get started without the procurement hoops or a security review.",
+    "Skip the demo and start free today.",
+    "You don't need SSO to start.",
+    "Unlike enterprise suites that need sign-off from IT, we let you start in minutes.",
+    "SSO? Not required.",
+])
+def test_negated_cues_do_not_count_for_beth(engine: Engine, text: str) -> None:
+    r = engine.check_text(text, channel="ad")
+    ev = beth_evidence(r)
+    assert ev, "the cue is still found and shown"
+    assert all(e.negated for e in ev), [(e.text, e.negated) for e in ev]
+    assert r.scores[BETH] == 0.0
+    assert r.verdict.label != "wrong-audience"
+
+
+def test_negated_cues_count_for_the_target_where_the_pack_says(engine: Engine) -> None:
+    r = engine.check_text("No sales calls, no procurement, no security questionnaire.", "ad")
+    negated = [e for e in beth_evidence(r) if e.negated]
+    assert negated and all(e.counts_for == SUSIE and e.weight > 0 for e in negated)
+    assert r.scores[SUSIE] > 0
+
+
+def test_negation_does_not_leak_past_a_clause(engine: Engine) -> None:
+    r = engine.check_text("No setup fees, and SSO with SAML is included on every plan.", "ad")
+    sso = [e for e in beth_evidence(r) if e.text in ("SSO", "SAML")]
+    assert sso and not any(e.negated for e in sso)
+
+
+def test_headline_counts_more_than_body(engine: Engine) -> None:
+    head = Piece("a", [Section("headline", "Procurement made easy"),
+                       Section("body", "We help you grow.")])
+    body = Piece("b", [Section("headline", "We help you grow"),
+                       Section("body", "Procurement made easy.")])
+    r_head, r_body = list(engine.check_pieces([head, body]))
+    assert r_head.scores[BETH] > r_body.scores[BETH]
+
+
+def test_chrome_counts_little_and_once_per_site(engine: Engine) -> None:
+    footer = Section("footer", "Enterprise | Contact sales | SOC 2 | SSO")
+    pages = [Piece(f"https://shop.test/p{i}", [Section("headline", "Send invoices in a minute"),
+                                              Section("body", "Start free, no card needed."),
+                                              footer]) for i in range(3)]
+    seen: set[str] = set()
+    results = list(engine.check_pieces(pages, chrome_seen=seen))
+    assert all(r.verdict.label == "on-target" for r in results)
+    first, second = results[0], results[1]
+    assert beth_evidence(first) and all(e.section == "footer" for e in beth_evidence(first))
+    assert not beth_evidence(second), "shared chrome is counted on the first page only"
+
+
+def test_scores_comparable_across_lengths(engine: Engine) -> None:
+    ad = "Request a demo. SSO, SAML and procurement support included."
+    filler = " ".join(["We write clear notes about our week and the weather."] * 300)
+    page = f"{filler}\n\n{ad}"
+    long_with_many = "\n\n".join([ad + " " + filler[:600]] * 20)
+    r_ad = engine.check_text(ad, "ad")
+    r_page = engine.check_text(page, "landing")
+    r_many = engine.check_text(long_with_many, "landing")
+    assert r_ad.scores[BETH] > 0.7
+    assert r_page.scores[BETH] < r_ad.scores[BETH] / 2, "one mention in 3,000 words is weak"
+    assert r_many.scores[BETH] > 0.6, "many mentions across a long page stay strong"
+
+
+def test_every_score_decomposes_into_its_evidence(engine: Engine) -> None:
+    r = engine.check_text(ENTERPRISE + "\n\n" + SOLO, channel="landing")
+    for pid, score in r.scores.items():
+        intensity = sum(e.weight for e in r.evidence
+                        if (e.counts_for if e.negated else e.persona) == pid)
+        assert score == pytest.approx(to_score(intensity), abs=1e-3)
+        assert score == pytest.approx(1 - math.exp(-intensity / SCALE), abs=1e-3)
+
+
+def test_mixed_names_the_clashing_phrases(engine: Engine) -> None:
+    text = (
+        "Invoicing for freelancers, set up in two minutes\n\n"
+        "Start free with no credit card and cancel anytime. Built for one-person businesses.\n\n"
+        "Larger organizations get SAML SSO, SCIM provisioning, a security review, procurement "
+        "support and a dedicated account manager."
+    )
+    r = engine.check_text(text, channel="landing")
+    assert r.verdict.label == "mixed", (r.scores, r.verdict)
+    assert r.verdict.persona == BETH
+    assert len(r.verdict.clashes) >= 2
+
+
+def test_repeating_a_phrase_has_diminishing_returns(engine: Engine) -> None:
+    once = engine.check_text("Our enterprise platform.", "ad").scores[BETH]
+    many = engine.check_text("Our enterprise platform. " * 12, "ad").scores[BETH]
+    assert many > once
+    many_ev = [e for e in engine.check_text("Our enterprise platform. " * 12, "ad").evidence
+               if e.persona == BETH]
+    assert many_ev[-1].weight < many_ev[0].weight / 5
+
+
+def test_evidence_offsets_point_into_the_piece_text(engine: Engine) -> None:
+    r = engine.check_text(ENTERPRISE, channel="landing")
+    text = r.piece.text
+    for e in r.evidence:
+        if e.kind == "cue":
+            assert text[e.start:e.end] == e.text
+            assert e.text in e.sentence
+
+
+def test_tone_metrics(engine: Engine) -> None:
+    heavy = ("The implementation of the governance framework was approved by the steering "
+             "committee following the completion of the comprehensive evaluation. "
+             "Documentation is maintained by the administration department.")
+    plain = "You can send an invoice in a minute. Try it now! Want help? Reply to your welcome email."
+    h = engine.check_text(heavy, "blog").tone
+    p = engine.check_text(plain, "blog").tone
+    assert h["reading_grade"] > p["reading_grade"] + 6
+    assert h["passive_ratio"] >= 0.5 > p["passive_ratio"]
+    assert h["nominalization_rate"] > 0.1 > p["nominalization_rate"]
+    assert p["second_person_ratio"] > 0.5
+    assert p["question_rate"] > 0 and p["exclamation_rate"] > 0
+    assert p["imperative_ratio"] > 0
+
+
+def test_long_input_beyond_spacy_max_length(engine: Engine) -> None:
+    paragraph = "We keep things simple for small shops. " * 40
+    text = "\n\n".join([paragraph] * 800) + "\n\nRequest a demo for SSO and SAML."
+    assert len(text) > 1_000_000
+    r = engine.check_text(text, "landing")
+    assert r.words > 200_000
+    assert any(e.text == "SAML" for e in r.evidence)
+    saml = next(e for e in r.evidence if e.text == "SAML")
+    assert r.piece.text[saml.start:saml.end] == "SAML"
+
+
+def test_parallel_and_serial_agree(engine: Engine) -> None:
+    pieces = [engine.piece_from_text((ENTERPRISE if i % 2 else SOLO) + (" word" * 3000),
+                                     source=f"p{i}") for i in range(80)]
+    serial = [r.to_dict() for r in engine.check_pieces(pieces, n_process=1)]
+    pieces = [engine.piece_from_text((ENTERPRISE if i % 2 else SOLO) + (" word" * 3000),
+                                     source=f"p{i}") for i in range(80)]
+    parallel = [r.to_dict() for r in engine.check_pieces(pieces, n_process=2)]
+    assert [p["scores"] for p in serial] == [p["scores"] for p in parallel]
+    assert [p["source"] for p in parallel] == [f"p{i}" for i in range(80)]
+
+
+def test_empty_piece_gets_a_neutral_result(engine: Engine) -> None:
+    r = next(iter(engine.check_pieces([Piece("empty", [])])))
+    assert r.verdict.label == "neutral" and r.words == 0
+
+
+def test_public_api_check_text() -> None:
+    r = check_text("Request a demo with our enterprise sales team.", channel="ad")
+    assert r.verdict.label == "wrong-audience"
+    assert set(r.to_dict()) >= {"scores", "verdict", "evidence", "tone", "words"}
+
+
+@pytest.mark.trained
+def test_trained_profile_adds_parse_cues(trained_engine: Engine) -> None:
+    assert trained_engine.profile == "trained"
+    r = trained_engine.check_text(ENTERPRISE, channel="landing")
+    assert r.verdict.label == "wrong-audience"
+    passive = trained_engine.check_text(
+        "The contract was signed by the board. Approval is granted by the committee.", "blog")
+    assert passive.tone["passive_ratio"] == 1.0
+    imperative = trained_engine.check_text("Start your free trial. Send an invoice today.", "ad")
+    assert imperative.tone["imperative_ratio"] == 1.0
+    # Negation scope from the parse reaches past the word window of the fast profile.
+    far = trained_engine.check_text(
+        "We never ask small studios with two or three people in them for a security review.",
+        "ad")
+    assert all(e.negated for e in far.evidence if e.persona == BETH and e.kind == "cue")

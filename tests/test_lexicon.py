@@ -1,0 +1,154 @@
+"""Persona packs: the shipped ones are valid and rich; lint finds every kind of mistake with
+the file and line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.errors import LexiconError
+from audit.lexicon import DEFAULT_LEXICON_DIR, lint_paths, load_packs, term_variants
+
+DEFAULT_IDS = {"susie-solopreneur", "beth-bureaucrat", "bargain-hunter", "over-personalization"}
+
+
+def test_default_packs_load_with_public_ids() -> None:
+    packs = {p.id: p for p in load_packs()}
+    assert set(packs) == DEFAULT_IDS
+    assert packs["susie-solopreneur"].kind == "persona"
+    assert packs["beth-bureaucrat"].kind == "anti-persona"
+    assert packs["bargain-hunter"].kind == "anti-persona"
+    assert packs["over-personalization"].kind == "risk"
+
+
+@pytest.mark.parametrize("pid", sorted(DEFAULT_IDS))
+def test_default_packs_are_rich(pid: str) -> None:
+    pack = next(p for p in load_packs() if p.id == pid)
+    assert len(pack.cues) >= 5, "several cue groups"
+    assert pack.size >= 150, "hundreds of terms and patterns between the packs"
+    for group in pack.cues:
+        assert group.note, f"{pid}/{group.group} needs a note"
+        assert len(group.suggest) >= 2, f"{pid}/{group.group} needs suggestions"
+
+
+def test_beth_covers_acronyms_and_spelling_variants() -> None:
+    beth = next(p for p in load_packs() if p.id == "beth-bureaucrat")
+    acronyms = {a for g in beth.cues for a in g.acronyms}
+    assert {"SSO", "SAML", "SCIM", "SLA", "RBAC"} <= acronyms
+    terms = {t.lower() for g in beth.cues for t in g.terms}
+    assert any("sign-off" in t or "sign off" in t for t in terms)
+
+
+def test_over_personalization_catches_merge_tags(engine) -> None:  # type: ignore[no-untyped-def]
+    for tag in ("{{first_name}}", "*|FNAME|*", "%FIRSTNAME%"):
+        result = engine.check_text(f"Hi {tag}, your order is ready.", channel="email")
+        groups = {(e.persona, e.group) for e in result.evidence}
+        assert any(p == "over-personalization" for p, _ in groups), tag
+        assert result.verdict.label == "risk", tag
+
+
+def test_term_variants_cover_hyphen_space_and_joined() -> None:
+    assert set(term_variants("sign-off")) == {"sign-off", "sign off", "signoff"}
+    assert set(term_variants("on premise")) == {"on premise", "on-premise", "onpremise"}
+
+
+BAD_PACK = """\
+id: broken-pack
+name: Broken
+kind: anti-persona
+version: "1"
+colour: "#ff0000"
+cues:
+  - group: one
+    weight: 4
+    terms: [procurement, Procurement, sign off]
+    suggest: [a, b]
+    note: x
+  - group: two
+    weight: 1
+    terms: [sign-off]
+    patterns:
+      - [{LOWER: book}, {NOT_AN_ATTR: a}]
+    regex: ['(unclosed']
+    suggest: [a, b]
+    note: y
+tone:
+  reading_ease: {above: 3, weight: 0.5}
+"""
+
+
+def test_lint_reports_each_problem_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken-pack.yaml"
+    path.write_text(BAD_PACK, encoding="utf-8")
+    _, problems = lint_paths([path])
+    text = "\n".join(problems)
+    assert f"{path}:5: unknown key 'colour'" in text
+    assert f"{path}:8: weight 4 is out of range" in text
+    assert "term 'Procurement' is listed twice" in text and f"{path}:9:" in text
+    assert "term 'sign-off' is listed twice" in text and f"{path}:14:" in text
+    assert f"{path}:16: invalid spaCy Matcher pattern" in text
+    assert f"{path}:17: invalid regular expression" in text
+    assert f"{path}:21: unknown tone metric 'reading_ease'" in text
+
+
+def test_lint_bad_yaml_and_duplicate_ids(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("id: a\nname: [unclosed\n", encoding="utf-8")
+    good = (DEFAULT_LEXICON_DIR / "bargain-hunter.yaml").read_text(encoding="utf-8")
+    (tmp_path / "bargain-hunter.yaml").write_text(good, encoding="utf-8")
+    copy = tmp_path / "sub"
+    copy.mkdir()
+    (copy / "bargain-hunter.yaml").write_text(good, encoding="utf-8")
+    _, problems = lint_paths([tmp_path, copy])
+    assert any(p.startswith(f"{tmp_path / 'a.yaml'}:") and "invalid YAML" in p for p in problems)
+    assert any("duplicate id 'bargain-hunter'" in p for p in problems)
+
+
+def test_load_packs_raises_with_all_problems(tmp_path: Path) -> None:
+    path = tmp_path / "broken-pack.yaml"
+    path.write_text(BAD_PACK, encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_packs([path])
+    assert len(info.value.problems) >= 7
+
+
+def test_cli_lint_exit_codes(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    ok = subprocess.run([sys.executable, "-m", "audit", "personas", "lint"], capture_output=True,
+                        text=True, env=cli_env, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("ok: 4 pack(s)")
+    path = tmp_path / "broken-pack.yaml"
+    path.write_text(BAD_PACK, encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "audit", "personas", "lint", str(path)],
+                         capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert bad.returncode == 2
+    assert f"{path}:8:" in bad.stdout
+    assert "Traceback" not in bad.stderr
+
+
+def test_cli_broken_pack_in_use_is_a_clear_error(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "broken-pack.yaml").write_text(BAD_PACK, encoding="utf-8")
+    draft = tmp_path / "d.txt"
+    draft.write_text("Start free today.", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "audit", "check", str(draft), "--personas",
+                          str(packs)], capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert run.returncode == 2
+    assert "broken-pack.yaml:8:" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_personas_list_and_show(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    out = subprocess.run([sys.executable, "-m", "audit", "personas", "list"], capture_output=True,
+                         text=True, env=cli_env, cwd=tmp_path)
+    assert out.returncode == 0
+    assert "susie-solopreneur" in out.stdout and "(target)" in out.stdout
+    show = subprocess.run([sys.executable, "-m", "audit", "personas", "show", "beth-bureaucrat"],
+                          capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert show.returncode == 0 and "try instead:" in show.stdout
+    missing = subprocess.run([sys.executable, "-m", "audit", "personas", "show", "nobody"],
+                             capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert missing.returncode == 2 and "no pack 'nobody'" in missing.stderr
