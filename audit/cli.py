@@ -107,6 +107,105 @@ def _report_problem(problem: InputProblem) -> None:
     fail(f"{problem.source}: {problem.error}")
 
 
+DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite file with runs (default "
+                                            "./antipersona.db or $ANTIPERSONA_DB).")]
+
+
+@app.command("audit")
+def audit_cmd(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="URL lists (.txt, .csv), sitemap URLs or files, page URLs, .eml files or folders, "
+             ".mbox, ad CSV exports, HTML files or folders.")] = None,
+    db: DbOpt = None,
+    name: Annotated[str | None, typer.Option("--name", help="A name for the run.")] = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="Carry on an interrupted run "
+                                               "(id, prefix or 'latest').")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="File every piece under "
+                                                "this channel.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests at once, in all.")]
+    = 8,
+    per_host: Annotated[int, typer.Option("--per-host", help="Requests at once per host.")] = 2,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds between requests to one host "
+                                         "(0 turns it off).")] = 1.0,
+    user_agent: Annotated[str | None, typer.Option("--user-agent", help="User-Agent header, "
+                                                   "also the robots.txt agent.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request in all.")]
+    = 30.0,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page body read, in "
+                                           "bytes (after decompression).")] = 5_000_000,
+    no_robots: Annotated[bool, typer.Option("--no-robots", help="Ignore robots.txt (only for "
+                                            "sites you own).")] = False,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow loopback and "
+                                                "private addresses (internal sites, tests).")]
+    = False,
+    config: ConfigOpt = None,
+    personas: PersonasOpt = None,
+    target: TargetOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """Crawl and analyse sources into a stored run; progress on stderr, resumable.
+
+    Example: antipersona audit urls.csv https://example.com/sitemap.xml --name "May audit"
+    """
+    from .fetch import DEFAULT_USER_AGENT, FetchSettings
+    from .progress import ProgressPrinter
+    from .runner import run_audit
+    from .store import db_path
+
+    cfg = settings(config, personas, target, model)
+    if channel and channel not in cfg.channels:
+        raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)})")
+    if not sources and not resume:
+        raise fail("name at least one source, or --resume RUN")
+    try:
+        fetch = FetchSettings(concurrency=concurrency, per_host=per_host, delay=delay,
+                              user_agent=user_agent or DEFAULT_USER_AGENT, timeout=timeout,
+                              max_bytes=max_bytes, robots=not no_robots,
+                              allow_private=allow_private)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    path = db_path(db)
+    with ProgressPrinter(err) as printer:
+        run_id = run_audit(list(sources or []), db=path, config=cfg, fetch=fetch, name=name,
+                           resume=resume, channel=channel, on_progress=printer.update,
+                           on_problem=printer.problem)
+    printer.summary(run_id, path)
+
+
+@app.command("report")
+def report_cmd(
+    run: Annotated[str | None, typer.Argument(help="Run id or unique prefix; 'latest' "
+                                              "(default) or 'previous'.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, html or sarif.")]
+    = "table",
+    diff: Annotated[str | None, typer.Option("--diff", help="Compare with another run (id, "
+                                             "prefix, 'previous').")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
+                                                "instead of standard output.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Show a stored run as a table, JSON, CSV, standalone HTML or SARIF; --diff compares runs.
+
+    Example: antipersona report latest --format html -o audit.html --diff previous
+    """
+    from .report.render import render_report
+    from .store import Store, db_path
+
+    if fmt not in ("table", "json", "csv", "html", "sarif"):
+        raise fail(f"unknown --format '{fmt}' (use table, json, csv, html or sarif)")
+    path = db_path(db)
+    if not path.exists():
+        raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
+    with Store(path, readonly=True) as store:
+        rendered = render_report(store, run, fmt=fmt, diff=diff,
+                                 width=None if output else err.width)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+        err.print(f"wrote {output}", markup=False)
+    else:
+        sys.stdout.write(rendered)
+
+
 @personas_app.command("list")
 def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> None:
     """The packs in use with their kind, size and version."""

@@ -1,0 +1,487 @@
+"""Audit runs: sources in, a stored run out.
+
+Sources are URL lists (.txt/.csv), sitemaps (URL or file, gzipped or not, indexes followed),
+single page URLs, .eml files/folders/.mbox, ad CSV exports and local HTML files/folders.
+Fetching runs on an asyncio loop in a background thread (I/O-bound); extraction, analysis and
+storage run in the calling thread, fed through a bounded queue, so memory stays flat however
+long the list. Every finished piece is committed at once: a run killed with ``kill -9`` keeps
+what it had, and ``resume`` skips those sources without fetching them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .ads import read_ad_csv
+from .config import Config, channel_for_url
+from .decode import decode_bytes_info
+from .emails import iter_emails
+from .engine import Engine
+from .errors import AntipersonaError, InputError
+from .extract import html_to_piece
+from .fetch import Fetcher, FetchResult, FetchSettings, normalize_url
+from .models import InputProblem, Piece
+from .sources import UrlEntry, is_sitemap_source, parse_sitemap, read_url_list
+from .store import Store
+
+#: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
+MAX_SITEMAP_DEPTH = 3
+MAX_SITEMAPS = 1000
+SITEMAP_MAX_BYTES = 50_000_000
+_QUEUE_SIZE = 256
+_DONE = object()
+
+
+@dataclass(slots=True)
+class Progress:
+    """Counts a run reports to the terminal and to the store (the app polls them)."""
+
+    total: int | None = None
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    resumed: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed + self.skipped
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.finished / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        if self.total is None or self.rate <= 0:
+            return None
+        return max(self.total - self.finished - self.resumed, 0) / self.rate
+
+    def as_dict(self) -> dict[str, Any]:
+        eta = self.eta
+        return {"total": self.total, "done": self.done, "failed": self.failed,
+                "skipped": self.skipped, "resumed": self.resumed, "rate": round(self.rate, 2),
+                "eta": None if eta is None else round(eta, 1)}
+
+
+@dataclass(slots=True)
+class Plan:
+    """What the sources turned into: URLs to fetch (lists, sitemaps, pages) and local files."""
+
+    lists: list[Path] = field(default_factory=list)
+    sitemap_urls: list[str] = field(default_factory=list)
+    sitemap_files: list[Path] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    emails: list[Path] = field(default_factory=list)
+    ads: list[Path] = field(default_factory=list)
+    html: list[Path] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+
+def plan_sources(sources: list[str]) -> Plan:
+    """Sort each command-line source into its kind, or a problem naming it."""
+    plan = Plan()
+    for src in sources:
+        if src.startswith(("http://", "https://")) or "://" in src:
+            if "://" in src and not src.startswith(("http://", "https://")):
+                plan.problems.append(InputProblem(src, "only http and https addresses can be "
+                                                       "audited"))
+            elif is_sitemap_source(src):
+                plan.sitemap_urls.append(src)
+            else:
+                plan.pages.append(src)
+            continue
+        path = Path(src)
+        if not path.exists():
+            plan.problems.append(InputProblem(src, "no such file or folder"))
+        elif path.is_dir():
+            _plan_folder(path, plan)
+        else:
+            _plan_file(path, plan)
+    return plan
+
+
+def _plan_folder(path: Path, plan: Plan) -> None:
+    files = sorted(p for p in path.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    emails = [p for p in files if p.suffix.lower() in (".eml", ".mbox")]
+    html = [p for p in files if p.suffix.lower() in (".html", ".htm")]
+    if not emails and not html:
+        plan.problems.append(InputProblem(str(path), "folder has no .eml, .mbox or .html files"))
+    plan.emails.extend(emails)
+    plan.html.extend(html)
+
+
+def _plan_file(path: Path, plan: Plan) -> None:
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.endswith(".gz") else \
+        path.suffix.lower()
+    if suffix in (".eml", ".mbox") or path.name.lower() == "mbox":
+        plan.emails.append(path)
+    elif suffix in (".html", ".htm"):
+        plan.html.append(path)
+    elif suffix in (".xml", ".xml.gz") or is_sitemap_source(path.name):
+        plan.sitemap_files.append(path)
+    elif suffix in (".txt", ".list", ""):
+        plan.lists.append(path)
+    elif suffix in (".csv", ".tsv"):
+        (plan.lists if _csv_has_url_column(path) else plan.ads).append(path)
+    else:
+        plan.problems.append(InputProblem(str(path), "unknown kind of source (expected a URL "
+                                          "list .txt/.csv, sitemap .xml, .eml/.mbox, ad export "
+                                          ".csv or .html)"))
+
+
+def _csv_has_url_column(path: Path) -> bool:
+    """A URL list names a url/address/loc column; an ad export names headlines and texts."""
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return True  # read_url_list reports the problem with the file
+    for enc in ("utf-8-sig", "utf-16", "latin-1"):
+        try:
+            first = head.decode(enc).splitlines()[0].lower()
+            break
+        except (UnicodeDecodeError, IndexError):
+            continue
+    else:
+        return True
+    cells = {c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",").split(",")}
+    return bool(cells & {"url", "address", "loc", "page", "page url"})
+
+
+def _fetch_dict(result: FetchResult) -> dict[str, Any]:
+    return {"url": result.url, "final_url": result.final_url, "status": result.status,
+            "redirects": [asdict(h) for h in result.redirects], "content_type":
+            result.content_type, "charset": result.charset, "elapsed": round(result.elapsed, 4),
+            "attempts": result.attempts, "error": result.error, "skipped": result.skipped}
+
+
+class AuditRun:
+    """One audit run from plan to stored results. ``run()`` returns the run id."""
+
+    def __init__(self, sources: list[str], *, store: Store, engine: Engine,
+                 fetch: FetchSettings | None = None, name: str | None = None,
+                 resume: str | None = None, channel: str | None = None,
+                 on_progress: Callable[[Progress], None] | None = None,
+                 on_problem: Callable[[InputProblem], None] | None = None) -> None:
+        self.store = store
+        self.engine = engine
+        self.fetch = fetch or FetchSettings()
+        self.channel = channel
+        self.on_progress = on_progress
+        self.on_problem = on_problem
+        self.progress = Progress()
+        self._last_push = 0.0
+        if resume:
+            self.run_id = store.resolve_run(resume)
+            header = store.run(self.run_id)
+            self.sources = sources or list(header.get("sources") or [])
+            self.done = store.done_sources(self.run_id)
+            self.progress.resumed = len(self.done)
+            store.finish_run(self.run_id, "running")
+        else:
+            self.sources = sources
+            self.done = set()
+            self.run_id = store.create_run(
+                name=name, sources=sources, config=self._config_dict(),
+                personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
+                model=engine.pipeline.model, target=engine.config.target)
+        if not self.sources:
+            raise InputError("audit", "no sources given (URL lists, sitemaps, page URLs, .eml/"
+                             ".mbox, ad CSV exports or HTML files)")
+        self.plan = plan_sources(self.sources)
+
+    def _config_dict(self) -> dict[str, Any]:
+        cfg = self.engine.config
+        return {"target": cfg.target, "thresholds": asdict(cfg.thresholds),
+                "section_weights": cfg.section_weights, "model": cfg.model,
+                "config_file": cfg.source, "fetch": asdict(self.fetch), "channel": self.channel}
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def _push(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_push >= 0.5:
+            self._last_push = now
+            self.store.set_progress(self.run_id, **self.progress.as_dict())
+            if self.on_progress:
+                self.on_progress(self.progress)
+
+    def _problem(self, source: str, error: str, *, kind: str = "failed",
+                 fetch: dict[str, Any] | None = None) -> None:
+        self.store.add_error(self.run_id, source, error, fetch=fetch, kind=kind)
+        if kind == "skipped":
+            self.progress.skipped += 1
+        else:
+            self.progress.failed += 1
+        if self.on_problem:
+            self.on_problem(InputProblem(source, error))
+        self._push()
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self) -> str:
+        status = "failed"
+        try:
+            for p in self.plan.problems:
+                self._problem(p.source, p.error)
+            self.progress.total = self._count_known()
+            seen_chrome: set[str] = set()
+            for result in self.engine.check_pieces(self._pieces(), chrome_seen=seen_chrome):
+                piece = result.piece
+                fetch = piece.meta.pop("fetch", None)
+                self.store.add_result(self.run_id, result.to_dict(),
+                                      sections=[(s.role, s.text) for s in piece.sections],
+                                      fetch=fetch)
+                self.progress.done += 1
+                self._push()
+            status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            self._push(force=True)
+            self.store.finish_run(self.run_id, status)
+        return self.run_id
+
+    def _count_known(self) -> int | None:
+        """Total work when it is known up front (lists and local files; not sitemaps)."""
+        if self.plan.sitemap_urls or self.plan.sitemap_files or self.plan.emails or self.plan.ads:
+            return None
+        total = len(self.plan.pages) + len(self.plan.html)
+        for path in self.plan.lists:
+            try:
+                with path.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip() and not line.lstrip()
+                                 .startswith(b"#"))
+            except OSError:
+                return None
+        return total
+
+    def _pieces(self) -> Iterator[Piece]:
+        """Local pieces first, then fetched pages as they arrive; problems go to the store."""
+        yield from self._local_pieces()
+        yield from self._fetched_pieces()
+
+    def _local_pieces(self) -> Iterator[Piece]:
+        readers: list[Iterator[Piece | InputProblem]] = []
+        readers += [iter_emails(p) for p in self.plan.emails]
+        readers += [_guard(read_ad_csv, p) for p in self.plan.ads]
+        readers += [_read_html_file(p) for p in self.plan.html]
+        for reader in readers:
+            for item in reader:
+                if isinstance(item, InputProblem):
+                    self._problem(item.source, item.error)
+                elif item.source in self.done:
+                    continue
+                else:
+                    if self.channel:
+                        item.channel = self.channel
+                    yield item
+
+    def _fetched_pieces(self) -> Iterator[Piece]:
+        entries: dict[str, UrlEntry] = {}
+        outbox: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_SIZE)
+        stop = threading.Event()
+        thread = threading.Thread(target=self._fetch_thread, args=(entries, outbox, stop),
+                                  name="antipersona-fetch", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = outbox.get()
+                if item is _DONE:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                if isinstance(item, InputProblem):
+                    self._problem(item.source, item.error)
+                    continue
+                piece = self._page_piece(item, entries.pop(item.url, None))
+                if piece is not None:
+                    yield piece
+        finally:
+            stop.set()
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    outbox.get_nowait()
+            thread.join(timeout=10)
+
+    def _page_piece(self, result: FetchResult, entry: UrlEntry | None) -> Piece | None:
+        fetch = _fetch_dict(result)
+        source = result.url
+        if result.skipped:
+            self._problem(source, result.skipped, kind="skipped", fetch=fetch)
+            return None
+        if not result.ok or result.body is None:
+            self._problem(source, result.error or "no content", fetch=fetch)
+            return None
+        try:
+            decoded = decode_bytes_info(result.body, source, declared=result.charset)
+        except InputError as exc:
+            self._problem(source, exc.message, fetch=fetch)
+            return None
+        fetch["charset"] = decoded.encoding
+        channel = self.channel or (entry.channel if entry and entry.channel else None) or \
+            channel_for_url(result.final_url or source, self.engine.config.channel_rules)
+        meta: dict[str, Any] = {"fetch": fetch}
+        if entry is not None:
+            meta.update({k: v for k, v in (("name", entry.name), ("campaign", entry.campaign),
+                                           ("list", entry.source)) if v})
+        piece = html_to_piece(decoded.text, source, channel=channel, meta=meta)
+        if not piece.sections:
+            self._problem(source, "no readable copy on the page", fetch=fetch)
+            return None
+        return piece
+
+    # -- fetching (background thread) ------------------------------------------------------
+
+    def _fetch_thread(self, entries: dict[str, UrlEntry], outbox: queue.Queue[Any],
+                      stop: threading.Event) -> None:
+        def put(item: Any) -> None:
+            while not stop.is_set():
+                try:
+                    outbox.put(item, timeout=0.2)
+                    return
+                except queue.Full:
+                    continue
+
+        try:
+            asyncio.run(self._fetch_all(entries, put, stop))
+        except BaseException as exc:  # surfaced in the consuming thread
+            put(exc)
+        finally:
+            put(_DONE)
+
+    async def _fetch_all(self, entries: dict[str, UrlEntry], put: Callable[[Any], None],
+                         stop: threading.Event) -> None:
+        async with Fetcher(self.fetch) as fetcher:
+            urls = self._urls(fetcher, entries, put)
+            async with contextlib.aclosing(fetcher.iter_fetch(urls)) as results:
+                async for result in results:
+                    if stop.is_set():
+                        break
+                    await asyncio.to_thread(put, result)
+
+    async def _urls(self, fetcher: Fetcher, entries: dict[str, UrlEntry],
+                    put: Callable[[Any], None]) -> AsyncIterator[str]:
+        """Every URL to fetch, once, skipping those a resumed run already has."""
+
+        def admit(entry: UrlEntry) -> str | None:
+            try:
+                url = normalize_url(entry.url)
+            except ValueError as exc:
+                put(InputProblem(entry.source or entry.url, str(exc)))
+                return None
+            if url in self.done or url in entries:
+                return None
+            entries[url] = entry
+            return url
+
+        for page in self.plan.pages:
+            if (url := admit(UrlEntry(page, 0, source=page))) is not None:
+                yield url
+        for path in self.plan.lists:
+            for item in _guard(read_url_list, path):
+                if isinstance(item, InputProblem):
+                    put(item)
+                elif (url := admit(item)) is not None:
+                    yield url
+        budget = [MAX_SITEMAPS]
+        for path in self.plan.sitemap_files:
+            try:
+                sitemap = parse_sitemap(path.read_bytes(), str(path))
+            except (InputError, OSError) as exc:
+                put(InputProblem(str(path), getattr(exc, "message", str(exc))))
+                continue
+            async for url in self._sitemap_urls(fetcher, sitemap, str(path), 1, budget, admit,
+                                                put):
+                yield url
+        for sm_url in self.plan.sitemap_urls:
+            async for url in self._fetch_sitemap(fetcher, sm_url, 0, budget, admit, put):
+                yield url
+
+    async def _fetch_sitemap(self, fetcher: Fetcher, url: str, depth: int, budget: list[int],
+                             admit: Callable[[UrlEntry], str | None],
+                             put: Callable[[Any], None]) -> AsyncIterator[str]:
+        if budget[0] <= 0:
+            put(InputProblem(url, f"sitemap not read: more than {MAX_SITEMAPS} sitemaps"))
+            return
+        budget[0] -= 1
+        result = await fetcher.fetch_bytes(url, max_bytes=SITEMAP_MAX_BYTES)
+        if not result.ok or result.body is None:
+            put(InputProblem(url, f"sitemap: {result.error or result.skipped or 'no content'}"))
+            return
+        try:
+            sitemap = parse_sitemap(result.body, url)
+        except InputError as exc:
+            put(InputProblem(url, exc.message))
+            return
+        async for page in self._sitemap_urls(fetcher, sitemap, url, depth + 1, budget, admit,
+                                             put):
+            yield page
+
+    async def _sitemap_urls(self, fetcher: Fetcher, sitemap: Any, source: str, depth: int,
+                            budget: list[int], admit: Callable[[UrlEntry], str | None],
+                            put: Callable[[Any], None]) -> AsyncIterator[str]:
+        for n, page in enumerate(sitemap.urls, 1):
+            if (url := admit(UrlEntry(page, n, source=source))) is not None:
+                yield url
+        for child in sitemap.sitemaps:
+            if depth >= MAX_SITEMAP_DEPTH:
+                put(InputProblem(child, f"sitemap nested deeper than {MAX_SITEMAP_DEPTH} "
+                                        "levels, not followed"))
+                continue
+            async for url in self._fetch_sitemap(fetcher, child, depth, budget, admit, put):
+                yield url
+
+
+def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:
+    """A reader whose whole-file failure (no url column, unknown ad layout) becomes a problem."""
+    try:
+        yield from reader(path)
+    except InputError as exc:
+        yield InputProblem(exc.source, exc.message)
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read ({exc.strerror or exc})")
+
+
+def _read_html_file(path: Path) -> Iterator[Piece | InputProblem]:
+    try:
+        data = path.read_bytes()
+        decoded = decode_bytes_info(data, str(path))
+    except InputError as exc:
+        yield InputProblem(exc.source, exc.message)
+        return
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read ({exc.strerror or exc})")
+        return
+    piece = html_to_piece(decoded.text, str(path), channel="landing")
+    if piece.sections:
+        yield piece
+    else:
+        yield InputProblem(str(path), "no readable copy in the page")
+
+
+def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSettings | None = None,
+              name: str | None = None, resume: str | None = None, channel: str | None = None,
+              engine: Engine | None = None,
+              on_progress: Callable[[Progress], None] | None = None,
+              on_problem: Callable[[InputProblem], None] | None = None) -> str:
+    """Run an audit into the store at ``db`` and return the run id."""
+    engine = engine or Engine(config)
+    with Store(db) as store:
+        job = AuditRun(sources, store=store, engine=engine, fetch=fetch, name=name, resume=resume,
+                       channel=channel, on_progress=on_progress, on_problem=on_problem)
+        return job.run()
+
+
+__all__ = ["AntipersonaError", "AuditRun", "Plan", "Progress", "plan_sources", "run_audit"]
