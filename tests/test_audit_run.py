@@ -25,7 +25,8 @@ FAST = FetchSettings(allow_private=True, delay=0, retries=1, backoff=0.01, timeo
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="description" content="{desc}"></head><body>
-<header><nav><a href="/">Home</a> <a href="/pricing">Pricing</a> <a href="/enterprise">Enterprise</a></nav></header>
+<header><nav><a href="/">Home</a> <a href="/pricing">Pricing</a>
+<a href="/enterprise">Enterprise</a></nav></header>
 <main><section class="hero"><h1>{title}</h1><p>{hero}</p><a class="btn" href="/signup">{cta}</a></section>
 <p>{body}</p></main>
 <footer>Enterprise | Contact sales | SOC 2 | SSO | Privacy</footer></body></html>"""
