@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,8 @@ class _Task:
 
     text: str
     seq: int  # which piece (pieces stay in the parent process; only text travels)
-    role: str
+    #: (start offset in ``text``, role) of each section in the chunk, in order.
+    roles: tuple[tuple[int, str], ...]
     base: int
     last: bool = False
 
@@ -81,6 +83,36 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str
                 end = pos + cut + 1
         yield pos, text[pos:end]
         pos = end
+
+
+Chunk = tuple[str, tuple[tuple[int, str], ...], int]
+
+
+def piece_chunks(piece: Piece, limit: int = CHUNK_CHARS) -> list[Chunk]:
+    """A piece's text as ``Piece.text`` joins it (a blank line between sections, where a
+    sentence always ends), cut into chunks of at most ``limit`` characters at section
+    boundaries; a longer section is cut at paragraph or word boundaries. Each chunk comes with
+    the (offset in chunk, role) of its sections and its own offset in ``Piece.text``."""
+    sep = len(SECTION_SEPARATOR)
+    chunks: list[Chunk] = []
+    parts: list[str] = []
+    roles: list[tuple[int, str]] = []
+    size = base = offset = 0
+    for sec in piece.sections:
+        for off, text in split_chunks(sec.text, limit):
+            if parts and (off or size + len(text) > limit):
+                # Full, or a cut inside a long section: start a new chunk.
+                chunks.append((SECTION_SEPARATOR.join(parts), tuple(roles), base))
+                parts, roles, size = [], [], 0
+            if not parts:
+                base = offset + off
+            roles.append((size, sec.role))
+            parts.append(text)
+            size += len(text) + sep
+        offset += len(sec.text) + sep
+    if parts:
+        chunks.append((SECTION_SEPARATOR.join(parts), tuple(roles), base))
+    return chunks
 
 
 def site_of(piece: Piece) -> str:
@@ -191,19 +223,13 @@ class Engine:
             piece.meta["chrome_sections_shared"] = dropped
 
     def _tasks(self, pieces: Iterable[Piece], waiting: dict[int, Piece]) -> Iterator[_Task]:
-        """Chunks of every section, tagged with their piece, role and offset in ``Piece.text``.
-        A piece with no text still yields one empty task so that it gets a result."""
+        """Each piece as one or a few docs (see :func:`piece_chunks`); per-doc costs are paid
+        per piece, not per paragraph. A piece with no text still gets one empty task."""
         for seq, piece in enumerate(pieces):
             waiting[seq] = piece
-            offset = 0
-            tasks = []
-            for sec in piece.sections:
-                for off, chunk in split_chunks(sec.text):
-                    if chunk.strip():
-                        tasks.append(_Task(chunk, seq, sec.role, offset + off))
-                offset += len(sec.text) + len(SECTION_SEPARATOR)
+            tasks = [_Task(text, seq, roles, base) for text, roles, base in piece_chunks(piece)]
             if not tasks:
-                tasks.append(_Task("", seq, "body", 0))
+                tasks.append(_Task("", seq, ((0, "body"),), 0))
             tasks[-1].last = True
             yield from tasks
 
@@ -227,31 +253,36 @@ class Engine:
             return part
         rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger)
         part.counts.add(rows)
-        hits = self.matcher.find(doc)
+        text = task.text  # Doc.text re-joins every token on each access; this is the same string
+        hits = self.matcher.find(doc, text)
         if not hits:
             return part
-        role, base = task.role, task.base
-        role_weight = self._weights.get(role, 1.0)
+        base = task.base
+        role_starts = [start for start, _ in task.roles]
         starts = bounds[:, 0]
         for hit in hits:
             persona = self.personas[hit.persona]
             group = persona.cues[hit.group]
+            role = task.roles[bisect_right(role_starts, hit.start_char) - 1][1]
             if group.sections is not None and role not in group.sections:
                 continue
-            negated = group.negatable and self.negator.negated(doc, hit.start, hit.end)
             s_idx = int(np.searchsorted(starts, hit.start, side="right") - 1)
-            sent = doc[int(bounds[s_idx, 0]):int(bounds[s_idx, 1])]
+            s_start, s_end = int(bounds[s_idx, 0]), int(bounds[s_idx, 1])
+            negated = group.negatable and self.negator.negated(doc, hit.start, hit.end, s_start)
+            last = doc[s_end - 1]
+            sent_start, sent_end = doc[s_start].idx, last.idx + len(last)
+            sentence = text[sent_start:sent_end].strip()
             ev = Evidence(
-                persona=persona.id, group=group.group, text=doc.text[hit.start_char:hit.end_char],
+                persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
                 section=role, start=base + hit.start_char, end=base + hit.end_char,
-                weight=group.weight * role_weight, negated=negated, suggest=list(group.suggest),
-                sentence=sent.text.strip(), note=group.note,
+                weight=group.weight * self._weights.get(role, 1.0), negated=negated,
+                suggest=list(group.suggest), sentence=sentence, note=group.note,
             )
             part.evidence.append(ev)
-            key = (base + sent.start_char, base + sent.end_char)
+            key = (base + sent_start, base + sent_end)
             if key not in part.sentences:
                 part.sentences[key] = {"row": rows[s_idx], "section": role,
-                                       "text": sent.text.strip(), "evidence": []}
+                                       "text": sentence, "evidence": []}
             part.sentences[key]["evidence"].append(ev)
         return part
 

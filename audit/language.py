@@ -35,16 +35,28 @@ def split_phrases(items: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
     return singles, multi
 
 
+Phrases = dict[str, tuple[tuple[str, ...], ...]]
+
+
+def index_phrases(phrases: list[tuple[str, ...]], *, by_last: bool) -> Phrases:
+    """Phrases keyed by their last (or first) word, longest first, so a scan checks only the
+    phrases that can end (or start) at the word in hand."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in sorted(phrases, key=len, reverse=True):
+        out.setdefault(p[-1] if by_last else p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class NegationRules:
     window: int
     before_single: frozenset[str]
-    before_multi: tuple[tuple[str, ...], ...]
+    before_multi: Phrases  # by last word
     contrast_window: int
     contrast_single: frozenset[str]
-    contrast_multi: tuple[tuple[str, ...], ...]
+    contrast_multi: Phrases  # by last word
     after_window: int
-    after_multi: tuple[tuple[str, ...], ...]
+    after_multi: Phrases  # by first word
     breakers: frozenset[str]
     comma_breakers: frozenset[str]
 
@@ -59,13 +71,14 @@ def negation_rules() -> NegationRules:
     return NegationRules(
         window=int(neg["window"]),
         before_single=frozenset(bs),
-        before_multi=tuple(sorted(bm, key=len, reverse=True)),
+        before_multi=index_phrases(bm, by_last=True),
         contrast_window=int(neg["contrast"]["window"]),
         contrast_single=frozenset(cs),
-        contrast_multi=tuple(sorted(cm, key=len, reverse=True)),
+        contrast_multi=index_phrases(cm, by_last=True),
         after_window=int(neg["after"]["window"]),
-        after_multi=tuple(sorted([*am, *((p.lower(),) for p in after_single)], key=len,
-                                 reverse=True)),
+        after_multi=index_phrases([*am, *((p.lower(),) for p in after_single)], by_last=False),
         breakers=frozenset(str(b).lower() for b in neg["breakers"]),
-        comma_breakers=frozenset(str(b).lower() for b in neg["comma_breakers"]),
+        # After a comma, a command verb starts a new clause too ("no card, cancel anytime").
+        comma_breakers=frozenset(str(b).lower() for b in
+                                 [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
     )

@@ -27,30 +27,33 @@ class Negator:
         self.rules = rules or negation_rules()
         self.use_parse = use_parse
 
-    def negated(self, doc: Doc, start: int, end: int) -> bool:
+    def negated(self, doc: Doc, start: int, end: int, sent_start: int | None = None) -> bool:
         """Whether the cue at tokens [start, end) is negated or contrasted away."""
-        sent = doc[start].sent
-        lo = max(sent.start, start - max(self.rules.window, self.rules.contrast_window))
+        if sent_start is None:
+            sent_start = doc[start].sent.start
+        lo = max(sent_start, start - max(self.rules.window, self.rules.contrast_window))
         before = [t.lower_ for t in doc[lo:start]]
         if self._contrast_before(before):
             return True
-        if self._negator_before(before):
+        if self._negator_before(before, doc[start].lower_):
             return True
         if self.use_parse and doc.has_annotation("DEP") and self._parse_negated(doc[start:end]):
             return True
         hi = min(len(doc), end + self.rules.after_window + 2)
         return self._negator_after([t.lower_ for t in doc[end:hi]])
 
-    def _negator_before(self, before: list[str]) -> bool:
+    def _negator_before(self, before: list[str], first: str) -> bool:
+        """A negator within the window before the cue (``first`` is the cue's first word)."""
         r = self.rules
         last = len(before) - 1
         for pos in range(last, max(last - r.window, -1), -1):
             word = before[pos]
             if word in r.breakers:
                 return False
-            if word == "," and pos + 1 < len(before) and before[pos + 1] in r.comma_breakers:
+            if word == "," and (before[pos + 1] if pos < last else first) in r.comma_breakers:
                 return False
-            if word in r.before_single or any(_ends_with(before, pos, p) for p in r.before_multi):
+            if word in r.before_single or any(_ends_with(before, pos, p)
+                                              for p in r.before_multi.get(word, ())):
                 return True
         return False
 
@@ -60,7 +63,8 @@ class Negator:
             word = before[pos]
             if word in r.breakers or word == ",":
                 return False
-            if word in r.contrast_single or any(_ends_with(before, pos, p) for p in r.contrast_multi):
+            if word in r.contrast_single or any(_ends_with(before, pos, p)
+                                                for p in r.contrast_multi.get(word, ())):
                 return True
         return False
 
@@ -71,7 +75,7 @@ class Negator:
             if word in r.breakers and word != "?":
                 # "SSO? Not required." crosses the question mark; other breakers end the scope.
                 return False
-            if any(_starts_with(after, pos, p) for p in r.after_multi):
+            if any(_starts_with(after, pos, p) for p in r.after_multi.get(word, ())):
                 return True
         return False
 

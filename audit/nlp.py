@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -74,6 +74,20 @@ class LookupLemmatizer:
         return doc
 
 
+def section_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so sections (joined with a blank line) and
+    the lines of a list never run together into one sentence. The sentencizer and the parser
+    keep boundaries that are already set."""
+    last = len(doc) - 1
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+        if i < last and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+Language.component("antipersona_breaks", func=section_breaks)
+
+
 @Language.factory("antipersona_lemmatizer")
 def make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
     return LookupLemmatizer(nlp)
@@ -104,6 +118,7 @@ def installed_trained_model() -> str | None:
 
 def build_fast() -> Language:
     nlp = spacy.blank("en")
+    nlp.add_pipe("antipersona_breaks")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("antipersona_lemmatizer")
     # Sections are chunked well below this; the limit is there for the parser's memory.
@@ -130,6 +145,7 @@ def build_pipeline(model: str = "auto") -> Pipeline:
         # NER is not used; the lookup lemmatizer replaces the rule one so that terms and text
         # are lemmatised the same way in both profiles.
         nlp = spacy.load(name, exclude=["ner", "lemmatizer"])
+        nlp.add_pipe("antipersona_breaks", first=True)
         nlp.add_pipe("antipersona_lemmatizer")
     except OSError as exc:
         raise ConfigError(f"cannot load spaCy pipeline '{name}': not installed ({exc})") from exc
