@@ -1,0 +1,72 @@
+"""CSV export of a run: one row per piece, for spreadsheets.
+
+Cells come from crawled pages, so a title such as ``=HYPERLINK(...)`` must not become a formula
+when the file is opened in Excel, LibreOffice or Google Sheets: text cells starting with
+``= + - @`` or a tab / carriage return get a leading apostrophe (the OWASP advice). Quoting
+follows RFC 4180 (CRLF line ends, fields with commas, quotes or line breaks in double quotes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..store import top_cue_phrases
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Tone metrics first in this order when present; any others follow in the order seen.
+TONE_ORDER = ("reading_grade", "avg_sentence_words", "passive_ratio", "long_word_share",
+              "nominalization_rate", "second_person_ratio", "first_person_ratio",
+              "imperative_ratio", "acronym_density", "hype_rate", "urgency_rate", "price_rate",
+              "number_rate", "question_rate", "exclamation_rate")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value a spreadsheet shows as data: text that could start a formula gets a quote mark.
+    Numbers stay numbers (a negative number is not an injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _persona_ids(report: Mapping[str, Any]) -> list[str]:
+    ids = [p["id"] for p in report["run"].get("personas", [])]
+    for piece in report["pieces"]:
+        ids.extend(pid for pid in piece.get("scores", {}) if pid not in ids)
+    return ids
+
+
+def _tone_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
+    seen: list[str] = []
+    for piece in pieces:
+        seen.extend(k for k in piece.get("tone", {}) if k not in seen)
+    return [k for k in TONE_ORDER if k in seen] + [k for k in seen if k not in TONE_ORDER]
+
+
+def render_csv(report: dict[str, Any]) -> str:
+    """The pieces of a report as CSV text (header row first)."""
+    pieces = report["pieces"]
+    target = report["run"].get("target", "")
+    personas = _persona_ids(report)
+    tone = _tone_keys(pieces)
+    header = ["id", "source", "channel", "title", "words", "verdict", "verdict_persona",
+              *[f"score_{pid}" for pid in personas], "top_cues", "reason", *tone]
+    out = io.StringIO()
+    writer = csv.writer(out, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([safe_cell(h) for h in header])
+    for piece in pieces:
+        verdict = piece.get("verdict", {})
+        scores = piece.get("scores", {})
+        row = [piece.get("id"), piece.get("source"), piece.get("channel"), piece.get("title"),
+               piece.get("words"), verdict.get("label"), verdict.get("persona"),
+               *[scores.get(pid) for pid in personas], "; ".join(top_cue_phrases(piece, target, limit=5)),
+               verdict.get("reason", ""), *[piece.get("tone", {}).get(k) for k in tone]]
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()

@@ -1,0 +1,212 @@
+"""Terminal view of a stored run for `antipersona report --format table`.
+
+Answers the manager's question first — through which channels does the copy draw the wrong
+audience, and which cue groups drive it — then lists the worst pieces and the errors.
+
+Every cell is a rich ``Text`` (never a markup string): titles, URLs and cue phrases come from
+crawled pages and may contain "[bold]" or worse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..models import VERDICT_LABELS
+from ..store import top_cues, worst_score
+
+LABEL_STYLE = {
+    "on-target": "green",
+    "wrong-audience": "red",
+    "mixed": "yellow",
+    "risk": "magenta",
+    "neutral": "white",
+}
+WORST_PIECES = 10
+ERRORS_SHOWN = 5
+
+
+def _t(value: Any, style: str = "") -> Text:
+    """Untrusted text as a plain rich Text (markup never interpreted)."""
+    return Text("" if value is None else str(value), style=style)
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def persona_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["id"]: p for p in report["run"].get("personas", [])}
+
+
+def short_name(persona: Mapping[str, Any]) -> str:
+    """"Beth the Bureaucrat" -> "Beth"; "The Bargain Hunter" -> "Bargain Hunter"."""
+    name = str(persona.get("name") or persona.get("id") or "?")
+    words = name.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) >= 3 and words[1].lower() == "the":
+        words = words[:1]
+    return " ".join(words)[:22] or name[:22]
+
+
+def worst_pieces(report: Mapping[str, Any], limit: int = WORST_PIECES) -> list[dict[str, Any]]:
+    """Pieces that misfire, highest anti-persona or risk score first (on-target ones last out)."""
+    target = report["run"].get("target", "")
+    kinds = {pid: p.get("kind", "") for pid, p in persona_index(report).items()}
+    scored = []
+    for piece in report["pieces"]:
+        worst = worst_score(piece.get("scores", {}), target, kinds)
+        if piece["verdict"]["label"] in ("on-target", "neutral") and worst <= 0:
+            continue
+        bad = piece["verdict"]["label"] not in ("on-target", "neutral")
+        scored.append((not bad, -worst, piece))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [p for _, _, p in scored[:limit]]
+
+
+def header_line(report: Mapping[str, Any]) -> Text:
+    run = report["run"]
+    personas = persona_index(report)
+    line = Text()
+    line.append("Run ", style="dim")
+    line.append(str(run.get("id", "")), style="bold")
+    if run.get("name"):
+        line.append("  ")
+        line.append(str(run["name"]), style="bold cyan")
+    line.append(f"  {run.get('created', '')}", style="dim")
+    if run.get("status"):
+        line.append(f"  {run['status']}", style="green" if run["status"] == "done" else "yellow")
+    line.append(f"  profile {run.get('profile', '')}", style="dim")
+    target = personas.get(run.get("target", ""), {})
+    line.append("  target ", style="dim")
+    line.append(str(target.get("name", run.get("target", ""))), style=target.get("color", ""))
+    pieces = report["pieces"]
+    counts = {label: sum(1 for p in pieces if p["verdict"]["label"] == label)
+              for label in VERDICT_LABELS}
+    line.append(f"\n{len(pieces)} pieces: ", style="bold")
+    first = True
+    for label in VERDICT_LABELS:
+        if counts[label]:
+            if not first:
+                line.append(", ")
+            line.append(f"{counts[label]} {label}", style=LABEL_STYLE[label])
+            first = False
+    errors = report.get("errors") or []
+    if errors:
+        line.append(f"; {len(errors)} errors", style="red")
+    return line
+
+
+def channel_table(report: Mapping[str, Any]) -> Table:
+    """Per channel: pieces, verdict mix, share drawn to each persona, and the driving cue groups."""
+    personas = persona_index(report)
+    target = report["run"].get("target", "")
+    order = [target, *[pid for pid in personas if pid != target]] if target in personas \
+        else list(personas)
+    table = Table(title=Text("Through which channels", style="bold"), title_justify="left",
+                  show_lines=True, expand=False)
+    table.add_column(Text("Channel"), no_wrap=True)
+    table.add_column(Text("Pieces"), justify="right")
+    table.add_column(Text("Verdicts"))
+    for pid in order:
+        p = personas[pid]
+        table.add_column(Text(f"→ {short_name(p)}", style=f"bold {p.get('color', '')}"),
+                         justify="right")
+    table.add_column(Text("Driven by"))
+    for ch in report.get("channels", []):
+        verdicts = Text()
+        for label in VERDICT_LABELS:
+            share = ch.get("verdicts", {}).get(label, 0)
+            if share:
+                if verdicts:
+                    verdicts.append("\n")
+                verdicts.append(f"{_pct(share):>4} {label}", style=LABEL_STYLE[label])
+        cells: list[Text] = [_t(ch["channel"], "bold"), _t(ch["pieces"]), verdicts]
+        for pid in order:
+            share = ch.get("share_by_persona", {}).get(pid, 0.0)
+            style = ("bold " + personas[pid].get("color", "")) if share >= 0.25 else ""
+            cells.append(_t(_pct(share) if share else "·", style))
+        cells.append(_drivers_text(ch.get("drivers", {}), personas))
+        table.add_row(*cells)
+    return table
+
+
+def _drivers_text(drivers: Mapping[str, Sequence[Mapping[str, Any]]],
+                  personas: Mapping[str, Mapping[str, Any]]) -> Text:
+    out = Text()
+    for pid, groups in drivers.items():
+        if not groups:
+            continue
+        if out:
+            out.append("\n")
+        p = personas.get(pid, {})
+        out.append(short_name(p) if p else pid, style=f"bold {p.get('color', '')}")
+        out.append(": " + ", ".join(str(g["group"]) for g in groups[:3]))
+    return out
+
+
+def worst_table(report: Mapping[str, Any], limit: int = WORST_PIECES) -> Table:
+    personas = persona_index(report)
+    target = report["run"].get("target", "")
+    kinds = {pid: p.get("kind", "") for pid, p in personas.items()}
+    table = Table(title=Text("Worst pieces", style="bold"), title_justify="left")
+    table.add_column(Text("Score"), justify="right")
+    table.add_column(Text("Verdict"), no_wrap=True)
+    table.add_column(Text("Channel"))
+    table.add_column(Text("Piece"), overflow="fold", max_width=48)
+    table.add_column(Text("Top cues"), overflow="fold")
+    for piece in worst_pieces(report, limit):
+        verdict = piece["verdict"]
+        label = verdict["label"]
+        vtext = Text(label, style=LABEL_STYLE.get(label, ""))
+        if verdict.get("persona"):
+            p = personas.get(verdict["persona"], {})
+            vtext.append("\n")
+            vtext.append(short_name(p) if p else verdict["persona"], style=p.get("color", ""))
+        piece_text = Text(str(piece.get("title") or piece["source"])[:140], style="bold")
+        if piece.get("title"):
+            piece_text.append("\n")
+            piece_text.append(str(piece["source"])[:200], style="dim")
+        table.add_row(_t(f"{worst_score(piece['scores'], target, kinds):.2f}"), vtext,
+                      _t(piece.get("channel", "")), piece_text, _t(top_cues(piece, target)))
+    return table
+
+
+def render_errors(report: Mapping[str, Any], console: Console, shown: int = ERRORS_SHOWN) -> None:
+    errors = report.get("errors") or []
+    if not errors:
+        return
+    console.print(Text(f"{len(errors)} sources not audited", style="bold red"))
+    for err in errors[:shown]:
+        line = Text("  ")
+        line.append(str(err.get("source", "")), style="bold")
+        line.append(": ")
+        line.append(str(err.get("error", "")))
+        if err.get("kind") == "skipped":
+            line.append(" (skipped)", style="dim")
+        console.print(line)
+    if len(errors) > shown:
+        console.print(Text(f"  … {len(errors) - shown} more (see --format json or html)",
+                           style="dim"))
+
+
+def render_table(report: dict[str, Any], console: Console) -> None:
+    """Run header, channel view, worst pieces, errors. (A --diff is printed separately with
+    :func:`audit.report.diff.render_diff_table`.)"""
+    console.print(header_line(report))
+    console.print()
+    if report["pieces"]:
+        console.print(channel_table(report))
+        console.print()
+        if worst_pieces(report, 1):
+            console.print(worst_table(report))
+        else:
+            console.print(Text("No piece draws an anti-persona or trips a risk pack.",
+                               style="green"))
+        console.print()
+    render_errors(report, console)
