@@ -16,7 +16,6 @@ import numpy as np
 from spacy.attrs import (
     IS_ALPHA,
     IS_CURRENCY,
-    IS_PUNCT,
     IS_UPPER,
     LENGTH,
     LIKE_NUM,
@@ -37,6 +36,9 @@ COLUMNS = (
     "exclaim", "hype", "urgency", "acronyms", "prices", "numbers", "second", "first",
 )
 _COL = {name: i for i, name in enumerate(COLUMNS)}
+#: Word lists a lower-case word is looked up in, after its four computed facts.
+_CATS = ("second", "first", "hype", "urgency", "prices", "imperative", "aux")
+_FACT = {"participle": 3, **{c: 4 + i for i, c in enumerate(_CATS)}}
 
 
 def syllables(word: str) -> int:
@@ -139,26 +141,32 @@ class ToneAnalyzer:
         self.phrases.add("antipersona:tone:hype", [nlp.make_doc(" ".join(p)) for p in hype_multi])
         self.phrases.add("antipersona:tone:urgency",
                          [nlp.make_doc(" ".join(p)) for p in urg_multi])
-        # Per-word facts by LOWER hash: (syllables, long word, nominalisation, participle-like).
-        self._word_cache: dict[int, tuple[int, bool, bool, bool]] = {}
+        # Per-word facts by LOWER hash, one row of _FACTS each, computed once per word.
+        self._cats = {name: {int(h) for h in arr.tolist()} for name, arr in (
+            ("second", self.second), ("first", self.first), ("hype", self.hype),
+            ("urgency", self.urgency), ("prices", self.currency), ("imperative", self.imperative),
+            ("aux", self.aux))}
+        self._word_cache: dict[int, tuple[int, ...]] = {}
         self._question = strings.add("?")
         self._exclaim = strings.add("!")
 
-    def _word_facts(self, key: int) -> tuple[int, bool, bool, bool]:
+    def _word_facts(self, key: int) -> tuple[int, ...]:
+        """(syllables, long, nominal, participle, second, first, hype, urgency, prices,
+        imperative, aux) for one lower-case word."""
         facts = self._word_cache.get(key)
         if facts is None:
             word = self._strings[key]
-            syl = syllables(word) if word.isalpha() else 1
-            nominal = (
-                len(word) >= self._nom_min
-                and word.endswith(self._nom_suffixes)
-                and word not in self._nom_exceptions
-            )
+            alpha = word.isalpha()
+            syl = syllables(word) if alpha else 0
+            nominal = (alpha and len(word) >= self._nom_min and word.endswith(self._nom_suffixes)
+                       and word not in self._nom_exceptions)
             participle = (
                 key not in self.not_participle
                 and (key in self.irregular or (len(word) > 3 and word.endswith(("ed", "en"))))
             )
-            facts = (syl, syl >= 3, nominal, participle)
+            cats = self._cats
+            facts = (syl, int(syl >= 3), int(nominal), int(participle),
+                     *(int(key in cats[c]) for c in _CATS))
             if len(self._word_cache) < 500_000:
                 self._word_cache[key] = facts
         return facts
@@ -168,52 +176,37 @@ class ToneAnalyzer:
         n = len(doc)
         if n == 0:
             return np.zeros((0, len(COLUMNS))), np.zeros((0, 2), dtype=np.int64)
-        arr = doc.to_array([LOWER, IS_ALPHA, LIKE_NUM, IS_PUNCT, IS_UPPER, LENGTH, SENT_START,
-                            IS_CURRENCY])
+        arr = doc.to_array([LOWER, IS_ALPHA, LIKE_NUM, IS_UPPER, LENGTH, SENT_START, IS_CURRENCY])
         lower = arr[:, 0]
         is_alpha = arr[:, 1].astype(bool)
         like_num = arr[:, 2].astype(bool)
-        is_upper = arr[:, 4].astype(bool)
-        length = arr[:, 5].astype(np.int64)
-        sent_start = arr[:, 6].astype(np.int64)
-        sent_start[0] = 1
-        starts = np.flatnonzero(sent_start == 1)
-        sent_id = np.cumsum(sent_start == 1) - 1
-        n_sent = len(starts)
+        is_upper = arr[:, 3].astype(bool)
+        length = arr[:, 4].astype(np.int64)
+        sent_flag = arr[:, 5].astype(np.int64) == 1
+        sent_flag[0] = True
+        starts = np.flatnonzero(sent_flag)
         ends = np.append(starts[1:], n)
-        words = is_alpha | like_num
-        rows = np.zeros((n_sent, len(COLUMNS)), dtype=np.float64)
-
-        def add(col: str, mask: np.ndarray) -> None:
-            if mask.any():
-                rows[:, _COL[col]] += np.bincount(sent_id[mask], minlength=n_sent)
-
-        add("words", words)
-        word_idx = np.flatnonzero(is_alpha)
-        if len(word_idx):
-            facts = [self._word_facts(k) for k in lower[word_idx].tolist()]
-            fa = np.array(facts, dtype=np.int64)
-            sid = sent_id[word_idx]
-            rows[:, _COL["syllables"]] += np.bincount(sid, weights=fa[:, 0], minlength=n_sent)
-            rows[:, _COL["long_words"]] += np.bincount(sid, weights=fa[:, 1], minlength=n_sent)
-            rows[:, _COL["nominal"]] += np.bincount(sid, weights=fa[:, 2], minlength=n_sent)
-            participle = np.zeros(n, dtype=bool)
-            participle[word_idx] = fa[:, 3].astype(bool)
-        else:
-            participle = np.zeros(n, dtype=bool)
-        add("numbers", like_num)
-        add("second", np.isin(lower, self.second))
-        add("first", np.isin(lower, self.first))
-        add("hype", np.isin(lower, self.hype))
-        add("urgency", np.isin(lower, self.urgency))
-        add("prices", np.isin(lower, self.currency) | arr[:, 7].astype(bool))
+        sent_id = np.cumsum(sent_flag) - 1
+        uniq, inv = np.unique(lower, return_inverse=True)
+        facts = np.array([self._word_facts(k) for k in uniq.tolist()], dtype=np.int64)[inv]
+        alpha = is_alpha.astype(np.int64)
         acr = is_upper & is_alpha & (length >= 2) & (length <= 6)
+        cols = np.zeros((n, len(COLUMNS)), dtype=np.float64)
+        cols[:, _COL["words"]] = is_alpha | like_num
+        cols[:, _COL["syllables"]] = facts[:, 0] * alpha
+        cols[:, _COL["long_words"]] = facts[:, 1] * alpha
+        cols[:, _COL["nominal"]] = facts[:, 2]
+        cols[:, _COL["numbers"]] = like_num
+        for c in ("second", "first", "hype", "urgency"):
+            cols[:, _COL[c]] = facts[:, _FACT[c]]
+        cols[:, _COL["prices"]] = facts[:, _FACT["prices"]] | arr[:, 6].astype(bool)
+        cols[:, _COL["acronyms"]] = acr
+        rows = np.add.reduceat(cols, starts, axis=0)
         if acr.any():
             # A shouted headline is not a row of acronyms: ignore mostly upper-case sentences.
-            upper_share = np.bincount(sent_id, weights=(is_upper & is_alpha), minlength=n_sent) / \
-                np.maximum(np.bincount(sent_id, weights=is_alpha, minlength=n_sent), 1)
-            acr &= upper_share[sent_id] < 0.6
-            add("acronyms", acr)
+            upper = np.add.reduceat((is_upper & is_alpha).astype(np.int64), starts)
+            shouted = upper >= 0.6 * np.maximum(np.add.reduceat(alpha, starts), 1)
+            rows[shouted, _COL["acronyms"]] = 0
         for key, start, _end in self.phrases(doc):
             rows[sent_id[start], _COL["hype" if key == self._hype_key else "urgency"]] += 1
         last = ends - 1
@@ -222,10 +215,12 @@ class ToneAnalyzer:
         if use_tags and doc.has_annotation("DEP"):
             self._tagged(doc, rows, starts, ends)
         else:
-            self._passive_fast(lower, participle, sent_id, rows)
-            first_word = self._first_words(words, starts, ends)
+            participle = facts[:, _FACT["participle"]].astype(bool) & is_alpha
+            aux_pos = np.flatnonzero(facts[:, _FACT["aux"]])
+            self._passive_fast(lower, participle, aux_pos, sent_id, rows)
+            first_word = self._first_words(is_alpha | like_num, starts, ends)
             ok = first_word >= 0
-            rows[ok, _COL["imperative"]] = np.isin(lower[first_word[ok]], self.imperative)
+            rows[ok, _COL["imperative"]] = facts[first_word[ok], _FACT["imperative"]]
         rows[rows[:, _COL["words"]] == 0] = 0
         return rows, np.stack([starts, ends], axis=1)
 
@@ -247,10 +242,9 @@ class ToneAnalyzer:
             idx = np.where(valid & (cand < ends), cand, -1)
         return idx
 
-    def _passive_fast(self, lower: np.ndarray, participle: np.ndarray, sent_id: np.ndarray,
-                      rows: np.ndarray) -> None:
+    def _passive_fast(self, lower: np.ndarray, participle: np.ndarray, aux_pos: np.ndarray,
+                      sent_id: np.ndarray, rows: np.ndarray) -> None:
         """be/get + (adverbs) + participle: "was approved", "is being reviewed", "gets signed"."""
-        aux_pos = np.flatnonzero(np.isin(lower, self.aux))
         flagged: set[int] = set()
         n = len(lower)
         for pos in aux_pos.tolist():
