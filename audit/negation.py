@@ -22,6 +22,9 @@ def _starts_with(words: list[str], pos: int, phrase: tuple[str, ...]) -> bool:
     return tuple(words[pos : pos + len(phrase)]) == phrase
 
 
+_OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
+
+
 class Negator:
     def __init__(self, rules: NegationRules | None = None, *, use_parse: bool = False) -> None:
         self.rules = rules or negation_rules()
@@ -35,7 +38,10 @@ class Negator:
         before = [t.lower_ for t in doc[lo:start]]
         if self._contrast_before(before):
             return True
-        if self._negator_before(before, doc[start].lower_):
+        first = doc[start].lower_
+        # A cue that is itself a negation ("no receipt needed") is not negated by the "no" of
+        # the list item before it ("no questions asked, no receipt needed").
+        if first not in self.rules.before_single and self._negator_before(before, first):
             return True
         if self.use_parse and doc.has_annotation("DEP") and self._parse_negated(doc[start:end]):
             return True
@@ -83,6 +89,11 @@ class Negator:
     def _parse_negated(span: Span) -> bool:
         """Dependency view: a negation attached to the cue or to the verb that governs it."""
         token = span.root
+        # The subject or an address ("A freelancer doesn't...", "Ladies, it doesn't...") is
+        # not what the verb's negation denies.
+        if token.dep_ in _OUTSIDE_NEGATION:
+            return any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "zero"))
+                       for c in token.children)
         for node in (token, *token.ancestors):
             for child in node.children:
                 if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in ("no", "zero")):
