@@ -170,6 +170,9 @@ def audit_cmd(
                            resume=resume, channel=channel, on_progress=printer.update,
                            on_problem=printer.problem)
     printer.summary(run_id, path)
+    last = printer.last
+    if last is not None and last.done == 0 and last.resumed == 0 and last.failed:
+        raise typer.Exit(2)  # nothing could be read: every input was bad
 
 
 @app.command("report")

@@ -170,7 +170,7 @@ def test_cli_refuses_loopback_without_allow_private(site: SiteServer, tmp_path: 
                                                    cli_env: dict[str, str]) -> None:
     r = _cli(["audit", site.url("/"), "--db", str(tmp_path / "x.db"), "--model", "fast"],
              cli_env, tmp_path)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 2, r.stderr  # the only input was refused
     assert "--allow-private" in r.stderr and "Traceback" not in r.stderr
     assert not site.hits("/"), "nothing was sent to the refused address"
 
