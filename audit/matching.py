@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -51,6 +51,7 @@ class CueMatcher:
         self._stream_cache: dict[tuple[int, ...], str] = {}
         self.regexes: list[tuple[re.Pattern[str], int, int]] = []
         self._keys: dict[int, tuple[int, int]] = {}
+        self._weights = [[g.weight for g in p.cues] for p in personas]
         lemmatizer = _lemmatizer(nlp)
         for pi, persona in enumerate(personas):
             for gi, group in enumerate(persona.cues):
@@ -203,17 +204,23 @@ class CueMatcher:
         if not raw:
             return []
         # Longest first, then stronger group: a shorter overlapping hit of the same pack is dropped.
-        raw.sort(key=lambda h: (h[0], -(h[3] - h[2]), -self.personas[h[0]].cues[h[1]].weight, h[2]))
-        kept: list[Hit] = []
-        taken: dict[int, list[tuple[int, int]]] = {}
+        weights = self._weights
+        raw.sort(key=lambda h: (h[0], h[2] - h[3], -weights[h[0]][h[1]], h[2]))
+        kept: list[tuple[int, int, int, int]] = []
+        taken: dict[int, bytearray] = {}
+        n = len(doc)
         for pi, gi, start, end in raw:
-            spans = taken.setdefault(pi, [])
-            if any(start < e and s < end for s, e in spans):
+            used = taken.get(pi)
+            if used is None:
+                used = taken[pi] = bytearray(n)
+            elif any(used[start:end]):
                 continue
-            spans.append((start, end))
-            kept.append(Hit(pi, gi, start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
-        kept.sort(key=lambda h: (h.start, h.persona))
-        return kept
+            used[start:end] = b"\x01" * (end - start)
+            kept.append((pi, gi, start, end))
+        kept.sort(key=lambda h: (h[2], h[0]))
+        idx = doc.to_array([IDX, LENGTH]) if kept else None
+        return [Hit(pi, gi, start, end, int(idx[start, 0]), int(idx[end - 1, 0] + idx[end - 1, 1]))
+                for pi, gi, start, end in kept]
 
 
 #: Token attributes an anchor can test, in the column order of ``_pattern_hits``' array.
