@@ -296,7 +296,8 @@ def run_app(
     if db is not None:
         env["ANTIPERSONA_DB"] = str(db.resolve())
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower()]
+           "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower(),
+           "--client.toolbarMode", "viewer"]
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 

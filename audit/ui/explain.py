@@ -1,0 +1,171 @@
+"""Plain-language views of a piece's result: verdict wording, rewrites, tone against targets.
+
+Inputs are the JSON-contract dicts (``PieceResult.to_dict()`` or a stored piece), so a fresh
+draft and a stored run explain themselves the same way. No scoring happens here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .highlight import Swatch, swatch
+
+VERDICT_TEXT = {
+    "on-target": ("On target", "success"),
+    "wrong-audience": ("Wrong audience", "error"),
+    "mixed": ("Mixed signals", "warning"),
+    "risk": ("Risk", "warning"),
+    "neutral": ("Neutral", "info"),
+}
+
+METRIC_LABELS = {
+    "reading_grade": ("Reading grade", "school grade needed to read it"),
+    "avg_sentence_words": ("Words per sentence", "average sentence length"),
+    "long_word_share": ("Long words", "share of words with 3+ syllables"),
+    "passive_ratio": ("Passive sentences", "share of sentences in the passive voice"),
+    "nominalization_rate": ("Nominalisations", "share of -tion/-ment style nouns"),
+    "second_person_ratio": ("'You' vs 'we'", "share of 'you' among you/we pronouns"),
+    "first_person_ratio": ("'We' vs 'you'", "share of 'we' among you/we pronouns"),
+    "imperative_ratio": ("Direct calls to action", "share of sentences that tell the reader to act"),
+    "acronym_density": ("Acronyms", "per 100 words"),
+    "hype_rate": ("Hype words", "per 100 words"),
+    "urgency_rate": ("Urgency words", "per 100 words"),
+    "price_rate": ("Price mentions", "per 100 words"),
+    "number_rate": ("Numbers", "per 100 words"),
+    "question_rate": ("Questions", "share of sentences"),
+    "exclamation_rate": ("Exclamations", "share of sentences"),
+}
+_SHARE_METRICS = {"long_word_share", "passive_ratio", "nominalization_rate", "second_person_ratio",
+                  "first_person_ratio", "imperative_ratio", "question_rate", "exclamation_rate"}
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, (metric.replace("_", " ").capitalize(), ""))[0]
+
+
+def format_metric(metric: str, value: float) -> str:
+    if metric in _SHARE_METRICS:
+        return f"{value:.0%}"
+    return f"{value:.1f}"
+
+
+def verdict_headline(verdict: Mapping[str, Any], swatches: Mapping[str, Swatch],
+                     target: str) -> tuple[str, str]:
+    """("Wrong audience: pulls toward Beth the Bureaucrat", "error") for a verdict dict."""
+    label = str(verdict.get("label", "neutral"))
+    title, level = VERDICT_TEXT.get(label, (label, "info"))
+    who = swatch(swatches, verdict.get("persona")).name if verdict.get("persona") else ""
+    if label == "on-target":
+        text = f"{title}: speaks to {swatch(swatches, target).name}"
+    elif label == "wrong-audience":
+        text = f"{title}: pulls toward {who}"
+    elif label == "mixed":
+        text = f"{title}: speaks to {swatch(swatches, target).name} and {who or 'an anti-persona'} at once"
+    elif label == "risk":
+        text = f"{title}: {who or 'a risk pack'} fires"
+    else:
+        text = f"{title}: no persona pulls strongly"
+    return text, level
+
+
+@dataclass(slots=True)
+class Rewrite:
+    """A cue group that pulls the wrong way, the phrases that fired it and what to write instead."""
+
+    persona: str
+    group: str
+    phrases: list[str] = field(default_factory=list)
+    suggest: list[str] = field(default_factory=list)
+    note: str = ""
+    weight: float = 0.0
+
+
+def rewrites(evidence: Iterable[Mapping[str, Any]], swatches: Mapping[str, Swatch]) -> list[Rewrite]:
+    """Suggestions grouped by cue group, heaviest first; target-persona and negated cues are
+    not problems, so they are left out."""
+    groups: dict[tuple[str, str], Rewrite] = {}
+    for ev in evidence:
+        pid = str(ev.get("persona", ""))
+        if ev.get("kind", "cue") != "cue" or ev.get("negated") or swatch(swatches, pid).kind == "persona":
+            continue
+        key = (pid, str(ev.get("group", "")))
+        rw = groups.setdefault(key, Rewrite(pid, key[1], note=str(ev.get("note") or "")))
+        phrase = str(ev.get("text", ""))
+        if phrase and phrase.lower() not in (p.lower() for p in rw.phrases):
+            rw.phrases.append(phrase)
+        for s in ev.get("suggest") or ():
+            if s not in rw.suggest:
+                rw.suggest.append(str(s))
+        rw.weight += float(ev.get("weight") or 0.0)
+    return sorted(groups.values(), key=lambda r: -r.weight)
+
+
+def tone_rows(tone: Mapping[str, float], personas: Sequence[Any], target: str) -> list[dict[str, Any]]:
+    """Each tone target of the target persona, met or missed, then the other packs' tone
+    thresholds this copy crosses (those it stays clear of are not worth a line)."""
+    rows = []
+    for p in sorted(personas, key=lambda p: p.id != target):
+        for t in getattr(p, "tone", ()):
+            value = tone.get(t.metric)
+            if value is None:
+                continue
+            passed = value > t.above if t.above is not None else value < t.below  # type: ignore[operator]
+            bound = t.above if t.above is not None else t.below
+            side = "above" if t.above is not None else "below"
+            is_target = p.id == target
+            if not is_target and not passed:
+                continue
+            rows.append({
+                "Metric": metric_label(t.metric),
+                "This copy": format_metric(t.metric, value),
+                "Threshold": f"{side} {format_metric(t.metric, float(bound or 0))}",
+                "Pack": p.name,
+                "Reads as": ("wanted" if is_target else "to avoid"),
+                "Status": _status(is_target, passed),
+            })
+    return rows
+
+
+def _status(is_target: bool, passed: bool) -> str:
+    if is_target:
+        return "✓ meets target" if passed else "✗ misses target"
+    return "⚠ pulls away" if passed else "✓ fine"
+
+
+def sentence_rows(sentences: Sequence[Mapping[str, Any]],
+                  swatches: Mapping[str, Swatch]) -> list[dict[str, Any]]:
+    """The sentences that pull hardest toward an anti-persona, with who they pull toward."""
+    rows = []
+    for s in sentences:
+        pulls = s.get("personas") or {}
+        toward = [swatch(swatches, pid).name for pid, _ in sorted(pulls.items(), key=lambda kv: -kv[1])
+                  if swatch(swatches, pid).kind != "persona"]
+        rows.append({
+            "Sentence": str(s.get("text", "")),
+            "Pulls toward": ", ".join(toward),
+            "Pull": float(s.get("pull") or 0.0),
+            "Where": str(s.get("section", "")),
+            "Grade": float(s.get("reading_grade") or 0.0),
+            "Passive": "yes" if s.get("passive") else "",
+        })
+    return rows
+
+
+def evidence_rows(evidence: Iterable[Mapping[str, Any]],
+                  swatches: Mapping[str, Swatch]) -> list[dict[str, Any]]:
+    """Every cue found, as table rows (tone evidence included, labelled as tone)."""
+    rows = []
+    for ev in evidence:
+        sw = swatch(swatches, str(ev.get("persona", "")))
+        state = "negated" if ev.get("negated") else ("tone" if ev.get("kind") == "tone" else "counted")
+        rows.append({
+            "Phrase": str(ev.get("text", "")),
+            "Persona": sw.name,
+            "Cue group": str(ev.get("group", "")),
+            "Where": str(ev.get("section", "")),
+            "Weight": round(float(ev.get("weight") or 0.0), 3),
+            "Status": state,
+        })
+    return rows

@@ -1,0 +1,102 @@
+"""What every page shares: the engine (loaded once), the runs database, the palette, headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ...config import Config, load_config
+from ...engine import Engine
+from ...store import Store, StoreError, db_path
+from ..highlight import Swatch, legend_html, md_escape, palette
+
+
+def db_file() -> Path:
+    """The runs database: $ANTIPERSONA_DB, else ./antipersona.db (as the CLI does)."""
+    return db_path()
+
+
+@st.cache_resource(show_spinner="Loading the language pipeline…")
+def _engine() -> Engine:
+    return Engine(app_config())
+
+
+def app_config() -> Config:
+    """The nearest antipersona.toml / pyproject.toml from where the app was started."""
+    return load_config()
+
+
+def engine() -> Engine:
+    """The one Engine for this server (spaCy pipeline and packs are loaded once)."""
+    return _engine()
+
+
+def reset_engine() -> None:
+    """After a pack is saved, the next check loads the packs again."""
+    _engine.clear()
+
+
+def engine_palette() -> dict[str, Swatch]:
+    return palette(engine().personas)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path, readonly=True)
+
+
+def open_store() -> Store | None:
+    """The runs database, read-only and shared by every session (the Store serialises its own
+    calls), or None when there is no database yet or it cannot be read."""
+    path = db_file()
+    if not path.is_file():
+        return None
+    try:
+        return _store(str(path.resolve()))
+    except StoreError as exc:
+        st.error(md_escape(f"Cannot open the runs database: {exc}"))
+        return None
+
+
+def list_runs(store: Store) -> list[dict[str, Any]]:
+    """Runs, newest first."""
+    return store.runs()
+
+
+def has_runs() -> bool:
+    """Does the database hold at least one run? (Decides the landing page.)"""
+    path = db_file()
+    if not path.is_file():
+        return False
+    try:
+        return bool(_store(str(path.resolve())).runs())
+    except StoreError:  # a broken or foreign file: land on the draft checker instead
+        return False
+
+
+def page_header(title: str, purpose: str) -> None:
+    """Every page opens with its title and one sentence on what it is for."""
+    st.title(title)
+    st.caption(purpose)
+
+
+def show_legend(swatches: dict[str, Swatch], used: set[str] | None = None) -> None:
+    html = legend_html(swatches, used)
+    if html:
+        st.html(html)
+
+
+def run_label(run: dict[str, Any]) -> str:
+    """"Spring site audit · 2026-03-02 14:10 · 412 pieces" for run pickers."""
+    name = str(run.get("name") or run.get("id") or "run")
+    created = str(run.get("created") or "")[:16].replace("T", " ")
+    pieces = run.get("pieces")
+    parts = [name, created]
+    if isinstance(pieces, int):
+        parts.append(f"{pieces:,} pieces")
+    status = str(run.get("status") or "")
+    if status and status != "done":
+        parts.append(status)
+    return " · ".join(p for p in parts if p)

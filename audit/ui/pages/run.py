@@ -1,0 +1,159 @@
+"""Run an audit: give URLs, a sitemap, emails or an ad export; the run crawls and stores them.
+
+The run is the ``audit`` command in a subprocess, so it carries on while the user clicks around
+(or closes the tab); this page polls the store for its progress every couple of seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ..highlight import md_escape
+from ..runs import (
+    audit_command,
+    default_run_name,
+    log_tail,
+    parse_pasted,
+    progress_caption,
+    progress_fraction,
+    save_uploads,
+    start_audit,
+    upload_dir,
+    write_url_list,
+)
+from .common import db_file, list_runs, open_store, page_header
+
+STARTED_KEY = "runs_started"
+UPLOAD_TYPES = ["txt", "csv", "tsv", "xml", "gz", "eml", "mbox"]
+POLL_SECONDS = 1.5
+
+
+def render() -> None:
+    page_header("Run an audit",
+                "Audit published copy in bulk: a list of page addresses, a sitemap, an email "
+                "folder or an ad export. The run keeps going while you use the rest of the app.")
+    with st.form("audit_form", border=True):
+        pasted = st.text_area("Page or sitemap addresses, one a line", height=140, key="run_urls",
+                              placeholder="https://example.com/pricing\nhttps://example.com/sitemap.xml")
+        files = st.file_uploader(
+            "…or upload files: a URL list (.txt / .csv), a sitemap (.xml), emails (.eml / .mbox) or an "
+            "ad export (.csv)", type=UPLOAD_TYPES, accept_multiple_files=True, key="run_files")
+        name = st.text_input("Name of this run", key="run_name",
+                             placeholder="e.g. Spring site audit (default: the date and time)")
+        allow_private = st.checkbox(
+            "Allow internal / local addresses", key="run_allow_private",
+            help="Off by default: the crawler refuses localhost and private network addresses. "
+                 "Tick it to audit a staging site on your own network.")
+        with st.expander("Advanced"):
+            delay = st.number_input("Seconds between requests to the same site", min_value=0.0,
+                                    max_value=60.0, value=None, step=0.5, key="run_delay",
+                                    placeholder="default")
+            concurrency = st.number_input("Pages fetched at once", min_value=1, max_value=64,
+                                          value=None, step=1, key="run_concurrency", placeholder="default")
+        submitted = st.form_submit_button("Start the audit", type="primary")
+    if submitted:
+        _start(pasted or "", files or [], name or "", allow_private, delay, concurrency)
+    _progress()
+    _history()
+
+
+def _start(pasted: str, files: list[Any], name: str, allow_private: bool,
+           delay: float | None, concurrency: float | None) -> None:
+    """Save what was given, build the command, start it and remember it for this session."""
+    now = datetime.now()
+    db = db_file()
+    parsed = parse_pasted(pasted)
+    for problem in parsed.problems:
+        st.warning(problem)
+    if not (parsed.pages or parsed.sitemaps or files):
+        st.error("Nothing to audit: paste at least one address or upload a file.")
+        return
+    folder = upload_dir(db, now)
+    sources = [str(p) for p in save_uploads(folder, ((f.name, f.getvalue()) for f in files))]
+    if parsed.pages:
+        sources.insert(0, str(write_url_list(folder, parsed.pages)))
+    sources += parsed.sitemaps
+    run_name = name.strip() or default_run_name(now)
+    cmd = audit_command(sources, db.resolve(), run_name, allow_private=allow_private, delay=delay,
+                        concurrency=int(concurrency) if concurrency is not None else None)
+    proc = start_audit(cmd, folder / "audit.log")
+    st.session_state.setdefault(STARTED_KEY, []).insert(0, {
+        "name": run_name, "pid": proc.pid, "proc": proc, "log": str(folder / "audit.log"),
+        "started": now.isoformat(timespec="seconds"), "command": cmd,
+    })
+    st.success(f"Started “{md_escape(run_name)}”. Progress shows below; you can leave this page.")
+
+
+def _open_report(run_id: str) -> None:
+    pages = st.session_state.get("_pages") or {}
+    if "report" in pages:
+        st.switch_page(pages["report"], query_params={"run": run_id})
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _progress() -> None:
+    """Live progress of runs still going (from the store, so a run started in another tab or
+    in a terminal shows too) and of runs this session started that ended early."""
+    store = open_store()
+    runs = list_runs(store) if store else []
+    started: list[dict[str, Any]] = st.session_state.get(STARTED_KEY, [])
+    live = [r for r in runs if r["status"] == "running"]
+    if not live and not started:
+        return
+    st.subheader("Runs in progress")
+    for run in live:
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(run.get('name') or run['id'])}**")
+            st.progress(progress_fraction(run.get("progress")), text=progress_caption(run.get("progress")))
+    for item in started:
+        _started_item(item, runs)
+
+
+def _started_item(item: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+    """What became of a run this session started: still starting, finished (open it), or
+    stopped before it stored anything (show the end of its output)."""
+    proc = item.get("proc")
+    code = proc.poll() if proc is not None else None
+    match = next((r for r in runs if r.get("name") == item["name"]), None)
+    if match is None:
+        if code is None:
+            st.caption(f"“{md_escape(item['name'])}” is starting…")
+        else:
+            with st.container(border=True):
+                st.error(f"“{md_escape(item['name'])}” stopped before storing a run (exit code {code}).")
+                st.code(log_tail(Path(item["log"])) or "(no output)", language=None)
+        return
+    if match["status"] == "running":
+        return  # shown with the live runs above
+    label = {"done": "finished", "interrupted": "was interrupted", "failed": "failed"}.get(
+        match["status"], match["status"])
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(item['name'])}** {label}: {_counts(match)}.")
+        if st.button("Open its report", key=f"open_{item['pid']}", type="primary"):
+            _open_report(match["id"])
+
+
+def _history() -> None:
+    store = open_store()
+    runs = list_runs(store) if store else []
+    if not runs:
+        return
+    st.subheader("All runs")
+    for run in runs[:10]:
+        cols = st.columns([4, 2, 1.2])
+        cols[0].markdown(f"**{md_escape(run.get('name') or run['id'])}**  \n"
+                         f"{str(run.get('created', ''))[:16].replace('T', ' ')}")
+        cols[1].write(f"{_counts(run)} · {run['status']}")
+        if cols[2].button("Open report", key=f"hist_{run['id']}"):
+            _open_report(run["id"])
+
+
+def _counts(run: dict[str, Any]) -> str:
+    """"12 pieces, 1 failed" for a run row."""
+    pieces, failed = int(run.get("pieces") or 0), int(run.get("errors") or 0)
+    text = f"{pieces:,} piece{'s' if pieces != 1 else ''}"
+    return text + (f", {failed:,} failed" if failed else "")

@@ -1,0 +1,238 @@
+"""End to end: a real `streamlit run app.py` driven by headless Debian Chromium via Playwright.
+
+One server and one browser serve the whole module; each test opens its own page and saves a
+full-page screenshot to test-output/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audit.models import piece_id
+
+from . import HOSTILE_SOURCE, OLD_DRAFTS, add_running_run, fill_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+BETH_COLOR = "#c2410c"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not "
+                       "installed; `make chromium` installs it"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 45.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not answer in time")
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    db = tmp_path_factory.mktemp("e2e") / "runs.db"
+    add_running_run(db)
+    fill_store(db, name="last month", drafts=OLD_DRAFTS)
+    time.sleep(1.1)  # runs sort by creation time, to the second
+    return db, fill_store(db, name="this month")
+
+
+@pytest.fixture(scope="module")
+def server(stored: tuple[Path, str]) -> Iterator[str]:
+    db, _ = stored
+    port = _free_port()
+    env = {**os.environ, "ANTIPERSONA_DB": str(db)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+    log = db.parent / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, proc)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def _settle(page: Any) -> None:
+    """Wait until Streamlit has finished the rerun: no 'running' status, no loading skeletons."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stSpinner\"]')",
+        timeout=30_000)
+    page.wait_for_timeout(600)
+
+
+def _screenshot(page: Any, name: str) -> Path:
+    """Grow the window to the app's full height (Streamlit scrolls an inner element), then shoot."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(2, 2)  # no tooltip in the picture
+    _settle(page)
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": 1400, "height": max(900, min(int(height) + 40, 8000))})
+    _settle(page)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_check_a_draft_highlights_cues(server: str, page: Any) -> None:
+    page.goto(f"{server}/check")
+    box = page.get_by_label("Draft copy")
+    box.fill("Request a demo with our solutions team before procurement signs off.\n\n"
+             "Start free in minutes. No sales calls.")
+    page.get_by_role("button", name="Check this draft").click()
+    mark = page.locator('mark.ap-cue[data-persona="beth-bureaucrat"]').first
+    mark.wait_for()
+    assert BETH_COLOR in (mark.get_attribute("style") or "").lower()
+    texts = page.locator('mark.ap-cue[data-persona="beth-bureaucrat"]').all_inner_texts()
+    assert any("Request a demo" in t for t in texts)
+    assert "Beth the Bureaucrat" in (mark.get_attribute("title") or "")
+    page.get_by_text("Suggested rewrites").wait_for()
+    _screenshot(page, "check-a-draft")
+
+
+def test_check_an_uploaded_file_shows_its_markup_as_text(server: str, page: Any, tmp_path: Path) -> None:
+    draft = tmp_path / "hostile-draft.txt"
+    draft.write_text('Use coupon code SAVE50 <img src=x onerror="window.__pwned=1"> for the lowest price.\n',
+                     encoding="utf-8")
+    page.goto(f"{server}/check")
+    page.get_by_role("tab", name="Upload a file").click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(draft))
+    page.get_by_text("hostile-draft.txt").first.wait_for()
+    page.get_by_role("button", name="Check this draft").click()
+    page.get_by_text("Checked the uploaded file").wait_for()
+    block = page.locator(".ap-draft").filter(has_text="onerror").first
+    assert '<img src=x onerror="window.__pwned=1">' in block.inner_text()
+    assert page.locator('mark.ap-cue[data-persona="bargain-hunter"]').count() >= 1
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+
+
+def test_report_heatmap_click_filters_table(server: str, stored: tuple[Path, str], page: Any) -> None:
+    _, run_id = stored
+    page.goto(server)  # the root lands on the newest run's report (what `make run` opens)
+    page.get_by_text("Pieces audited").wait_for()
+    page.wait_for_url(re.compile(rf"/report\?run={run_id}"))
+    count = page.locator(".ap-count").first
+    count.wait_for()
+    assert "of 10 pieces" in count.inner_text()
+    _screenshot(page, "report")
+    # Vega draws the heat map as SVG; each cell's aria-label names its persona and channel.
+    cell = page.locator('[data-testid="stVegaLiteChart"] '
+                        'path[aria-label*="Beth the Bureaucrat; Channel: landing;"]')
+    cell.first.wait_for()
+    box = cell.first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 6, box["y"] + 6)  # corner: away from the label
+    page.wait_for_function("() => { const c = document.querySelector('.ap-count');"
+                           " return c && /of 2 pieces/.test(c.innerText); }")
+    note = page.locator(".ap-count").first.inner_text()
+    assert "channel landing" in note and "Beth the Bureaucrat" in note
+    # The address bar follows the view, so the link restores it.
+    page.wait_for_function("() => /[?&]channel=landing/.test(location.search)"
+                           " && /[?&]persona=beth-bureaucrat/.test(location.search)")
+    _screenshot(page, "report-filtered")
+
+
+def test_hostile_page_text_does_not_run(server: str, stored: tuple[Path, str], page: Any) -> None:
+    _, run_id = stored
+    pid = piece_id(HOSTILE_SOURCE)
+    page.goto(f"{server}/report?run={run_id}&piece={pid}")
+    page.get_by_text("The copy, with every cue highlighted").wait_for()
+    draft = page.locator(".ap-draft").filter(has_text="window.__pwned").first
+    draft.wait_for()
+    text = draft.inner_text()
+    assert "<script>window.__pwned=1</script>" in text
+    assert '<img src=x onerror="window.__pwned=1">' in text
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert page.locator('.ap-draft script, .ap-draft img').count() == 0
+    _screenshot(page, "report-piece-hostile")
+
+
+def test_report_compares_with_last_month(server: str, stored: tuple[Path, str], page: Any) -> None:
+    _, run_id = stored
+    page.goto(f"{server}/report?run={run_id}")
+    page.get_by_text("Compare with an earlier run").wait_for()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Earlier run").click()
+    page.keyboard.type("last month")
+    page.keyboard.press("Enter")
+    page.get_by_text("Wrong audience now").wait_for()
+    page.get_by_text("Pieces that changed").wait_for()
+    _screenshot(page, "report-compare")
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download CSV").click()
+    csv_text = Path(got.value.path()).read_text(encoding="utf-8")
+    assert csv_text.startswith("id,source,channel") and "https://evil.example/hostile" in csv_text
+
+
+def test_other_pages_render(server: str, page: Any) -> None:
+    page.goto(f"{server}/run")
+    page.get_by_role("button", name="Start the audit").wait_for()
+    page.get_by_text("Allow internal / local addresses").wait_for()
+    page.get_by_role("button", name="Open report").first.wait_for()
+    page.get_by_text("120 of 400 pieces").wait_for()  # the running run's live progress
+    _screenshot(page, "run-an-audit")
+    page.goto(f"{server}/personas")
+    page.get_by_text("Tone that pulls toward this pack").first.wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    _screenshot(page, "personas")
