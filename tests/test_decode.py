@@ -108,8 +108,9 @@ def test_undeclared_legacy_text_detected() -> None:
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
         (b"GIF89a\x01\x00\x01\x00", "GIF"),
         (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
-        (gzip.compress(b"<html></html>"), "gzip"),
+        (gzip.compress(b"<html></html>", mtime=0), "gzip"),
     ],
+    ids=["PDF", "PNG", "JPEG", "GIF", "ZIP", "gzip"],
 )
 def test_binary_formats_named(data: bytes, kind: str) -> None:
     assert looks_binary(data)
