@@ -284,10 +284,14 @@ def run_app(
                                             "(default ./antipersona.db or $ANTIPERSONA_DB).")]
     = None,
     port: Annotated[int, typer.Option("--port", help="Port for the Streamlit server.")] = 8501,
-    headless: Annotated[bool, typer.Option("--headless/--browser", help="Do not open a "
-                                           "browser.")] = False,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open a browser "
+                                          "window too (otherwise the address is printed).")]
+    = False,
 ) -> None:
-    """Start the Streamlit report (same as `streamlit run app.py`)."""
+    """Start the Streamlit report (same as `streamlit run app.py`) and print its address.
+
+    Example: antipersona app --db .antipersona-demo/antipersona.db
+    """
     import os
     import subprocess
 
@@ -296,7 +300,8 @@ def run_app(
     if db is not None:
         env["ANTIPERSONA_DB"] = str(db.resolve())
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower(),
+           # Headless also skips Streamlit's first-run e-mail prompt, which would block.
+           "--browser.gatherUsageStats", "false", "--server.headless", str(not browser).lower(),
            "--client.toolbarMode", "viewer"]
     raise typer.Exit(subprocess.call(cmd, env=env))
 
