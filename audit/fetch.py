@@ -518,7 +518,9 @@ class _Politeness:
 
     def _interval(self, gate: _HostGate) -> float:
         delay, jitter = self.settings.delay, self.settings.jitter
-        spaced = delay * random.uniform(1 - jitter, 1 + jitter) if delay > 0 else 0.0
+        # Jitter only lengthens the wait: --delay is a floor a site owner can rely on, even
+        # when the first request's connection set-up makes the next one arrive sooner.
+        spaced = delay * random.uniform(1, 1 + jitter) if delay > 0 else 0.0
         return max(spaced, gate.crawl_delay)
 
     @contextlib.asynccontextmanager
