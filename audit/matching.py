@@ -20,6 +20,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from .lexicon import Persona, term_variants
+from .regexfilter import required_literals
 from .tokenpatterns import StreamArrays, TokenStream, compile_pattern, reach_before
 
 
@@ -49,7 +50,8 @@ class CueMatcher:
         self._regex_anchored: list[_Pattern] = []
         self._strings = vocab.strings
         self._stream_cache: dict[tuple[int, ...], str] = {}
-        self.regexes: list[tuple[re.Pattern[str], int, int]] = []
+        #: (regex, persona, group, literals one of which a match needs, or None).
+        self.regexes: list[tuple[re.Pattern[str], int, int, tuple[str, ...] | None]] = []
         self._keys: dict[int, tuple[int, int]] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
         lemmatizer = _lemmatizer(nlp)
@@ -80,7 +82,8 @@ class CueMatcher:
                 for pattern in group.patterns:
                     self._add_pattern(vocab, key, list(pattern))
                 for rx in group.regex:
-                    self.regexes.append((re.compile(rx), pi, gi))
+                    compiled_rx = re.compile(rx)
+                    self.regexes.append((compiled_rx, pi, gi, required_literals(compiled_rx)))
         self._anchor_values = [
             np.array(sorted(v for c, v in self._literal if c == col), dtype=np.uint64)
             for col in range(3)
@@ -194,7 +197,10 @@ class CueMatcher:
             raw.append((pi, gi, start, end))
         if self.regexes:
             text = doc.text if text is None else text
-            for rx, pi, gi in self.regexes:
+            lowered = text.lower()
+            for rx, pi, gi, needs in self.regexes:
+                if needs is not None and not any(lit in lowered for lit in needs):
+                    continue
                 for m in rx.finditer(text):
                     if m.end() <= m.start():
                         continue
