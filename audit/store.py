@@ -926,6 +926,21 @@ class Store:
             out.append(d)
         return out
 
+    def cue_counts_by_channel(self, run_id: str) -> list[dict[str, Any]]:
+        """Cue groups that fired (not negated, tone excluded) per channel and persona, in one
+        query: the report's "what drives it" table without a query per channel."""
+        sql = ("SELECT p.channel, e.persona, e.grp, count(*) AS hits, "
+               "count(DISTINCT e.piece_pk) AS pieces, sum(e.weight) AS weight "
+               "FROM evidence e JOIN pieces p ON p.pk = e.piece_pk "
+               "WHERE e.run_id = ? AND e.negated = 0 AND e.kind = 'cue' "
+               "GROUP BY p.channel, e.persona, e.grp "
+               "ORDER BY p.channel, hits DESC, weight DESC, e.persona, e.grp")
+        with self._read() as db:
+            rows = db.execute(sql, (run_id,)).fetchall()
+        return [{"channel": r["channel"], "persona": r["persona"], "group": r["grp"],
+                 "hits": r["hits"], "pieces": r["pieces"], "weight": round(r["weight"], 4)}
+                for r in rows]
+
     # -- full pieces ----------------------------------------------------------------------
 
     def piece(self, run_id: str, piece_id: str) -> dict[str, Any]:

@@ -554,6 +554,10 @@ def test_cue_counts(store: Store, analysed: dict[str, Any]) -> None:
     assert Counter({(r["persona"], r["group"]): r["hits"] for r in email}) == \
         expected(channel="email")
     assert len(store.cue_counts(run_id, limit=2)) == 2
+    by_channel = store.cue_counts_by_channel(run_id)
+    for ch in {r["channel"] for r in results}:
+        assert Counter({(r["persona"], r["group"]): r["hits"] for r in by_channel
+                        if r["channel"] == ch}) == expected(channel=ch)
     phrases = store.cue_counts(run_id, persona="beth-bureaucrat", by="phrase", limit=1000)
     assert "procurement" in {r["phrase"] for r in phrases}
     assert all(r["pieces"] <= r["hits"] and r["weight"] > 0 for r in phrases)

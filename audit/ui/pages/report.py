@@ -177,14 +177,13 @@ def _heat_clicked(run_id: str) -> Callable[[], None]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cue_table(db: str, run_id: str, stamp: str, channels: tuple[str, ...],
                personas: tuple[str, ...]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Top cue groups per (channel, persona): one query per channel, split by persona."""
+    """Top cue groups per (channel, persona), from one grouped query."""
     store = open_store()
     assert store is not None
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for ch in channels:
-        for row in store.cue_counts(run_id, channel=ch, limit=500):
-            if row["persona"] in personas:
-                out.setdefault((ch, row["persona"]), []).append(row)
+    for row in store.cue_counts_by_channel(run_id):
+        if row["channel"] in channels and row["persona"] in personas:
+            out.setdefault((row["channel"], row["persona"]), []).append(row)
     return out
 
 
