@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.attrs import (
+    DEP,
+    HEAD,
     IS_ALPHA,
     IS_CURRENCY,
     IS_UPPER,
@@ -21,6 +23,7 @@ from spacy.attrs import (
     LIKE_NUM,
     LOWER,
     SENT_START,
+    TAG,
 )
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -149,6 +152,11 @@ class ToneAnalyzer:
         self._word_cache: dict[int, tuple[int, ...]] = {}
         self._question = strings.add("?")
         self._exclaim = strings.add("!")
+        self._passive_deps = hashes(["auxpass", "nsubjpass", "csubjpass"])
+        self._subject_deps = hashes(["nsubj", "nsubjpass", "expl"])
+        self._modal = strings.add("MD")
+        self._verb_base = strings.add("VB")
+        self._root = strings.add("ROOT")
 
     def _word_facts(self, key: int) -> tuple[int, ...]:
         """(syllables, long, nominal, participle, second, first, hype, urgency, prices,
@@ -256,16 +264,25 @@ class ToneAnalyzer:
         for s in flagged:
             rows[s, _COL["passive"]] = 1
 
-    @staticmethod
-    def _tagged(doc: Doc, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
-        """Trained profile: passive from auxpass/nsubjpass, imperatives from a bare-verb root."""
-        for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-            span = doc[s:e]
-            rows[i, _COL["passive"]] = any(t.dep_ in ("auxpass", "nsubjpass", "csubjpass")
-                                           for t in span)
-            root = next((t for t in span if t.dep_ == "ROOT"), None)
-            rows[i, _COL["imperative"]] = bool(
-                root is not None and root.tag_ == "VB"
-                and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
-                and not any(t.tag_ == "MD" for t in span[: root.i - s])
-            )
+    def _tagged(self, doc: Doc, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Trained profile: passive from auxpass/nsubjpass, imperatives from a bare-verb root
+        with no subject and no modal before it; read from arrays, not token by token."""
+        arr = doc.to_array([DEP, TAG, HEAD])
+        dep, tag = arr[:, 0], arr[:, 1]
+        n = len(doc)
+        idx = np.arange(n)
+        head = idx + arr[:, 2].astype(np.int64)  # HEAD is stored as an offset
+        passive = np.isin(dep, self._passive_deps).astype(np.int64)
+        rows[:, _COL["passive"]] = np.add.reduceat(passive, starts) > 0
+        has_subject = np.zeros(n, dtype=bool)
+        has_subject[head[np.isin(dep, self._subject_deps)]] = True
+        modal_before = np.cumsum(tag == self._modal)
+        imperative = np.zeros(len(starts), dtype=bool)
+        roots = np.flatnonzero(dep == self._root)
+        for r in roots.tolist():
+            k = int(np.searchsorted(starts, r, side="right") - 1)
+            s = int(starts[k])
+            modals = modal_before[r - 1] - (modal_before[s - 1] if s else 0) if r > s else 0
+            if tag[r] == self._verb_base and not has_subject[r] and not modals:
+                imperative[k] = True
+        rows[:, _COL["imperative"]] = imperative
