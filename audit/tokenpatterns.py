@@ -67,9 +67,30 @@ def _field_rx(value: Any, lower: bool) -> str | None:
         elif op == "NOT_IN" and isinstance(arg, list):
             if arg:
                 conds.append(f"(?!{_alternation(arg, lower)}{end})")
+        elif op == "REGEX" and isinstance(arg, str) and (inner := _embed_regex(arg)) is not None:
+            conds.append(f"(?={_FIELD_LAZY}(?:{inner}))")
         else:
             return None
     return "".join(conds) + _FIELD
+
+
+_FIELD_LAZY = f"[^{RS}{US}]*?"
+#: Regex pieces that could step over a field separator; such REGEX values stay with spaCy.
+_UNSAFE = re.compile(r"\.|\\[sSWDB]|\[\^|\(\?[aiLmsux]|\\[AZz]")
+
+
+def _embed_regex(rx: str) -> str | None:
+    """A token REGEX (spaCy searches it in the field) rewritten to run inside one field of the
+    stream: ^ becomes "at the field's start", $ "at its end". None when the regex could match
+    a separator or uses constructs this cannot translate."""
+    if _UNSAFE.search(rx):
+        return None
+    try:
+        re.compile(rx)
+    except re.error:
+        return None
+    out = rx.replace("^", f"(?<=[{RS}])").replace("$", f"(?=[{RS}{US}])")
+    return out if "^" not in out.replace("[^", "") else None
 
 
 def _token_rx(spec: dict[str, Any]) -> str | None:
