@@ -151,6 +151,8 @@ class Engine:
         self.tone = ToneAnalyzer(nlp)
         self.negator = Negator(use_parse=self.pipeline.has_parser)
         self._weights = self.config.section_weights
+        self._advice = {(p.id, g.group): (list(g.suggest), g.note)
+                        for p in self.personas for g in p.cues}
 
     # -- public API -------------------------------------------------------------------------
 
@@ -260,6 +262,7 @@ class Engine:
         base = task.base
         role_starts = [start for start, _ in task.roles]
         starts = bounds[:, 0]
+        sentences: dict[int, tuple[int, int, str]] = {}
         for hit in hits:
             persona = self.personas[hit.persona]
             group = persona.cues[hit.group]
@@ -269,14 +272,17 @@ class Engine:
             s_idx = int(np.searchsorted(starts, hit.start, side="right") - 1)
             s_start, s_end = int(bounds[s_idx, 0]), int(bounds[s_idx, 1])
             negated = group.negatable and self.negator.negated(doc, hit.start, hit.end, s_start)
-            last = doc[s_end - 1]
-            sent_start, sent_end = doc[s_start].idx, last.idx + len(last)
-            sentence = text[sent_start:sent_end].strip()
+            if s_idx not in sentences:
+                last = doc[s_end - 1]
+                first_char, end_char = doc[s_start].idx, last.idx + len(last)
+                sentences[s_idx] = (first_char, end_char, text[first_char:end_char].strip())
+            sent_start, sent_end, sentence = sentences[s_idx]
+            # Suggestions and notes are filled in by _finish: they need not cross processes.
             ev = Evidence(
                 persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
                 section=role, start=base + hit.start_char, end=base + hit.end_char,
                 weight=group.weight * self._weights.get(role, 1.0), negated=negated,
-                suggest=list(group.suggest), sentence=sentence, note=group.note,
+                sentence=sentence,
             )
             part.evidence.append(ev)
             key = (base + sent_start, base + sent_end)
@@ -290,6 +296,8 @@ class Engine:
         tone = metrics(acc.counts)
         words = int(acc.counts["words"])
         evidence = acc.evidence
+        for ev in evidence:
+            ev.suggest, ev.note = self._advice[(ev.persona, ev.group)]
         weigh_evidence(evidence, self.personas, words)
         evidence.extend(tone_evidence(tone, self.personas, words))
         cap_tone_alone(evidence, self.personas)
