@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -84,9 +83,9 @@ class CueMatcher:
                 for rx in group.regex:
                     compiled_rx = re.compile(rx)
                     self.regexes.append((compiled_rx, pi, gi, required_literals(compiled_rx)))
-        self._anchor_values = [
-            np.array(sorted(v for c, v in self._literal if c == col), dtype=np.uint64)
-            for col in range(3)
+        #: Per token column (LOWER, LEMMA, ORTH): anchor word hash -> the patterns it anchors.
+        self._by_col: list[dict[int, _Pattern]] = [
+            {v: slot for (c, v), slot in self._literal.items() if c == col} for col in range(3)
         ]
 
     def _add_pattern(self, vocab: Any, key: str, pattern: list[dict[str, Any]]) -> None:
@@ -119,25 +118,22 @@ class CueMatcher:
 
     def _pattern_hits(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
         """(key, start, end) of token-pattern matches, each pattern run near its anchors."""
-        arr = doc.to_array([LOWER, LEMMA, ORTH])
+        cols = doc.to_array([LOWER, LEMMA, ORTH]).T.tolist()
         where: dict[int, tuple[_Pattern, list[int]]] = {}
-        for col in range(3):
-            values = arr[:, col]
-            hit = np.flatnonzero(np.isin(values, self._anchor_values[col]))
-            literal = self._literal
-            for i, value in zip(hit.tolist(), values[hit].tolist(), strict=True):
-                slot = literal[(col, value)]
-                where.setdefault(id(slot), (slot, []))[1].append(i)
+        for values, anchors in zip(cols, self._by_col, strict=True):
+            for i, value in enumerate(values):
+                slot = anchors.get(value)
+                if slot is not None:
+                    where.setdefault(id(slot), (slot, []))[1].append(i)
         if self._regex_anchored:
-            uniques = [np.unique(arr[:, c]) for c in range(3)]
             for slot in self._regex_anchored:
                 if slot.whole:
                     where[id(slot)] = (slot, [-1])
                     continue
-                ok = [v for v in uniques[slot.col].tolist() if slot.accepts(v, self._strings)]
+                values = cols[slot.col]
+                ok = {v for v in set(values) if slot.accepts(v, self._strings)}
                 if ok:
-                    positions = np.flatnonzero(np.isin(arr[:, slot.col], ok)).tolist()
-                    where[id(slot)] = (slot, positions)
+                    where[id(slot)] = (slot, [i for i, v in enumerate(values) if v in ok])
         if not where:
             return
         n = len(doc)
