@@ -84,10 +84,12 @@ def check(
     if channel and channel not in cfg.channels:
         raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)}; add yours "
                    "under channels in antipersona.toml)")
+    from .report.build import dump_json
+
     outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem)
     report = outcome.report
     if fmt == "json":
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dump_json(report))
     elif fmt == "sarif":
         from .report.sarif import build_sarif
 

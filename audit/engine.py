@@ -8,6 +8,7 @@ nothing else scores.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing as mp
 import re
 from bisect import bisect_right
@@ -31,8 +32,12 @@ from .tone import COLUMNS, ToneAnalyzer, ToneCounts, metrics
 
 #: spaCy docs are built per chunk of at most this many characters (paragraph-aligned).
 CHUNK_CHARS = 50_000
+TRAINED_CHUNK_CHARS = 2_000
 #: Above this many characters in one call, check_pieces uses a second process (when allowed).
 PARALLEL_MIN_CHARS = 1_000_000
+#: Serial analysis runs piece by piece (and a long piece in batches this large), so results
+#: flow out while input flows in: an audit stores each page as soon as it is fetched.
+SERIAL_BATCH_CHARS = 20_000
 _TOP_SENTENCES = 8
 
 
@@ -151,6 +156,8 @@ class Engine:
         self.tone = ToneAnalyzer(nlp)
         self.negator = Negator(use_parse=self.pipeline.has_parser)
         self._weights = self.config.section_weights
+        # The trained pipeline's network slows down on very long docs: feed it paragraphs.
+        self._chunk_chars = CHUNK_CHARS if self.profile == "fast" else TRAINED_CHUNK_CHARS
         self._advice = {(p.id, g.group): (list(g.suggest), g.note)
                         for p in self.personas for g in p.cues}
 
@@ -177,26 +184,29 @@ class Engine:
         return next(iter(self.check_pieces([piece], n_process=1)))
 
     def check_pieces(self, pieces: Iterable[Piece], *, n_process: int | None = None,
-                     chrome_seen: set[str] | None = None, batch_chars: int = 200_000,
+                     chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
                      ) -> Iterator[PieceResult]:
-        """Analyse pieces, yielding results in order. Site chrome already in ``chrome_seen``
-        is not counted again. ``n_process=None`` uses a second process once the input is large
-        enough to pay for it; 1 keeps everything in this process."""
+        """Analyse pieces, yielding results in order as soon as each is done (an audit stores
+        them as they come). Site chrome already in ``chrome_seen`` is not counted again.
+        ``n_process=None`` hands the rest of the stream to a second process once the input
+        has proved large enough to pay for it; 1 keeps everything in this process."""
         waiting: dict[int, Piece] = {}
         stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting)
-        head: list[_Task] = []
-        size = 0
-        for task in stream:
-            head.append(task)
-            size += len(task.text)
-            if size >= PARALLEL_MIN_CHARS:
-                break
-        tasks = _chain(head, stream)
-        if n_process != 1 and size >= PARALLEL_MIN_CHARS and "fork" in mp.get_all_start_methods():
-            partials = _parallel(self, tasks, n_process or 2, batch_chars)
-        else:
-            partials = (p for batch in _batches(tasks, batch_chars) for p in self._analyse(batch))
-        yield from self._assemble(partials, waiting)
+        parallel = n_process != 1 and "fork" in mp.get_all_start_methods()
+        done = [0]
+
+        def serial() -> Iterator[_Partial]:
+            for batch in _batches(stream, SERIAL_BATCH_CHARS, per_piece=True):
+                yield from self._analyse(batch)
+                done[0] += sum(len(t.text) for t in batch)
+                if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                    return
+
+        def rest() -> Iterator[_Partial]:
+            if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                yield from _parallel(self, stream, n_process or 2, batch_chars)
+
+        yield from self._assemble(itertools.chain(serial(), rest()), waiting)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -229,7 +239,8 @@ class Engine:
         per piece, not per paragraph. A piece with no text still gets one empty task."""
         for seq, piece in enumerate(pieces):
             waiting[seq] = piece
-            tasks = [_Task(text, seq, roles, base) for text, roles, base in piece_chunks(piece)]
+            tasks = [_Task(text, seq, roles, base)
+                     for text, roles, base in piece_chunks(piece, self._chunk_chars)]
             if not tasks:
                 tasks.append(_Task("", seq, ((0, "body"),), 0))
             tasks[-1].last = True
@@ -333,18 +344,14 @@ class Engine:
         return out[:_TOP_SENTENCES]
 
 
-def _chain(first: list[_Task], rest: Iterable[_Task]) -> Iterator[_Task]:
-    yield from first
-    yield from rest
-
-
-def _batches(tasks: Iterable[_Task], max_chars: int) -> Iterator[list[_Task]]:
+def _batches(tasks: Iterable[_Task], max_chars: int, *, per_piece: bool = False
+             ) -> Iterator[list[_Task]]:
     batch: list[_Task] = []
     size = 0
     for t in tasks:
         batch.append(t)
         size += len(t.text) + 200
-        if size >= max_chars:
+        if size >= max_chars or (per_piece and t.last):
             yield batch
             batch, size = [], 0
     if batch:

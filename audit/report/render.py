@@ -8,6 +8,7 @@ import json
 from rich.console import Console
 
 from ..store import Store
+from .build import dump_json
 
 
 def render_report(store: Store, run: str | None, *, fmt: str, diff: str | None = None,
@@ -21,7 +22,7 @@ def render_report(store: Store, run: str | None, *, fmt: str, diff: str | None =
         changes = diff_reports(store.report(store.resolve_run(diff)), report)
         report["diff"] = changes
     if fmt == "json":
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return dump_json(report)
     if fmt == "csv":
         from .csv import render_csv
 

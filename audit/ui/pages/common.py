@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from ...config import Config, load_config
-from ...engine import Engine
 from ...store import Store, StoreError, db_path
 from ..highlight import Swatch, legend_html, md_escape, palette
+
+if TYPE_CHECKING:  # spaCy loads only when a page needs the engine, not for the Report page
+    from ...engine import Engine
 
 
 def db_file() -> Path:
@@ -20,6 +22,8 @@ def db_file() -> Path:
 
 @st.cache_resource(show_spinner="Loading the language pipeline…")
 def _engine() -> Engine:
+    from ...engine import Engine
+
     return Engine(app_config())
 
 
