@@ -29,6 +29,7 @@ from .errors import AntipersonaError, InputError
 from .extract import html_to_piece
 from .fetch import Fetcher, FetchResult, FetchSettings, normalize_url
 from .models import InputProblem, Piece
+from .readers import read_piece
 from .sources import UrlEntry, is_sitemap_source, parse_sitemap, read_url_list
 from .store import Store
 
@@ -455,20 +456,11 @@ def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]
 
 
 def _read_html_file(path: Path) -> Iterator[Piece | InputProblem]:
+    """A local HTML page, read as `check` reads it; a bad file becomes a problem."""
     try:
-        data = path.read_bytes()
-        decoded = decode_bytes_info(data, str(path))
+        yield read_piece(path, channel="landing")
     except InputError as exc:
         yield InputProblem(exc.source, exc.message)
-        return
-    except OSError as exc:
-        yield InputProblem(str(path), f"cannot read ({exc.strerror or exc})")
-        return
-    piece = html_to_piece(decoded.text, str(path), channel="landing")
-    if piece.sections:
-        yield piece
-    else:
-        yield InputProblem(str(path), "no readable copy in the page")
 
 
 def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSettings | None = None,
