@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .decode import decode_bytes, looks_binary
+from .decode import decode_bytes, looks_binary, read_bytes
 from .errors import InputError
 from .extract import normalize_space
 from .models import InputProblem, Piece, Section
@@ -99,10 +99,7 @@ def read_ad_csv(path: Path) -> Iterator[Piece | InputProblem]:
     """One Piece per ad row (channel "ad"); bad rows become InputProblems, the rest go on."""
     path = Path(path)
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(source, f"cannot read the file: {exc.strerror or exc}") from exc
+    data = read_bytes(path)
     text, bad_lines = _decode(data, source)
     lines = io.StringIO(text, newline="").readlines()
     start, delimiter, layout, header = _find_header(lines, source)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InputError
 
@@ -249,3 +250,11 @@ def _detect(data: bytes, source: str) -> Decoded:
         except LookupError:
             raise InputError(source, "could not detect the text encoding") from None
     return Decoded(_strip_bom(text), codec, "detected")
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or an InputError naming it ("cannot read the file: ...")."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc

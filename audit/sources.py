@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .decode import decode_bytes
+from .decode import decode_bytes, read_bytes
 from .errors import InputError
 from .models import InputProblem
 
@@ -77,10 +77,7 @@ def read_url_list(path: Path) -> Iterator[UrlEntry | InputProblem]:
     """URLs of a .txt list (one a line, # comments) or a .csv with a url column."""
     path = Path(path)
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(source, f"cannot read the file: {exc.strerror or exc}") from exc
+    data = read_bytes(path)
     text = decode_bytes(data, source)
     if path.suffix.lower() in (".csv", ".tsv"):
         yield from _read_csv(text, source)
