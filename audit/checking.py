@@ -7,7 +7,7 @@ happens); the good ones are still checked.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,12 +76,6 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
     header = report_header(engine, new_run_id())
     outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors])
     return outcome
-
-
-def check_pieces_report(engine: Engine, pieces: Iterable[Piece]) -> dict[str, Any]:
-    """The JSON report for pieces already in memory (the app's draft checker, tests)."""
-    results = [r.to_dict() for r in engine.check_pieces(pieces)]
-    return build_report(report_header(engine, new_run_id()), results)
 
 
 def _original(path: Path) -> str:

@@ -7,10 +7,8 @@ nothing else scores.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing as mp
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ import numpy as np
 
 from .config import Config
 from .errors import ConfigError
+from .extract import chrome_key as extract_chrome_key
 from .lexicon import Persona, load_packs
 from .matching import CueMatcher
 from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
@@ -131,8 +130,8 @@ def site_of(piece: Piece) -> str:
 
 
 def chrome_key(site: str, section: Section) -> str:
-    norm = re.sub(r"\s+", " ", section.text.strip().lower())
-    return hashlib.sha1(f"{site}\x00{section.role}\x00{norm}".encode()).hexdigest()[:16]
+    """The extractor's key for a chrome block, scoped to its site."""
+    return f"{site}\x00{extract_chrome_key(section.role, section.text)}"
 
 
 class Engine:

@@ -34,17 +34,6 @@ ROLES: tuple[str, ...] = (
 #: Roles that are site chrome: shared by every page, counted once per site and low.
 CHROME_ROLES: frozenset[str] = frozenset({"nav", "header", "footer", "aside", "banner"})
 
-#: Channels a piece may be filed under. Users may add their own through the config.
-DEFAULT_CHANNELS: tuple[str, ...] = (
-    "landing",
-    "blog",
-    "email",
-    "ad",
-    "social",
-    "docs",
-    "draft",
-)
-
 VERDICT_LABELS: tuple[str, ...] = ("on-target", "wrong-audience", "mixed", "risk", "neutral")
 
 

@@ -30,6 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .language import language_data, split_phrases
+from .lexicon import TONE_METRICS
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
@@ -79,7 +80,7 @@ def metrics(c: ToneCounts) -> dict[str, float]:
     words = c["words"]
     sents = max(c.sentences, 1)
     if words <= 0:
-        return {k: 0.0 for k in _METRIC_NAMES}
+        return dict.fromkeys(TONE_METRICS, 0.0)
     per100 = 100.0 / words
     pronouns = c["second"] + c["first"]
     grade = 0.39 * (words / sents) + 11.8 * (c["syllables"] / words) - 15.59
@@ -102,12 +103,6 @@ def metrics(c: ToneCounts) -> dict[str, float]:
     }
 
 
-_METRIC_NAMES = (
-    "reading_grade", "avg_sentence_words", "long_word_share", "passive_ratio",
-    "nominalization_rate", "second_person_ratio", "first_person_ratio", "imperative_ratio",
-    "acronym_density", "hype_rate", "urgency_rate", "price_rate", "number_rate",
-    "question_rate", "exclamation_rate",
-)
 
 
 class ToneAnalyzer:

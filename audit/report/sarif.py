@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -112,7 +112,3 @@ def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None =
                                  for e in report.get("errors", [])]}],
         }],
     }
-
-
-def sarif_sources(pieces: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [p["source"] for p in pieces]
