@@ -27,29 +27,38 @@ from .negation import Negator
 from .nlp import Pipeline, build_pipeline
 from .scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
 from .textsplit import looks_like_markdown, split_markdown, split_plain
+from .tokenpatterns import DocArrays
 from .tone import COLUMNS, ToneAnalyzer, ToneCounts, metrics
 
-#: spaCy docs are built per chunk of at most this many characters (paragraph-aligned).
+#: spaCy docs are built per chunk of at most this many characters (paragraph-aligned); small
+#: pieces share one doc up to this size, so per-doc costs are paid per chunk, not per file.
 CHUNK_CHARS = 50_000
 TRAINED_CHUNK_CHARS = 2_000
 #: Above this many characters in one call, check_pieces uses a second process (when allowed).
-PARALLEL_MIN_CHARS = 1_000_000
-#: Serial analysis runs piece by piece (and a long piece in batches this large), so results
-#: flow out while input flows in: an audit stores each page as soon as it is fetched.
-SERIAL_BATCH_CHARS = 20_000
+PARALLEL_MIN_CHARS = 100_000
 _TOP_SENTENCES = 8
 
 
 @dataclass(slots=True)
+class _Member:
+    """One piece's part of a task's text."""
+
+    seq: int  # which piece (pieces stay in the parent process; only text travels)
+    start: int  # where it starts and ends in the task text
+    end: int
+    #: (offset in the task text, role) of each of its sections, in order.
+    roles: tuple[tuple[int, str], ...]
+    base: int  # the offset of ``start`` in ``Piece.text``
+    last: bool  # the piece's last chunk
+
+
+@dataclass(slots=True)
 class _Task:
-    """One chunk of one section, the unit that goes through ``nlp.pipe``."""
+    """One spaCy doc: a chunk of a long piece, or several small pieces joined by a blank line
+    (where a sentence always ends)."""
 
     text: str
-    seq: int  # which piece (pieces stay in the parent process; only text travels)
-    #: (start offset in ``text``, role) of each section in the chunk, in order.
-    roles: tuple[tuple[int, str], ...]
-    base: int
-    last: bool = False
+    members: list[_Member]
 
 
 @dataclass(slots=True)
@@ -182,22 +191,24 @@ class Engine:
     def check_piece(self, piece: Piece) -> PieceResult:
         return next(iter(self.check_pieces([piece], n_process=1)))
 
-    def check_pieces(self, pieces: Iterable[Piece], *, n_process: int | None = None,
+    def check_pieces(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
                      chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
                      ) -> Iterator[PieceResult]:
         """Analyse pieces, yielding results in order as soon as each is done (an audit stores
-        them as they come). Site chrome already in ``chrome_seen`` is not counted again.
-        ``n_process=None`` hands the rest of the stream to a second process once the input
-        has proved large enough to pay for it; 1 keeps everything in this process."""
+        them as they come). Small pieces are analysed together in one doc; a ``None`` in the
+        stream says "nothing more for now": what is waiting is analysed at once. Site chrome
+        already in ``chrome_seen`` is not counted again. ``n_process=None`` hands the rest of
+        the stream to a second process once the input has proved large enough to pay for it;
+        1 keeps everything in this process."""
         waiting: dict[int, Piece] = {}
         stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting)
         parallel = n_process != 1 and "fork" in mp.get_all_start_methods()
         done = [0]
 
         def serial() -> Iterator[_Partial]:
-            for batch in _batches(stream, SERIAL_BATCH_CHARS, per_piece=True):
-                yield from self._analyse(batch)
-                done[0] += sum(len(t.text) for t in batch)
+            for task in stream:
+                yield from self._analyse([task])
+                done[0] += len(task.text)
                 if parallel and done[0] >= PARALLEL_MIN_CHARS:
                     return
 
@@ -209,9 +220,11 @@ class Engine:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _chrome_filtered(self, pieces: Iterable[Piece], seen: set[str] | None) -> Iterator[Piece]:
+    def _chrome_filtered(self, pieces: Iterable[Piece | None], seen: set[str] | None
+                         ) -> Iterator[Piece | None]:
         for piece in pieces:
-            self._drop_repeated_chrome(piece, seen)
+            if piece is not None:
+                self._drop_repeated_chrome(piece, seen)
             yield piece
 
     def _drop_repeated_chrome(self, piece: Piece, seen: set[str] | None) -> None:
@@ -233,22 +246,41 @@ class Engine:
             piece.sections = kept
             piece.meta["chrome_sections_shared"] = dropped
 
-    def _tasks(self, pieces: Iterable[Piece], waiting: dict[int, Piece]) -> Iterator[_Task]:
-        """Each piece as one or a few docs (see :func:`piece_chunks`); per-doc costs are paid
-        per piece, not per paragraph. A piece with no text still gets one empty task."""
-        for seq, piece in enumerate(pieces):
+    def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece]) -> Iterator[_Task]:
+        """Pieces as docs of up to one chunk each (see :func:`piece_chunks`): a long piece is
+        cut into several, small ones share one. A piece with no text still gets a member."""
+        limit = self._chunk_chars
+        sep = len(SECTION_SEPARATOR)
+        parts: list[str] = []
+        members: list[_Member] = []
+        size = 0
+        seq = -1
+        for piece in pieces:
+            if piece is None:
+                if members:
+                    yield _Task(SECTION_SEPARATOR.join(parts), members)
+                    parts, members, size = [], [], 0
+                continue
+            seq += 1
             waiting[seq] = piece
-            tasks = [_Task(text, seq, roles, base)
-                     for text, roles, base in piece_chunks(piece, self._chunk_chars)]
-            if not tasks:
-                tasks.append(_Task("", seq, ((0, "body"),), 0))
-            tasks[-1].last = True
-            yield from tasks
+            chunks = piece_chunks(piece, limit) or [("", ((0, "body"),), 0)]
+            for i, (text, roles, base) in enumerate(chunks):
+                if members and size + sep + len(text) > limit:
+                    yield _Task(SECTION_SEPARATOR.join(parts), members)
+                    parts, members, size = [], [], 0
+                start = size + sep if members else 0
+                members.append(_Member(seq, start, start + len(text),
+                                       tuple((start + off, role) for off, role in roles), base,
+                                       i == len(chunks) - 1))
+                parts.append(text)
+                size = start + len(text)
+        if members:
+            yield _Task(SECTION_SEPARATOR.join(parts), members)
 
     def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
         nlp = self.pipeline.nlp
         for doc, task in nlp.pipe(((t.text, t) for t in tasks), as_tuples=True, batch_size=256):
-            yield self._analyse_doc(doc, task)
+            yield from self._analyse_doc(doc, task)
 
     def _assemble(self, partials: Iterable[_Partial],
                   waiting: dict[int, Piece]) -> Iterator[PieceResult]:
@@ -259,48 +291,69 @@ class Engine:
                 yield self._finish(waiting.pop(acc.seq), acc)
                 acc = None
 
-    def _analyse_doc(self, doc: Any, task: _Task) -> _Partial:
-        part = _Partial(task.seq, last=task.last)
+    def _analyse_doc(self, doc: Any, task: _Task) -> list[_Partial]:
+        """Tone and evidence for each piece (member) in the doc, split back by char offset."""
+        parts = [_Partial(m.seq, last=m.last) for m in task.members]
         if not len(doc):
-            return part
+            return parts
+        arrays = DocArrays(doc)
         rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger)
-        part.counts.add(rows)
-        text = task.text  # Doc.text re-joins every token on each access; this is the same string
-        hits = self.matcher.find(doc, text)
-        if not hits:
-            return part
-        base = task.base
-        role_starts = [start for start, _ in task.roles]
         starts = bounds[:, 0]
+        member_starts = [m.start for m in task.members]
+        if len(parts) == 1:
+            parts[0].counts.add(rows)
+        else:
+            owner = np.searchsorted(member_starts, arrays.idx[starts], side="right") - 1
+            for k, part in enumerate(parts):
+                part.counts.add(rows[owner == k])
+        text = task.text  # Doc.text re-joins every token on each access; this is the same string
+        hits = self.matcher.find(doc, text, arrays)
+        if not hits:
+            return parts
+        words: list[str] | None = None
         sentences: dict[int, tuple[int, int, str]] = {}
         for hit in hits:
+            k = bisect_right(member_starts, hit.start_char) - 1
+            member = task.members[k]
+            if hit.end_char > member.end:
+                continue  # runs into the next piece
             persona = self.personas[hit.persona]
             group = persona.cues[hit.group]
-            role = task.roles[bisect_right(role_starts, hit.start_char) - 1][1]
+            role = member.roles[bisect_right(member.roles, (hit.start_char, "\uffff")) - 1][1]
             if group.sections is not None and role not in group.sections:
                 continue
             s_idx = int(np.searchsorted(starts, hit.start, side="right") - 1)
             s_start, s_end = int(bounds[s_idx, 0]), int(bounds[s_idx, 1])
-            negated = group.negatable and self.negator.negated(doc, hit.start, hit.end, s_start)
+            negated = False
+            if group.negatable:
+                if words is None:
+                    words = self.matcher.lower_words(arrays)
+                limit = int(np.searchsorted(arrays.idx, member.end, side="left"))
+                negated = self.negator.negated(doc, hit.start, hit.end, s_start, words=words,
+                                               limit=limit)
             if s_idx not in sentences:
-                last = doc[s_end - 1]
-                first_char, end_char = doc[s_start].idx, last.idx + len(last)
-                sentences[s_idx] = (first_char, end_char, text[first_char:end_char].strip())
+                first_char, end_char = int(arrays.idx[s_start]), int(arrays.end[s_end - 1])
+                raw = text[first_char:end_char]
+                sentence = raw.strip()
+                first_char += len(raw) - len(raw.lstrip())
+                sentences[s_idx] = (first_char, first_char + len(sentence), sentence)
             sent_start, sent_end, sentence = sentences[s_idx]
+            shift = member.base - member.start
             # Suggestions and notes are filled in by _finish: they need not cross processes.
             ev = Evidence(
                 persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
-                section=role, start=base + hit.start_char, end=base + hit.end_char,
+                section=role, start=shift + hit.start_char, end=shift + hit.end_char,
                 weight=group.weight * self._weights.get(role, 1.0), negated=negated,
                 sentence=sentence,
             )
+            part = parts[k]
             part.evidence.append(ev)
-            key = (base + sent_start, base + sent_end)
+            key = (shift + sent_start, shift + sent_end)
             if key not in part.sentences:
                 part.sentences[key] = {"row": rows[s_idx], "section": role,
                                        "text": sentence, "evidence": []}
             part.sentences[key]["evidence"].append(ev)
-        return part
+        return parts
 
     def _finish(self, piece: Piece, acc: _Partial) -> PieceResult:
         tone = metrics(acc.counts)
@@ -343,14 +396,13 @@ class Engine:
         return out[:_TOP_SENTENCES]
 
 
-def _batches(tasks: Iterable[_Task], max_chars: int, *, per_piece: bool = False
-             ) -> Iterator[list[_Task]]:
+def _batches(tasks: Iterable[_Task], max_chars: int) -> Iterator[list[_Task]]:
     batch: list[_Task] = []
     size = 0
     for t in tasks:
         batch.append(t)
         size += len(t.text) + 200
-        if size >= max_chars or (per_piece and t.last):
+        if size >= max_chars:
             yield batch
             batch, size = [], 0
     if batch:

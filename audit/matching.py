@@ -2,8 +2,13 @@
 
 Terms go into a ``PhraseMatcher`` on LOWER (as written, plus hyphen/space variants) and, when
 written in their base form, one on LEMMA too, so "request a demo" also finds "requested demos".
-Acronyms match case-sensitively (ORTH) so "IT" the department is not "it". Token patterns go into
-a ``Matcher``; regexes (merge tags like ``{{first_name}}``) run on the raw text.
+Acronyms match case-sensitively (ORTH) so "IT" the department is not "it". Token patterns run as
+regexes over an encoded token stream (see tokenpatterns), or with spaCy's ``Matcher`` when they
+cannot be compiled, only near the words that anchor them; character regexes (merge tags like
+``{{first_name}}``) run near their own anchors (see charregex).
+
+Which patterns and regexes a word anchors is worked out once per word type and kept, so a doc
+costs one array pass over its tokens plus the work near the anchors it actually holds.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH
+import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from .charregex import CharRegex, CharRegexes
 from .lexicon import Persona, term_variants
-from .regexfilter import required_literals
-from .tokenpatterns import StreamArrays, TokenStream, compile_pattern, reach_before
+from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +53,11 @@ class CueMatcher:
         self._literal: dict[tuple[int, int], _Pattern] = {}
         self._regex_anchored: list[_Pattern] = []
         self._strings = vocab.strings
-        self._stream_cache: dict[tuple[int, ...], str] = {}
-        #: (regex, persona, group, literals one of which a match needs, or None).
-        self.regexes: list[tuple[re.Pattern[str], int, int, tuple[str, ...] | None]] = []
+        self._vocab = vocab
+        self._stream_cache: dict[tuple[int, int], tuple[str, str]] = {}
+        #: (ORTH, LEMMA) of a word type -> the pattern slots and char regexes it anchors.
+        self._types: dict[tuple[int, int], tuple[tuple[_Pattern, ...], tuple[int, ...]]] = {}
+        char_regexes: list[CharRegex] = []
         self._keys: dict[int, tuple[int, int]] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
         lemmatizer = _lemmatizer(nlp)
@@ -80,9 +87,8 @@ class CueMatcher:
                     self.orth.add(key, orth_docs)
                 for pattern in group.patterns:
                     self._add_pattern(vocab, key, list(pattern))
-                for rx in group.regex:
-                    compiled_rx = re.compile(rx)
-                    self.regexes.append((compiled_rx, pi, gi, required_literals(compiled_rx)))
+                char_regexes.extend(CharRegex(re.compile(rx), pi, gi) for rx in group.regex)
+        self.chars = CharRegexes(nlp, char_regexes)
         #: Per token column (LOWER, LEMMA, ORTH): anchor word hash -> the patterns it anchors.
         self._by_col: list[dict[int, _Pattern]] = [
             {v: slot for (c, v), slot in self._literal.items() if c == col} for col in range(3)
@@ -108,101 +114,141 @@ class CueMatcher:
                     self._literal[skey] = _Pattern(col, None)
                 slots.append(self._literal[skey])
         reach = reach_before(pattern, anchor[3]) if anchor else None
+        first = _first_token(pattern, vocab) if reach and reach[1] > 0 else None
         for slot in slots:
             if compiled is not None:
-                slot.compiled.append((vocab.strings[key], compiled, reach))
+                slot.compiled.append(_Compiled(vocab.strings[key], compiled, reach, first))
             else:
                 if slot.matcher is None:
                     slot.matcher = Matcher(vocab)
                 slot.matcher.add(key, [pattern])
 
-    def _pattern_hits(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
-        """(key, start, end) of token-pattern matches, each pattern run near its anchors."""
-        cols = doc.to_array([LOWER, LEMMA, ORTH]).T.tolist()
+    def _type_info(self, orth: int, lemma: int) -> tuple[tuple[_Pattern, ...], tuple[int, ...]]:
+        """The pattern slots and char regexes one word type anchors (computed once, then kept)."""
+        key = (orth, lemma)
+        info = self._types.get(key)
+        if info is not None:
+            return info
+        lexeme = self._vocab[orth]
+        values = (lexeme.lower, lemma, orth)
+        slots = [slot for col, value in enumerate(values)
+                 if (slot := self._by_col[col].get(value)) is not None]
+        slots.extend(slot for slot in self._regex_anchored
+                     if not slot.whole and slot.accepts(values[slot.col], self._strings))
+        info = (tuple(slots), self.chars.type_ids(lexeme.lower_) if self.chars else ())
+        if len(self._types) < 500_000:
+            self._types[key] = info
+        return info
+
+    def _anchors(self, arrays: DocArrays) -> tuple[dict[int, tuple[_Pattern, list[int]]],
+                                                   dict[int, list[int]]]:
+        """Where each pattern slot is anchored (token indices) and each char regex (char
+        offsets), from one look-up per distinct word type of the doc."""
+        infos = [self._type_info(orth, lemma) for orth, lemma in arrays.pairs]
+        hot = np.fromiter((bool(slots or chars) for slots, chars in infos), dtype=bool,
+                          count=len(infos))
         where: dict[int, tuple[_Pattern, list[int]]] = {}
-        for values, anchors in zip(cols, self._by_col, strict=True):
-            for i, value in enumerate(values):
-                slot = anchors.get(value)
-                if slot is not None:
-                    where.setdefault(id(slot), (slot, []))[1].append(i)
-        if self._regex_anchored:
-            for slot in self._regex_anchored:
-                if slot.whole:
-                    where[id(slot)] = (slot, [-1])
-                    continue
-                values = cols[slot.col]
-                ok = {v for v in set(values) if slot.accepts(v, self._strings)}
-                if ok:
-                    where[id(slot)] = (slot, [i for i, v in enumerate(values) if v in ok])
-        if not where:
-            return
+        chars_at: dict[int, list[int]] = {}
+        positions = np.flatnonzero(hot[arrays.inverse])
+        if len(positions):
+            # Positions grouped by word type, so the work below is per type, not per token.
+            types = arrays.inverse[positions]
+            order = np.argsort(types, kind="stable")
+            types, positions = types[order], positions[order]
+            cuts = np.flatnonzero(np.diff(types)) + 1
+            for u, group in zip(types[np.r_[0, cuts]].tolist(), np.split(positions, cuts),
+                                strict=True):
+                slots, chars = infos[u]
+                if slots:
+                    tokens = group.tolist()
+                    for slot in slots:
+                        where.setdefault(id(slot), (slot, []))[1].extend(tokens)
+                if chars:
+                    offsets = arrays.idx[group].tolist()
+                    for rid in chars:
+                        chars_at.setdefault(rid, []).extend(offsets)
+        for slot in self._regex_anchored:
+            if slot.whole:
+                where[id(slot)] = (slot, [-1])
+        return where, chars_at
+
+    def _pattern_hits(self, doc: Doc, arrays: DocArrays,
+                      where: dict[int, tuple[_Pattern, list[int]]]) -> Iterator[tuple[int, int, int]]:
+        """(key, start, end) of token-pattern matches, each pattern run near its anchors."""
         n = len(doc)
         stream: TokenStream | None = None
         seen: set[tuple[int, int, int]] = set()
         for slot, positions in where.values():
-            spans = [(0, n)] if positions == [-1] else list(_windows(positions, n))
+            spans = [(0, n)] if positions == [-1] else None
             found: list[tuple[int, int, int]] = []
             if slot.compiled:
                 if stream is None:  # the whole doc, encoded once and shared by every slot
-                    stream = TokenStream(StreamArrays(doc), 0, n, self._stream_cache,
-                                         self._strings)
-                for lo, hi in spans:
-                    found.extend(self._run_compiled(slot, stream, positions, lo, hi))
+                    stream = TokenStream(arrays, self._stream_cache, self._vocab)
+                for pat in slot.compiled:
+                    if pat.reach is None or spans is not None:
+                        for lo, hi in spans or _windows(positions, n):
+                            found.extend(_scan(stream, pat.key, pat.rx, lo, hi))
+                    else:
+                        starts = _starts(pat.reach, positions)
+                        if pat.first is not None:
+                            col, values = pat.first
+                            words = self._column(arrays, col)
+                            starts = [i for i in starts if words[i] in values]
+                        found.extend(_at_starts(stream, pat.key, pat.rx, starts, n))
             if slot.matcher is not None:
-                for lo, hi in spans:
+                for lo, hi in spans or _windows(positions, n):
                     found.extend((k, lo + s, lo + e) for k, s, e in slot.matcher(doc[lo:hi]))
             for match in found:
                 if match not in seen:
                     seen.add(match)
                     yield match
 
-    @staticmethod
-    def _run_compiled(slot: _Pattern, stream: TokenStream, positions: list[int], lo: int,
-                      hi: int) -> Iterator[tuple[int, int, int]]:
-        """Try each regex where it can start: a few token offsets before each anchor when the
-        pattern's reach before its anchor is bounded, else scan the window."""
-        text, starts = stream.text, stream.starts
-        inside = [p for p in positions if lo <= p < hi] if positions != [-1] else []
-        for key, rx, reach in slot.compiled:
-            if reach is None or not inside:
-                for m in rx.finditer(text, starts[lo], starts[hi]):
-                    if m.end() > m.start():
-                        yield key, stream.token_at(m.start()), stream.token_at(m.end())
-                continue
-            fewest, most = reach
-            tried: set[int] = set()
-            for p in inside:
-                for start in range(max(p - most, lo), p - fewest + 1):
-                    if start in tried:
-                        continue
-                    tried.add(start)
-                    m = rx.match(text, starts[start], starts[hi])
-                    if m is not None and m.end() > m.start():
-                        yield key, start, stream.token_at(m.end())
+    def _column(self, arrays: DocArrays, col: int) -> list[int]:
+        """Per token, its LOWER, LEMMA or ORTH value (read once per doc when a pattern needs it)."""
+        values = arrays.columns.get(col)
+        if values is None:
+            if col == 0:
+                per_type = [self._vocab[orth].lower for orth, _ in arrays.pairs]
+            else:
+                per_type = [pair[2 - col] for pair in arrays.pairs]
+            values = arrays.columns[col] = [per_type[u] for u in arrays.inverse.tolist()]
+        return values
 
-    def find(self, doc: Doc, text: str | None = None) -> list[Hit]:
-        """All hits in a doc (``text`` is ``doc.text`` when the caller has it at hand);
-        overlapping hits of one persona collapse to the longest."""
+    def lower_words(self, arrays: DocArrays) -> list[str]:
+        """Each token's lower-case text, from one look-up per word type."""
+        per_type = [self._vocab[orth].lower_ for orth, _ in arrays.pairs]
+        return np.array(per_type, dtype=object)[arrays.inverse].tolist()
+
+    def find(self, doc: Doc, text: str | None = None, arrays: DocArrays | None = None
+             ) -> list[Hit]:
+        """All hits in a doc (``text`` is ``doc.text`` and ``arrays`` its arrays when the
+        caller has them at hand); overlapping hits of one persona collapse to the longest."""
+        if not len(doc):
+            return []
         raw: list[tuple[int, int, int, int]] = []
         for matcher in (self.lower, self.lemma, self.orth):
             for key, start, end in matcher(doc):
                 pi, gi = self._keys[key]
                 raw.append((pi, gi, start, end))
-        for key, start, end in self._pattern_hits(doc):
+        arrays = arrays or DocArrays(doc)
+        where, chars_at = self._anchors(arrays)
+        for key, start, end in self._pattern_hits(doc, arrays, where):
             pi, gi = self._keys[key]
             raw.append((pi, gi, start, end))
-        if self.regexes:
+        if self.chars:
             text = doc.text if text is None else text
-            lowered = text.lower()
-            for rx, pi, gi, needs in self.regexes:
-                if needs is not None and not any(lit in lowered for lit in needs):
-                    continue
-                for m in rx.finditer(text):
-                    if m.end() <= m.start():
-                        continue
-                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                    if span is not None:
-                        raw.append((pi, gi, span.start, span.end))
+            idx = arrays.idx
+            for rid, start_char, end_char in self.chars.run(text, text.lower(), chars_at):
+                # The tokens the match touches (alignment "expand"), leading and trailing
+                # white space left out.
+                matched = text[start_char:end_char]
+                start_char += len(matched) - len(matched.lstrip())
+                end_char -= len(matched) - len(matched.rstrip())
+                start = int(np.searchsorted(arrays.end, start_char, side="right"))
+                end = int(np.searchsorted(idx, end_char, side="left"))
+                if start < end:
+                    entry = self.chars.entries[rid]
+                    raw.append((entry.persona, entry.group, start, end))
         if not raw:
             return []
         # Longest first, then stronger group: a shorter overlapping hit of the same pack is dropped.
@@ -220,15 +266,58 @@ class CueMatcher:
             used[start:end] = b"\x01" * (end - start)
             kept.append((pi, gi, start, end))
         kept.sort(key=lambda h: (h[2], h[0]))
-        idx = doc.to_array([IDX, LENGTH]) if kept else None
-        return [Hit(pi, gi, start, end, int(idx[start, 0]), int(idx[end - 1, 0] + idx[end - 1, 1]))
-                for pi, gi, start, end in kept]
+        first = arrays.idx[[h[2] for h in kept]].tolist()
+        last = arrays.end[[h[3] - 1 for h in kept]].tolist()
+        return [Hit(pi, gi, start, end, a, b)
+                for (pi, gi, start, end), a, b in zip(kept, first, last, strict=True)]
+
+
+#: A compiled pattern is matched over at most this many tokens from where it starts.
+MAX_TOKENS = 40
+
+
+def _scan(stream: TokenStream, key: int, rx: re.Pattern[str], lo: int, hi: int
+          ) -> Iterator[tuple[int, int, int]]:
+    """Every match of a pattern whose reach before its anchor is unbounded, in a window."""
+    starts = stream.starts
+    for m in rx.finditer(stream.text, starts[lo], starts[hi]):
+        if m.end() > m.start():
+            yield key, stream.token_at(m.start()), stream.token_at(m.end())
+
+
+def _starts(reach: tuple[int, int], positions: list[int]) -> list[int]:
+    """The tokens a pattern could start from: ``reach`` = (fewest, most) tokens before an anchor."""
+    fewest, most = reach
+    if most == fewest:
+        return sorted({p - most for p in positions if p >= most})
+    return sorted({p - k for p in positions for k in range(fewest, most + 1) if p >= k})
+
+
+def _at_starts(stream: TokenStream, key: int, rx: re.Pattern[str], starts: list[int], n: int
+               ) -> Iterator[tuple[int, int, int]]:
+    text, offsets = stream.text, stream.starts
+    for start in starts:
+        m = rx.match(text, offsets[start], offsets[min(n, start + MAX_TOKENS)])
+        if m is not None and m.end() > m.start():
+            yield key, start, stream.token_at(m.end())
 
 
 #: Token attributes an anchor can test, in the column order of ``_pattern_hits``' array.
 _ANCHOR_COLS = ("LOWER", "LEMMA", "ORTH")
 #: Tokens a pattern may reach on either side of its anchor token.
 WINDOW = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A token pattern compiled to a stream regex (see tokenpatterns)."""
+
+    key: int
+    rx: re.Pattern[str]
+    #: (fewest, most) tokens the pattern takes before its anchor; None if unbounded.
+    reach: tuple[int, int] | None
+    #: (column, values) its first token must have, when that is a plain word test.
+    first: tuple[int, frozenset[int]] | None
 
 
 @dataclass(slots=True)
@@ -238,9 +327,7 @@ class _Pattern:
     col: int
     regex: re.Pattern[str] | None
     whole: bool = False
-    #: (match key, regex, (fewest, most) tokens before the anchor or None if unbounded).
-    compiled: list[tuple[int, re.Pattern[str], tuple[int, int] | None]] = field(
-        default_factory=list)
+    compiled: list[_Compiled] = field(default_factory=list)
     matcher: Matcher | None = None
     cache: dict[int, bool] = field(default_factory=dict)
 
@@ -307,6 +394,25 @@ def _anchor(pattern: list[dict[str, Any]]) -> tuple[str, list[str], str | None, 
     if regexes:
         col, rx, index = regexes[0]
         return col, [], rx, index
+    return None
+
+
+def _first_token(pattern: list[dict[str, Any]], vocab: Any) -> tuple[int, frozenset[int]] | None:
+    """(column, values) the pattern's first token must have, if it is a required plain word test."""
+    token = pattern[0]
+    if token.get("OP") is not None:
+        return None
+    for attr in (*_ANCHOR_COLS, "TEXT"):
+        value = token.get(attr)
+        lower = attr in ("LOWER", "LEMMA")
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+            words = [str(v) for v in value["IN"]]
+        else:
+            continue
+        col = _ANCHOR_COLS.index("ORTH" if attr == "TEXT" else attr)
+        return col, frozenset(vocab.strings.add(w.lower() if lower else w) for w in words)
     return None
 
 

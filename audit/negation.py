@@ -30,23 +30,28 @@ class Negator:
         self.rules = rules or negation_rules()
         self.use_parse = use_parse
 
-    def negated(self, doc: Doc, start: int, end: int, sent_start: int | None = None) -> bool:
-        """Whether the cue at tokens [start, end) is negated or contrasted away."""
+    def negated(self, doc: Doc, start: int, end: int, sent_start: int | None = None, *,
+                words: list[str] | None = None, limit: int | None = None) -> bool:
+        """Whether the cue at tokens [start, end) is negated or contrasted away. ``words``:
+        every token's lower-case text, when the caller has it; ``limit``: the scope after the
+        cue stops before this token (the end of the piece, when several share a doc)."""
         if sent_start is None:
             sent_start = doc[start].sent.start
+        if words is None:
+            words = [t.lower_ for t in doc]
         lo = max(sent_start, start - max(self.rules.window, self.rules.contrast_window))
-        before = [t.lower_ for t in doc[lo:start]]
+        before = words[lo:start]
         if self._contrast_before(before):
             return True
-        first = doc[start].lower_
+        first = words[start]
         # A cue that is itself a negation ("no receipt needed") is not negated by the "no" of
         # the list item before it ("no questions asked, no receipt needed").
         if first not in self.rules.before_single and self._negator_before(before, first):
             return True
         if self.use_parse and doc.has_annotation("DEP") and self._parse_negated(doc[start:end]):
             return True
-        hi = min(len(doc), end + self.rules.after_window + 2)
-        return self._negator_after([t.lower_ for t in doc[end:hi]])
+        hi = min(len(doc) if limit is None else limit, end + self.rules.after_window + 2)
+        return self._negator_after(words[end:hi])
 
     def _negator_before(self, before: list[str], first: str) -> bool:
         """A negator within the window before the cue (``first`` is the cue's first word)."""

@@ -68,10 +68,10 @@ class LookupLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        lowers = doc.to_array(LOWER)
+        words, inverse = np.unique(doc.to_array(LOWER), return_inverse=True)
         get = self._map.get
-        lemmas = np.fromiter((get(x, x) for x in lowers.tolist()), dtype=np.uint64, count=len(lowers))
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        lemmas = np.fromiter((get(x, x) for x in words.tolist()), dtype=np.uint64, count=len(words))
+        doc.from_array([LEMMA], lemmas[inverse.reshape(-1)].reshape(-1, 1))
         return doc
 
 

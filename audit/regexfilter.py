@@ -1,15 +1,18 @@
-"""A cheap necessary condition for a regular expression: words it cannot match without.
+"""What a regular expression cannot match without: literals it needs, and where they sit.
 
-Python's ``re`` scans every position of a text, which made the packs' character-level regexes
+Python's ``re`` tries every position of a text, which made the packs' character-level regexes
 (merge tags, countdowns...) a visible cost on long inputs. Most of them cannot match unless some
-literal text occurs ("{{", "left", "%off"...). :func:`required_literals` reads the parsed
-regex and returns such literals (lower-cased; any one of them must occur), or None when it
-finds none, in which case the regex simply always runs.
+literal text occurs ("{{", "left", "%off"...). :func:`anchors` reads the parsed regex and returns
+such literals (lower-cased; any one of them must occur in every match), each with whether the
+regex puts a word boundary right before and after it, so that "Hi" in ``\\b(?:Hi|Hey)\\s+,`` can
+be looked for as a word and not inside "this". A regex with no literal but a mandatory digit
+gets the :data:`DIGIT` anchor. None: nothing known, the regex scans the whole text.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 try:  # Python 3.11+ keeps the parser here
@@ -18,6 +21,31 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 _MIN_LITERAL = 2
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """Lower-cased text every match contains; ``word_start``/``word_end``: the regex allows no
+    word character right before/after it (``\\b``, ``\\s``, start or end of the text)."""
+
+    text: str
+    word_start: bool = False
+    word_end: bool = False
+
+    @property
+    def is_word(self) -> bool:
+        return _WORD.fullmatch(self.text) is not None
+
+
+#: The anchor of a regex that needs a digit but no literal text (countdowns like "02h 14m").
+DIGIT = Literal("\\d")
+
+_BOUNDARY_AT = {sre_parse.AT_BOUNDARY, sre_parse.AT_BEGINNING, sre_parse.AT_BEGINNING_LINE,
+                sre_parse.AT_BEGINNING_STRING, sre_parse.AT_END, sre_parse.AT_END_LINE,
+                sre_parse.AT_END_STRING}
+_NON_WORD_CATEGORIES = {sre_parse.CATEGORY_SPACE, sre_parse.CATEGORY_NOT_WORD,
+                        sre_parse.CATEGORY_LINEBREAK}
 
 
 def _case_char(av: Any) -> str | None:
@@ -30,46 +58,159 @@ def _case_char(av: Any) -> str | None:
     return chars.pop() if len(chars) == 1 else None
 
 
-def _sequence(items: Any) -> list[str] | None:
-    """Alternatives for what a sequence must contain: the longest literal run in it, or the
-    literals of a mandatory group inside it."""
-    best: list[str] | None = None
-    run = ""
+def _non_word_class(av: Any) -> bool:
+    """A class ([ \\t], \\s, \\W) none of whose characters is a word character."""
+    for op, val in av:
+        if op is sre_parse.LITERAL:
+            if _WORD.fullmatch(chr(val)):
+                return False
+        elif op is sre_parse.CATEGORY:
+            if val not in _NON_WORD_CATEGORIES:
+                return False
+        else:
+            return False
+    return True
 
-    def consider(cands: list[str] | None) -> None:
+
+def _bounds(op: Any, av: Any) -> bool:
+    """Whether this item guarantees a non-word position next to what precedes or follows it."""
+    if op is sre_parse.AT:
+        return av in _BOUNDARY_AT
+    if op is sre_parse.IN:
+        return _non_word_class(av)
+    if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+        inner_op, inner_av = av[2][0]
+        return inner_op is sre_parse.IN and _non_word_class(inner_av)
+    return False
+
+
+#: Characters that are rare in marketing copy, so a literal holding one is a sharp filter.
+_RARE = set("[]{}<>«»|*#$~^\\@%")
+
+
+def _cost(cands: list[Literal]) -> float:
+    """Roughly how often a set of alternative literals turns up in copy, per hundred tokens
+    (lower is sharper): a comma is everywhere, a stop word often, a long word rarely, rare
+    punctuation hardly ever. A word that may sit inside longer words counts double."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    total = 0.0
+    for lit in cands:
+        if not lit.is_word:
+            if _RARE & set(lit.text):
+                total += 0.05
+            elif len(lit.text.strip()) <= 1:  # "," or ":" is in every other sentence
+                total += 50.0
+            elif any(c.isdigit() for c in lit.text) or any(
+                    len(w) > 2 and w not in STOP_WORDS for w in _WORD.findall(lit.text)):
+                total += 0.15  # "2-for-1", "signed up"
+            else:
+                total += 10.0  # "it's", "it is": stop words with punctuation
+            continue
+        cost = 10.0 if lit.text in STOP_WORDS else 0.3 if len(lit.text) <= 4 else 0.1
+        total += cost if lit.word_start and lit.word_end else 2 * cost
+    return total
+
+
+def _sequence(items: list[Any], left: bool = False, right: bool = False) -> list[Literal] | None:
+    """Alternatives for what a sequence must contain: the longest literal run in it, or the
+    literals of a mandatory group inside it. ``left``/``right``: the sequence sits at a word
+    boundary on that side."""
+    best: list[Literal] | None = None
+    run = ""
+    run_left = left
+
+    def consider(cands: list[Literal] | None) -> None:
         nonlocal best
-        if cands and all(len(c) >= _MIN_LITERAL for c in cands) and (
-                best is None or min(map(len, cands)) > min(map(len, best))):
+        if not cands or not all(len(c.text) >= _MIN_LITERAL or not c.is_word for c in cands):
+            return
+        if best is None or _cost(cands) < _cost(best):
             best = cands
 
-    for op, av in items:
+    def close(at: int) -> None:
+        nonlocal run
+        if run:
+            after = right if at == len(items) else _bounds(*items[at])
+            consider([Literal(run, run_left, after)])
+        run = ""
+
+    for i, (op, av) in enumerate(items):
         char = None
         if op is sre_parse.LITERAL:
             char = chr(av).lower()
         elif op is sre_parse.IN:
             char = _case_char(av)
         if char is not None:
+            if not run:
+                run_left = left if i == 0 else _bounds(*items[i - 1])
             run += char
             continue
-        consider([run] if run else None)
-        run = ""
+        after = right if i == len(items) - 1 else _bounds(*items[i + 1])
+        if run and op is sre_parse.BRANCH:
+            # The parser factors a shared prefix out of alternatives ("Hi|Hey" is "H" then
+            # "i|ey"): put it back in front of each alternative's leading literal.
+            consider([_with_prefix(run, run_left, alt, after) for alt in av[1]])
+        close(i)
+        before = left if i == 0 else _bounds(*items[i - 1])
         if op is sre_parse.SUBPATTERN:
-            consider(_sequence(av[-1]))
+            consider(_sequence(list(av[-1]), before, after))
         elif op is sre_parse.BRANCH:
-            branches = [_sequence(b) for b in av[1]]
+            branches = [_sequence(list(b), before, after) for b in av[1]]
             if all(branches):
                 consider([c for b in branches for c in b])  # type: ignore[union-attr]
         elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] >= 1:
-            consider(_sequence(av[2]))
-    consider([run] if run else None)
+            consider(_sequence(list(av[2]), before and av[1] == 1, after and av[1] == 1))
+    close(len(items))
     return best
+
+
+def _with_prefix(prefix: str, left: bool, alt: list[Any], right: bool) -> Literal:
+    """``prefix`` plus the literal characters an alternative starts with."""
+    lead = ""
+    for op, av in alt:
+        char = chr(av).lower() if op is sre_parse.LITERAL else (
+            _case_char(av) if op is sre_parse.IN else None)
+        if char is None:
+            return Literal(prefix + lead, left, False)
+        lead += char
+    return Literal(prefix + lead, left, right)
+
+
+def _needs_digit(items: list[Any]) -> bool:
+    """Whether a top-level item of the regex is a mandatory digit (\\d, [0-9])."""
+    for op, av in items:
+        if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+            op, av = av[2][0]
+        if op is sre_parse.IN and (
+                av == [(sre_parse.CATEGORY, sre_parse.CATEGORY_DIGIT)]
+                or av == [(sre_parse.RANGE, (ord("0"), ord("9")))]):
+            return True
+    return False
+
+
+def anchors(pattern: re.Pattern[str]) -> tuple[Literal, ...] | None:
+    """Literals one of which every match contains (or :data:`DIGIT`); None if none are known."""
+    try:
+        parsed = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # any parser trouble means: no filter
+        return None
+    found = _sequence(parsed)
+    if found:
+        # One literal text may come with different boundaries: keep the weakest claim.
+        merged: dict[str, Literal] = {}
+        for lit in found:
+            old = merged.get(lit.text)
+            merged[lit.text] = lit if old is None else Literal(
+                lit.text, old.word_start and lit.word_start, old.word_end and lit.word_end)
+        return tuple(merged[k] for k in sorted(merged))
+    if _needs_digit(parsed):
+        return (DIGIT,)
+    return None
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lower-cased literals one of which every match contains, or None if none are known."""
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # any parser trouble means: no filter
+    found = anchors(pattern)
+    if not found or found == (DIGIT,):
         return None
-    found = _sequence(list(parsed))
-    return tuple(sorted(set(found))) if found else None
+    return tuple(lit.text for lit in found)

@@ -268,8 +268,9 @@ class AuditRun:
                 return None
         return total
 
-    def _pieces(self) -> Iterator[Piece]:
-        """Local pieces first, then fetched pages as they arrive; problems go to the store."""
+    def _pieces(self) -> Iterator[Piece | None]:
+        """Local pieces first, then fetched pages as they arrive (None: none waiting just now);
+        problems go to the store."""
         yield from self._local_pieces()
         yield from self._fetched_pieces()
 
@@ -289,7 +290,7 @@ class AuditRun:
                         item.channel = self.channel
                     yield item
 
-    def _fetched_pieces(self) -> Iterator[Piece]:
+    def _fetched_pieces(self) -> Iterator[Piece | None]:
         entries: dict[str, UrlEntry] = {}
         outbox: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_SIZE)
         stop = threading.Event()
@@ -298,7 +299,11 @@ class AuditRun:
         thread.start()
         try:
             while True:
-                item = outbox.get()
+                try:
+                    item = outbox.get_nowait()
+                except queue.Empty:
+                    yield None  # nothing fetched yet: let the engine finish what it holds
+                    item = outbox.get()
                 if item is _DONE:
                     break
                 if isinstance(item, BaseException):

@@ -19,18 +19,7 @@ from bisect import bisect_left
 from typing import Any
 
 import numpy as np
-from spacy.attrs import (
-    IS_ALPHA,
-    IS_DIGIT,
-    IS_PUNCT,
-    IS_SPACE,
-    IS_TITLE,
-    IS_UPPER,
-    LEMMA,
-    LIKE_NUM,
-    ORTH,
-    SENT_START,
-)
+from spacy.attrs import IDX, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.tokens import Doc
 
 RS = "\x1e"  # between the fields of one token
@@ -39,7 +28,6 @@ _FIELD = f"[^{RS}{US}]*"
 #: Flag attributes in the order of the flag characters at the start of each token.
 FLAGS = ("LIKE_NUM", "IS_ALPHA", "IS_TITLE", "IS_SENT_START", "IS_DIGIT", "IS_PUNCT",
          "IS_UPPER", "IS_SPACE")
-_FLAG_ATTRS = (LIKE_NUM, IS_ALPHA, IS_TITLE, SENT_START, IS_DIGIT, IS_PUNCT, IS_UPPER, IS_SPACE)
 _FIELDS = {"LOWER": 0, "LEMMA": 1, "ORTH": 2, "TEXT": 2}
 _OPS = {None: "", "?": "?", "*": "*", "+": "+"}
 _QUANT = re.compile(r"^\{(\d*),?(\d*)\}$")
@@ -142,54 +130,80 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str] | None:
         return None
 
 
-class TokenStream:
-    """Tokens [lo, hi) of a doc encoded for compiled patterns, with the char offset where each
-    token starts (``starts[i - lo]``; one more entry marks the end)."""
-
-    def __init__(self, arrays: StreamArrays, lo: int, hi: int, cache: dict[int, str],
-                 strings: Any) -> None:
-        parts: list[str] = [US]
-        starts: list[int] = []
-        pos = 1
-        for orth, b in zip(arrays.orth[lo:hi], arrays.bits[lo:hi], strict=True):
-            key = orth * 256 + b
-            enc = cache.get(key)
-            if enc is None:
-                enc = _encode(orth, b, strings, arrays.lemma_of)
-                if len(cache) < 300_000:
-                    cache[key] = enc
-            starts.append(pos)
-            parts.append(enc)
-            pos += len(enc)
-        starts.append(pos)
-        self.lo = lo
-        self.text = "".join(parts)
-        self.starts = starts
-
-    def token_at(self, offset: int) -> int:
-        """The doc index of the token starting at (or the first one after) a char offset."""
-        return self.lo + bisect_left(self.starts, offset)
-
-
-class StreamArrays:
-    """The per-token values a stream is built from, read from the doc once."""
+class DocArrays:
+    """A doc's per-token arrays, read once and shared by the matching steps: the distinct
+    (ORTH, LEMMA) word types with each token's type, char offsets and sentence starts."""
 
     def __init__(self, doc: Doc) -> None:
-        arr = doc.to_array([ORTH, LEMMA, *_FLAG_ATTRS])
-        flags = arr[:, 2:].astype(bool)
-        flags[:, 3] = arr[:, 5] == 1  # SENT_START is 1 / 0 / -1
-        self.bits: list[int] = np.packbits(flags, axis=1, bitorder="little")[:, 0].tolist()
-        self.orth: list[int] = arr[:, 0].tolist()
-        # LOWER and LEMMA follow from ORTH (lower-casing, then the lookup table), so one
-        # encoding per (ORTH, flags) serves; the lemma is read from this doc when first seen.
-        self.lemma_of = dict(zip(self.orth, arr[:, 1].tolist(), strict=True))
+        arr = doc.to_array([ORTH, LEMMA, IDX, LENGTH, SENT_START])
+        self.n = len(doc)
+        self.pairs, self.inverse = word_types(arr[:, 0], arr[:, 1])
+        self.idx = arr[:, 2].astype(np.int64)
+        self.end = self.idx + arr[:, 3].astype(np.int64)
+        self.sent_start = arr[:, 4] == 1  # SENT_START is 1 / 0 / -1
+        #: Per-token LOWER / LEMMA / ORTH values, filled in when first needed.
+        self.columns: dict[int, list[int]] = {}
 
 
-def _encode(orth: int, bits: int, strings: Any, lemma_of: dict[int, int]) -> str:
-    text = strings[orth]
-    flag_chars = "".join("1" if bits >> i & 1 else "0" for i in range(len(FLAGS)))
-    return (flag_chars + RS + _clean(text.lower()) + RS + _clean(strings[lemma_of[orth]]) + RS
-            + _clean(text) + US)
+class TokenStream:
+    """A doc's tokens encoded for compiled patterns, with the char offset where each token
+    starts (``starts[i]``; one more entry marks the end). Each word type is encoded once
+    (``cache`` keeps them across docs) and the stream is one join."""
+
+    def __init__(self, arrays: DocArrays, cache: dict[tuple[int, int], tuple[str, str]],
+                 vocab: Any) -> None:
+        encodings = []
+        for pair in arrays.pairs:
+            enc = cache.get(pair)
+            if enc is None:
+                enc = _encode(pair[0], pair[1], vocab)
+                if len(cache) < 300_000:
+                    cache[pair] = enc
+            encodings.append(enc)
+        inverse = arrays.inverse
+        tokens = np.array([e[0] for e in encodings], dtype=object)[inverse]
+        starting = arrays.sent_start
+        if starting.any():
+            tokens[starting] = np.array([e[1] for e in encodings], dtype=object)[inverse[starting]]
+        lengths = np.array([len(e[0]) for e in encodings], dtype=np.int64)[inverse]
+        self.text = US + "".join(tokens.tolist())
+        starts = np.empty(len(inverse) + 1, dtype=np.int64)
+        starts[0] = 1
+        np.cumsum(lengths, out=starts[1:])
+        starts[1:] += 1
+        self.starts: list[int] = starts.tolist()
+
+    def token_at(self, offset: int) -> int:
+        """The index of the token starting at (or the first one after) a char offset."""
+        return bisect_left(self.starts, offset)
+
+
+def word_types(orth: np.ndarray, lemma: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The distinct (ORTH, LEMMA) pairs of a doc and, per token, the index of its pair.
+
+    In both profiles the lemma follows from the word (a lookup table), so sorting ORTH alone
+    finds the pairs; a pipeline where it does not gets the slower two-column sort."""
+    words, first, inverse = np.unique(orth, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    lemmas = lemma[first]
+    if np.array_equal(lemmas[inverse], lemma):
+        return list(zip(words.tolist(), lemmas.tolist(), strict=True)), inverse
+    both, inverse = np.unique(np.stack([orth, lemma], axis=1), axis=0, return_inverse=True)
+    return [(o, m) for o, m in both.tolist()], inverse.reshape(-1)
+
+
+def _encode(orth: int, lemma: int, vocab: Any) -> tuple[str, str]:
+    """A word type's encoding, as a token that does not and one that does start a sentence."""
+    lex = vocab[orth]
+    text = lex.orth_
+    flags = [lex.like_num, lex.is_alpha, lex.is_title, False, lex.is_digit, lex.is_punct,
+             lex.is_upper, lex.is_space]
+    fields = (RS + _clean(text.lower()) + RS + _clean(vocab.strings[lemma]) + RS + _clean(text)
+              + US)
+    chars = ["1" if f else "0" for f in flags]
+    inside = "".join(chars)
+    chars[FLAGS.index("IS_SENT_START")] = "1"
+    return inside + fields, "".join(chars) + fields
 
 
 def reach_before(pattern: list[dict[str, Any]], index: int) -> tuple[int, int] | None:

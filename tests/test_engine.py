@@ -191,6 +191,40 @@ def test_parallel_and_serial_agree(engine: Engine) -> None:
     assert [p["source"] for p in parallel] == [f"p{i}" for i in range(80)]
 
 
+def _comparable(result):  # type: ignore[no-untyped-def]
+    d = result.to_dict()
+    return d["verdict"], d["scores"], d["evidence"], d["tone"], d["words"], d["sentences"]
+
+
+def test_pieces_sharing_a_doc_score_as_if_alone(engine: Engine) -> None:
+    """Small pieces are analysed together in one doc; nothing may leak between them."""
+    from audit.evaluate import load_set
+
+    texts = [item.text for item in load_set()][:60]
+    texts += ["Hi", "Dear ,", "{{first_name}}", "", "Request a demo", "no SSO needed"]
+    alone = [_comparable(engine.check_text(t, "landing", source=f"s{i}"))
+             for i, t in enumerate(texts)]
+    pieces = [engine.piece_from_text(t, channel="landing", source=f"s{i}")
+              for i, t in enumerate(texts)]
+    together = [_comparable(r) for r in engine.check_pieces(pieces, n_process=1)]
+    assert together == alone
+
+
+def test_a_none_in_the_stream_flushes_waiting_pieces(engine: Engine) -> None:
+    """An audit passes None when no page is waiting: what the engine holds comes out at once."""
+    produced: list[str] = []
+
+    def stream():  # type: ignore[no-untyped-def]
+        yield engine.piece_from_text(ENTERPRISE, source="first")
+        yield None
+        assert produced == ["first"], "the first piece waited for the next one"
+        yield engine.piece_from_text(SOLO, source="second")
+
+    for r in engine.check_pieces(stream(), n_process=1):
+        produced.append(r.piece.source)
+    assert produced == ["first", "second"]
+
+
 def test_empty_piece_gets_a_neutral_result(engine: Engine) -> None:
     r = next(iter(engine.check_pieces([Piece("empty", [])])))
     assert r.verdict.label == "neutral" and r.words == 0

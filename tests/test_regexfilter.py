@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from audit.charregex import SPAN, CharRegex, CharRegexes
 from audit.lexicon import load_packs
-from audit.regexfilter import required_literals
+from audit.nlp import build_fast
+from audit.regexfilter import DIGIT, Literal, anchors, required_literals
 
 
 @pytest.mark.parametrize(("rx", "needs"), [
@@ -34,3 +36,45 @@ def test_never_skips_a_text_a_pack_regex_matches() -> None:
                 for text in samples:
                     if rx.search(text) and needs is not None:
                         assert any(lit in text.lower() for lit in needs), (source, text)
+
+
+def test_anchors_know_word_boundaries() -> None:
+    found = anchors(re.compile(r"\b(?:Hi|Hello|Hey)[ \t]+,"))
+    assert found is not None
+    assert Literal("hi", True, True) in found  # so "this" is not an anchor for it
+    assert anchors(re.compile(r"\b\d{1,2}h\s*\d{1,2}m")) == (DIGIT,)
+    # Rare punctuation is a sharper anchor than common words.
+    assert anchors(re.compile(r"\[\s*(?:first|your)[ _]?name\s*\]")) == (Literal("["),)
+
+
+def test_windowed_regexes_find_what_a_full_scan_finds() -> None:
+    """Running each pack regex only near its anchors loses no match a full scan finds."""
+    nlp = build_fast()
+    entries = [CharRegex(re.compile(rx), pi, gi) for pi, pack in enumerate(load_packs())
+               for gi, group in enumerate(pack.cues) for rx in group.regex]
+    chars = CharRegexes(nlp, entries)
+    filler = "Plain words about invoices and weekends. " * (SPAN // 20)
+    samples = [
+        "Hi {{first_name}}, your cart misses you.", "Hey *|FNAME|*!", "Dear ,", "Hi %FIRSTNAME%",
+        "Only 02:14:59 left", "It's raining in Leeds", "Use code SAVE20 at checkout",
+        "Take an extra 30%off", "Hi [First Name], welcome", "People in Leeds just bought this",
+        "Ends in 02h 14m 09s", "Ladies, this one is for you.", "Hello null, welcome back",
+        "Someone in New York just bought a kettle", "Hi jo@example.com, thanks",
+    ]
+    text = "\n\n".join(f"{filler}{s} {filler}" if i % 2 else s for i, s in enumerate(samples))
+    doc = nlp(text)
+    anchored: dict[int, list[int]] = {}
+    for token in doc:
+        for rid in chars.type_ids(token.lower_):
+            anchored.setdefault(rid, []).append(token.idx)
+    def trimmed(rid: int, start: int, end: int) -> tuple[int, int, int]:
+        # A match may start in the blank line before a window; the engine trims white space.
+        matched = text[start:end]
+        start += len(matched) - len(matched.lstrip())
+        return rid, start, start + len(matched.strip())
+
+    windowed = sorted({trimmed(*m) for m in chars.run(text, text.lower(), anchored)})
+    full = sorted({trimmed(rid, m.start(), m.end()) for rid, e in enumerate(entries)
+                   for m in e.rx.finditer(text) if m.end() > m.start()})
+    assert windowed == full
+    assert len(full) >= len(samples)

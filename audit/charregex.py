@@ -1,0 +1,144 @@
+"""Character-level cue regexes (merge tags, countdowns, live-viewer lines), run only near the
+text they cannot match without.
+
+Python's ``re`` tries a pattern at every position of a text; a pattern starting with ``\\b`` or a
+character class gets no help from its literal prefix, so a few dozen of them over a long page
+cost more than tokenising it. Each regex here is run only in windows around its anchors (see
+:mod:`audit.regexfilter`): words it needs are found as tokens (one check per word type, cached
+by the caller), other literals ("{{", "*|", "%off") by a plain substring search. A window is the
+paragraph around the anchor, at most :data:`SPAN` characters each way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from .regexfilter import DIGIT, Literal, anchors
+
+#: Characters a window reaches on either side of its anchor when no blank line comes first.
+SPAN = 400
+_SPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True, slots=True)
+class CharRegex:
+    rx: re.Pattern[str]
+    persona: int
+    group: int
+
+
+class CharRegexes:
+    """The packs' character-level regexes with the anchors that let them skip most text."""
+
+    def __init__(self, nlp: Language, entries: Iterable[CharRegex]) -> None:
+        self.entries = list(entries)
+        #: Regexes without a known anchor: they scan the whole text.
+        self.always: list[int] = []
+        #: Literal -> regexes, searched as substrings of the lower-cased text.
+        self.texts: dict[str, list[int]] = {}
+        #: (word start, word end) -> {word -> regexes}: checked once per token type.
+        words: dict[tuple[bool, bool], dict[str, list[int]]] = {}
+        self.digit: list[int] = []
+        for rid, entry in enumerate(self.entries):
+            found = anchors(entry.rx)
+            if found is None:
+                self.always.append(rid)
+                continue
+            for lit in found:
+                if lit == DIGIT:
+                    self.digit.append(rid)
+                elif lit.is_word and _one_token(nlp, lit):
+                    words.setdefault((lit.word_start, lit.word_end), {}).setdefault(
+                        lit.text, []).append(rid)
+                else:
+                    self.texts.setdefault(lit.text, []).append(rid)
+        # Per group, one pass over a token type's text finds every anchoring word in it: a
+        # lookahead at each position, longest word first; a shorter word at the same position
+        # is implied by the longer one unless it must end at a word boundary.
+        self._word_rx: list[tuple[re.Pattern[str], dict[str, tuple[int, ...]]]] = []
+        for (start, end), table in sorted(words.items()):
+            body = "|".join(re.escape(w) for w in sorted(table, key=lambda w: (-len(w), w)))
+            rx = re.compile("(?=" + ("(?<!\\w)" if start else "") + f"({body})"
+                            + ("(?!\\w)" if end else "") + ")")
+            implied = {word: tuple(sorted({rid for other, rids in table.items()
+                                           if word.startswith(other) and (other == word or not end)
+                                           for rid in rids}))
+                       for word in table}
+            self._word_rx.append((rx, implied))
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def type_ids(self, lower: str) -> tuple[int, ...]:
+        """Regexes a token with this lower-case text anchors (cache the answer per type)."""
+        found: set[int] = set()
+        for rx, implied in self._word_rx:
+            for m in rx.finditer(lower):
+                found.update(implied[m.group(1)])
+        if self.digit and any(c.isdigit() for c in lower):
+            found.update(self.digit)
+        return tuple(sorted(found))
+
+    def run(self, text: str, lowered: str, anchored: dict[int, list[int]]
+            ) -> Iterator[tuple[int, int, int]]:
+        """(regex id, start, end) of every match. ``anchored``: regex id -> char offsets of the
+        tokens that anchor it; literal anchors are searched here in ``lowered``."""
+        at = {rid: list(offsets) for rid, offsets in anchored.items()}
+        aligned = len(lowered) == len(text)
+        for lit, rids in self.texts.items():
+            pos = lowered.find(lit)
+            if pos < 0:
+                continue
+            if not aligned:  # lower-casing changed lengths: offsets would not line up
+                for rid in rids:
+                    at[rid] = [-1]
+                continue
+            offsets = []
+            while pos >= 0:
+                offsets.append(pos)
+                pos = lowered.find(lit, pos + 1)
+            for rid in rids:
+                at.setdefault(rid, []).extend(offsets)
+        for rid in self.always:
+            at[rid] = [-1]
+        for rid, offsets in at.items():
+            rx = self.entries[rid].rx
+            spans = [(0, len(text))] if -1 in offsets else _merged(text, offsets)
+            for lo, hi in spans:
+                for m in rx.finditer(text, lo, hi):
+                    if m.end() > m.start():
+                        yield rid, m.start(), m.end()
+
+
+def _one_token(nlp: Language, lit: Literal) -> bool:
+    """A word the tokenizer keeps whole, so it always lies inside one token."""
+    return all(len(nlp.make_doc(form)) == 1 for form in (lit.text, lit.text.title(), lit.text.upper()))
+
+
+def _window(text: str, pos: int) -> tuple[int, int]:
+    """The paragraph around ``pos``, at most SPAN characters each way; a cut end is moved to the
+    next whitespace so that ``\\b`` and lookaheads there see what they would in the full text."""
+    lo = text.rfind("\n\n", max(0, pos - SPAN), pos)
+    lo = lo + 2 if lo >= 0 else max(0, pos - SPAN)
+    hi = text.find("\n\n", pos, pos + SPAN)
+    if hi < 0:
+        hi = min(len(text), pos + SPAN)
+        if hi < len(text):
+            m = _SPACE.search(text, hi, hi + SPAN)
+            hi = m.start() if m else min(len(text), hi + SPAN)
+    return lo, hi
+
+
+def _merged(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pos in sorted(set(offsets)):
+        lo, hi = _window(text, pos)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
