@@ -7,6 +7,8 @@ nothing else scores.
 
 from __future__ import annotations
 
+import gc
+import heapq
 import itertools
 import multiprocessing as mp
 from bisect import bisect_right
@@ -69,7 +71,10 @@ class _Partial:
     counts: ToneCounts = field(default_factory=ToneCounts)
     evidence: list[Evidence] = field(default_factory=list)
     sentences: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
-    last: bool = False
+    first: bool = True  # holds the piece's first chunk
+    last: bool = False  # holds its last chunk
+    #: The piece's result, when a worker had all of it and finished it there.
+    result: PieceResult | None = None
 
     def merge(self, other: _Partial) -> _Partial:
         self.counts.sentences += other.counts.sentences
@@ -286,6 +291,10 @@ class Engine:
                   waiting: dict[int, Piece]) -> Iterator[PieceResult]:
         acc: _Partial | None = None
         for part in partials:
+            if part.result is not None:  # finished by a worker
+                part.result.piece = waiting.pop(part.seq)
+                yield part.result
+                continue
             acc = part if acc is None else acc.merge(part)
             if part.last:
                 yield self._finish(waiting.pop(acc.seq), acc)
@@ -293,7 +302,7 @@ class Engine:
 
     def _analyse_doc(self, doc: Any, task: _Task) -> list[_Partial]:
         """Tone and evidence for each piece (member) in the doc, split back by char offset."""
-        parts = [_Partial(m.seq, last=m.last) for m in task.members]
+        parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
         if not len(doc):
             return parts
         arrays = DocArrays(doc)
@@ -312,7 +321,13 @@ class Engine:
             return parts
         words: list[str] | None = None
         sentences: dict[int, tuple[int, int, str]] = {}
-        for hit in hits:
+        # Per hit: its sentence and piece, looked up for all hits at once.
+        sent_of = (np.searchsorted(starts, [h.start for h in hits], side="right") - 1).tolist()
+        sent_bounds = bounds.tolist()
+        idx, ends = arrays.idx, arrays.end
+        limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
+        weights = self._weights
+        for hit, s_idx in zip(hits, sent_of, strict=True):
             k = bisect_right(member_starts, hit.start_char) - 1
             member = task.members[k]
             if hit.end_char > member.end:
@@ -322,40 +337,42 @@ class Engine:
             role = member.roles[bisect_right(member.roles, (hit.start_char, "\uffff")) - 1][1]
             if group.sections is not None and role not in group.sections:
                 continue
-            s_idx = int(np.searchsorted(starts, hit.start, side="right") - 1)
-            s_start, s_end = int(bounds[s_idx, 0]), int(bounds[s_idx, 1])
+            s_start, s_end = sent_bounds[s_idx]
             negated = False
             if group.negatable:
                 if words is None:
                     words = self.matcher.lower_words(arrays)
-                limit = int(np.searchsorted(arrays.idx, member.end, side="left"))
                 negated = self.negator.negated(doc, hit.start, hit.end, s_start, words=words,
-                                               limit=limit)
-            if s_idx not in sentences:
-                first_char, end_char = int(arrays.idx[s_start]), int(arrays.end[s_end - 1])
+                                               limit=limits[k])
+            found = sentences.get(s_idx)
+            if found is None:
+                first_char, end_char = int(idx[s_start]), int(ends[s_end - 1])
                 raw = text[first_char:end_char]
                 sentence = raw.strip()
                 first_char += len(raw) - len(raw.lstrip())
-                sentences[s_idx] = (first_char, first_char + len(sentence), sentence)
-            sent_start, sent_end, sentence = sentences[s_idx]
+                found = sentences[s_idx] = (first_char, first_char + len(sentence), sentence)
+            sent_start, sent_end, sentence = found
             shift = member.base - member.start
             # Suggestions and notes are filled in by _finish: they need not cross processes.
             ev = Evidence(
                 persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
                 section=role, start=shift + hit.start_char, end=shift + hit.end_char,
-                weight=group.weight * self._weights.get(role, 1.0), negated=negated,
+                weight=group.weight * weights.get(role, 1.0), negated=negated,
                 sentence=sentence,
             )
             part = parts[k]
             part.evidence.append(ev)
             key = (shift + sent_start, shift + sent_end)
-            if key not in part.sentences:
-                part.sentences[key] = {"row": rows[s_idx], "section": role,
-                                       "text": sentence, "evidence": []}
-            part.sentences[key]["evidence"].append(ev)
+            info = part.sentences.get(key)
+            if info is None:
+                info = part.sentences[key] = {"row": rows[s_idx], "section": role,
+                                              "text": sentence, "evidence": []}
+            info["evidence"].append(ev)
         return parts
 
-    def _finish(self, piece: Piece, acc: _Partial) -> PieceResult:
+    def _finish(self, piece: Piece | None, acc: _Partial) -> PieceResult:
+        """Scores, verdict and top sentences from a piece's summed partials (``piece`` is
+        attached by the caller when a worker finishes it)."""
         tone = metrics(acc.counts)
         words = int(acc.counts["words"])
         evidence = acc.evidence
@@ -367,33 +384,39 @@ class Engine:
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
-        return PieceResult(piece=piece, scores=scores, verdict=verdict, evidence=evidence,
-                           tone=tone, words=words, sentences=self._top_sentences(acc))
+        return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
+                           evidence=evidence, tone=tone, words=words,
+                           sentences=self._top_sentences(acc))
 
     def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
         """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""
         kinds = {p.id: p.kind for p in self.personas}
-        out = []
-        for (start, end), info in acc.sentences.items():
+        scored = []
+        for order, ((start, end), info) in enumerate(acc.sentences.items()):
             pulls: dict[str, float] = {}
             for ev in info["evidence"]:
                 owner = ev.counts_for if ev.negated else ev.persona
                 if owner and ev.weight > 0:
                     pulls[owner] = pulls.get(owner, 0.0) + ev.weight
             against = sum(w for pid, w in pulls.items() if kinds.get(pid) != "persona")
-            if against <= 0:
-                continue
+            if against > 0:
+                scored.append((-round(against, 4), order, start, end, info, pulls))
+        out = []
+        for neg_against, _, start, end, info, pulls in heapq.nsmallest(_TOP_SENTENCES, scored):
             row = info["row"]
-            words = max(row[COLUMNS.index("words")], 1)
-            grade = 0.39 * words + 11.8 * row[COLUMNS.index("syllables")] / words - 15.59
+            words = max(row[_WORDS], 1)
+            grade = 0.39 * words + 11.8 * row[_SYLLABLES] / words - 15.59
             out.append({
                 "text": info["text"], "section": info["section"], "start": start, "end": end,
-                "pull": round(against, 4), "personas": {k: round(v, 4) for k, v in pulls.items()},
+                "pull": -neg_against,
+                "personas": {k: round(v, 4) for k, v in pulls.items()},
                 "words": int(words), "reading_grade": round(max(grade, 0.0), 1),
-                "passive": bool(row[COLUMNS.index("passive")]),
+                "passive": bool(row[_PASSIVE]),
             })
-        out.sort(key=lambda s: -s["pull"])
-        return out[:_TOP_SENTENCES]
+        return out
+
+
+_WORDS, _SYLLABLES, _PASSIVE = (COLUMNS.index(c) for c in ("words", "syllables", "passive"))
 
 
 def _batches(tasks: Iterable[_Task], max_chars: int) -> Iterator[list[_Task]]:
@@ -415,8 +438,28 @@ _WORKER_ENGINE: Engine | None = None
 
 
 def _work(batch: list[_Task]) -> list[_Partial]:
-    assert _WORKER_ENGINE is not None
-    return list(_WORKER_ENGINE._analyse(batch))
+    """Analyse a batch; pieces wholly inside it are finished here too (scores, verdict, top
+    sentences), so the parent only hands results on. A piece cut across batches goes back as
+    partials that the parent joins."""
+    engine = _WORKER_ENGINE
+    assert engine is not None
+    out: list[_Partial] = []
+    acc: _Partial | None = None
+    for part in engine._analyse(batch):
+        if acc is not None:
+            acc.merge(part)
+        elif part.first:
+            acc = part
+        else:
+            out.append(part)  # the rest of a piece begun in an earlier batch
+            continue
+        if acc.last:
+            result = engine._finish(None, acc)
+            out.append(_Partial(acc.seq, first=True, last=True, result=result))
+            acc = None
+    if acc is not None:
+        out.append(acc)  # continues in the next batch
+    return out
 
 
 def _parallel(engine: Engine, tasks: Iterable[_Task], n_process: int,
@@ -426,6 +469,12 @@ def _parallel(engine: Engine, tasks: Iterable[_Task], n_process: int,
     global _WORKER_ENGINE
     _WORKER_ENGINE = engine
     ctx = mp.get_context("fork")
-    with ctx.Pool(n_process) as pool:
-        for partials in pool.imap(_work, _batches(tasks, batch_chars)):
-            yield from partials
+    # Objects that exist now live as long as the run: keep the collector off them, so that
+    # neither the workers' collections (copy-on-write pages) nor ours walk them again.
+    gc.freeze()
+    try:
+        with ctx.Pool(n_process) as pool:
+            for partials in pool.imap(_work, _batches(tasks, batch_chars)):
+                yield from partials
+    finally:
+        gc.unfreeze()

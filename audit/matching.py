@@ -60,7 +60,7 @@ class CueMatcher:
         char_regexes: list[CharRegex] = []
         self._keys: dict[int, tuple[int, int]] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
-        lemmatizer = _lemmatizer(nlp)
+        tokens = _term_tokens(nlp, personas)
         for pi, persona in enumerate(personas):
             for gi, group in enumerate(persona.cues):
                 key = f"antipersona:{persona.id}:{group.group}"
@@ -68,7 +68,8 @@ class CueMatcher:
                 lower_docs, lemma_docs = [], []
                 for term in group.terms:
                     for variant in term_variants(term):
-                        doc = lemmatizer(nlp.make_doc(variant))
+                        words, spaces, lemmas = tokens[variant]
+                        doc = Doc(vocab, words=words, spaces=spaces, lemmas=lemmas)
                         lower_docs.append(doc)
                         # Lemma matching only for phrases and base-form words: "leading" must
                         # not start matching "leads".
@@ -414,6 +415,28 @@ def _first_token(pattern: list[dict[str, Any]], vocab: Any) -> tuple[int, frozen
         col = _ANCHOR_COLS.index("ORTH" if attr == "TEXT" else attr)
         return col, frozenset(vocab.strings.add(w.lower() if lower else w) for w in words)
     return None
+
+
+def _term_tokens(nlp: Language, personas: list[Persona]
+                 ) -> dict[str, tuple[list[str], list[bool], list[str]]]:
+    """Each term variant as the pipeline tokenises and lemmatises it (words, spaces, lemmas);
+    cached on disk, since tokenising a few thousand terms is most of building the matcher."""
+    from .packcache import cached
+
+    variants = sorted({v for p in personas for g in p.cues for t in g.terms
+                       for v in term_variants(t)})
+
+    def build() -> dict[str, tuple[list[str], list[bool], list[str]]]:
+        lemmatizer = _lemmatizer(nlp)
+        out = {}
+        for variant in variants:
+            doc = lemmatizer(nlp.make_doc(variant))
+            out[variant] = ([t.text for t in doc], [bool(t.whitespace_) for t in doc],
+                            [t.lemma_ for t in doc])
+        return out
+
+    pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
+    return cached("terms", [pipeline, *variants], build)
 
 
 def _lemmatizer(nlp: Language):  # type: ignore[no-untyped-def]

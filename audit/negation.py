@@ -29,6 +29,12 @@ class Negator:
     def __init__(self, rules: NegationRules | None = None, *, use_parse: bool = False) -> None:
         self.rules = rules or negation_rules()
         self.use_parse = use_parse
+        r = self.rules
+        #: Words without which nothing before / after a cue can negate it: most cues have
+        #: none of them nearby, and a set test settles that without walking the window.
+        self._before_triggers = (r.before_single | r.contrast_single | set(r.before_multi)
+                                 | set(r.contrast_multi))
+        self._after_triggers = frozenset(r.after_multi)
 
     def negated(self, doc: Doc, start: int, end: int, sent_start: int | None = None, *,
                 words: list[str] | None = None, limit: int | None = None) -> bool:
@@ -41,17 +47,19 @@ class Negator:
             words = [t.lower_ for t in doc]
         lo = max(sent_start, start - max(self.rules.window, self.rules.contrast_window))
         before = words[lo:start]
-        if self._contrast_before(before):
-            return True
-        first = words[start]
-        # A cue that is itself a negation ("no receipt needed") is not negated by the "no" of
-        # the list item before it ("no questions asked, no receipt needed").
-        if first not in self.rules.before_single and self._negator_before(before, first):
-            return True
+        if not self._before_triggers.isdisjoint(before):
+            if self._contrast_before(before):
+                return True
+            first = words[start]
+            # A cue that is itself a negation ("no receipt needed") is not negated by the "no"
+            # of the list item before it ("no questions asked, no receipt needed").
+            if first not in self.rules.before_single and self._negator_before(before, first):
+                return True
         if self.use_parse and doc.has_annotation("DEP") and self._parse_negated(doc[start:end]):
             return True
         hi = min(len(doc) if limit is None else limit, end + self.rules.after_window + 2)
-        return self._negator_after(words[end:hi])
+        after = words[end:hi]
+        return not self._after_triggers.isdisjoint(after) and self._negator_after(after)
 
     def _negator_before(self, before: list[str], first: str) -> bool:
         """A negator within the window before the cue (``first`` is the cue's first word)."""

@@ -68,10 +68,16 @@ class LookupLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        words, inverse = np.unique(doc.to_array(LOWER), return_inverse=True)
+        lowers = doc.to_array(LOWER)
         get = self._map.get
-        lemmas = np.fromiter((get(x, x) for x in words.tolist()), dtype=np.uint64, count=len(words))
-        doc.from_array([LEMMA], lemmas[inverse.reshape(-1)].reshape(-1, 1))
+        if len(lowers) < 200:  # a sort costs more than it saves on a short doc
+            lemmas = np.fromiter((get(x, x) for x in lowers.tolist()), dtype=np.uint64,
+                                 count=len(lowers))
+        else:  # one look-up per distinct word
+            words, inverse = np.unique(lowers, return_inverse=True)
+            lemmas = np.fromiter((get(x, x) for x in words.tolist()), dtype=np.uint64,
+                                 count=len(words))[inverse.reshape(-1)]
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
 

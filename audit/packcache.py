@@ -1,0 +1,80 @@
+"""A small on-disk cache for work every start would otherwise repeat: reading and validating the
+packs, and tokenising their few thousand terms. A ``check`` in CI on three files should not spend
+most of its time re-reading YAML it read a minute ago.
+
+Entries are keyed by a hash of everything they depend on (the pack files' bytes, the versions of
+Python, spaCy and antipersona, the pipeline), so an edited pack is simply a new entry. The cache
+lives in ``$ANTIPERSONA_CACHE_DIR``, else ``$XDG_CACHE_HOME/antipersona``, else
+``~/.cache/antipersona``; ``ANTIPERSONA_CACHE_DIR=off`` turns it off. A cache that cannot be read
+or written is ignored: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Bump when what is cached changes shape.
+_FORMAT = "1"
+#: Entries older than this many newest ones are removed when a new one is written.
+_KEEP = 64
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("ANTIPERSONA_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "antipersona"
+
+
+def _key(kind: str, parts: Iterable[bytes | str]) -> str:
+    import spacy
+
+    from . import __version__
+
+    h = hashlib.sha256()
+    for part in (_FORMAT, kind, sys.version, spacy.__version__, __version__, *parts):
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()[:32]
+
+
+def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T:
+    """``build()``, or what it returned last time for the same ``parts``."""
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    path = folder / f"{kind}-{_key(kind, parts)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # our own cache, in the user's own folder
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+            ValueError):
+        pass
+    value = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        _prune(folder)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return value
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[_KEEP:]:
+        old.unlink(missing_ok=True)
