@@ -18,7 +18,7 @@ from .engine import Engine
 from .errors import InputError
 from .models import InputProblem, Piece
 from .readers import expand_paths, read_piece, read_stdin
-from .report.build import build_report, run_header
+from .report.build import build_report, compact_json, run_header
 
 
 @dataclass(slots=True)
@@ -27,6 +27,9 @@ class CheckOutcome:
     errors: list[InputProblem] = field(default_factory=list)
     #: Original text per source, for pointing at lines and columns (SARIF).
     originals: dict[str, str] = field(default_factory=dict)
+    #: Each piece already as compact JSON (when asked for): encoded while the workers were
+    #: still busy, so printing the report at the end is a join (see report.build.dump_json).
+    encoded: list[str] | None = None
 
 
 def now_iso() -> str:
@@ -46,8 +49,10 @@ def report_header(engine: Engine, run_id: str, **extra: Any) -> dict[str, Any]:
 
 def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
                  engine: Engine | None = None,
-                 on_error: Callable[[InputProblem], None] | None = None) -> CheckOutcome:
-    """Check files, folders and '-' (stdin). Builds the engine unless one is given."""
+                 on_error: Callable[[InputProblem], None] | None = None,
+                 encode: bool = False) -> CheckOutcome:
+    """Check files, folders and '-' (stdin). Builds the engine unless one is given.
+    ``encode``: also keep each piece as compact JSON (see :attr:`CheckOutcome.encoded`)."""
     engine = engine or Engine(config)
     outcome = CheckOutcome(report={})
 
@@ -72,7 +77,14 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
                 outcome.originals[piece.source] = _original(Path(piece.source))
             yield piece
 
-    results = [r.to_dict() for r in engine.check_pieces(pieces())]
+    results = []
+    if encode:
+        outcome.encoded = []
+    for result in engine.check_pieces(pieces()):
+        d = result.to_dict()
+        results.append(d)
+        if outcome.encoded is not None:
+            outcome.encoded.append(compact_json(d))
     header = report_header(engine, new_run_id())
     outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors])
     return outcome

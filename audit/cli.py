@@ -86,10 +86,11 @@ def check(
                    "under channels in antipersona.toml)")
     from .report.build import dump_json
 
-    outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem)
+    compact = fmt == "json" and not sys.stdout.isatty()
+    outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem, encode=compact)
     report = outcome.report
     if fmt == "json":
-        sys.stdout.write(dump_json(report))
+        sys.stdout.write(dump_json(report, pretty=not compact, encoded_pieces=outcome.encoded))
     elif fmt == "sarif":
         from .report.sarif import build_sarif
 

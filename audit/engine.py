@@ -206,7 +206,11 @@ class Engine:
         the stream to a second process once the input has proved large enough to pay for it;
         1 keeps everything in this process."""
         waiting: dict[int, Piece] = {}
-        stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting)
+        # In this process a None flushes, so a slow stream never holds a finished page back;
+        # the workers' batches wait for enough text anyway, and flushing would only make
+        # smaller docs.
+        flush = [True]
+        stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting, flush)
         parallel = n_process != 1 and "fork" in mp.get_all_start_methods()
         done = [0]
 
@@ -219,6 +223,7 @@ class Engine:
 
         def rest() -> Iterator[_Partial]:
             if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                flush[0] = False
                 yield from _parallel(self, stream, n_process or 2, batch_chars)
 
         yield from self._assemble(itertools.chain(serial(), rest()), waiting)
@@ -251,9 +256,11 @@ class Engine:
             piece.sections = kept
             piece.meta["chrome_sections_shared"] = dropped
 
-    def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece]) -> Iterator[_Task]:
+    def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece],
+               flush: list[bool]) -> Iterator[_Task]:
         """Pieces as docs of up to one chunk each (see :func:`piece_chunks`): a long piece is
-        cut into several, small ones share one. A piece with no text still gets a member."""
+        cut into several, small ones share one. A piece with no text still gets a member.
+        A None in the stream ends the current doc while ``flush[0]`` is true."""
         limit = self._chunk_chars
         sep = len(SECTION_SEPARATOR)
         parts: list[str] = []
@@ -262,7 +269,7 @@ class Engine:
         seq = -1
         for piece in pieces:
             if piece is None:
-                if members:
+                if members and flush[0]:
                     yield _Task(SECTION_SEPARATOR.join(parts), members)
                     parts, members, size = [], [], 0
                 continue

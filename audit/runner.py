@@ -2,16 +2,19 @@
 
 Sources are URL lists (.txt/.csv), sitemaps (URL or file, gzipped or not, indexes followed),
 single page URLs, .eml files/folders/.mbox, ad CSV exports and local HTML files/folders.
-Fetching runs on an asyncio loop in a background thread (I/O-bound); extraction, analysis and
-storage run in the calling thread, fed through a bounded queue, so memory stays flat however
-long the list. Every finished piece is committed at once: a run killed with ``kill -9`` keeps
-what it had, and ``resume`` skips those sources without fetching them again.
+Fetching and extraction run on an asyncio loop in a child process (a thread where fork is not
+available); analysis runs here and in the engine's workers, storage here, fed through a bounded
+queue, so memory stays flat however long the list. Every finished piece is committed at once:
+a run killed with ``kill -9`` keeps what it had, and ``resume`` skips those sources without
+fetching them again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -38,7 +41,6 @@ MAX_SITEMAP_DEPTH = 3
 MAX_SITEMAPS = 1000
 SITEMAP_MAX_BYTES = 50_000_000
 _QUEUE_SIZE = 256
-_DONE = object()
 
 
 @dataclass(slots=True)
@@ -291,50 +293,76 @@ class AuditRun:
                     yield item
 
     def _fetched_pieces(self) -> Iterator[Piece | None]:
-        entries: dict[str, UrlEntry] = {}
-        outbox: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_SIZE)
-        stop = threading.Event()
-        thread = threading.Thread(target=self._fetch_thread, args=(entries, outbox, stop),
-                                  name="antipersona-fetch", daemon=True)
-        thread.start()
+        """Pages as the fetcher delivers them (None: none waiting just now). Fetching and
+        extraction run in a child process where fork is available (so that they do not share
+        this process's interpreter lock with storing and dispatch), else in a thread."""
+        self._stop = threading.Event()
+        if "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            outbox: Any = ctx.Queue(maxsize=_QUEUE_SIZE)
+            worker: Any = ctx.Process(target=_fetch_process, args=(self, outbox, os.getpid()),
+                                      name="antipersona-fetch", daemon=True)
+        else:
+            outbox = queue.Queue(maxsize=_QUEUE_SIZE)
+            worker = threading.Thread(target=self._fetch_thread, args=(outbox,),
+                                      name="antipersona-fetch", daemon=True)
+        worker.start()
         try:
             while True:
                 try:
                     item = outbox.get_nowait()
                 except queue.Empty:
                     yield None  # nothing fetched yet: let the engine finish what it holds
-                    item = outbox.get()
-                if item is _DONE:
+                    item = self._next(outbox, worker)
+                if isinstance(item, _Done):
                     break
-                if isinstance(item, BaseException):
-                    raise item
+                if isinstance(item, _Failure):
+                    raise AntipersonaError(f"fetching stopped: {item.message}")
                 if isinstance(item, InputProblem):
                     self._problem(item.source, item.error)
-                    continue
-                piece = self._page_piece(item, entries.pop(item.url, None))
-                if piece is not None:
-                    yield piece
+                elif isinstance(item, _PageProblem):
+                    self._problem(item.source, item.error, kind=item.kind, fetch=item.fetch)
+                else:
+                    yield item
         finally:
-            stop.set()
-            with contextlib.suppress(queue.Empty):
-                while True:
-                    outbox.get_nowait()
-            thread.join(timeout=10)
+            if isinstance(worker, threading.Thread):
+                self._stop.set()
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        outbox.get_nowait()
+                worker.join(timeout=10)
+            else:
+                if worker.is_alive():
+                    worker.terminate()
+                worker.join(timeout=10)
+                outbox.close()
+                outbox.cancel_join_thread()
 
-    def _page_piece(self, result: FetchResult, entry: UrlEntry | None) -> Piece | None:
+    @staticmethod
+    def _next(outbox: Any, worker: Any) -> Any:
+        """The next item, waiting; a fetch process that died without a word is an error."""
+        while True:
+            try:
+                return outbox.get(timeout=1.0)
+            except queue.Empty:
+                if not worker.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        return outbox.get(timeout=0.5)
+                    return _Failure(f"the fetch process ended unexpectedly "
+                                    f"(exit code {getattr(worker, 'exitcode', None)})")
+
+    def _page_piece(self, result: FetchResult, entry: UrlEntry | None) -> Piece | _PageProblem:
+        """A fetched page as a piece, or the reason it is not one (runs on the fetch side)."""
         fetch = _fetch_dict(result)
         source = result.url
         if result.skipped:
-            self._problem(source, result.skipped, kind="skipped", fetch=fetch)
-            return None
+            return _PageProblem(source, result.skipped, "skipped", fetch)
         if not result.ok or result.body is None:
-            self._problem(source, result.error or "no content", fetch=fetch)
-            return None
+            return _PageProblem(source, result.error or "no content", "failed", fetch)
         try:
             decoded = decode_bytes_info(result.body, source, declared=result.charset)
         except InputError as exc:
-            self._problem(source, exc.message, fetch=fetch)
-            return None
+            return _PageProblem(source, exc.message, "failed", fetch)
         fetch["charset"] = decoded.encoding
         channel = self.channel or (entry.channel if entry and entry.channel else None) or \
             channel_for_url(result.final_url or source, self.engine.config.channel_rules)
@@ -344,30 +372,38 @@ class AuditRun:
                                            ("list", entry.source)) if v})
         piece = html_to_piece(decoded.text, source, channel=channel, meta=meta)
         if not piece.sections:
-            self._problem(source, "no readable copy on the page", fetch=fetch)
-            return None
+            return _PageProblem(source, "no readable copy on the page", "failed", fetch)
         return piece
 
-    # -- fetching (background thread) ------------------------------------------------------
+    # -- fetching (child process or background thread) ---------------------------------------
 
-    def _fetch_thread(self, entries: dict[str, UrlEntry], outbox: queue.Queue[Any],
-                      stop: threading.Event) -> None:
-        def put(item: Any) -> None:
+    def _fetch_thread(self, outbox: Any) -> None:
+        stop = self._stop
+
+        def put(item: Any, block: bool = True) -> bool:
+            """Hand an item to the consuming side; False if not blocking and it is full."""
+            if not block:
+                try:
+                    outbox.put_nowait(item)
+                    return True
+                except queue.Full:
+                    return False
             while not stop.is_set():
                 try:
                     outbox.put(item, timeout=0.2)
-                    return
+                    return True
                 except queue.Full:
                     continue
+            return False
 
         try:
-            asyncio.run(self._fetch_all(entries, put, stop))
-        except BaseException as exc:  # surfaced in the consuming thread
-            put(exc)
+            asyncio.run(self._fetch_all({}, put, stop))
+        except BaseException as exc:  # surfaced on the consuming side
+            put(_Failure(f"{type(exc).__name__}: {exc}"))
         finally:
-            put(_DONE)
+            put(_Done())
 
-    async def _fetch_all(self, entries: dict[str, UrlEntry], put: Callable[[Any], None],
+    async def _fetch_all(self, entries: dict[str, UrlEntry], put: Callable[..., bool],
                          stop: threading.Event) -> None:
         async with Fetcher(self.fetch) as fetcher:
             urls = self._urls(fetcher, entries, put)
@@ -375,10 +411,12 @@ class AuditRun:
                 async for result in results:
                     if stop.is_set():
                         break
-                    await asyncio.to_thread(put, result)
+                    item = self._page_piece(result, entries.pop(result.url, None))
+                    if not put(item, False):  # the queue is full: wait off the event loop
+                        await asyncio.to_thread(put, item)
 
     async def _urls(self, fetcher: Fetcher, entries: dict[str, UrlEntry],
-                    put: Callable[[Any], None]) -> AsyncIterator[str]:
+                    put: Callable[..., bool]) -> AsyncIterator[str]:
         """Every URL to fetch, once, skipping those a resumed run already has."""
 
         def admit(entry: UrlEntry) -> str | None:
@@ -417,7 +455,7 @@ class AuditRun:
 
     async def _fetch_sitemap(self, fetcher: Fetcher, url: str, depth: int, budget: list[int],
                              admit: Callable[[UrlEntry], str | None],
-                             put: Callable[[Any], None]) -> AsyncIterator[str]:
+                             put: Callable[..., bool]) -> AsyncIterator[str]:
         if budget[0] <= 0:
             put(InputProblem(url, f"sitemap not read: more than {MAX_SITEMAPS} sitemaps"))
             return
@@ -437,7 +475,7 @@ class AuditRun:
 
     async def _sitemap_urls(self, fetcher: Fetcher, sitemap: Any, source: str, depth: int,
                             budget: list[int], admit: Callable[[UrlEntry], str | None],
-                            put: Callable[[Any], None]) -> AsyncIterator[str]:
+                            put: Callable[..., bool]) -> AsyncIterator[str]:
         for n, page in enumerate(sitemap.urls, 1):
             if (url := admit(UrlEntry(page, n, source=source))) is not None:
                 yield url
@@ -448,6 +486,37 @@ class AuditRun:
                 continue
             async for url in self._fetch_sitemap(fetcher, child, depth, budget, admit, put):
                 yield url
+
+
+@dataclass(slots=True)
+class _PageProblem:
+    """A fetched URL that gave no piece, and why (stored as the run's error)."""
+
+    source: str
+    error: str
+    kind: str
+    fetch: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Failure:
+    message: str
+
+
+class _Done:
+    """The fetch side has nothing more."""
+
+
+def _fetch_process(runner: AuditRun, outbox: Any, parent: int) -> None:
+    """Body of the fetch process: fetch and extract, hand pieces and problems to the parent."""
+    def watch() -> None:  # a parent killed with kill -9 leaves no one to read: leave too
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+    runner._fetch_thread(outbox)
 
 
 def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:

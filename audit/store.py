@@ -41,6 +41,7 @@ _PIECE_KEYS = ("id", "source", "channel", "title", "words", "scores", "verdict",
                "tone", "sentences", "meta", "sections", "fetch")
 _EVIDENCE_KEYS = ("persona", "group", "text", "section", "start", "end", "weight", "negated",
                   "suggest", "sentence", "note", "kind", "counts_for")
+_EVIDENCE_SET = frozenset(_EVIDENCE_KEYS)
 _PERSONA_KEYS = ("id", "name", "kind", "color", "version")
 _FETCH_KEYS = ("url", "final_url", "status", "redirects", "content_type", "charset", "elapsed",
                "attempts", "error", "skipped")
@@ -638,20 +639,25 @@ class Store:
 
     def _evidence_row(self, db: sqlite3.Connection, run_id: str, pk: int, pos: int,
                       ev: Mapping[str, Any]) -> tuple[Any, ...]:
+        # Evidence dicts from the engine have exactly the known keys; only others need JSON.
+        extra = None if len(ev) <= len(_EVIDENCE_KEYS) and all(k in _EVIDENCE_SET for k in ev) \
+            else self._extra(ev, _EVIDENCE_KEYS)
         return (pk, pos, run_id, ev["persona"], ev["group"], ev["text"], ev.get("section", ""),
                 int(ev.get("start", -1)), int(ev.get("end", -1)), float(ev.get("weight", 0.0)),
                 int(bool(ev.get("negated"))), ev.get("kind", "cue"), ev.get("counts_for"),
-                ev.get("sentence", ""), self._cue_id(db, ev), self._extra(ev, _EVIDENCE_KEYS))
+                ev.get("sentence", ""), self._cue_id(db, ev), extra)
 
     def _cue_id(self, db: sqlite3.Connection, ev: Mapping[str, Any]) -> int:
-        key = (ev["persona"], ev["group"], ev.get("note", ""), _dumps(ev.get("suggest") or []))
-        cue_id = self._cue_ids.get(key)
+        suggest = ev.get("suggest") or ()
+        fast = (ev["persona"], ev["group"], ev.get("note", ""), tuple(suggest))
+        cue_id = self._cue_ids.get(fast)
         if cue_id is None:
+            key = (*fast[:3], _dumps(list(suggest)))
             db.execute("INSERT OR IGNORE INTO cue_texts (persona, grp, note, suggest) "
                        "VALUES (?, ?, ?, ?)", key)
             cue_id = db.execute("SELECT id FROM cue_texts WHERE persona = ? AND grp = ? AND "
                                 "note = ? AND suggest = ?", key).fetchone()[0]
-            self._cue_ids[key] = cue_id
+            self._cue_ids[fast] = cue_id
         return cue_id
 
     def _log_fetch(self, db: sqlite3.Connection, run_id: str, source: str, fetch: Any) -> None:

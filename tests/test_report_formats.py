@@ -297,3 +297,13 @@ def test_html_is_printable_and_self_contained(report: dict[str, Any], tmp_path: 
     assert out.stat().st_size < 400_000
     sources = {p["source"] for p in report["pieces"]}
     assert set(_doc(page).xpath("//a/@href")) <= sources  # links only to audited pages
+
+
+def test_json_with_pieces_encoded_early_is_the_same_text(engine) -> None:  # type: ignore[no-untyped-def]
+    from audit.report.build import build_report, compact_json, dump_json
+
+    pieces = [engine.check_text(t, "landing", source=f"p{i}").to_dict()
+              for i, t in enumerate(["Request a demo", "Start free, no card", "Ünïcode “quotes”"])]
+    report = build_report({"id": "r1", "target": "susie-solopreneur"}, pieces, [])
+    assert dump_json(report, pretty=False, encoded_pieces=[compact_json(p) for p in pieces]) \
+        == dump_json(report, pretty=False)

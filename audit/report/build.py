@@ -61,9 +61,17 @@ def channel_summary(pieces: Iterable[dict[str, Any]], target: str) -> list[dict[
     return out
 
 
-def dump_json(report: dict[str, Any], *, pretty: bool | None = None) -> str:
+def compact_json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def dump_json(report: dict[str, Any], *, pretty: bool | None = None,
+              encoded_pieces: list[str] | None = None) -> str:
     """The report as JSON text: indented for a person at a terminal, compact for a pipe or
-    file (Python's encoder is several times slower when it indents)."""
+    file (Python's encoder is several times slower when it indents). ``encoded_pieces``: the
+    pieces already encoded compactly, in order (the same text, made earlier)."""
     import json
     import sys
 
@@ -71,7 +79,13 @@ def dump_json(report: dict[str, Any], *, pretty: bool | None = None) -> str:
         pretty = sys.stdout.isatty()
     if pretty:
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
+    if encoded_pieces is None:
+        return compact_json(report) + "\n"
+    parts = []
+    for key, value in report.items():
+        body = "[" + ",".join(encoded_pieces) + "]" if key == "pieces" else compact_json(value)
+        parts.append(compact_json(key) + ":" + body)
+    return "{" + ",".join(parts) + "}\n"
 
 
 def build_report(run: dict[str, Any], pieces: list[dict[str, Any]],
