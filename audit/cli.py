@@ -84,13 +84,13 @@ def check(
     if channel and channel not in cfg.channels:
         raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)}; add yours "
                    "under channels in antipersona.toml)")
-    from .report.build import dump_json
+    from .report.build import write_json
 
     compact = fmt == "json" and not sys.stdout.isatty()
     outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem, encode=compact)
     report = outcome.report
     if fmt == "json":
-        sys.stdout.write(dump_json(report, pretty=not compact, encoded_pieces=outcome.encoded))
+        write_json(sys.stdout, report, pretty=not compact, encoded_pieces=outcome.encoded)
     elif fmt == "sarif":
         from .report.sarif import build_sarif
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from spacy.language import Language
@@ -28,8 +28,7 @@ from .lexicon import Persona, term_variants
 from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A raw cue match: which pack and group, and where (tokens and characters in the doc)."""
 
     persona: int
@@ -56,7 +55,7 @@ class CueMatcher:
         self._vocab = vocab
         self._stream_cache: dict[tuple[int, int], tuple[str, str]] = {}
         #: (ORTH, LEMMA) of a word type -> the pattern slots and char regexes it anchors.
-        self._types: dict[tuple[int, int], tuple[tuple[_Pattern, ...], tuple[int, ...]]] = {}
+        self._types: dict[tuple[int, int], _Type] = {}
         char_regexes: list[CharRegex] = []
         self._keys: dict[int, tuple[int, int]] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
@@ -124,8 +123,8 @@ class CueMatcher:
                     slot.matcher = Matcher(vocab)
                 slot.matcher.add(key, [pattern])
 
-    def _type_info(self, orth: int, lemma: int) -> tuple[tuple[_Pattern, ...], tuple[int, ...]]:
-        """The pattern slots and char regexes one word type anchors (computed once, then kept)."""
+    def _type_info(self, orth: int, lemma: int) -> _Type:
+        """What one word type anchors, and its lower-case form (computed once, then kept)."""
         key = (orth, lemma)
         info = self._types.get(key)
         if info is not None:
@@ -136,7 +135,9 @@ class CueMatcher:
                  if (slot := self._by_col[col].get(value)) is not None]
         slots.extend(slot for slot in self._regex_anchored
                      if not slot.whole and slot.accepts(values[slot.col], self._strings))
-        info = (tuple(slots), self.chars.type_ids(lexeme.lower_) if self.chars else ())
+        lower = lexeme.lower_
+        info = _Type(tuple(slots), self.chars.type_ids(lower) if self.chars else (), lexeme.lower,
+                     lower)
         if len(self._types) < 500_000:
             self._types[key] = info
         return info
@@ -145,9 +146,8 @@ class CueMatcher:
                                                    dict[int, list[int]]]:
         """Where each pattern slot is anchored (token indices) and each char regex (char
         offsets), from one look-up per distinct word type of the doc."""
-        infos = [self._type_info(orth, lemma) for orth, lemma in arrays.pairs]
-        hot = np.fromiter((bool(slots or chars) for slots, chars in infos), dtype=bool,
-                          count=len(infos))
+        infos = arrays.types = [self._type_info(orth, lemma) for orth, lemma in arrays.pairs]
+        hot = np.fromiter((bool(t.slots or t.chars) for t in infos), dtype=bool, count=len(infos))
         where: dict[int, tuple[_Pattern, list[int]]] = {}
         chars_at: dict[int, list[int]] = {}
         positions = np.flatnonzero(hot[arrays.inverse])
@@ -159,7 +159,7 @@ class CueMatcher:
             cuts = np.flatnonzero(np.diff(types)) + 1
             for u, group in zip(types[np.r_[0, cuts]].tolist(), np.split(positions, cuts),
                                 strict=True):
-                slots, chars = infos[u]
+                slots, chars = infos[u].slots, infos[u].chars
                 if slots:
                     tokens = group.tolist()
                     for slot in slots:
@@ -209,15 +209,21 @@ class CueMatcher:
         values = arrays.columns.get(col)
         if values is None:
             if col == 0:
-                per_type = [self._vocab[orth].lower for orth, _ in arrays.pairs]
+                per_type = [t.lower for t in self._types_of(arrays)]
             else:
                 per_type = [pair[2 - col] for pair in arrays.pairs]
-            values = arrays.columns[col] = [per_type[u] for u in arrays.inverse.tolist()]
+            values = arrays.columns[col] = np.array(per_type, dtype=np.uint64)[
+                arrays.inverse].tolist()
         return values
+
+    def _types_of(self, arrays: DocArrays) -> list[_Type]:
+        if arrays.types is None:
+            arrays.types = [self._type_info(orth, lemma) for orth, lemma in arrays.pairs]
+        return arrays.types
 
     def lower_words(self, arrays: DocArrays) -> list[str]:
         """Each token's lower-case text, from one look-up per word type."""
-        per_type = [self._vocab[orth].lower_ for orth, _ in arrays.pairs]
+        per_type = [t.lower_text for t in self._types_of(arrays)]
         return np.array(per_type, dtype=object)[arrays.inverse].tolist()
 
     def find(self, doc: Doc, text: str | None = None, arrays: DocArrays | None = None
@@ -307,6 +313,15 @@ def _at_starts(stream: TokenStream, key: int, rx: re.Pattern[str], starts: list[
 _ANCHOR_COLS = ("LOWER", "LEMMA", "ORTH")
 #: Tokens a pattern may reach on either side of its anchor token.
 WINDOW = 12
+
+
+class _Type(NamedTuple):
+    """A word type: the pattern slots and char regexes it anchors, and its lower-case form."""
+
+    slots: tuple[_Pattern, ...]
+    chars: tuple[int, ...]
+    lower: int
+    lower_text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,8 @@ class DocArrays:
         self.sent_start = arr[:, 4] == 1  # SENT_START is 1 / 0 / -1
         #: Per-token LOWER / LEMMA / ORTH values, filled in when first needed.
         self.columns: dict[int, list[int]] = {}
+        #: What the matcher knows about each word type (``pairs`` order), once it has looked.
+        self.types: list[Any] | None = None
 
 
 class TokenStream:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from ..models import VERDICT_LABELS
 
@@ -72,20 +72,41 @@ def dump_json(report: dict[str, Any], *, pretty: bool | None = None,
     """The report as JSON text: indented for a person at a terminal, compact for a pipe or
     file (Python's encoder is several times slower when it indents). ``encoded_pieces``: the
     pieces already encoded compactly, in order (the same text, made earlier)."""
+    import io
+
+    out = io.StringIO()
+    write_json(out, report, pretty=pretty, encoded_pieces=encoded_pieces)
+    return out.getvalue()
+
+
+def write_json(out: TextIO, report: dict[str, Any], *, pretty: bool | None = None,
+               encoded_pieces: list[str] | None = None) -> None:
+    """:func:`dump_json` written to ``out`` part by part, so a large report is never copied
+    into one string first."""
     import json
     import sys
 
     if pretty is None:
         pretty = sys.stdout.isatty()
     if pretty:
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return
     if encoded_pieces is None:
-        return compact_json(report) + "\n"
-    parts = []
-    for key, value in report.items():
-        body = "[" + ",".join(encoded_pieces) + "]" if key == "pieces" else compact_json(value)
-        parts.append(compact_json(key) + ":" + body)
-    return "{" + ",".join(parts) + "}\n"
+        out.write(compact_json(report) + "\n")
+        return
+    out.write("{")
+    for i, (key, value) in enumerate(report.items()):
+        out.write(("," if i else "") + compact_json(key) + ":")
+        if key != "pieces":
+            out.write(compact_json(value))
+            continue
+        out.write("[")
+        for j, piece in enumerate(encoded_pieces):
+            if j:
+                out.write(",")
+            out.write(piece)
+        out.write("]")
+    out.write("}\n")
 
 
 def build_report(run: dict[str, Any], pieces: list[dict[str, Any]],
