@@ -38,6 +38,9 @@ CHUNK_CHARS = 50_000
 TRAINED_CHUNK_CHARS = 2_000
 #: Above this many characters in one call, check_pieces uses a second process (when allowed).
 PARALLEL_MIN_CHARS = 100_000
+#: In this process, docs go through the pipeline in batches of about this many characters
+#: (or fewer, when the input pauses: see check_pieces).
+SERIAL_BATCH_CHARS = 20_000
 _TOP_SENTENCES = 8
 
 
@@ -215,9 +218,19 @@ class Engine:
         done = [0]
 
         def serial() -> Iterator[_Partial]:
-            for task in stream:
-                yield from self._analyse([task])
-                done[0] += len(task.text)
+            # A few docs per nlp.pipe call: the trained pipeline's network works in batches.
+            batch: list[_Task] = []
+            size = 0
+            for task in itertools.chain(stream, [None]):
+                if task is not None:
+                    batch.append(task)
+                    size += len(task.text)
+                    if size < SERIAL_BATCH_CHARS:
+                        continue
+                if batch:
+                    yield from self._analyse(batch)
+                    done[0] += size
+                    batch, size = [], 0
                 if parallel and done[0] >= PARALLEL_MIN_CHARS:
                     return
 
@@ -257,10 +270,11 @@ class Engine:
             piece.meta["chrome_sections_shared"] = dropped
 
     def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece],
-               flush: list[bool]) -> Iterator[_Task]:
+               flush: list[bool]) -> Iterator[_Task | None]:
         """Pieces as docs of up to one chunk each (see :func:`piece_chunks`): a long piece is
         cut into several, small ones share one. A piece with no text still gets a member.
-        A None in the stream ends the current doc while ``flush[0]`` is true."""
+        A None in the stream ends the current doc while ``flush[0]`` is true, and is passed on
+        so that the batch holding it is analysed at once."""
         limit = self._chunk_chars
         sep = len(SECTION_SEPARATOR)
         parts: list[str] = []
@@ -269,9 +283,11 @@ class Engine:
         seq = -1
         for piece in pieces:
             if piece is None:
-                if members and flush[0]:
-                    yield _Task(SECTION_SEPARATOR.join(parts), members)
-                    parts, members, size = [], [], 0
+                if flush[0]:
+                    if members:
+                        yield _Task(SECTION_SEPARATOR.join(parts), members)
+                        parts, members, size = [], [], 0
+                    yield None  # and the batch it is in goes through now
                 continue
             seq += 1
             waiting[seq] = piece
@@ -426,10 +442,12 @@ class Engine:
 _WORDS, _SYLLABLES, _PASSIVE = (COLUMNS.index(c) for c in ("words", "syllables", "passive"))
 
 
-def _batches(tasks: Iterable[_Task], max_chars: int) -> Iterator[list[_Task]]:
+def _batches(tasks: Iterable[_Task | None], max_chars: int) -> Iterator[list[_Task]]:
     batch: list[_Task] = []
     size = 0
     for t in tasks:
+        if t is None:
+            continue
         batch.append(t)
         size += len(t.text) + 200
         if size >= max_chars:
@@ -469,7 +487,7 @@ def _work(batch: list[_Task]) -> list[_Partial]:
     return out
 
 
-def _parallel(engine: Engine, tasks: Iterable[_Task], n_process: int,
+def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
               batch_chars: int) -> Iterator[_Partial]:
     """Chunks go to the workers, partial results come back in order and are re-joined to their
     piece here; only text out and small partials back cross the process boundary."""
