@@ -42,6 +42,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 #: Bytes that never occur in text (everything below 0x20 except tab, LF, FF, CR, ESC).
 _CONTROL = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}) | {0x7F}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
 _SNIFF = 8192
 
 #: Labels the web uses for windows-1252 (WHATWG Encoding: latin-1 and ASCII mean cp1252).
@@ -75,7 +76,7 @@ def binary_kind(data: bytes) -> str | None:
         return None
     if b"\x00" in head:
         return None if _looks_utf16(head) else "binary"
-    controls = sum(1 for b in head if b in _CONTROL)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # a count in C
     return "binary" if controls > max(8, len(head) // 20) else None
 
 

@@ -41,6 +41,7 @@ from audit.netsafe import (
     SafeNetworkBackend,
     SafeTransport,
     UnsafeAddress,
+    default_ssl_context,
     show_ip,
 )
 
@@ -482,6 +483,10 @@ def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
 # --------------------------------------------------------------------------- politeness
 
 
+#: Connections per httpx pool; more concurrency gets more pools (see Fetcher.__aenter__).
+POOL_SHARD = 4
+
+
 class _HostGate:
     """Per-host state: how many requests may run at once and when the next may start."""
 
@@ -629,6 +634,8 @@ class Fetcher:
         self._connector = connector
         self._ssl_context = ssl_context
         self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
+        self._busy: list[int] = []
         self._polite: _Politeness | None = None
         self._robots: dict[str, tuple[asyncio.Future[_Robots], float]] = {}
 
@@ -645,18 +652,28 @@ class Fetcher:
             resolver=self._resolver,
             inner=self._connector,
         )
-        limits = httpx.Limits(
-            max_connections=s.concurrency,
-            max_keepalive_connections=s.concurrency,
-            keepalive_expiry=15.0,
-        )
-        self._client = httpx.AsyncClient(
-            transport=SafeTransport(backend, limits=limits, ssl_context=self._ssl_context),
-            follow_redirects=False,
-            trust_env=False,
-            timeout=httpx.Timeout(s.timeout, connect=s.connect_timeout, read=s.read_timeout, pool=s.timeout),
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
-        )
+        # httpcore's pool looks at every connection (with a system call each) whenever a request
+        # starts or ends, so one pool of many connections costs more per page than the page's
+        # parsing. Several small pools, each request sent through the least busy, keep that
+        # work small; the global limit above still caps connections at --concurrency.
+        shards = max(1, -(-s.concurrency // POOL_SHARD))
+        ssl_context = self._ssl_context or default_ssl_context()  # loading CA files is slow
+        size = -(-s.concurrency // shards)
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size,
+                              keepalive_expiry=15.0)
+        self._clients = [
+            httpx.AsyncClient(
+                transport=SafeTransport(backend, limits=limits, ssl_context=ssl_context),
+                follow_redirects=False,
+                trust_env=False,
+                timeout=httpx.Timeout(s.timeout, connect=s.connect_timeout, read=s.read_timeout,
+                                      pool=s.timeout),
+                headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            )
+            for _ in range(shards)
+        ]
+        self._busy = [0] * shards
+        self._client = self._clients[0]
         self._polite = _Politeness(s)
         return self
 
@@ -664,9 +681,10 @@ class Fetcher:
         for fut, _ in self._robots.values():
             fut.cancel()
         self._robots.clear()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        for client in self._clients:
+            await client.aclose()
+        self._clients = []
+        self._client = None
 
     # ----------------------------------------------------------------- public API
 
@@ -870,12 +888,15 @@ class Fetcher:
         assert self._client is not None
         phase = "connect"
         async with self._politeness.slot(_host_of(url)):
+            shard = min(range(len(self._busy)), key=self._busy.__getitem__)
+            client = self._clients[shard]
+            self._busy[shard] += 1
             try:
                 async with asyncio.timeout(self.settings.timeout):
-                    request = self._client.build_request(
+                    request = client.build_request(
                         "GET", url, headers={"Accept": _accept_header(accept)}
                     )
-                    response = await self._client.send(request, stream=True)
+                    response = await client.send(request, stream=True)
                     phase = "body"
                     try:
                         return await self._classify(response, accept, max_bytes, truncate)
@@ -884,6 +905,8 @@ class Fetcher:
             except Exception as exc:
                 message, retryable = self._describe(exc, phase, _host_of(url))
                 return _Outcome(error=message, retryable=retryable)
+            finally:
+                self._busy[shard] -= 1
 
     async def _classify(
         self, response: httpx.Response, accept: tuple[str, ...], max_bytes: int, truncate: bool

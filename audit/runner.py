@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import queue
@@ -306,7 +307,13 @@ class AuditRun:
             outbox = queue.Queue(maxsize=_QUEUE_SIZE)
             worker = threading.Thread(target=self._fetch_thread, args=(outbox,),
                                       name="antipersona-fetch", daemon=True)
-        worker.start()
+        # The child inherits this process's objects (the loaded engine among them): keep its
+        # garbage collector off them, or every collection there walks (and copies) them all.
+        gc.freeze()
+        try:
+            worker.start()
+        finally:
+            gc.unfreeze()
         try:
             while True:
                 try:
