@@ -402,6 +402,9 @@ class Store:
         # NORMAL in WAL mode: a commit survives a killed process; only power loss may drop
         # the last few commits, and never corrupts the file.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Each piece is its own commit; checkpointing (the one step that syncs to disk) every
+        # 16 MB of log instead of every 4 MB makes a long run's commits cheaper.
+        db.execute("PRAGMA wal_autocheckpoint = 4000")
         if version < SCHEMA_VERSION:
             self._migrate(version)
 
