@@ -22,13 +22,12 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .ads import read_ad_csv
 from .config import Config, channel_for_url
 from .decode import decode_bytes_info
 from .emails import iter_emails
-from .engine import Engine
 from .errors import AntipersonaError, InputError
 from .extract import html_to_piece
 from .fetch import Fetcher, FetchResult, FetchSettings, normalize_url
@@ -37,11 +36,15 @@ from .readers import read_piece
 from .sources import UrlEntry, is_sitemap_source, parse_sitemap, read_url_list
 from .store import Store
 
+if TYPE_CHECKING:
+    from .engine import Engine
+
 #: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
 MAX_SITEMAP_DEPTH = 3
 MAX_SITEMAPS = 1000
 SITEMAP_MAX_BYTES = 50_000_000
-_QUEUE_SIZE = 256
+#: Pages fetched ahead of analysis (the fetch side keeps going while the engine loads).
+_QUEUE_SIZE = 1024
 
 
 @dataclass(slots=True)
@@ -172,19 +175,25 @@ def _fetch_dict(result: FetchResult) -> dict[str, Any]:
 class AuditRun:
     """One audit run from plan to stored results. ``run()`` returns the run id."""
 
-    def __init__(self, sources: list[str], *, store: Store, engine: Engine,
-                 fetch: FetchSettings | None = None, name: str | None = None,
-                 resume: str | None = None, channel: str | None = None,
+    def __init__(self, sources: list[str], *, store: Store, engine: Engine | Callable[[], Engine],
+                 config: Config | None = None, fetch: FetchSettings | None = None,
+                 name: str | None = None, resume: str | None = None, channel: str | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
                  on_problem: Callable[[InputProblem], None] | None = None) -> None:
+        """``engine`` may be a function that builds one: fetching then starts while it loads."""
         self.store = store
-        self.engine = engine
+        self._engine = engine
+        self.config = config or (engine.config if not callable(engine) else Config())
         self.fetch = fetch or FetchSettings()
         self.channel = channel
+        self.name = name
         self.on_progress = on_progress
         self.on_problem = on_problem
         self.progress = Progress()
         self._last_push = 0.0
+        self._fetching: tuple[Any, Any] | None = None
+        self._stop = threading.Event()
+        self.run_id: str | None = None
         if resume:
             self.run_id = store.resolve_run(resume)
             header = store.run(self.run_id)
@@ -195,17 +204,19 @@ class AuditRun:
         else:
             self.sources = sources
             self.done = set()
-            self.run_id = store.create_run(
-                name=name, sources=sources, config=self._config_dict(),
-                personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
-                model=engine.pipeline.model, target=engine.config.target)
         if not self.sources:
             raise InputError("audit", "no sources given (URL lists, sitemaps, page URLs, .eml/"
                              ".mbox, ad CSV exports or HTML files)")
         self.plan = plan_sources(self.sources)
 
+    @property
+    def engine(self) -> Engine:
+        if callable(self._engine) and not hasattr(self._engine, "check_pieces"):
+            self._engine = self._engine()
+        return self._engine  # type: ignore[return-value]
+
     def _config_dict(self) -> dict[str, Any]:
-        cfg = self.engine.config
+        cfg = self.config
         return {"target": cfg.target, "thresholds": asdict(cfg.thresholds),
                 "section_weights": cfg.section_weights, "model": cfg.model,
                 "config_file": cfg.source, "fetch": asdict(self.fetch), "channel": self.channel}
@@ -234,13 +245,25 @@ class AuditRun:
     # -- the run -------------------------------------------------------------------------
 
     def run(self) -> str:
+        if self._has_urls():
+            self._start_fetching()  # pages arrive while the engine loads
+        try:
+            engine = self.engine
+            if self.run_id is None:
+                self.run_id = self.store.create_run(
+                    name=self.name, sources=self.sources, config=self._config_dict(),
+                    personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
+                    model=engine.pipeline.model, target=engine.config.target)
+        except BaseException:
+            self._stop_fetching()
+            raise
         status = "failed"
         try:
             for p in self.plan.problems:
                 self._problem(p.source, p.error)
             self.progress.total = self._count_known()
             seen_chrome: set[str] = set()
-            for result in self.engine.check_pieces(self._pieces(), chrome_seen=seen_chrome):
+            for result in engine.check_pieces(self._pieces(), chrome_seen=seen_chrome):
                 piece = result.piece
                 fetch = piece.meta.pop("fetch", None)
                 self.store.add_result(self.run_id, result.to_dict(),
@@ -253,9 +276,14 @@ class AuditRun:
             status = "interrupted"
             raise
         finally:
+            self._stop_fetching()
             self._push(force=True)
             self.store.finish_run(self.run_id, status)
         return self.run_id
+
+    def _has_urls(self) -> bool:
+        plan = self.plan
+        return bool(plan.pages or plan.lists or plan.sitemap_urls or plan.sitemap_files)
 
     def _count_known(self) -> int | None:
         """Total work when it is known up front (lists and local files; not sitemaps)."""
@@ -293,11 +321,12 @@ class AuditRun:
                         item.channel = self.channel
                     yield item
 
-    def _fetched_pieces(self) -> Iterator[Piece | None]:
-        """Pages as the fetcher delivers them (None: none waiting just now). Fetching and
-        extraction run in a child process where fork is available (so that they do not share
-        this process's interpreter lock with storing and dispatch), else in a thread."""
-        self._stop = threading.Event()
+    def _start_fetching(self) -> None:
+        """Start the fetch side. Fetching and extraction run in a child process where fork is
+        available (so that they do not share this process's interpreter lock with storing and
+        dispatch), else in a thread."""
+        if self._fetching is not None:
+            return
         if "fork" in mp.get_all_start_methods():
             ctx = mp.get_context("fork")
             outbox: Any = ctx.Queue(maxsize=_QUEUE_SIZE)
@@ -307,13 +336,38 @@ class AuditRun:
             outbox = queue.Queue(maxsize=_QUEUE_SIZE)
             worker = threading.Thread(target=self._fetch_thread, args=(outbox,),
                                       name="antipersona-fetch", daemon=True)
-        # The child inherits this process's objects (the loaded engine among them): keep its
+        # The child inherits this process's objects (a loaded engine among them): keep its
         # garbage collector off them, or every collection there walks (and copies) them all.
         gc.freeze()
         try:
             worker.start()
         finally:
             gc.unfreeze()
+        self._fetching = (outbox, worker)
+
+    def _stop_fetching(self) -> None:
+        if self._fetching is None:
+            return
+        outbox, worker = self._fetching
+        self._fetching = None
+        if isinstance(worker, threading.Thread):
+            self._stop.set()
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    outbox.get_nowait()
+            worker.join(timeout=10)
+        else:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join(timeout=10)
+            outbox.close()
+            outbox.cancel_join_thread()
+
+    def _fetched_pieces(self) -> Iterator[Piece | None]:
+        """Pages as the fetch side delivers them (None: none waiting just now)."""
+        self._start_fetching()
+        assert self._fetching is not None
+        outbox, worker = self._fetching
         try:
             while True:
                 try:
@@ -332,18 +386,7 @@ class AuditRun:
                 else:
                     yield item
         finally:
-            if isinstance(worker, threading.Thread):
-                self._stop.set()
-                with contextlib.suppress(queue.Empty):
-                    while True:
-                        outbox.get_nowait()
-                worker.join(timeout=10)
-            else:
-                if worker.is_alive():
-                    worker.terminate()
-                worker.join(timeout=10)
-                outbox.close()
-                outbox.cancel_join_thread()
+            self._stop_fetching()
 
     @staticmethod
     def _next(outbox: Any, worker: Any) -> Any:
@@ -372,7 +415,7 @@ class AuditRun:
             return _PageProblem(source, exc.message, "failed", fetch)
         fetch["charset"] = decoded.encoding
         channel = self.channel or (entry.channel if entry and entry.channel else None) or \
-            channel_for_url(result.final_url or source, self.engine.config.channel_rules)
+            channel_for_url(result.final_url or source, self.config.channel_rules)
         meta: dict[str, Any] = {"fetch": fetch}
         if entry is not None:
             meta.update({k: v for k, v in (("name", entry.name), ("campaign", entry.campaign),
@@ -550,10 +593,15 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
               on_progress: Callable[[Progress], None] | None = None,
               on_problem: Callable[[InputProblem], None] | None = None) -> str:
     """Run an audit into the store at ``db`` and return the run id."""
-    engine = engine or Engine(config)
+    def build() -> Engine:
+        from .engine import Engine
+
+        return Engine(config)
+
     with Store(db) as store:
-        job = AuditRun(sources, store=store, engine=engine, fetch=fetch, name=name, resume=resume,
-                       channel=channel, on_progress=on_progress, on_problem=on_problem)
+        job = AuditRun(sources, store=store, engine=engine or build, config=config, fetch=fetch,
+                       name=name, resume=resume, channel=channel, on_progress=on_progress,
+                       on_problem=on_problem)
         return job.run()
 
 
