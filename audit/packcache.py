@@ -41,8 +41,13 @@ def _key(kind: str, parts: Iterable[bytes | str]) -> str:
 
     from . import __version__
 
+    # The package's own files (name, size, change time): code that reads or validates packs
+    # may change between releases of the same version while someone works on it.
+    here = Path(__file__).resolve().parent
+    code = "".join(f"{p.name}:{st.st_size}:{st.st_mtime_ns};"
+                   for p in sorted(here.glob("*.py")) for st in (p.stat(),))
     h = hashlib.sha256()
-    for part in (_FORMAT, kind, sys.version, spacy.__version__, __version__, *parts):
+    for part in (_FORMAT, kind, sys.version, spacy.__version__, __version__, code, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)

@@ -116,6 +116,35 @@ def test_url_list_run_stores_results_errors_and_fetch_log(site: SiteServer, tmp_
     assert log[site.url("/")]["status"] == 200
 
 
+def test_fetching_in_a_thread_where_fork_is_missing(site: SiteServer, tmp_path: Path,
+                                                    engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where fork is not available the fetch side runs in a thread; the run is the same."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    urls = tmp_path / "u.txt"
+    urls.write_text(f"{site.url('/')}\n{site.url('/enterprise')}\n{site.url('/gone')}\n",
+                    encoding="utf-8")
+    run_id = run_audit([str(urls)], db=tmp_path / "t.db", config=Config(), fetch=FAST,
+                       engine=engine)
+    with Store(tmp_path / "t.db") as store:
+        report = store.report(run_id)
+    assert {p["source"] for p in report["pieces"]} == {site.url("/"), site.url("/enterprise")}
+    assert [e["source"] for e in report["errors"]] == [site.url("/gone")]
+
+
+def test_the_engine_loads_while_pages_are_fetched(site: SiteServer, tmp_path: Path) -> None:
+    """Given no engine, run_audit builds one itself; fetching has started by then."""
+    urls = tmp_path / "u.txt"
+    urls.write_text(f"{site.url('/')}\n", encoding="utf-8")
+    run_id = run_audit([str(urls)], db=tmp_path / "e.db", config=Config(model="fast"),
+                       fetch=FAST)
+    with Store(tmp_path / "e.db") as store:
+        run = store.run(run_id)
+        pieces = store.pieces(run_id)
+    assert run["profile"] == "fast" and len(pieces) == 1
+
+
 def test_chrome_is_counted_once_per_site(site: SiteServer, tmp_path: Path, engine: Engine) -> None:
     urls = tmp_path / "u.txt"
     urls.write_text(f"{site.url('/')}\n{site.url('/blog/post')}\n", encoding="utf-8")
