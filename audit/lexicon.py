@@ -475,7 +475,7 @@ def load_packs(paths: Iterable[Path] | None = None) -> list[Persona]:
 
     try:
         files = list(pack_files(given))
-        parts = [Path(__file__).read_bytes()]
+        parts: list[bytes | str] = []
         for path in files:
             parts += [str(path.resolve()), path.read_bytes()]
     except OSError:
