@@ -200,7 +200,6 @@ class AuditRun:
             self.sources = sources or list(header.get("sources") or [])
             self.done = store.done_sources(self.run_id)
             self.progress.resumed = len(self.done)
-            store.finish_run(self.run_id, "running")
         else:
             self.sources = sources
             self.done = set()
@@ -254,6 +253,8 @@ class AuditRun:
                     name=self.name, sources=self.sources, config=self._config_dict(),
                     personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
                     model=engine.pipeline.model, target=engine.config.target)
+            else:  # resumed: running again only once the engine is there
+                self.store.finish_run(self.run_id, "running")
         except BaseException:
             self._stop_fetching()
             raise
