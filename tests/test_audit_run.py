@@ -204,6 +204,26 @@ def test_cli_refuses_loopback_without_allow_private(site: SiteServer, tmp_path: 
     assert not site.hits("/"), "nothing was sent to the refused address"
 
 
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_kill_9_then_resume_loses_nothing_and_fetches_nothing_twice(
         tmp_path: Path, cli_env: dict[str, str]) -> None:
     n = 40
@@ -227,9 +247,15 @@ def test_kill_9_then_resume_loses_nothing_and_fetches_nothing_twice(
                         stored = con.execute("SELECT count(*) FROM pieces").fetchone()[0]
                     except sqlite3.OperationalError:
                         stored = 0
+        children = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         assert 8 <= stored < n, "killed mid-way"
+        # The fetch process (and any engine worker) must not outlive a killed parent.
+        gone_by = time.time() + 5
+        while time.time() < gone_by and any(map(_running, children)):
+            time.sleep(0.1)
+        assert not [c for c in children if _running(c)], "a child outlived kill -9"
         with Store(db) as store:
             run_id = store.resolve_run("latest")
             before = {p["source"] for p in store.pieces(run_id)}
