@@ -117,7 +117,9 @@ def page(results: dict[str, Result], kept: dict[str, tuple[str, Result | None]],
         "Performance targets live here, not in timed unit tests. Every figure is a median of "
         "several runs, measured against a reference in the same run (bare spaCy, proselint, "
         "Scrapy, trafilatura), on loopback only, with corpora built from the project's own "
-        "copy (bench/corpus.py). Regenerate with `make bench`, i.e.:",
+        "copy (bench/corpus.py). Regenerate every section with `make bench` "
+        "(`.venv/bin/python bench/run_all.py --write docs/benchmarks.md`), or one with "
+        "`--only NAME`; each section names its own command and date. Last written by:",
         "",
         "    .venv/bin/python " + " ".join(["bench/run_all.py", *argv]),
         "",
