@@ -14,7 +14,7 @@ import multiprocessing as mp
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -66,6 +66,18 @@ class _Task:
     members: list[_Member]
 
 
+class _Sentence(NamedTuple):
+    """A sentence holding evidence: what its piece's top sentences need of it. Plain values,
+    since a worker's partials are pickled back to the parent."""
+
+    section: str
+    text: str
+    words: float
+    syllables: float
+    passive: float
+    evidence: list[Evidence]
+
+
 @dataclass(slots=True)
 class _Partial:
     """What one chunk contributes to its piece; partials of a piece add up (merge)."""
@@ -73,7 +85,7 @@ class _Partial:
     seq: int
     counts: ToneCounts = field(default_factory=ToneCounts)
     evidence: list[Evidence] = field(default_factory=list)
-    sentences: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    sentences: dict[tuple[int, int], _Sentence] = field(default_factory=dict)
     first: bool = True  # holds the piece's first chunk
     last: bool = False  # holds its last chunk
     #: The piece's result, when a worker had all of it and finished it there.
@@ -306,8 +318,7 @@ class Engine:
             yield _Task(SECTION_SEPARATOR.join(parts), members)
 
     def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
-        nlp = self.pipeline.nlp
-        for doc, task in nlp.pipe(((t.text, t) for t in tasks), as_tuples=True, batch_size=256):
+        for doc, task in self.pipeline.pipe([(t.text, t) for t in tasks]):
             yield from self._analyse_doc(doc, task)
 
     def _assemble(self, partials: Iterable[_Partial],
@@ -344,6 +355,8 @@ class Engine:
             return parts
         words: list[str] | None = None
         sentences: dict[int, tuple[int, int, str]] = {}
+        # Per sentence, the tone counts a top sentence shows.
+        sent_tone = rows[:, _SENTENCE_TONE].tolist()
         # Per hit: its sentence and piece, looked up for all hits at once.
         sent_of = (np.searchsorted(starts, [h.start for h in hits], side="right") - 1).tolist()
         sent_bounds = bounds.tolist()
@@ -388,9 +401,8 @@ class Engine:
             key = (shift + sent_start, shift + sent_end)
             info = part.sentences.get(key)
             if info is None:
-                info = part.sentences[key] = {"row": rows[s_idx], "section": role,
-                                              "text": sentence, "evidence": []}
-            info["evidence"].append(ev)
+                info = part.sentences[key] = _Sentence(role, sentence, *sent_tone[s_idx], [])
+            info.evidence.append(ev)
         return parts
 
     def _finish(self, piece: Piece | None, acc: _Partial) -> PieceResult:
@@ -417,7 +429,7 @@ class Engine:
         scored = []
         for order, ((start, end), info) in enumerate(acc.sentences.items()):
             pulls: dict[str, float] = {}
-            for ev in info["evidence"]:
+            for ev in info.evidence:
                 owner = ev.counts_for if ev.negated else ev.persona
                 if owner and ev.weight > 0:
                     pulls[owner] = pulls.get(owner, 0.0) + ev.weight
@@ -426,20 +438,19 @@ class Engine:
                 scored.append((-round(against, 4), order, start, end, info, pulls))
         out = []
         for neg_against, _, start, end, info, pulls in heapq.nsmallest(_TOP_SENTENCES, scored):
-            row = info["row"]
-            words = max(row[_WORDS], 1)
-            grade = 0.39 * words + 11.8 * row[_SYLLABLES] / words - 15.59
+            words = max(info.words, 1)
+            grade = 0.39 * words + 11.8 * info.syllables / words - 15.59
             out.append({
-                "text": info["text"], "section": info["section"], "start": start, "end": end,
+                "text": info.text, "section": info.section, "start": start, "end": end,
                 "pull": -neg_against,
                 "personas": {k: round(v, 4) for k, v in pulls.items()},
                 "words": int(words), "reading_grade": round(max(grade, 0.0), 1),
-                "passive": bool(row[_PASSIVE]),
+                "passive": bool(info.passive),
             })
         return out
 
 
-_WORDS, _SYLLABLES, _PASSIVE = (COLUMNS.index(c) for c in ("words", "syllables", "passive"))
+_SENTENCE_TONE = [COLUMNS.index(c) for c in _Sentence._fields[2:5]]
 
 
 def _batches(tasks: Iterable[_Task | None], max_chars: int) -> Iterator[list[_Task]]:
