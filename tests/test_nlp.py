@@ -55,3 +55,22 @@ def test_long_doc_breaks_are_linear(pipelines) -> None:
     ours, _ = pipelines
     doc = ours("line\n" * 20_000)
     assert sum(1 for _ in doc.sents) == 20_000
+
+
+def test_warmed_tokenizer_gives_the_same_tokens() -> None:
+    """Warming the cache (each new span tokenized on its own first) changes speed, not tokens:
+    compared with a fresh tokenizer on the same long text full of special cases."""
+    from audit.nlp import Pipeline, TokenizerWarmer
+
+    lines = [item.text for item in load_set()] + TRICKY
+    text = "\n\n".join(lines * 3)
+    assert len(text) > TokenizerWarmer.MIN_CHARS
+    pipeline = Pipeline(build_fast(), "fast", "blank:en")
+    before = [(t.text, t.whitespace_, t.idx) for t in pipeline.nlp.make_doc(text)]
+    pipeline.warm(text)
+    assert pipeline.warm._seen >= set(text.split())
+    again = [(t.text, t.whitespace_, t.idx) for t in pipeline.nlp.make_doc(text)]
+    fresh = [(t.text, t.whitespace_, t.idx) for t in spacy.blank("en").make_doc(text)]
+    assert again == before == fresh
+    docs = [doc.text for doc, _ in pipeline.pipe([(text, None), ("Short one.", None)])]
+    assert docs == [text, "Short one."]
