@@ -42,6 +42,8 @@ PARALLEL_MIN_CHARS = 100_000
 #: (or fewer, when the input pauses: see check_pieces).
 SERIAL_BATCH_CHARS = 20_000
 _TOP_SENTENCES = 8
+#: Marks the end of one analysed batch's results in the internal result stream.
+_GROUP_END: Any = object()
 
 
 @dataclass(slots=True)
@@ -214,12 +216,33 @@ class Engine:
     def check_pieces(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
                      chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
                      ) -> Iterator[PieceResult]:
-        """Analyse pieces, yielding results in order as soon as each is done (an audit stores
-        them as they come). Small pieces are analysed together in one doc; a ``None`` in the
-        stream says "nothing more for now": what is waiting is analysed at once. Site chrome
-        already in ``chrome_seen`` is not counted again. ``n_process=None`` hands the rest of
-        the stream to a second process once the input has proved large enough to pay for it;
-        1 keeps everything in this process."""
+        """Analyse pieces, yielding results in order as soon as each is done. Small pieces are
+        analysed together in one doc; a ``None`` in the stream says "nothing more for now":
+        what is waiting is analysed at once. Site chrome already in ``chrome_seen`` is not
+        counted again. ``n_process=None`` hands the rest of the stream to a second process
+        once the input has proved large enough to pay for it; 1 keeps everything here."""
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars):
+            if result is not _GROUP_END:
+                yield result
+
+    def check_groups(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
+                     chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
+                     ) -> Iterator[list[PieceResult]]:
+        """:meth:`check_pieces`, with the results that became ready together (one analysed
+        batch) handed over as one list: an audit stores each list in one transaction."""
+        group: list[PieceResult] = []
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars):
+            if result is not _GROUP_END:
+                group.append(result)
+            elif group:
+                yield group
+                group = []
+        if group:
+            yield group
+
+    def _results(self, pieces: Iterable[Piece | None], n_process: int | None,
+                 chrome_seen: set[str] | None, batch_chars: int) -> Iterator[Any]:
+        """Results in order, with :data:`_GROUP_END` after each analysed batch's."""
         waiting: dict[int, Piece] = {}
         # In this process a None flushes, so a slow stream never holds a finished page back;
         # the workers' batches wait for enough text anyway, and flushing would only make
@@ -241,6 +264,7 @@ class Engine:
                         continue
                 if batch:
                     yield from self._analyse(batch)
+                    yield _GROUP_END
                     done[0] += size
                     batch, size = [], 0
                 if parallel and done[0] >= PARALLEL_MIN_CHARS:
@@ -325,6 +349,9 @@ class Engine:
                   waiting: dict[int, Piece]) -> Iterator[PieceResult]:
         acc: _Partial | None = None
         for part in partials:
+            if part is _GROUP_END:
+                yield part
+                continue
             if part.result is not None:  # finished by a worker
                 part.result.piece = waiting.pop(part.seq)
                 yield part.result
@@ -512,5 +539,6 @@ def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
         with ctx.Pool(n_process) as pool:
             for partials in pool.imap(_work, _batches(tasks, batch_chars)):
                 yield from partials
+                yield _GROUP_END
     finally:
         gc.unfreeze()

@@ -264,13 +264,14 @@ class AuditRun:
                 self._problem(p.source, p.error)
             self.progress.total = self._count_known()
             seen_chrome: set[str] = set()
-            for result in engine.check_pieces(self._pieces(), chrome_seen=seen_chrome):
-                piece = result.piece
-                fetch = piece.meta.pop("fetch", None)
-                self.store.add_result(self.run_id, result.to_dict(),
-                                      sections=[(s.role, s.text) for s in piece.sections],
-                                      fetch=fetch)
-                self.progress.done += 1
+            # Results that were ready together are stored in one transaction (group commit):
+            # nothing waits for a group to fill, and a commit per page cost a third of storing.
+            for group in engine.check_groups(self._pieces(), chrome_seen=seen_chrome):
+                self.store.add_results(self.run_id, [
+                    (result.to_dict(), [(s.role, s.text) for s in result.piece.sections],
+                     result.piece.meta.pop("fetch", None))
+                    for result in group])
+                self.progress.done += len(group)
                 self._push()
             status = "done"
         except KeyboardInterrupt:

@@ -509,8 +509,9 @@ class Store:
 
     def add_results(self, run_id: str,
                     items: Iterable[tuple[dict[str, Any], Sequence[Any] | None, Any]]) -> int:
-        """Many (result, sections, fetch) in ONE transaction, all or nothing: for imports and
-        copies, not for a live audit (which commits per piece so a kill loses nothing)."""
+        """Many (result, sections, fetch) in ONE transaction, all or nothing: imports, copies,
+        and a live audit's results that were ready at the same moment (so a kill loses only
+        what had not been handed over yet)."""
         self._check_writable()
         info = self._run_info(run_id)
         n = 0
