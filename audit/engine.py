@@ -21,7 +21,6 @@ import numpy as np
 
 from .config import Config
 from .errors import ConfigError
-from .extract import chrome_key as extract_chrome_key
 from .lexicon import Persona, load_packs
 from .matching import CueMatcher
 from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
@@ -162,6 +161,8 @@ def site_of(piece: Piece) -> str:
 
 def chrome_key(site: str, section: Section) -> str:
     """The extractor's key for a chrome block, scoped to its site."""
+    from .extract import chrome_key as extract_chrome_key  # lxml: only pages have chrome
+
     return f"{site}\x00{extract_chrome_key(section.role, section.text)}"
 
 
@@ -215,23 +216,24 @@ class Engine:
 
     def check_pieces(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
                      chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
-                     ) -> Iterator[PieceResult]:
+                     expect_chars: int = 0) -> Iterator[PieceResult]:
         """Analyse pieces, yielding results in order as soon as each is done. Small pieces are
         analysed together in one doc; a ``None`` in the stream says "nothing more for now":
         what is waiting is analysed at once. Site chrome already in ``chrome_seen`` is not
         counted again. ``n_process=None`` hands the rest of the stream to a second process
-        once the input has proved large enough to pay for it; 1 keeps everything here."""
-        for result in self._results(pieces, n_process, chrome_seen, batch_chars):
+        once the input has proved large enough to pay for it (at once when the caller
+        ``expect_chars`` that much, e.g. from file sizes); 1 keeps everything here."""
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars):
             if result is not _GROUP_END:
                 yield result
 
     def check_groups(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
                      chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
-                     ) -> Iterator[list[PieceResult]]:
+                     expect_chars: int = 0) -> Iterator[list[PieceResult]]:
         """:meth:`check_pieces`, with the results that became ready together (one analysed
         batch) handed over as one list: an audit stores each list in one transaction."""
         group: list[PieceResult] = []
-        for result in self._results(pieces, n_process, chrome_seen, batch_chars):
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars):
             if result is not _GROUP_END:
                 group.append(result)
             elif group:
@@ -241,7 +243,8 @@ class Engine:
             yield group
 
     def _results(self, pieces: Iterable[Piece | None], n_process: int | None,
-                 chrome_seen: set[str] | None, batch_chars: int) -> Iterator[Any]:
+                 chrome_seen: set[str] | None, batch_chars: int, expect_chars: int
+                 ) -> Iterator[Any]:
         """Results in order, with :data:`_GROUP_END` after each analysed batch's."""
         waiting: dict[int, Piece] = {}
         # In this process a None flushes, so a slow stream never holds a finished page back;
@@ -250,9 +253,11 @@ class Engine:
         flush = [True]
         stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting, flush)
         parallel = n_process != 1 and "fork" in mp.get_all_start_methods()
-        done = [0]
+        done = [expect_chars]  # analysed here, or announced: decides when the workers start
 
         def serial() -> Iterator[_Partial]:
+            if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                return
             # A few docs per nlp.pipe call: the trained pipeline's network works in batches.
             batch: list[_Task] = []
             size = 0

@@ -191,6 +191,24 @@ def test_parallel_and_serial_agree(engine: Engine) -> None:
     assert [p["source"] for p in parallel] == [f"p{i}" for i in range(80)]
 
 
+def test_announced_large_input_goes_to_the_workers_at_once(engine: Engine, monkeypatch) -> None:
+    """``expect_chars`` (file sizes) starts the workers before anything is analysed here;
+    check_groups hands the same results over in lists."""
+    import audit.engine as engine_module
+
+    texts = [(ENTERPRISE if i % 2 else SOLO) + " word" * 3000 for i in range(12)]
+    serial = [_comparable(r) for r in engine.check_pieces(
+        [engine.piece_from_text(t, source=f"g{i}") for i, t in enumerate(texts)], n_process=1)]
+    monkeypatch.setattr(engine_module, "_WORKER_ENGINE", None)
+    groups = list(engine.check_groups(
+        [engine.piece_from_text(t, source=f"g{i}") for i, t in enumerate(texts)],
+        expect_chars=engine_module.PARALLEL_MIN_CHARS, batch_chars=2_000))
+    assert engine_module._WORKER_ENGINE is engine, "the workers were not used"
+    assert len(groups) > 1 and all(groups)
+    assert [_comparable(r) for group in groups for r in group] == serial
+    assert [r.piece.source for group in groups for r in group] == [f"g{i}" for i in range(12)]
+
+
 def _comparable(result):  # type: ignore[no-untyped-def]
     d = result.to_dict()
     return d["verdict"], d["scores"], d["evidence"], d["tone"], d["words"], d["sentences"]
