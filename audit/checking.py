@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,17 +19,18 @@ from .engine import Engine
 from .errors import InputError
 from .models import InputProblem, Piece
 from .readers import expand_paths, read_piece, read_stdin
-from .report.build import build_report, compact_json, run_header
+from .report.build import build_report, run_header
 
 
 @dataclass(slots=True)
 class CheckOutcome:
     report: dict[str, Any]
     errors: list[InputProblem] = field(default_factory=list)
-    #: Original text per source, for pointing at lines and columns (SARIF).
-    originals: dict[str, str] = field(default_factory=dict)
-    #: Each piece already as compact JSON (when asked for): encoded while the workers were
-    #: still busy, so printing the report at the end is a join (see report.build.dump_json).
+    #: Original text per source, for pointing at lines and columns (SARIF); read on first use.
+    originals: Originals = field(default_factory=lambda: Originals())
+    #: Each piece already as compact JSON (when asked for), mostly by the analysis workers,
+    #: so printing the report at the end is a join (see report.build.dump_json). The
+    #: report's "pieces" then hold each piece's :meth:`PieceResult.summary` only.
     encoded: list[str] | None = None
 
 
@@ -53,7 +54,8 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
                  on_error: Callable[[InputProblem], None] | None = None,
                  encode: bool = False) -> CheckOutcome:
     """Check files, folders and '-' (stdin). Builds the engine unless one is given.
-    ``encode``: also keep each piece as compact JSON (see :attr:`CheckOutcome.encoded`)."""
+    ``encode``: keep each piece as compact JSON, and only its summary in the report (see
+    :attr:`CheckOutcome.encoded`)."""
     engine = engine or Engine(config)
     outcome = CheckOutcome(report={})
 
@@ -77,17 +79,18 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
                 problem(exc.source, exc.message)
                 continue
             if piece.source != "<stdin>":
-                outcome.originals[piece.source] = _original(Path(piece.source))
+                outcome.originals.paths[piece.source] = Path(piece.source)
             yield piece
 
     results = []
     if encode:
         outcome.encoded = []
-    for result in engine.check_pieces(pieces(), expect_chars=_size(items)):
-        d = result.to_dict()
-        results.append(d)
+    for result in engine.check_pieces(pieces(), expect_chars=_size(items), encode=encode):
         if outcome.encoded is not None:
-            outcome.encoded.append(compact_json(d))
+            outcome.encoded.append(result.to_json())
+            results.append(result.summary())
+        else:
+            results.append(result.to_dict())
     header = report_header(engine, new_run_id())
     outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors])
     return outcome
@@ -103,8 +106,21 @@ def _size(items: list[Path | str]) -> int:
     return total
 
 
-def _original(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+class Originals(Mapping[str, str]):
+    """Source -> the file's text as it was read, loaded only when asked for (SARIF output
+    needs it to point at lines and columns; nothing else does)."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, Path] = {}
+
+    def __getitem__(self, source: str) -> str:
+        try:
+            return self.paths[source].read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)

@@ -216,14 +216,17 @@ class Engine:
 
     def check_pieces(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
                      chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
-                     expect_chars: int = 0) -> Iterator[PieceResult]:
+                     expect_chars: int = 0, encode: bool = False) -> Iterator[PieceResult]:
         """Analyse pieces, yielding results in order as soon as each is done. Small pieces are
         analysed together in one doc; a ``None`` in the stream says "nothing more for now":
         what is waiting is analysed at once. Site chrome already in ``chrome_seen`` is not
         counted again. ``n_process=None`` hands the rest of the stream to a second process
         once the input has proved large enough to pay for it (at once when the caller
-        ``expect_chars`` that much, e.g. from file sizes); 1 keeps everything here."""
-        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars):
+        ``expect_chars`` that much, e.g. from file sizes); 1 keeps everything here.
+        ``encode``: workers also fill in :attr:`PieceResult.encoded` for the pieces they finish
+        (see :meth:`PieceResult.to_json`)."""
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars,
+                                    encode):
             if result is not _GROUP_END:
                 yield result
 
@@ -233,7 +236,8 @@ class Engine:
         """:meth:`check_pieces`, with the results that became ready together (one analysed
         batch) handed over as one list: an audit stores each list in one transaction."""
         group: list[PieceResult] = []
-        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars):
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars,
+                                    False):
             if result is not _GROUP_END:
                 group.append(result)
             elif group:
@@ -243,8 +247,8 @@ class Engine:
             yield group
 
     def _results(self, pieces: Iterable[Piece | None], n_process: int | None,
-                 chrome_seen: set[str] | None, batch_chars: int, expect_chars: int
-                 ) -> Iterator[Any]:
+                 chrome_seen: set[str] | None, batch_chars: int, expect_chars: int,
+                 encode: bool) -> Iterator[Any]:
         """Results in order, with :data:`_GROUP_END` after each analysed batch's."""
         waiting: dict[int, Piece] = {}
         # In this process a None flushes, so a slow stream never holds a finished page back;
@@ -278,7 +282,7 @@ class Engine:
         def rest() -> Iterator[_Partial]:
             if parallel and done[0] >= PARALLEL_MIN_CHARS:
                 flush[0] = False
-                yield from _parallel(self, stream, n_process or 2, batch_chars)
+                yield from _parallel(self, stream, n_process or 2, batch_chars, encode)
 
         yield from self._assemble(itertools.chain(serial(), rest()), waiting)
 
@@ -505,10 +509,11 @@ def _batches(tasks: Iterable[_Task | None], max_chars: int) -> Iterator[list[_Ta
 _WORKER_ENGINE: Engine | None = None
 
 
-def _work(batch: list[_Task]) -> list[_Partial]:
+def _work(job: tuple[list[_Task], bool]) -> list[_Partial]:
     """Analyse a batch; pieces wholly inside it are finished here too (scores, verdict, top
-    sentences), so the parent only hands results on. A piece cut across batches goes back as
-    partials that the parent joins."""
+    sentences, and their JSON when asked), so the parent only hands results on. A piece cut
+    across batches goes back as partials that the parent joins."""
+    batch, encode = job
     engine = _WORKER_ENGINE
     assert engine is not None
     out: list[_Partial] = []
@@ -523,6 +528,8 @@ def _work(batch: list[_Task]) -> list[_Partial]:
             continue
         if acc.last:
             result = engine._finish(None, acc)
+            if encode:
+                result.encoded = result.analysis_json()
             out.append(_Partial(acc.seq, first=True, last=True, result=result))
             acc = None
     if acc is not None:
@@ -531,7 +538,7 @@ def _work(batch: list[_Task]) -> list[_Partial]:
 
 
 def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
-              batch_chars: int) -> Iterator[_Partial]:
+              batch_chars: int, encode: bool) -> Iterator[_Partial]:
     """Chunks go to the workers, partial results come back in order and are re-joined to their
     piece here; only text out and small partials back cross the process boundary."""
     global _WORKER_ENGINE
@@ -542,7 +549,8 @@ def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
     gc.freeze()
     try:
         with ctx.Pool(n_process) as pool:
-            for partials in pool.imap(_work, _batches(tasks, batch_chars)):
+            jobs = ((batch, encode) for batch in _batches(tasks, batch_chars))
+            for partials in pool.imap(_work, jobs):
                 yield from partials
                 yield _GROUP_END
     finally:

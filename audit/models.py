@@ -7,6 +7,7 @@ DESIGN.md is a direct projection of them (see ``audit.report.json``).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,22 +157,53 @@ class PieceResult:
     words: int
     #: Per-sentence tone for the sentences that pull hardest (text, metrics, persona pulls).
     sentences: list[dict[str, Any]] = field(default_factory=list)
+    #: :meth:`analysis_json`, when the analysis worker that finished the piece encoded it.
+    encoded: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         p = self.piece
+        return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
+                **self._analysis(), "meta": p.meta}
+
+    def _analysis(self) -> dict[str, Any]:
+        """to_dict's fields that come from the analysis (not from the piece), in order."""
         return {
-            "id": p.id,
-            "source": p.source,
-            "channel": p.channel,
-            "title": p.title,
             "words": self.words,
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
             "verdict": self.verdict.to_dict(),
             "evidence": [e.to_dict() for e in self.evidence],
             "tone": {k: round(v, 4) for k, v in self.tone.items()},
             "sentences": self.sentences,
-            "meta": p.meta,
         }
+
+    def analysis_json(self) -> str:
+        """The analysis fields as compact JSON members (no braces). A worker can make this
+        without the piece, so the parent's share of encoding a report is small."""
+        return compact_json(self._analysis())[1:-1]
+
+    def to_json(self) -> str:
+        """``compact_json(to_dict())``, using :attr:`encoded` when a worker made it."""
+        p = self.piece
+        head = compact_json({"id": p.id, "source": p.source, "channel": p.channel,
+                             "title": p.title})
+        body = self.encoded if self.encoded is not None else self.analysis_json()
+        return f'{head[:-1]},{body},"meta":{compact_json(p.meta)}}}'
+
+    def summary(self) -> dict[str, Any]:
+        """What a report's channel summary and ``--fail-on`` read of a piece: to_dict() with
+        evidence cut down to persona, group, weight and negated, and without sentences."""
+        p = self.piece
+        return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
+                "words": self.words, "scores": {k: round(v, 4) for k, v in self.scores.items()},
+                "verdict": self.verdict.to_dict(),
+                "evidence": [{"persona": e.persona, "group": e.group,
+                              "weight": round(e.weight, 4), "negated": e.negated}
+                             for e in self.evidence]}
+
+
+def compact_json(value: Any) -> str:
+    """JSON without spaces or ASCII escapes: what pipes and files get."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(slots=True)

@@ -209,6 +209,28 @@ def test_announced_large_input_goes_to_the_workers_at_once(engine: Engine, monke
     assert [r.piece.source for group in groups for r in group] == [f"g{i}" for i in range(12)]
 
 
+def test_workers_encode_the_pieces_they_finish(engine: Engine) -> None:
+    """PieceResult.to_json is compact_json(to_dict()), whether a worker encoded the analysis
+    part (encode=True) or not; the summary carries what the report's channel view reads."""
+    from audit.models import compact_json
+
+    texts = [(ENTERPRISE if i % 2 else SOLO) + ' "quoted" \u00e9t\u00e9 \U0001f600' + " word" * 3000
+             for i in range(12)]
+    results = list(engine.check_pieces(
+        [engine.piece_from_text(t, source=f"e{i}") for i, t in enumerate(texts)],
+        n_process=2, expect_chars=10**6, batch_chars=20_000, encode=True))
+    assert sum(r.encoded is not None for r in results) >= 6
+    for r in results:
+        full = r.to_dict()
+        assert r.to_json() == compact_json(full)
+        r.encoded = None
+        assert r.to_json() == compact_json(full)
+        summary = r.summary()
+        assert summary["verdict"] == full["verdict"] and summary["scores"] == full["scores"]
+        assert summary["evidence"] == [{k: e[k] for k in ("persona", "group", "weight", "negated")}
+                                       for e in full["evidence"]]
+
+
 def _comparable(result):  # type: ignore[no-untyped-def]
     d = result.to_dict()
     return d["verdict"], d["scores"], d["evidence"], d["tone"], d["words"], d["sentences"]

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from ..models import VERDICT_LABELS
+from ..models import VERDICT_LABELS, compact_json
 
 REPORT_VERSION = 1
 
@@ -61,10 +61,6 @@ def channel_summary(pieces: Iterable[dict[str, Any]], target: str) -> list[dict[
     return out
 
 
-def compact_json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def dump_json(report: dict[str, Any], *, pretty: bool | None = None,
