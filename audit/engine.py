@@ -11,6 +11,7 @@ import gc
 import heapq
 import itertools
 import multiprocessing as mp
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -182,9 +183,8 @@ class Engine:
             raise ConfigError(f"target '{target.id}' is a {target.kind} pack; the target must "
                               f"be of kind persona")
         self.pipeline = pipeline or build_pipeline(model or self.config.model)
-        nlp = self.pipeline.nlp
-        self.matcher = CueMatcher(nlp, self.personas)
-        self.tone = ToneAnalyzer(nlp)
+        self._analysers: tuple[CueMatcher, ToneAnalyzer] | None = None
+        self._building = threading.Lock()
         self.negator = Negator(use_parse=self.pipeline.has_parser)
         self._weights = self.config.section_weights
         # The trained pipeline's network slows down on very long docs: feed it paragraphs.
@@ -193,6 +193,30 @@ class Engine:
                         for p in self.personas for g in p.cues}
 
     # -- public API -------------------------------------------------------------------------
+
+    def load(self) -> Engine:
+        """Build the cue matcher and tone counter now rather than at the first check (for a
+        long-lived engine, so that no user waits for it)."""
+        self._built()
+        return self
+
+    @property
+    def matcher(self) -> CueMatcher:
+        return self._built()[0]
+
+    @property
+    def tone(self) -> ToneAnalyzer:
+        return self._built()[1]
+
+    def _built(self) -> tuple[CueMatcher, ToneAnalyzer]:
+        """Built on first use: a large check starts its workers first, and each builds its own
+        while this process reads the input (the second core would otherwise wait)."""
+        if self._analysers is None:
+            with self._building:
+                if self._analysers is None:
+                    nlp = self.pipeline.nlp
+                    self._analysers = (CueMatcher(nlp, self.personas), ToneAnalyzer(nlp))
+        return self._analysers
 
     @property
     def profile(self) -> str:

@@ -23,6 +23,7 @@ import spacy
 from spacy.attrs import IS_PUNCT, LEMMA, LOWER, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .errors import ConfigError
@@ -58,14 +59,31 @@ def _lemma_table() -> dict[str, str]:
     return out
 
 
+def _lemma_hashes() -> tuple[dict[int, int], dict[int, str]]:
+    """The table as spaCy string hashes (lower-case form -> lemma) and each lemma's text, cached
+    on disk: starting then needs neither the JSON nor 90,000 StringStore additions."""
+    from .packcache import cached
+
+    def build() -> tuple[dict[int, int], dict[int, str]]:
+        table = _lemma_table()
+        # The StringStore's ids: a hash, or a fixed symbol number for strings such as "mark".
+        forms = {get_string_id(form): get_string_id(lemma) for form, lemma in table.items()}
+        return forms, {get_string_id(lemma): lemma for lemma in set(table.values())}
+
+    import spacy_lookups_data
+
+    return cached("lemma-ids", [str(spacy_lookups_data.en["lemma_lookup"]),
+                             getattr(spacy_lookups_data, "__version__", "")], build)
+
+
 class LookupLemmatizer:
-    """Sets ``token.lemma_`` from the lower-case form via the lookup table, one array at a time."""
+    """Sets ``token.lemma_`` from the lower-case form via the lookup table, one array at a time.
+    A lemma's text goes into the StringStore when a doc first uses it."""
 
     def __init__(self, nlp: Language) -> None:
-        strings = nlp.vocab.strings
-        self._map: dict[int, int] = {}
-        for form, lemma in _lemma_table().items():
-            self._map[strings.add(form)] = strings.add(lemma)
+        self._strings = nlp.vocab.strings
+        self._map, self._texts = _lemma_hashes()
+        self._added: set[int] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -73,12 +91,19 @@ class LookupLemmatizer:
         lowers = doc.to_array(LOWER)
         get = self._map.get
         if len(lowers) < 200:  # a sort costs more than it saves on a short doc
-            lemmas = np.fromiter((get(x, x) for x in lowers.tolist()), dtype=np.uint64,
-                                 count=len(lowers))
+            words = lowers.tolist()
+            found = [get(x, x) for x in words]
+            lemmas = np.array(found, dtype=np.uint64)
         else:  # one look-up per distinct word
-            words, inverse = np.unique(lowers, return_inverse=True)
-            lemmas = np.fromiter((get(x, x) for x in words.tolist()), dtype=np.uint64,
-                                 count=len(words))[inverse.reshape(-1)]
+            unique, inverse = np.unique(lowers, return_inverse=True)
+            words = unique.tolist()
+            found = [get(x, x) for x in words]
+            lemmas = np.array(found, dtype=np.uint64)[inverse.reshape(-1)]
+        added = self._added
+        for word, lemma in zip(words, found, strict=True):
+            if lemma != word and lemma not in added:
+                self._strings.add(self._texts[lemma])
+                added.add(lemma)
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 

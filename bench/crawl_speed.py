@@ -246,7 +246,7 @@ def run(quick: bool = False, pages: int | None = None, urls: int | None = None,
         runs: int | None = None, only: set[str] | None = None) -> Result:
     pages = pages or (300 if quick else 2000)
     urls = urls or (2000 if quick else 50_000)
-    runs = runs or (1 if quick else 3)
+    runs = runs or (1 if quick else 5)
     argv = ["--quick"] if quick else []
     res = Result("crawl", "Crawl speed, bounded memory, politeness",
                  " ".join(["python bench/crawl_speed.py", *argv]))

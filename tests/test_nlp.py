@@ -74,3 +74,17 @@ def test_warmed_tokenizer_gives_the_same_tokens() -> None:
     assert again == before == fresh
     docs = [doc.text for doc, _ in pipeline.pipe([(text, None), ("Short one.", None)])]
     assert docs == [text, "Short one."]
+
+
+def test_lemmas_follow_the_lookup_table() -> None:
+    """Each token's lemma is the table's entry for its lower-case form (else the form itself),
+    on long and short docs, including lemmas spaCy keeps as fixed symbols ("mark")."""
+    from audit.nlp import _lemma_table
+
+    table = _lemma_table()
+    nlp = build_fast()
+    texts = [item.text for item in load_set()] + ["It was marked. Marks, marking, MARKED."]
+    texts.append("\n\n".join(texts))  # one long doc takes the per-word-type path
+    for doc in nlp.pipe(texts):
+        assert [t.lemma_ for t in doc] == [table.get(t.lower_, t.lower_) for t in doc]
+    assert [t.lemma_ for t in nlp("marked Marks")] == ["mark", "mark"]

@@ -24,7 +24,7 @@ def db_file() -> Path:
 def _engine() -> Engine:
     from ...engine import Engine
 
-    return Engine(app_config())
+    return Engine(app_config()).load()
 
 
 def app_config() -> Config:
