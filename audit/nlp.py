@@ -215,8 +215,9 @@ class TokenizerWarmer:
 
     #: Shorter texts gain too little to pay for the split.
     MIN_CHARS = 2_000
-    #: Distinct spans remembered as warm; past this, new spans are still warmed, not kept.
-    MAX_SEEN = 1_000_000
+    #: Distinct spans remembered as warm (some 15 MB); past this, new spans are still warmed,
+    #: just not remembered, so memory stays bounded on a crawl of many different pages.
+    MAX_SEEN = 200_000
 
     def __init__(self, nlp: Language) -> None:
         self._tokenizer = nlp.tokenizer
