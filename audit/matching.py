@@ -146,26 +146,32 @@ class CueMatcher:
                                                    dict[int, list[int]]]:
         """Where each pattern slot is anchored (token indices) and each char regex (char
         offsets), from one look-up per distinct word type of the doc."""
-        infos = arrays.types = [self._type_info(orth, lemma) for orth, lemma in arrays.pairs]
+        known = self._types.get
+        infos = arrays.types = [known(pair) or self._type_info(*pair) for pair in arrays.pairs]
         hot = np.fromiter((bool(t.slots or t.chars) for t in infos), dtype=bool, count=len(infos))
         where: dict[int, tuple[_Pattern, list[int]]] = {}
         chars_at: dict[int, list[int]] = {}
         positions = np.flatnonzero(hot[arrays.inverse])
         if len(positions):
-            # Positions grouped by word type, so the work below is per type, not per token.
+            # Positions grouped by word type, so the work below is per type, not per token
+            # (plain list slices: a numpy array per group costs more than the group's work).
             types = arrays.inverse[positions]
             order = np.argsort(types, kind="stable")
             types, positions = types[order], positions[order]
-            cuts = np.flatnonzero(np.diff(types)) + 1
-            for u, group in zip(types[np.r_[0, cuts]].tolist(), np.split(positions, cuts),
-                                strict=True):
+            cuts = (np.flatnonzero(np.diff(types)) + 1).tolist()
+            bounds = zip([0, *cuts], [*cuts, len(positions)], strict=True)
+            tokens_all = positions.tolist()
+            offsets_all: list[int] | None = None
+            for u, (a, b) in zip(types[[0, *cuts]].tolist(), bounds, strict=True):
                 slots, chars = infos[u].slots, infos[u].chars
                 if slots:
-                    tokens = group.tolist()
+                    tokens = tokens_all[a:b]
                     for slot in slots:
                         where.setdefault(id(slot), (slot, []))[1].extend(tokens)
                 if chars:
-                    offsets = arrays.idx[group].tolist()
+                    if offsets_all is None:
+                        offsets_all = arrays.idx[positions].tolist()
+                    offsets = offsets_all[a:b]
                     for rid in chars:
                         chars_at.setdefault(rid, []).extend(offsets)
         for slot in self._regex_anchored:
