@@ -400,7 +400,7 @@ class Engine:
         if not len(doc):
             return parts
         arrays = DocArrays(doc)
-        rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger)
+        rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger, arrays=arrays)
         starts = bounds[:, 0]
         member_starts = [m.start for m in task.members]
         if len(parts) == 1:

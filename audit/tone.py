@@ -2,7 +2,7 @@
 voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, prices, numbers,
 questions and exclamations.
 
-Counting runs on token attribute arrays (``Doc.to_array``) with per-word facts cached by hash,
+Counting runs on token attribute arrays (shared with the matcher) with per-word facts cached,
 so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks
 (:class:`ToneCounts`); metrics are ratios computed once at the end (:func:`metrics`).
 """
@@ -16,13 +16,6 @@ import numpy as np
 from spacy.attrs import (
     DEP,
     HEAD,
-    IS_ALPHA,
-    IS_CURRENCY,
-    IS_UPPER,
-    LENGTH,
-    LIKE_NUM,
-    LOWER,
-    SENT_START,
     TAG,
 )
 from spacy.language import Language
@@ -31,6 +24,7 @@ from spacy.tokens import Doc
 
 from .language import language_data, split_phrases
 from .lexicon import TONE_METRICS
+from .tokenpatterns import DocArrays
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
@@ -43,6 +37,7 @@ _COL = {name: i for i, name in enumerate(COLUMNS)}
 #: Word lists a lower-case word is looked up in, after its four computed facts.
 _CATS = ("second", "first", "hype", "urgency", "prices", "imperative", "aux")
 _FACT = {"participle": 3, **{c: 4 + i for i, c in enumerate(_CATS)}}
+_N_FACTS = 4 + len(_CATS)
 
 
 def syllables(word: str) -> int:
@@ -145,6 +140,8 @@ class ToneAnalyzer:
             ("urgency", self.urgency), ("prices", self.currency), ("imperative", self.imperative),
             ("aux", self.aux))}
         self._word_cache: dict[int, tuple[int, ...]] = {}
+        self._type_cache: dict[int, tuple[int, tuple[int, ...]]] = {}
+        self._vocab = nlp.vocab
         self._question = strings.add("?")
         self._exclaim = strings.add("!")
         self._passive_deps = hashes(["auxpass", "nsubjpass", "csubjpass"])
@@ -174,24 +171,47 @@ class ToneAnalyzer:
                 self._word_cache[key] = facts
         return facts
 
-    def sentences(self, doc: Doc, *, use_tags: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, bounds): one row of COLUMNS counts per sentence, and (start, end) token bounds."""
+    def _type_rows(self, arrays: DocArrays) -> tuple[np.ndarray, np.ndarray]:
+        """Per word type of the doc (``arrays.pairs`` order): its LOWER hash, and one int row of
+        _FACTS then is_alpha, like_num, is_upper, length, is_currency (kept per ORTH)."""
+        cache = self._type_cache
+        vocab = self._vocab
+        lowers: list[int] = []
+        rows: list[tuple[int, ...]] = []
+        for orth, _ in arrays.pairs:
+            found = cache.get(orth)
+            if found is None:
+                lex = vocab[orth]
+                found = (lex.lower, (*self._word_facts(lex.lower), lex.is_alpha, lex.like_num,
+                                     lex.is_upper, len(lex.orth_), lex.is_currency))
+                if len(cache) < 500_000:
+                    cache[orth] = found
+            lowers.append(found[0])
+            rows.append(found[1])
+        return np.array(lowers, dtype=np.uint64), np.array(rows, dtype=np.int64)
+
+    def sentences(self, doc: Doc, *, use_tags: bool = False, arrays: DocArrays | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, bounds): one row of COLUMNS counts per sentence, and (start, end) token bounds.
+        ``arrays``: the doc's token arrays when the caller has them (the matcher reads them too)."""
         n = len(doc)
         if n == 0:
             return np.zeros((0, len(COLUMNS))), np.zeros((0, 2), dtype=np.int64)
-        arr = doc.to_array([LOWER, IS_ALPHA, LIKE_NUM, IS_UPPER, LENGTH, SENT_START, IS_CURRENCY])
-        lower = arr[:, 0]
-        is_alpha = arr[:, 1].astype(bool)
-        like_num = arr[:, 2].astype(bool)
-        is_upper = arr[:, 3].astype(bool)
-        length = arr[:, 4].astype(np.int64)
-        sent_flag = arr[:, 5].astype(np.int64) == 1
+        arrays = arrays or DocArrays(doc)
+        type_lower, type_rows = self._type_rows(arrays)
+        inverse = arrays.inverse
+        lower = type_lower[inverse]
+        facts = type_rows[inverse]
+        is_alpha = facts[:, _N_FACTS].astype(bool)
+        like_num = facts[:, _N_FACTS + 1].astype(bool)
+        is_upper = facts[:, _N_FACTS + 2].astype(bool)
+        length = facts[:, _N_FACTS + 3]
+        is_currency = facts[:, _N_FACTS + 4].astype(bool)
+        sent_flag = arrays.sent_start.copy()
         sent_flag[0] = True
         starts = np.flatnonzero(sent_flag)
         ends = np.append(starts[1:], n)
         sent_id = np.cumsum(sent_flag) - 1
-        uniq, inv = np.unique(lower, return_inverse=True)
-        facts = np.array([self._word_facts(k) for k in uniq.tolist()], dtype=np.int64)[inv]
         alpha = is_alpha.astype(np.int64)
         acr = is_upper & is_alpha & (length >= 2) & (length <= 6)
         cols = np.zeros((n, len(COLUMNS)), dtype=np.float64)
@@ -202,7 +222,7 @@ class ToneAnalyzer:
         cols[:, _COL["numbers"]] = like_num
         for c in ("second", "first", "hype", "urgency"):
             cols[:, _COL[c]] = facts[:, _FACT[c]]
-        cols[:, _COL["prices"]] = facts[:, _FACT["prices"]] | arr[:, 6].astype(bool)
+        cols[:, _COL["prices"]] = facts[:, _FACT["prices"]] | is_currency
         cols[:, _COL["acronyms"]] = acr
         rows = np.add.reduceat(cols, starts, axis=0)
         if acr.any():
