@@ -264,13 +264,16 @@ class CueMatcher:
                     raw.append((entry.persona, entry.group, start, end))
         if not raw:
             return []
-        # Longest first, then stronger group: a shorter overlapping hit of the same pack is dropped.
+        # Longest first, then stronger group: a shorter overlapping hit of the same pack is
+        # dropped. Sorted on plain tuples (no key function); the position in ``raw`` breaks
+        # ties, as a stable sort would.
         weights = self._weights
-        raw.sort(key=lambda h: (h[0], h[2] - h[3], -weights[h[0]][h[1]], h[2]))
+        order = sorted([(pi, start - end, -weights[pi][gi], start, seq, gi, end)
+                        for seq, (pi, gi, start, end) in enumerate(raw)])
         kept: list[tuple[int, int, int, int]] = []
         taken: dict[int, bytearray] = {}
         n = len(doc)
-        for pi, gi, start, end in raw:
+        for pi, _, _, start, _, gi, end in order:
             used = taken.get(pi)
             if used is None:
                 used = taken[pi] = bytearray(n)

@@ -71,8 +71,10 @@ class Negator:
                 return False
             if word == "," and (before[pos + 1] if pos < last else first) in r.comma_breakers:
                 return False
-            if word in r.before_single or any(_ends_with(before, pos, p)
-                                              for p in r.before_multi.get(word, ())):
+            if word in r.before_single:
+                return True
+            multi = r.before_multi.get(word)
+            if multi and any(_ends_with(before, pos, p) for p in multi):
                 return True
         return False
 
@@ -82,8 +84,10 @@ class Negator:
             word = before[pos]
             if word in r.breakers or word == ",":
                 return False
-            if word in r.contrast_single or any(_ends_with(before, pos, p)
-                                                for p in r.contrast_multi.get(word, ())):
+            if word in r.contrast_single:
+                return True
+            multi = r.contrast_multi.get(word)
+            if multi and any(_ends_with(before, pos, p) for p in multi):
                 return True
         return False
 
@@ -94,7 +98,8 @@ class Negator:
             if word in r.breakers and word != "?":
                 # "SSO? Not required." crosses the question mark; other breakers end the scope.
                 return False
-            if any(_starts_with(after, pos, p) for p in r.after_multi.get(word, ())):
+            multi = r.after_multi.get(word)
+            if multi and any(_starts_with(after, pos, p) for p in multi):
                 return True
         return False
 
