@@ -484,7 +484,7 @@ def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
 
 
 #: Connections per httpx pool; more concurrency gets more pools (see Fetcher.__aenter__).
-POOL_SHARD = 4
+POOL_SHARD = 1
 
 
 class _HostGate:
@@ -654,8 +654,9 @@ class Fetcher:
         )
         # httpcore's pool looks at every connection (with a system call each) whenever a request
         # starts or ends, so one pool of many connections costs more per page than the page's
-        # parsing. Several small pools, each request sent through the least busy, keep that
-        # work small; the global limit above still caps connections at --concurrency.
+        # parsing. One pool per connection keeps that work to one look; a request goes to an
+        # idle pool whose connection is to its host when there is one (keep-alive), else to
+        # the least busy. The global limit above still caps connections at --concurrency.
         shards = max(1, -(-s.concurrency // POOL_SHARD))
         ssl_context = self._ssl_context or default_ssl_context()  # loading CA files is slow
         size = -(-s.concurrency // shards)
@@ -673,6 +674,7 @@ class Fetcher:
             for _ in range(shards)
         ]
         self._busy = [0] * shards
+        self._shard_host: list[str | None] = [None] * shards
         self._client = self._clients[0]
         self._polite = _Politeness(s)
         return self
@@ -887,10 +889,12 @@ class Fetcher:
         """Send one GET under the politeness slots and classify what came back."""
         assert self._client is not None
         phase = "connect"
-        async with self._politeness.slot(_host_of(url)):
-            shard = min(range(len(self._busy)), key=self._busy.__getitem__)
+        host = _host_of(url)
+        async with self._politeness.slot(host):
+            shard = self._pick_shard(host)
             client = self._clients[shard]
             self._busy[shard] += 1
+            self._shard_host[shard] = host
             try:
                 async with asyncio.timeout(self.settings.timeout):
                     request = client.build_request(
@@ -907,6 +911,18 @@ class Fetcher:
                 return _Outcome(error=message, retryable=retryable)
             finally:
                 self._busy[shard] -= 1
+
+    def _pick_shard(self, host: str) -> int:
+        """An idle pool last used for ``host`` (its connection may be kept alive), else the
+        first idle one, else the least busy."""
+        idle = -1
+        for i, busy in enumerate(self._busy):
+            if not busy:
+                if self._shard_host[i] == host:
+                    return i
+                if idle < 0:
+                    idle = i
+        return idle if idle >= 0 else min(range(len(self._busy)), key=self._busy.__getitem__)
 
     async def _classify(
         self, response: httpx.Response, accept: tuple[str, ...], max_bytes: int, truncate: bool
