@@ -200,7 +200,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
         from audit.engine import Engine
 
         log("in-process, fast")
-        fast = Engine(Config(), model="fast")
+        fast = Engine(Config(), model="fast").load()
         bare = build("blank")
         in_runs = 1 if quick else 3
         in_large = _in_process(fast, bare, [corpus.large], in_runs)
@@ -229,7 +229,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
             res.notes.append("No trained spaCy pipeline installed: trained figures skipped.")
             return res
         log("trained profile")
-        trained = Engine(Config(), model="trained")
+        trained = Engine(Config(), model="trained").load()
         lat_t = _draft_latency(trained, draft)
         res.add(f"{n_words}-word draft, trained, warm check_text (median of 50)",
                 spread(lat_t, "ms", 1))
