@@ -249,19 +249,20 @@ class Engine:
         ``expect_chars`` that much, e.g. from file sizes); 1 keeps everything here.
         ``encode``: workers also fill in :attr:`PieceResult.encoded` for the pieces they finish
         (see :meth:`PieceResult.to_json`)."""
-        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars,
-                                    encode):
-            if result is not _GROUP_END:
-                yield result
+        for group in self.check_groups(pieces, n_process=n_process, chrome_seen=chrome_seen,
+                                       batch_chars=batch_chars, expect_chars=expect_chars,
+                                       encode=encode):
+            yield from group
 
     def check_groups(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
                      chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
-                     expect_chars: int = 0) -> Iterator[list[PieceResult]]:
+                     expect_chars: int = 0, encode: bool = False
+                     ) -> Iterator[list[PieceResult]]:
         """:meth:`check_pieces`, with the results that became ready together (one analysed
         batch) handed over as one list: an audit stores each list in one transaction."""
         group: list[PieceResult] = []
         for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars,
-                                    False):
+                                    encode):
             if result is not _GROUP_END:
                 group.append(result)
             elif group:

@@ -60,8 +60,8 @@ def _lemma_table() -> dict[str, str]:
 
 
 def _lemma_hashes() -> tuple[dict[int, int], dict[int, str]]:
-    """The table as spaCy string hashes (lower-case form -> lemma) and each lemma's text, cached
-    on disk: starting then needs neither the JSON nor 90,000 StringStore additions."""
+    """The table as StringStore ids (lower-case form -> lemma) and each lemma's text, cached on
+    disk: starting then needs neither the JSON nor 90,000 StringStore additions."""
     from .packcache import cached
 
     def build() -> tuple[dict[int, int], dict[int, str]]:
