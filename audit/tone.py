@@ -13,11 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import (
-    DEP,
-    HEAD,
-    TAG,
-)
+from spacy.attrs import DEP, HEAD, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc

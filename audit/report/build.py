@@ -61,8 +61,6 @@ def channel_summary(pieces: Iterable[dict[str, Any]], target: str) -> list[dict[
     return out
 
 
-
-
 def dump_json(report: dict[str, Any], *, pretty: bool | None = None,
               encoded_pieces: list[str] | None = None) -> str:
     """The report as JSON text: indented for a person at a terminal, compact for a pipe or
