@@ -46,7 +46,7 @@ def report_header(engine: Engine, run_id: str, **extra: Any) -> dict[str, Any]:
     return run_header(run_id=run_id, created=now_iso(), profile=engine.profile,
                       target=engine.config.target,
                       personas=[p.to_dict() for p in engine.personas],
-                      model=engine.pipeline.model, **extra)
+                      model=engine.model, **extra)
 
 
 def check_inputs(args: list[str], config: Config, *, channel: str | None = None,

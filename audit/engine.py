@@ -3,6 +3,10 @@
 ``Engine`` holds the spaCy pipeline, the compiled packs and the tone counter. The CLI, the
 Streamlit app and audit runs all call :meth:`Engine.check_piece` / :meth:`Engine.check_pieces`;
 nothing else scores.
+
+spaCy and everything built on it load on first use (:meth:`Engine.load` forces it): a large
+check hands the analysis to worker processes that load it themselves (see :mod:`audit.workers`),
+so the process reading the input and writing the report never does.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -23,14 +27,17 @@ import numpy as np
 from .config import Config
 from .errors import ConfigError
 from .lexicon import Persona, load_packs
-from .matching import CueMatcher
 from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
-from .negation import Negator
-from .nlp import Pipeline, build_pipeline
+from .profiles import resolve_model
 from .scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
 from .textsplit import looks_like_markdown, split_markdown, split_plain
-from .tokenpatterns import DocArrays
-from .tone import COLUMNS, ToneAnalyzer, ToneCounts, metrics
+from .tonecounts import COLUMNS, ToneCounts, metrics
+
+if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
+    from .matching import CueMatcher
+    from .negation import Negator
+    from .nlp import Pipeline
+    from .tone import ToneAnalyzer
 
 #: spaCy docs are built per chunk of at most this many characters (paragraph-aligned); small
 #: pieces share one doc up to this size, so per-doc costs are paid per chunk, not per file.
@@ -168,7 +175,8 @@ def chrome_key(site: str, section: Section) -> str:
 
 
 class Engine:
-    """Loaded pipeline + packs + settings. Thread-compatible for reading; build one per process."""
+    """Packs + settings, and the pipeline once loaded. Thread-compatible for reading; build one
+    per process."""
 
     def __init__(self, config: Config | None = None, personas: list[Persona] | None = None,
                  model: str | None = None, pipeline: Pipeline | None = None) -> None:
@@ -182,10 +190,13 @@ class Engine:
         if target.kind != "persona":
             raise ConfigError(f"target '{target.id}' is a {target.kind} pack; the target must "
                               f"be of kind persona")
-        self.pipeline = pipeline or build_pipeline(model or self.config.model)
-        self._analysers: tuple[CueMatcher, ToneAnalyzer] | None = None
+        if pipeline is not None:
+            self._profile, self._model = pipeline.profile, pipeline.model
+        else:
+            self._profile, self._model = resolve_model(model or self.config.model)
+        self._pipeline = pipeline
+        self._analysers: tuple[CueMatcher, ToneAnalyzer, Negator] | None = None
         self._building = threading.Lock()
-        self.negator = Negator(use_parse=self.pipeline.has_parser)
         self._weights = self.config.section_weights
         # The trained pipeline's network slows down on very long docs: feed it paragraphs.
         self._chunk_chars = CHUNK_CHARS if self.profile == "fast" else TRAINED_CHUNK_CHARS
@@ -195,10 +206,20 @@ class Engine:
     # -- public API -------------------------------------------------------------------------
 
     def load(self) -> Engine:
-        """Build the cue matcher and tone counter now rather than at the first check (for a
-        long-lived engine, so that no user waits for it)."""
+        """Load spaCy and build the cue matcher and tone counter now rather than at the first
+        check (for a long-lived engine, so that no user waits for it)."""
         self._built()
         return self
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            with self._building:
+                if self._pipeline is None:
+                    from .nlp import build_pipeline
+
+                    self._pipeline = build_pipeline("fast" if self._profile == "fast" else self._model)
+        return self._pipeline
 
     @property
     def matcher(self) -> CueMatcher:
@@ -208,19 +229,34 @@ class Engine:
     def tone(self) -> ToneAnalyzer:
         return self._built()[1]
 
-    def _built(self) -> tuple[CueMatcher, ToneAnalyzer]:
-        """Built on first use: a large check starts its workers first, and each builds its own
-        while this process reads the input (the second core would otherwise wait)."""
+    @property
+    def negator(self) -> Negator:
+        return self._built()[2]
+
+    def _built(self) -> tuple[CueMatcher, ToneAnalyzer, Negator]:
+        """Built on first use, in the process that analyses."""
         if self._analysers is None:
+            pipeline = self.pipeline
             with self._building:
                 if self._analysers is None:
-                    nlp = self.pipeline.nlp
-                    self._analysers = (CueMatcher(nlp, self.personas), ToneAnalyzer(nlp))
+                    from .matching import CueMatcher
+                    from .negation import Negator
+                    from .tone import ToneAnalyzer
+
+                    nlp = pipeline.nlp
+                    self._analysers = (CueMatcher(nlp, self.personas), ToneAnalyzer(nlp),
+                                       Negator(use_parse=pipeline.has_parser))
         return self._analysers
 
     @property
     def profile(self) -> str:
-        return self.pipeline.profile
+        """``fast`` or ``trained``: known without loading spaCy."""
+        return self._profile
+
+    @property
+    def model(self) -> str:
+        """The pipeline's name (``blank:en`` or the trained package): known without loading it."""
+        return self._model
 
     def persona(self, pid: str) -> Persona | None:
         return next((p for p in self.personas if p.id == pid), None)
@@ -400,6 +436,8 @@ class Engine:
         parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
         if not len(doc):
             return parts
+        from .tokenpatterns import DocArrays
+
         arrays = DocArrays(doc)
         rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger, arrays=arrays)
         starts = bounds[:, 0]
@@ -529,18 +567,14 @@ def _batches(tasks: Iterable[_Task | None], max_chars: int) -> Iterator[list[_Ta
         yield batch
 
 
-# -- two-process analysis (fork: the workers share the loaded engine copy-on-write) -----------
-
-_WORKER_ENGINE: Engine | None = None
+# -- analysis in worker processes (see audit.workers) -----------------------------------------
 
 
-def _work(job: tuple[list[_Task], bool]) -> list[_Partial]:
+def _work(engine: Engine, job: tuple[list[_Task], bool]) -> list[_Partial]:
     """Analyse a batch; pieces wholly inside it are finished here too (scores, verdict, top
     sentences, and their JSON when asked), so the parent only hands results on. A piece cut
     across batches goes back as partials that the parent joins."""
     batch, encode = job
-    engine = _WORKER_ENGINE
-    assert engine is not None
     out: list[_Partial] = []
     acc: _Partial | None = None
     for part in engine._analyse(batch):
@@ -566,16 +600,15 @@ def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
               batch_chars: int, encode: bool) -> Iterator[_Partial]:
     """Chunks go to the workers, partial results come back in order and are re-joined to their
     piece here; only text out and small partials back cross the process boundary."""
-    global _WORKER_ENGINE
-    _WORKER_ENGINE = engine
-    ctx = mp.get_context("fork")
+    from .workers import WorkerPool
+
     # Objects that exist now live as long as the run: keep the collector off them, so that
     # neither the workers' collections (copy-on-write pages) nor ours walk them again.
     gc.freeze()
     try:
-        with ctx.Pool(n_process) as pool:
+        with WorkerPool(engine.load, _work, n_process) as pool:
             jobs = ((batch, encode) for batch in _batches(tasks, batch_chars))
-            for partials in pool.imap(_work, jobs):
+            for partials in pool.imap(jobs):
                 yield from partials
                 yield _GROUP_END
     finally:

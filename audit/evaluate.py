@@ -21,7 +21,7 @@ import yaml
 from .config import Config, load_config
 from .engine import Engine
 from .models import VERDICT_LABELS, PieceResult
-from .nlp import installed_trained_model
+from .profiles import installed_trained_model
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "labelled.yaml"
 

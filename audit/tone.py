@@ -3,14 +3,13 @@ voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, prices,
 questions and exclamations.
 
 Counting runs on token attribute arrays (shared with the matcher) with per-word facts cached,
-so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks
-(:class:`ToneCounts`); metrics are ratios computed once at the end (:func:`metrics`).
+so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks,
+and metrics are ratios computed once at the end (see :mod:`audit.tonecounts`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.attrs import DEP, HEAD, TAG
@@ -19,17 +18,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .language import language_data, split_phrases
-from .lexicon import TONE_METRICS
 from .tokenpatterns import DocArrays
+from .tonecounts import COL, COLUMNS
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
-#: Columns of a sentence row, in order (see :meth:`ToneAnalyzer.sentences`).
-COLUMNS = (
-    "words", "syllables", "long_words", "nominal", "passive", "imperative", "question",
-    "exclaim", "hype", "urgency", "acronyms", "prices", "numbers", "second", "first",
-)
-_COL = {name: i for i, name in enumerate(COLUMNS)}
 #: Word lists a lower-case word is looked up in, after its four computed facts.
 _CATS = ("second", "first", "hype", "urgency", "prices", "imperative", "aux")
 _FACT = {"participle": 3, **{c: 4 + i for i, c in enumerate(_CATS)}}
@@ -48,52 +41,6 @@ def syllables(word: str) -> int:
             and count > 1:
         count -= 1
     return max(1, count)
-
-
-@dataclass(slots=True)
-class ToneCounts:
-    """Summed counts (one row of COLUMNS) plus the sentence count; adds up across docs."""
-
-    sentences: int = 0
-    values: np.ndarray = field(default_factory=lambda: np.zeros(len(COLUMNS), dtype=np.float64))
-
-    def add(self, rows: np.ndarray) -> None:
-        if len(rows):
-            self.sentences += int((rows[:, _COL["words"]] > 0).sum())
-            self.values += rows.sum(axis=0)
-
-    def __getitem__(self, name: str) -> float:
-        return float(self.values[_COL[name]])
-
-
-def metrics(c: ToneCounts) -> dict[str, float]:
-    """Per-piece tone metrics from summed counts (names match the packs' tone keys)."""
-    words = c["words"]
-    sents = max(c.sentences, 1)
-    if words <= 0:
-        return dict.fromkeys(TONE_METRICS, 0.0)
-    per100 = 100.0 / words
-    pronouns = c["second"] + c["first"]
-    grade = 0.39 * (words / sents) + 11.8 * (c["syllables"] / words) - 15.59
-    return {
-        "reading_grade": round(max(grade, 0.0), 2),
-        "avg_sentence_words": round(words / sents, 2),
-        "long_word_share": round(c["long_words"] / words, 4),
-        "passive_ratio": round(c["passive"] / sents, 4),
-        "nominalization_rate": round(c["nominal"] / words, 4),
-        "second_person_ratio": round(c["second"] / pronouns, 4) if pronouns else 0.0,
-        "first_person_ratio": round(c["first"] / pronouns, 4) if pronouns else 0.0,
-        "imperative_ratio": round(c["imperative"] / sents, 4),
-        "acronym_density": round(c["acronyms"] * per100, 3),
-        "hype_rate": round(c["hype"] * per100, 3),
-        "urgency_rate": round(c["urgency"] * per100, 3),
-        "price_rate": round(c["prices"] * per100, 3),
-        "number_rate": round(c["numbers"] * per100, 3),
-        "question_rate": round(c["question"] / sents, 4),
-        "exclamation_rate": round(c["exclaim"] / sents, 4),
-    }
-
-
 
 
 class ToneAnalyzer:
@@ -211,26 +158,26 @@ class ToneAnalyzer:
         alpha = is_alpha.astype(np.int64)
         acr = is_upper & is_alpha & (length >= 2) & (length <= 6)
         cols = np.zeros((n, len(COLUMNS)), dtype=np.float64)
-        cols[:, _COL["words"]] = is_alpha | like_num
-        cols[:, _COL["syllables"]] = facts[:, 0] * alpha
-        cols[:, _COL["long_words"]] = facts[:, 1] * alpha
-        cols[:, _COL["nominal"]] = facts[:, 2]
-        cols[:, _COL["numbers"]] = like_num
+        cols[:, COL["words"]] = is_alpha | like_num
+        cols[:, COL["syllables"]] = facts[:, 0] * alpha
+        cols[:, COL["long_words"]] = facts[:, 1] * alpha
+        cols[:, COL["nominal"]] = facts[:, 2]
+        cols[:, COL["numbers"]] = like_num
         for c in ("second", "first", "hype", "urgency"):
-            cols[:, _COL[c]] = facts[:, _FACT[c]]
-        cols[:, _COL["prices"]] = facts[:, _FACT["prices"]] | is_currency
-        cols[:, _COL["acronyms"]] = acr
+            cols[:, COL[c]] = facts[:, _FACT[c]]
+        cols[:, COL["prices"]] = facts[:, _FACT["prices"]] | is_currency
+        cols[:, COL["acronyms"]] = acr
         rows = np.add.reduceat(cols, starts, axis=0)
         if acr.any():
             # A shouted headline is not a row of acronyms: ignore mostly upper-case sentences.
             upper = np.add.reduceat((is_upper & is_alpha).astype(np.int64), starts)
             shouted = upper >= 0.6 * np.maximum(np.add.reduceat(alpha, starts), 1)
-            rows[shouted, _COL["acronyms"]] = 0
+            rows[shouted, COL["acronyms"]] = 0
         for key, start, _end in self.phrases(doc):
-            rows[sent_id[start], _COL["hype" if key == self._hype_key else "urgency"]] += 1
+            rows[sent_id[start], COL["hype" if key == self._hype_key else "urgency"]] += 1
         last = ends - 1
-        rows[:, _COL["question"]] = self._ends_with(lower, starts, last, self._question)
-        rows[:, _COL["exclaim"]] = self._ends_with(lower, starts, last, self._exclaim)
+        rows[:, COL["question"]] = self._ends_with(lower, starts, last, self._question)
+        rows[:, COL["exclaim"]] = self._ends_with(lower, starts, last, self._exclaim)
         if use_tags and doc.has_annotation("DEP"):
             self._tagged(doc, rows, starts, ends)
         else:
@@ -239,8 +186,8 @@ class ToneAnalyzer:
             self._passive_fast(lower, participle, aux_pos, sent_id, rows)
             first_word = self._first_words(is_alpha | like_num, starts, ends)
             ok = first_word >= 0
-            rows[ok, _COL["imperative"]] = facts[first_word[ok], _FACT["imperative"]]
-        rows[rows[:, _COL["words"]] == 0] = 0
+            rows[ok, COL["imperative"]] = facts[first_word[ok], _FACT["imperative"]]
+        rows[rows[:, COL["words"]] == 0] = 0
         return rows, np.stack([starts, ends], axis=1)
 
     @staticmethod
@@ -273,7 +220,7 @@ class ToneAnalyzer:
             if j < n and participle[j] and sent_id[j] == sent_id[pos]:
                 flagged.add(int(sent_id[pos]))
         for s in flagged:
-            rows[s, _COL["passive"]] = 1
+            rows[s, COL["passive"]] = 1
 
     def _tagged(self, doc: Doc, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
         """Trained profile: passive from auxpass/nsubjpass, imperatives from a bare-verb root
@@ -284,7 +231,7 @@ class ToneAnalyzer:
         idx = np.arange(n)
         head = idx + arr[:, 2].astype(np.int64)  # HEAD is stored as an offset
         passive = np.isin(dep, self._passive_deps).astype(np.int64)
-        rows[:, _COL["passive"]] = np.add.reduceat(passive, starts) > 0
+        rows[:, COL["passive"]] = np.add.reduceat(passive, starts) > 0
         has_subject = np.zeros(n, dtype=bool)
         has_subject[head[np.isin(dep, self._subject_deps)]] = True
         modal_before = np.cumsum(tag == self._modal)
@@ -296,4 +243,4 @@ class ToneAnalyzer:
             modals = modal_before[r - 1] - (modal_before[s - 1] if s else 0) if r > s else 0
             if tag[r] == self._verb_base and not has_subject[r] and not modals:
                 imperative[k] = True
-        rows[:, _COL["imperative"]] = imperative
+        rows[:, COL["imperative"]] = imperative

@@ -223,7 +223,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
         gc.collect()
 
         # -- 4: trained ----------------------------------------------------------------------
-        from audit.nlp import installed_trained_model
+        from audit.profiles import installed_trained_model
 
         if installed_trained_model() is None:
             res.notes.append("No trained spaCy pipeline installed: trained figures skipped.")

@@ -9,7 +9,7 @@ import pytest
 
 from audit.config import Config
 from audit.engine import Engine
-from audit.nlp import installed_trained_model
+from audit.profiles import installed_trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -199,11 +199,14 @@ def test_announced_large_input_goes_to_the_workers_at_once(engine: Engine, monke
     texts = [(ENTERPRISE if i % 2 else SOLO) + " word" * 3000 for i in range(12)]
     serial = [_comparable(r) for r in engine.check_pieces(
         [engine.piece_from_text(t, source=f"g{i}") for i, t in enumerate(texts)], n_process=1)]
-    monkeypatch.setattr(engine_module, "_WORKER_ENGINE", None)
+    analysed_here: list[int] = []
+    real_analyse = Engine._analyse
+    monkeypatch.setattr(Engine, "_analyse",
+                        lambda self, tasks: analysed_here.append(len(tasks)) or real_analyse(self, tasks))
     groups = list(engine.check_groups(
         [engine.piece_from_text(t, source=f"g{i}") for i, t in enumerate(texts)],
         expect_chars=engine_module.PARALLEL_MIN_CHARS, batch_chars=2_000))
-    assert engine_module._WORKER_ENGINE is engine, "the workers were not used"
+    assert not analysed_here, "text was analysed in this process, not by the workers"
     assert len(groups) > 1 and all(groups)
     assert [_comparable(r) for group in groups for r in group] == serial
     assert [r.piece.source for group in groups for r in group] == [f"g{i}" for i in range(12)]
