@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,9 +185,15 @@ class PieceResult:
         }
 
     def analysis_json(self) -> str:
-        """The analysis fields as compact JSON members (no braces). A worker can make this
-        without the piece, so the parent's share of encoding a report is small."""
-        return compact_json(self._analysis())[1:-1]
+        """The analysis fields as compact JSON members (no braces), as ``compact_json`` writes
+        them. A worker can make this without the piece, so the parent's share of encoding a
+        report is small; evidence, most of a long piece's JSON, is written directly."""
+        return (f'"words":{compact_json(self.words)},'
+                f'"scores":{compact_json({k: round(v, 4) for k, v in self.scores.items()})},'
+                f'"verdict":{compact_json(self.verdict.to_dict())},'
+                f'"evidence":{evidence_json(self.evidence)},'
+                f'"tone":{compact_json({k: round(v, 4) for k, v in self.tone.items()})},'
+                f'"sentences":{compact_json(self.sentences)}')
 
     def to_json(self) -> str:
         """``compact_json(to_dict())``, using :attr:`encoded` when a worker made it."""
@@ -211,6 +218,39 @@ class PieceResult:
 def compact_json(value: Any) -> str:
     """JSON without spaces or ASCII escapes: what pipes and files get."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+#: How ``compact_json`` writes a string (the C encoder when there is one).
+_string = json.encoder.encode_basestring
+
+
+def evidence_json(evidence: list[Evidence]) -> str:
+    """``compact_json([e.to_dict() for e in evidence])``, written directly: what every cue of a
+    group shares (pack, group, suggestions, note) is encoded once, and each sentence once,
+    since a long page holds thousands of cues in a few dozen groups."""
+    shared: dict[tuple[str, str, str, str], tuple[list[str], str, str, str]] = {}
+    sentences: dict[str, str] = {}
+    parts = []
+    for e in evidence:
+        key = (e.persona, e.group, e.note, e.kind)
+        found = shared.get(key)
+        if found is None or (found[0] is not e.suggest and found[0] != e.suggest):
+            found = shared[key] = (
+                e.suggest, f'{{"persona":{_string(e.persona)},"group":{_string(e.group)},"text":',
+                compact_json(list(e.suggest)), f'{_string(e.note)},"kind":{_string(e.kind)}')
+        _, head, suggest, tail = found
+        sentence = sentences.get(e.sentence)
+        if sentence is None:
+            sentence = sentences[e.sentence] = _string(e.sentence)
+        weight = round(e.weight, 4)
+        weight_text = repr(weight) if math.isfinite(weight) else compact_json(weight)
+        counts_for = f',"counts_for":{_string(e.counts_for)}' if e.counts_for else ""
+        parts.append(
+            f'{head}{_string(e.text)},"section":{_string(e.section)},"start":{e.start:d},'
+            f'"end":{e.end:d},"weight":{weight_text},'
+            f'"negated":{"true" if e.negated else "false"},"suggest":{suggest},'
+            f'"sentence":{sentence},"note":{tail}{counts_for}}}')
+    return f"[{','.join(parts)}]"
 
 
 @dataclass(slots=True)

@@ -307,3 +307,26 @@ def test_json_with_pieces_encoded_early_is_the_same_text(engine) -> None:  # typ
     report = build_report({"id": "r1", "target": "susie-solopreneur"}, pieces, [])
     assert dump_json(report, pretty=False, encoded_pieces=[compact_json(p) for p in pieces]) \
         == dump_json(report, pretty=False)
+
+
+def test_evidence_json_is_what_compact_json_writes() -> None:
+    """The direct evidence encoder (long pages hold thousands of cues) writes exactly the text
+    ``compact_json`` writes, for awkward strings, weights and groups alike."""
+    from audit.models import Evidence, compact_json, evidence_json
+
+    advice = ["Say \"you\" \\ not \"we\"", "Ünïcode “quotes”, emoji \U0001f600, tab\there"]
+    evidence = [
+        Evidence("beth-bureaucrat", "procurement", "sign-off", "h1", 0, 8, 0.123456789,
+                 suggest=advice, sentence="Needs sign-off.\nLine two \x00 \x1f \u2028", note="n"),
+        Evidence("beth-bureaucrat", "procurement", "SSO", "body", 9, 12, 0.0, negated=True,
+                 suggest=list(advice), sentence="No SSO needed.", note="n",
+                 counts_for="susie-solopreneur"),
+        Evidence("beth-bureaucrat", "procurement", "SLA", "body", 13, 16, 2,
+                 suggest=["other advice, same group"], sentence="No SSO needed.", note="n"),
+        Evidence("susie-solopreneur", "tone:hype_rate", "hype_rate = 3", "", -1, -1, 1e-9,
+                 note="Tone pulls", kind="tone"),
+        Evidence("bargain-hunter", "price", "50% off", "cta", 20, 27, float("nan"),
+                 sentence="", note=""),
+    ]
+    assert evidence_json(evidence) == compact_json([e.to_dict() for e in evidence])
+    assert evidence_json([]) == "[]"
