@@ -81,6 +81,10 @@ class WorkerPool(Generic[S, J, R]):
         )
         self._first.start()
         self._pids[0] = self._first.pid or 0
+        # The workers get a process group of their own (the first worker sets it too: no
+        # race), so stopping them reaches the ones it forked whose ids are not known here yet.
+        with contextlib.suppress(OSError):
+            os.setpgid(self._pids[0], self._pids[0])
         results_w.close()
         for _, w in lives:
             os.close(w)
@@ -128,13 +132,19 @@ class WorkerPool(Generic[S, J, R]):
                 if total[0] is not None and next_id >= total[0]:
                     break
                 for ready in wait(watching):
-                    if ready is self._results:
-                        self._receive(done)
-                    elif ready == self._wake_r:
+                    if ready == self._wake_r:
                         os.read(self._wake_r, 64)
-                    else:
+                        continue
+                    # A worker that has gone left its messages behind: read them first.
+                    if self._results in watching and not self._drain(done):
+                        watching.remove(self._results)  # every worker has closed its end
+                    if ready is not self._results:
                         watching.remove(ready)
-                        self._gone(self._lives[ready], done)  # type: ignore[index]
+                        index = self._lives[ready]  # type: ignore[index]
+                        if index not in self._said_bye:
+                            raise WorkerError(
+                                f"an analysis process stopped unexpectedly (worker {index}; "
+                                "killed, or out of memory?)")
         finally:
             # Stopped early: the feeder may be waiting on its input; it is a daemon thread
             # and stops at its next job.
@@ -142,34 +152,35 @@ class WorkerPool(Generic[S, J, R]):
         feeder.join()
         self._finished = True
 
-    def _receive(self, done: dict[int, R]) -> None:
-        kind, key, value = pickle.loads(self._results.recv_bytes())
-        if kind == "ok":
-            done[key] = value
-        elif kind == "hello":
-            self._pids[key] = value
-        elif kind == "bye":
-            self._said_bye.add(key)
-        else:  # "err": a job raised, or (key -1) loading failed
-            exc, trace = value
-            exc.__cause__ = RemoteTraceback(trace)
-            raise exc
-
-    def _gone(self, index: int, done: dict[int, R]) -> None:
-        """Worker ``index`` has exited: fine after its goodbye, else the run cannot finish."""
-        while self._results.poll():  # what it sent before it went
-            self._receive(done)
-        if index not in self._said_bye:
-            raise WorkerError(f"an analysis process stopped unexpectedly (worker {index}; "
-                              f"killed, or out of memory?)")
+    def _drain(self, done: dict[int, R]) -> bool:
+        """Handle every message waiting; False once all workers have closed their end."""
+        while self._results.poll():
+            try:
+                data = self._results.recv_bytes()
+            except EOFError:
+                return False
+            kind, key, value = pickle.loads(data)
+            if kind == "ok":
+                done[key] = value
+            elif kind == "hello":
+                self._pids[key] = value
+            elif kind == "bye":
+                self._said_bye.add(key)
+            else:  # "err": a job raised, or (key -1) loading failed
+                exc, trace = value
+                exc.__cause__ = RemoteTraceback(trace)
+                raise exc
+        return True
 
     def close(self, abort: bool = False) -> None:
         """Wait for the workers to exit once all work is back, else stop them at once."""
         self._stopping = True
         abort = abort or not self._finished
         if abort:
+            with contextlib.suppress(OSError):
+                os.killpg(self._pids[0], signal.SIGTERM)
             for pid in self._pids.values():
-                with contextlib.suppress(ProcessLookupError, PermissionError):
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGTERM)
             self._tasks.cancel_join_thread()
         self._first.join(timeout=None if not abort else 5)
@@ -185,11 +196,20 @@ def _first_worker(load: Callable[[], Any], work: Callable[[Any, Any], Any], task
                   results: Connection, lock: Any, lives: list[int], caller: int) -> None:
     """Load, fork the other workers (they share what was loaded), then work like them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
 
     def send(message: tuple[str, int, Any]) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        with lock:
+        # A worker stopped while sending leaves the lock taken: stop waiting for it once the
+        # caller has gone.
+        while not lock.acquire(timeout=POLL_SECONDS):
+            if not _alive(caller):
+                os._exit(1)
+        try:
             results.send_bytes(data)
+        finally:
+            lock.release()
 
     try:
         state = load()

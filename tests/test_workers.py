@@ -53,6 +53,17 @@ def test_results_come_back_in_order_from_workers_sharing_one_load() -> None:
     assert all(_gone(pid) for pid in pids.values())
 
 
+def test_results_waiting_after_the_workers_have_exited_are_all_read() -> None:
+    """A slow consumer: every result and goodbye is in the pipe and both workers are gone by
+    the time the caller reads on (the end of a crawl, while the last pages are stored)."""
+    with WorkerPool(_loaded, _double, 2) as pool:
+        results = pool.imap(range(40))
+        first = next(results)
+        time.sleep(1.5)
+        rest = list(results)
+    assert [r[2] for r in [first, *rest]] == [2 * i for i in range(40)]
+
+
 def test_no_jobs_returns_at_once() -> None:
     start = time.monotonic()
     with WorkerPool(_loaded, _double, 2) as pool:
@@ -120,22 +131,28 @@ def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) 
 
     para = ("Skip the procurement hoops: no sales calls, no SSO to set up. "
             "Our enterprise tier adds SAML, SCIM and a signed SLA. ") * 20
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
     for i in range(PARALLEL_MIN_CHARS // len(para) + 20):
-        (tmp_path / f"d{i}.txt").write_text(f"Draft {i}\n\n{para}\n", encoding="utf-8")
+        (drafts / f"d{i}.txt").write_text(f"Draft {i}\n\n{para}\n", encoding="utf-8")
     script = (
         "import sys, json\n"
         "from audit.checking import check_inputs\n"
         "from audit.config import Config\n"
-        f"out = check_inputs([{str(tmp_path)!r}], Config(model='fast'))\n"
+        f"out = check_inputs([{str(drafts)!r}], Config(model='fast'))\n"
         "print(json.dumps({'spacy': 'spacy' in sys.modules, 'pieces': len(out.report['pieces']),"
         " 'errors': len(out.errors), 'words': sum(p['words'] for p in out.report['pieces'])}))\n"
     )
+    # Packs are validated with spaCy when first read; the run below finds them cached.
+    env = {**os.environ, "ANTIPERSONA_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", "from audit.lexicon import load_packs; load_packs(None)"],
+                   cwd=ROOT, env=env, timeout=300, check=True)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=False)
+                          cwd=ROOT, env=env, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     import json
 
     found = json.loads(proc.stdout.strip().splitlines()[-1])
     assert found["spacy"] is False
-    assert found["pieces"] == len(list(tmp_path.iterdir())) and found["errors"] == 0
+    assert found["pieces"] == len(list(drafts.iterdir())) and found["errors"] == 0
     assert found["words"] > 20_000
