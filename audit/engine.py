@@ -16,6 +16,7 @@ import heapq
 import itertools
 import multiprocessing as mp
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ PARALLEL_MIN_CHARS = 100_000
 #: (or fewer, when the input pauses: see check_pieces).
 SERIAL_BATCH_CHARS = 20_000
 _TOP_SENTENCES = 8
+#: With workers, a pause in the input (a None) sends on what has waited at least this long:
+#: a slow, polite crawl still sees its pages stored within seconds, a fast one in full batches.
+FLUSH_SECONDS = 1.0
 #: Marks the end of one analysed batch's results in the internal result stream.
 _GROUP_END: Any = object()
 
@@ -312,10 +316,10 @@ class Engine:
                  encode: bool) -> Iterator[Any]:
         """Results in order, with :data:`_GROUP_END` after each analysed batch's."""
         waiting: dict[int, Piece] = {}
-        # In this process a None flushes, so a slow stream never holds a finished page back;
-        # the workers' batches wait for enough text anyway, and flushing would only make
-        # smaller docs.
-        flush = [True]
+        # How long a piece may wait before a None sends it on: in this process, not at all, so
+        # a slow stream never holds a finished page back; with workers, FLUSH_SECONDS, since
+        # smaller docs and batches cost more per word there (see _tasks).
+        flush = [0.0]
         stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting, flush)
         parallel = n_process != 1 and "fork" in mp.get_all_start_methods()
         done = [expect_chars]  # analysed here, or announced: decides when the workers start
@@ -342,7 +346,7 @@ class Engine:
 
         def rest() -> Iterator[_Partial]:
             if parallel and done[0] >= PARALLEL_MIN_CHARS:
-                flush[0] = False
+                flush[0] = FLUSH_SECONDS
                 yield from _parallel(self, stream, n_process or 2, batch_chars, encode)
 
         yield from self._assemble(itertools.chain(serial(), rest()), waiting)
@@ -376,25 +380,31 @@ class Engine:
             piece.meta["chrome_sections_shared"] = dropped
 
     def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece],
-               flush: list[bool]) -> Iterator[_Task | None]:
+               flush: list[float]) -> Iterator[_Task | None]:
         """Pieces as docs of up to one chunk each (see :func:`piece_chunks`): a long piece is
         cut into several, small ones share one. A piece with no text still gets a member.
-        A None in the stream ends the current doc while ``flush[0]`` is true, and is passed on
-        so that the batch holding it is analysed at once."""
+        A None in the stream ends the current doc and is passed on, so that the batch holding
+        it is analysed at once, when the oldest piece not yet sent on has waited ``flush[0]``
+        seconds (0: at every None)."""
         limit = self._chunk_chars
         sep = len(SECTION_SEPARATOR)
         parts: list[str] = []
         members: list[_Member] = []
         size = 0
         seq = -1
+        pending_since: float | None = None  # when the oldest piece not flushed yet came in
         for piece in pieces:
             if piece is None:
-                if flush[0]:
+                if flush[0] <= 0 or (pending_since is not None
+                                     and time.monotonic() - pending_since >= flush[0]):
                     if members:
                         yield _Task(SECTION_SEPARATOR.join(parts), members)
                         parts, members, size = [], [], 0
+                    pending_since = None
                     yield None  # and the batch it is in goes through now
                 continue
+            if pending_since is None:
+                pending_since = time.monotonic()
             seq += 1
             waiting[seq] = piece
             chunks = piece_chunks(piece, limit) or [("", ((0, "body"),), 0)]
@@ -553,10 +563,14 @@ _SENTENCE_TONE = [COLUMNS.index(c) for c in _Sentence._fields[2:5]]
 
 
 def _batches(tasks: Iterable[_Task | None], max_chars: int) -> Iterator[list[_Task]]:
+    """Docs in batches of about ``max_chars``; a None (see Engine._tasks) sends a batch early."""
     batch: list[_Task] = []
     size = 0
     for t in tasks:
         if t is None:
+            if batch:
+                yield batch
+                batch, size = [], 0
             continue
         batch.append(t)
         size += len(t.text) + 200

@@ -28,6 +28,7 @@ from .ads import read_ad_csv
 from .config import Config, channel_for_url
 from .decode import decode_bytes_info
 from .emails import iter_emails
+from .engine import PARALLEL_MIN_CHARS
 from .errors import AntipersonaError, InputError
 from .extract import html_to_piece
 from .fetch import Fetcher, FetchResult, FetchSettings, normalize_url
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 MAX_SITEMAP_DEPTH = 3
 MAX_SITEMAPS = 1000
 SITEMAP_MAX_BYTES = 50_000_000
+#: The copy on a typical web page, in characters: a guess at a run's size from its URL count.
+PAGE_CHARS = 4_000
 #: Pages fetched ahead of analysis (the fetch side keeps going while the engine loads).
 _QUEUE_SIZE = 1024
 
@@ -266,7 +269,8 @@ class AuditRun:
             seen_chrome: set[str] = set()
             # Results that were ready together are stored in one transaction (group commit):
             # nothing waits for a group to fill, and a commit per page cost a third of storing.
-            for group in engine.check_groups(self._pieces(), chrome_seen=seen_chrome):
+            for group in engine.check_groups(self._pieces(), chrome_seen=seen_chrome,
+                                             expect_chars=self._expected_chars()):
                 self.store.add_results(self.run_id, [
                     (result.to_dict(), [(s.role, s.text) for s in result.piece.sections],
                      result.piece.meta.pop("fetch", None))
@@ -286,6 +290,23 @@ class AuditRun:
     def _has_urls(self) -> bool:
         plan = self.plan
         return bool(plan.pages or plan.lists or plan.sitemap_urls or plan.sitemap_files)
+
+    def _expected_chars(self) -> int:
+        """About how much copy the run will analyse, so that a large one starts the analysis
+        workers at once (they load spaCy while the first pages are fetched): a sitemap lists
+        a site, a URL counts as a typical page, local files by their size."""
+        plan = self.plan
+        if plan.sitemap_urls or plan.sitemap_files:
+            return PARALLEL_MIN_CHARS
+        urls = len(plan.pages)
+        for path in plan.lists:
+            with contextlib.suppress(OSError):
+                urls += path.stat().st_size // 40  # a line of a URL list, about
+        local = 0
+        for path in (*plan.emails, *plan.ads, *plan.html):
+            with contextlib.suppress(OSError):
+                local += path.stat().st_size if path.is_file() else PARALLEL_MIN_CHARS
+        return urls * PAGE_CHARS + local
 
     def _count_known(self) -> int | None:
         """Total work when it is known up front (lists and local files; not sitemaps)."""

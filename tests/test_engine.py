@@ -4,6 +4,7 @@ normalisation, decomposable scores, verdicts, tone metrics, long inputs, both pr
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
@@ -265,6 +266,31 @@ def test_a_none_in_the_stream_flushes_waiting_pieces(engine: Engine) -> None:
 
     for r in engine.check_pieces(stream(), n_process=1):
         produced.append(r.piece.source)
+    assert produced == ["first", "second"]
+
+
+def test_with_workers_a_pause_sends_on_pieces_that_have_waited(engine: Engine, monkeypatch) -> None:
+    """A slow stream with workers (a polite crawl): a piece is not held for a full batch once
+    it has waited FLUSH_SECONDS and the stream pauses; a quick pause does not cut a batch."""
+    import threading
+
+    import audit.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "FLUSH_SECONDS", 0.3)
+    produced: list[str] = []
+    got_first = threading.Event()
+
+    def stream():  # type: ignore[no-untyped-def]
+        yield engine.piece_from_text(ENTERPRISE, source="first")
+        yield None  # at once: too soon to cut a batch for it
+        time.sleep(0.5)
+        yield None  # it has waited long enough: off it goes
+        assert got_first.wait(20), "the first piece waited for the end of the stream"
+        yield engine.piece_from_text(SOLO, source="second")
+
+    for r in engine.check_pieces(stream(), expect_chars=engine_module.PARALLEL_MIN_CHARS):
+        produced.append(r.piece.source)
+        got_first.set()
     assert produced == ["first", "second"]
 
 
