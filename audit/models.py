@@ -215,20 +215,30 @@ class PieceResult:
                              for e in self.evidence]}
 
 
+#: One encoder for every call: ``json.dumps`` with options builds a new one each time.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def compact_json(value: Any) -> str:
     """JSON without spaces or ASCII escapes: what pipes and files get."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
 
 
 #: How ``compact_json`` writes a string (the C encoder when there is one).
 _string = json.encoder.encode_basestring
 
 
+#: (pack, group, note, kind) -> (suggestions, and the JSON around a cue's own fields).
+_SHARED_JSON: dict[tuple[str, str, str, str], tuple[list[str], str, str, str]] = {}
+
+
 def evidence_json(evidence: list[Evidence]) -> str:
     """``compact_json([e.to_dict() for e in evidence])``, written directly: what every cue of a
-    group shares (pack, group, suggestions, note) is encoded once, and each sentence once,
-    since a long page holds thousands of cues in a few dozen groups."""
-    shared: dict[tuple[str, str, str, str], tuple[list[str], str, str, str]] = {}
+    group shares (pack, group, suggestions, note) is encoded once per process, and each
+    sentence once, since pages hold many cues from a few dozen groups."""
+    shared = _SHARED_JSON
+    if len(shared) > 4096:
+        shared.clear()
     sentences: dict[str, str] = {}
     parts = []
     for e in evidence:
