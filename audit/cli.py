@@ -52,8 +52,8 @@ def settings(config: Path | None, personas: list[Path] | None, target: str | Non
 
 @app.command()
 def check(
-    files: Annotated[list[str], typer.Argument(help="Files or folders (txt, md, html, eml), or - "
-                                               "for stdin.")],
+    files: Annotated[list[str], typer.Argument(
+        metavar="FILE...", help="Files or folders (txt, md, html, eml), or - for stdin.")],
     channel: Annotated[str | None, typer.Option("--channel", "-c", help="Channel of the pieces "
                                                 "(landing, blog, email, ad, social, docs, draft).")]
     = None,
@@ -117,6 +117,7 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite file with runs 
 @app.command("audit")
 def audit_cmd(
     sources: Annotated[list[str] | None, typer.Argument(
+        metavar="SOURCE...",
         help="URL lists (.txt, .csv), sitemap URLs or files, page URLs, .eml files or folders, "
              ".mbox, ad CSV exports, HTML files or folders.")] = None,
     db: DbOpt = None,
@@ -180,7 +181,7 @@ def audit_cmd(
 
 @app.command("report")
 def report_cmd(
-    run: Annotated[str | None, typer.Argument(help="Run id or unique prefix; 'latest' "
+    run: Annotated[str | None, typer.Argument(metavar="RUN", help="Run id or unique prefix; 'latest' "
                                               "(default) or 'previous'.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, html or sarif.")]
     = "table",
@@ -227,7 +228,7 @@ def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> Non
 
 @personas_app.command("show")
 def personas_show(
-    persona_id: Annotated[str, typer.Argument(help="Pack id, e.g. beth-bureaucrat.")],
+    persona_id: Annotated[str, typer.Argument(metavar="PERSONA_ID", help="Pack id, e.g. beth-bureaucrat.")],
     config: ConfigOpt = None,
     personas: PersonasOpt = None,
 ) -> None:
@@ -263,8 +264,8 @@ def personas_show(
 
 @personas_app.command("lint")
 def personas_lint(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Pack files or folders (default: "
-                                                       "the packs in use).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="PATH...", help="Pack files or folders (default: the packs in use).")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Validate packs; print every problem as file:line: message and exit 2 if there are any."""
