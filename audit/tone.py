@@ -234,13 +234,13 @@ class ToneAnalyzer:
         rows[:, COL["passive"]] = np.add.reduceat(passive, starts) > 0
         has_subject = np.zeros(n, dtype=bool)
         has_subject[head[np.isin(dep, self._subject_deps)]] = True
-        modal_before = np.cumsum(tag == self._modal)
+        # modals[i]: modal verbs among tokens [0, i); a root's sentence holds one before it
+        # when the count at the root exceeds the count at the sentence start.
+        modals = np.concatenate(([0], np.cumsum(tag == self._modal)))
         imperative = np.zeros(len(starts), dtype=bool)
         roots = np.flatnonzero(dep == self._root)
-        for r in roots.tolist():
-            k = int(np.searchsorted(starts, r, side="right") - 1)
-            s = int(starts[k])
-            modals = modal_before[r - 1] - (modal_before[s - 1] if s else 0) if r > s else 0
-            if tag[r] == self._verb_base and not has_subject[r] and not modals:
-                imperative[k] = True
+        sentence = np.searchsorted(starts, roots, side="right") - 1
+        bare = ((tag[roots] == self._verb_base) & ~has_subject[roots]
+                & (modals[roots] == modals[starts[sentence]]))
+        imperative[sentence[bare]] = True
         rows[:, COL["imperative"]] = imperative
