@@ -315,6 +315,10 @@ def test_trained_profile_adds_parse_cues(trained_engine: Engine) -> None:
     assert passive.tone["passive_ratio"] == 1.0
     imperative = trained_engine.check_text("Start your free trial. Send an invoice today.", "ad")
     assert imperative.tone["imperative_ratio"] == 1.0
+    # A subject or a modal verb before the root makes a sentence not a call to action.
+    mixed = trained_engine.check_text(
+        "Start your free trial. You can send an invoice today. We ship fast.", "ad")
+    assert mixed.tone["imperative_ratio"] == 0.3333
     # Negation scope from the parse reaches past the word window of the fast profile.
     far = trained_engine.check_text(
         "We never ask small studios with two or three people in them for a security review.",
