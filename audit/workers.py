@@ -145,6 +145,9 @@ class WorkerPool(Generic[S, J, R]):
                             raise WorkerError(
                                 f"an analysis process stopped unexpectedly (worker {index}; "
                                 "killed, or out of memory?)")
+                if watching == [self._wake_r] and (  # every worker gone, all they sent read
+                        total[0] is None or any(i not in done for i in range(next_id, total[0]))):
+                    raise WorkerError("the analysis processes stopped before the work was done")
         finally:
             # Stopped early: the feeder may be waiting on its input; it is a daemon thread
             # and stops at its next job.
