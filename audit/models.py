@@ -171,28 +171,18 @@ class PieceResult:
     def to_dict(self) -> dict[str, Any]:
         p = self.piece
         return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
-                **self._analysis(), "meta": p.meta}
-
-    def _analysis(self) -> dict[str, Any]:
-        """to_dict's fields that come from the analysis (not from the piece), in order."""
-        return {
-            "words": self.words,
-            "scores": {k: round(v, 4) for k, v in self.scores.items()},
-            "verdict": self.verdict.to_dict(),
-            "evidence": [e.to_dict() for e in self.evidence],
-            "tone": {k: round(v, 4) for k, v in self.tone.items()},
-            "sentences": self.sentences,
-        }
+                "words": self.words, "scores": _rounded(self.scores),
+                "verdict": self.verdict.to_dict(), "evidence": [e.to_dict() for e in self.evidence],
+                "tone": _rounded(self.tone), "sentences": self.sentences, "meta": p.meta}
 
     def analysis_json(self) -> str:
         """The analysis fields as compact JSON members (no braces), as ``compact_json`` writes
         them. A worker can make this without the piece, so the parent's share of encoding a
         report is small; evidence, most of a long piece's JSON, is written directly."""
-        return (f'"words":{compact_json(self.words)},'
-                f'"scores":{compact_json({k: round(v, 4) for k, v in self.scores.items()})},'
+        return (f'"words":{compact_json(self.words)},"scores":{compact_json(_rounded(self.scores))},'
                 f'"verdict":{compact_json(self.verdict.to_dict())},'
                 f'"evidence":{evidence_json(self.evidence)},'
-                f'"tone":{compact_json({k: round(v, 4) for k, v in self.tone.items()})},'
+                f'"tone":{compact_json(_rounded(self.tone))},'
                 f'"sentences":{compact_json(self.sentences)}')
 
     def to_json(self) -> str:
@@ -208,11 +198,15 @@ class PieceResult:
         evidence cut down to persona, group, weight and negated, and without sentences."""
         p = self.piece
         return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
-                "words": self.words, "scores": {k: round(v, 4) for k, v in self.scores.items()},
+                "words": self.words, "scores": _rounded(self.scores),
                 "verdict": self.verdict.to_dict(),
                 "evidence": [{"persona": e.persona, "group": e.group,
                               "weight": round(e.weight, 4), "negated": e.negated}
                              for e in self.evidence]}
+
+
+def _rounded(values: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in values.items()}
 
 
 #: One encoder for every call: ``json.dumps`` with options builds a new one each time.
