@@ -41,13 +41,17 @@ def _alternation(values: list[Any], lower: bool) -> str:
 
 
 def _field_rx(value: Any, lower: bool) -> str | None:
-    """Lookaheads that one field of a token must satisfy, then the field itself; None when
-    the value uses something other than a literal, IN or NOT_IN."""
-    end = f"[{RS}{US}]"
+    """What one field of a token must hold, up to (not including) the separator after it;
+    None when the value uses something other than a literal, IN, NOT_IN or a safe REGEX.
+    A plain value or IN list is matched directly (the separator that follows in the token
+    regex makes it whole); other tests are lookaheads followed by the field."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return f"(?={_alternation([value], lower)}{end}){_FIELD}"
+        return _alternation([value], lower)
     if not isinstance(value, dict) or not value:
         return None
+    if set(value) == {"IN"} and isinstance(value["IN"], list) and value["IN"]:
+        return _alternation(value["IN"], lower)
+    end = f"[{RS}{US}]"
     conds = []
     for op, arg in value.items():
         if op == "IN" and isinstance(arg, list) and arg:
@@ -82,9 +86,10 @@ def _embed_regex(rx: str) -> str | None:
 
 
 def _token_rx(spec: dict[str, Any]) -> str | None:
-    """One token: its flag characters, then the lower, lemma and orth fields."""
+    """One token: its flag characters, then the lower, lemma and orth fields. Whatever follows
+    the last field tested is skipped in one step to the end of the token."""
     flags = ["."] * len(FLAGS)
-    fields = [_FIELD, _FIELD, _FIELD]
+    fields: list[str | None] = [None, None, None]
     for key, value in spec.items():
         if key == "OP":
             continue
@@ -99,7 +104,13 @@ def _token_rx(spec: dict[str, Any]) -> str | None:
             fields[_FIELDS[key]] = rx
         else:
             return None
-    return "".join(flags) + RS + fields[0] + RS + fields[1] + RS + fields[2] + US
+    tested = [i for i, f in enumerate(fields) if f is not None]
+    if not tested:
+        return "".join(flags) + f"[^{US}]*{US}"
+    out = "".join(flags)
+    for i in range(tested[-1] + 1):
+        out += RS + (fields[i] or _FIELD)
+    return out + (US if tested[-1] == 2 else f"{RS}[^{US}]*{US}")
 
 
 def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str] | None:
