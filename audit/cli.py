@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from . import __version__
 from .config import Config, load_config
@@ -26,7 +26,21 @@ app = typer.Typer(
 personas_app = typer.Typer(help="The persona packs in use: list, show, lint.", no_args_is_help=True)
 app.add_typer(personas_app, name="personas")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def err() -> Console:
+    """The stderr console, made on first use: importing rich takes ~30 ms, which a large
+    check would otherwise spend before its worker processes start."""
+    return console(stderr=True, soft_wrap=True)
+
+
+def console(**options: bool) -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, **options)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (antipersona.toml "
                                                 "or pyproject.toml). Default: the nearest one.")]
@@ -39,7 +53,7 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="fast, trained, au
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one plain line to stderr and return the Exit to raise."""
-    err.print("antipersona: " + message, markup=False, highlight=False)
+    err().print("antipersona: " + message, markup=False, highlight=False)
     return typer.Exit(code)
 
 
@@ -99,7 +113,7 @@ def check(
     else:
         from .report.text import render_text
 
-        render_text(report, Console(highlight=False, soft_wrap=True), verbose=verbose)
+        render_text(report, console(soft_wrap=True), verbose=verbose)
     if outcome.errors:
         raise typer.Exit(2)
     if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
@@ -169,7 +183,7 @@ def audit_cmd(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     path = db_path(db)
-    with ProgressPrinter(err) as printer:
+    with ProgressPrinter(err()) as printer:
         run_id = run_audit(list(sources or []), db=path, config=cfg, fetch=fetch, name=name,
                            resume=resume, channel=channel, on_progress=printer.update,
                            on_problem=printer.problem)
@@ -205,10 +219,10 @@ def report_cmd(
         raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
     with Store(path, readonly=True) as store:
         rendered = render_report(store, run, fmt=fmt, diff=diff,
-                                 width=None if output else err.width)
+                                 width=None if output else err().width)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
-        err.print(f"wrote {output}", markup=False)
+        err().print(f"wrote {output}", markup=False)
     else:
         sys.stdout.write(rendered)
 
@@ -219,7 +233,7 @@ def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> Non
     from .lexicon import load_packs
 
     cfg = settings(config, personas, None, None)
-    out = Console(highlight=False)
+    out = console()
     for p in load_packs(cfg.personas or None):
         mark = " (target)" if p.id == cfg.target else ""
         out.print(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
@@ -240,7 +254,7 @@ def personas_show(
     if persona_id not in packs:
         raise fail(f"no pack '{persona_id}' (in use: {', '.join(packs)})")
     p = packs[persona_id]
-    out = Console(highlight=False)
+    out = console()
     out.print(f"{p.name} ({p.id}, {p.kind}, v{p.version})", style="bold", markup=False)
     out.print(p.description, markup=False)
     out.print(f"file: {p.path}", style="dim", markup=False)
@@ -277,7 +291,7 @@ def personas_lint(
     for line in problems:
         print(line)
     if problems:
-        err.print(f"{len(problems)} problem(s) in persona packs", markup=False)
+        err().print(f"{len(problems)} problem(s) in persona packs", markup=False)
         raise typer.Exit(2)
     print(f"ok: {len(packs)} pack(s), {sum(p.size for p in packs)} cues")
 
@@ -330,16 +344,16 @@ def main() -> None:
         app(standalone_mode=True)
     except LexiconError as exc:
         for line in exc.problems:
-            err.print(line, markup=False, highlight=False)
+            err().print(line, markup=False, highlight=False)
         sys.exit(2)
     except InputError as exc:
-        err.print(f"antipersona: {exc}", markup=False, highlight=False)
+        err().print(f"antipersona: {exc}", markup=False, highlight=False)
         sys.exit(2)
     except AntipersonaError as exc:
-        err.print(f"antipersona: {exc}", markup=False, highlight=False)
+        err().print(f"antipersona: {exc}", markup=False, highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("antipersona: interrupted", markup=False)
+        err().print("antipersona: interrupted", markup=False)
         sys.exit(130)
 
 

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
-import numpy as np
-
 from .config import Config
 from .errors import ConfigError
 from .lexicon import Persona, load_packs
@@ -220,6 +218,9 @@ class Engine:
         if self._pipeline is None:
             with self._building:
                 if self._pipeline is None:
+                    from .spacyload import import_spacy
+
+                    import_spacy()
                     from .nlp import build_pipeline
 
                     self._pipeline = build_pipeline("fast" if self._profile == "fast" else self._model)
@@ -446,6 +447,8 @@ class Engine:
         parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
         if not len(doc):
             return parts
+        import numpy as np
+
         from .tokenpatterns import DocArrays
 
         arrays = DocArrays(doc)

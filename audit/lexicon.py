@@ -419,9 +419,9 @@ def pack_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _vocab() -> Any:
-    from spacy.vocab import Vocab
+    from .spacyload import import_spacy
 
-    return Vocab()
+    return import_spacy().vocab.Vocab()
 
 
 def lint_paths(paths: Iterable[Path]) -> tuple[list[Persona], list[str]]:

@@ -88,3 +88,33 @@ def test_lemmas_follow_the_lookup_table() -> None:
     for doc in nlp.pipe(texts):
         assert [t.lemma_ for t in doc] == [table.get(t.lower_, t.lower_) for t in doc]
     assert [t.lemma_ for t in nlp("marked Marks")] == ["mark", "mark"]
+
+
+def test_engine_imports_spacy_without_its_cli() -> None:
+    """A fresh process that loads the engine leaves spaCy's CLI (typer, weasel...) unloaded;
+    spacy.info and a later `import spacy.cli` still work."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from audit.engine import Engine
+engine = Engine(model="fast").load()
+assert engine.check_text("Request a demo. SSO included.").verdict.persona == "beth-bureaucrat"
+held = [m for m in ("spacy.cli", "weasel", "typer", "requests") if m in sys.modules]
+import spacy
+version = spacy.info(silent=True)["spacy_version"]
+import spacy.cli
+print(held, version == spacy.__version__, callable(spacy.cli.setup_cli))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.split() == ["[]", "True", "True"]
+
+
+def test_import_spacy_returns_a_spacy_already_loaded() -> None:
+    import spacy
+
+    from audit.spacyload import import_spacy
+
+    assert import_spacy() is spacy
