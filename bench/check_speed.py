@@ -274,11 +274,13 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
                          "process, a large check never loads spaCy in the calling process: it "
                          "forks one worker at once, which loads spaCy and the cue matcher "
                          "(~1 s) while the caller reads and splits the files (~0.3 ms a file), "
-                         "then forks the second. Our whole run uses about 1.7-1.8x the bare "
-                         "pipeline's CPU time on two cores against its one, so its wall-clock "
-                         "ratio depends on the second core being free: on this shared VM the "
-                         "small-file ratio has ranged from 1.0x to 1.35x across runs of the "
-                         "same code.")
+                         "then forks the second. That worker imports spaCy without its CLI "
+                         "package (typer, weasel, requests: ~0.25 s that the bare script, a "
+                         "plain `import spacy`, still pays; see audit/spacyload.py). Our whole "
+                         "run uses about 1.5x the bare pipeline's CPU time on two cores against "
+                         "its one, so its wall-clock ratio depends on the second core being "
+                         "free: on this shared VM the small-file ratio has ranged from 1.0x to "
+                         "1.35x across runs of the same code.")
     return res
 
 
