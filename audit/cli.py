@@ -101,7 +101,11 @@ def check(
     from .report.build import write_json
 
     compact = fmt == "json" and not sys.stdout.isatty()
-    outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem, encode=compact)
+    try:
+        outcome = check_inputs(files, cfg, channel=channel, on_error=_report_problem,
+                               encode=compact)
+    except KeyboardInterrupt:
+        raise fail("interrupted", 130) from None
     report = outcome.report
     if fmt == "json":
         write_json(sys.stdout, report, pretty=not compact, encoded_pieces=outcome.encoded)
@@ -183,10 +187,17 @@ def audit_cmd(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     path = db_path(db)
-    with ProgressPrinter(err()) as printer:
-        run_id = run_audit(list(sources or []), db=path, config=cfg, fetch=fetch, name=name,
-                           resume=resume, channel=channel, on_progress=printer.update,
-                           on_problem=printer.problem)
+    printer = ProgressPrinter(err())
+    try:
+        with printer:
+            run_id = run_audit(list(sources or []), db=path, config=cfg, fetch=fetch, name=name,
+                               resume=resume, channel=channel, on_progress=printer.update,
+                               on_problem=printer.problem)
+    except KeyboardInterrupt:
+        stored = printer.last.done if printer.last else 0
+        where = f" --db {db}" if db is not None else ""
+        raise fail(f"interrupted; the {stored} piece(s) analysed so far are stored. Carry on "
+                   f"with: antipersona audit --resume latest{where}", 130) from None
     printer.summary(run_id, path)
     last = printer.last
     if last is not None and last.done == 0 and last.resumed == 0 and last.failed:

@@ -275,6 +275,66 @@ def test_kill_9_then_resume_loses_nothing_and_fetches_nothing_twice(
             assert len(srv.hits("/" + path)) == hits_before["/" + path] == 1, src
 
 
+def test_ctrl_c_stops_an_audit_with_one_line_saying_how_to_carry_on(
+        tmp_path: Path, cli_env: dict[str, str]) -> None:
+    n = 40
+    with SiteServer() as srv:
+        for i in range(n):
+            srv.page(f"/p{i}", SOLO.replace("Invoices in two minutes", f"Invoices, page {i}"))
+        urls = tmp_path / "urls.txt"
+        urls.write_text("\n".join(srv.url(f"/p{i}") for i in range(n)) + "\n", encoding="utf-8")
+        db = tmp_path / "c.db"
+        args = ["audit", str(urls), "--db", str(db), "--allow-private", "--no-robots",
+                "--delay", "0.15", "--per-host", "1", "--concurrency", "1", "--model", "fast"]
+        proc = subprocess.Popen([sys.executable, "-m", "audit", *args], env=cli_env, cwd=tmp_path,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 90
+        stored = 0
+        while time.time() < deadline and stored < 5:
+            time.sleep(0.2)
+            if db.exists():
+                with sqlite3.connect(db, timeout=10) as con:
+                    try:
+                        stored = con.execute("SELECT count(*) FROM pieces").fetchone()[0]
+                    except sqlite3.OperationalError:
+                        stored = 0
+        children = _children(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if "interrupted" in line]
+    assert len(lines) == 1, stderr
+    assert f"Carry on with: antipersona audit --resume latest --db {db}" in lines[0]
+    said = int(lines[0].split("the ", 1)[1].split(" ", 1)[0])
+    gone_by = time.time() + 5
+    while time.time() < gone_by and any(map(_running, children)):
+        time.sleep(0.1)
+    assert not [c for c in children if _running(c)], "a child outlived Ctrl-C"
+    with Store(db) as store:
+        run_id = store.resolve_run("latest")
+        assert store.run(run_id)["status"] == "interrupted"
+        assert said == len(store.pieces(run_id)) >= 5
+
+
+def test_ctrl_c_stops_a_check_with_exit_130(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """Standard input that never ends keeps `check` waiting until Ctrl-C."""
+    proc = subprocess.Popen([sys.executable, "-m", "audit", "check", "-", "--model", "fast"],
+                            env=cli_env, cwd=tmp_path, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None
+    proc.stdin.write("Request a demo with our sales team.\n")
+    proc.stdin.flush()
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    deadline = time.time() + 60
+    while time.time() < deadline and "pipe_read" not in wchan.read_text():
+        time.sleep(0.05)  # until it waits for more input
+    proc.send_signal(signal.SIGINT)
+    out, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert stderr.strip() == "antipersona: interrupted" and out == ""
+
+
 def test_report_command_formats_and_diff(site: SiteServer, tmp_path: Path,
                                          cli_env: dict[str, str]) -> None:
     db = tmp_path / "rep.db"
