@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 @cache
 def err() -> Console:
     """The stderr console, made on first use: importing rich takes ~30 ms, which a large
-    check would otherwise spend before its worker processes start."""
+    check would otherwise spend before its worker processes start (they never print)."""
     return console(stderr=True, soft_wrap=True)
 
 

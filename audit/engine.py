@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from .config import Config
 from .errors import ConfigError
 from .lexicon import Persona, load_packs
@@ -447,8 +449,6 @@ class Engine:
         parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
         if not len(doc):
             return parts
-        import numpy as np
-
         from .tokenpatterns import DocArrays
 
         arrays = DocArrays(doc)

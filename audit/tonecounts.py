@@ -7,12 +7,10 @@ the process that joins a long piece's chunks never loads it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .lexicon import TONE_METRICS
-
-if TYPE_CHECKING:
-    import numpy as np
 
 #: Columns of a sentence row, in order (see :meth:`ToneAnalyzer.sentences`).
 COLUMNS = (
@@ -28,7 +26,7 @@ class ToneCounts:
     """Summed counts (one row of COLUMNS) plus the sentence count; adds up across docs."""
 
     sentences: int = 0
-    values: np.ndarray = field(default_factory=lambda: _zeros(len(COLUMNS)))
+    values: np.ndarray = field(default_factory=lambda: np.zeros(len(COLUMNS), dtype=np.float64))
 
     def add(self, rows: np.ndarray) -> None:
         if len(rows):
@@ -37,14 +35,6 @@ class ToneCounts:
 
     def __getitem__(self, name: str) -> float:
         return float(self.values[COL[name]])
-
-
-def _zeros(n: int) -> np.ndarray:
-    # numpy is imported on first use: a large check forks its workers before the caller
-    # needs it, so they do not wait for the import.
-    import numpy as np
-
-    return np.zeros(n, dtype=np.float64)
 
 
 def metrics(c: ToneCounts) -> dict[str, float]:
