@@ -290,8 +290,8 @@ class Engine:
         counted again. ``n_process=None`` hands the rest of the stream to a second process
         once the input has proved large enough to pay for it (at once when the caller
         ``expect_chars`` that much, e.g. from file sizes); 1 keeps everything here.
-        ``encode``: workers also fill in :attr:`PieceResult.encoded` for the pieces they finish
-        (see :meth:`PieceResult.to_json`)."""
+        ``encode``: workers encode the pieces they finish and send back only that JSON and
+        the summary (see :meth:`PieceResult.shrink`)."""
         for group in self.check_groups(pieces, n_process=n_process, chrome_seen=chrome_seen,
                                        batch_chars=batch_chars, expect_chars=expect_chars,
                                        encode=encode):
@@ -605,7 +605,7 @@ def _work(engine: Engine, job: tuple[list[_Task], bool]) -> list[_Partial]:
         if acc.last:
             result = engine._finish(None, acc)
             if encode:
-                result.encoded = result.analysis_json()
+                result.shrink()
             out.append(_Partial(acc.seq, first=True, last=True, result=result))
             acc = None
     if acc is not None:

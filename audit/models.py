@@ -167,8 +167,20 @@ class PieceResult:
     sentences: list[dict[str, Any]] = field(default_factory=list)
     #: :meth:`analysis_json`, when the analysis worker that finished the piece encoded it.
     encoded: str | None = None
+    #: The analysis part of :meth:`summary`, when :meth:`shrink` dropped the evidence.
+    brief: dict[str, Any] | None = None
+
+    def shrink(self) -> None:
+        """Encode the analysis, keep what :meth:`summary` reads, and drop the rest (evidence,
+        sentences, tone): for a result that crosses processes only to be written out, where
+        pickling thousands of cues cost more than the JSON. ``to_dict`` still works."""
+        self.encoded = self.analysis_json()
+        self.brief = self._brief()
+        self.evidence, self.sentences, self.tone = [], [], {}
 
     def to_dict(self) -> dict[str, Any]:
+        if self.brief is not None and self.encoded is not None:
+            return json.loads(self.to_json())  # shrunk: the JSON is all there is
         p = self.piece
         return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
                 "words": self.words, "scores": _rounded(self.scores),
@@ -197,8 +209,11 @@ class PieceResult:
         """What a report's channel summary and ``--fail-on`` read of a piece: to_dict() with
         evidence cut down to persona, group, weight and negated, and without sentences."""
         p = self.piece
-        return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
-                "words": self.words, "scores": _rounded(self.scores),
+        head = {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title}
+        return head | (self.brief if self.brief is not None else self._brief())
+
+    def _brief(self) -> dict[str, Any]:
+        return {"words": self.words, "scores": _rounded(self.scores),
                 "verdict": self.verdict.to_dict(),
                 "evidence": [{"persona": e.persona, "group": e.group,
                               "weight": round(e.weight, 4), "negated": e.negated}

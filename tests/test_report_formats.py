@@ -330,3 +330,17 @@ def test_evidence_json_is_what_compact_json_writes() -> None:
     ]
     assert evidence_json(evidence) == compact_json([e.to_dict() for e in evidence])
     assert evidence_json([]) == "[]"
+
+
+def test_shrunk_result_writes_and_summarises_the_same(engine) -> None:
+    """A worker shrinks a result it has encoded (evidence dropped, JSON kept); to_json, summary
+    and to_dict still give what the full result gives."""
+    import copy
+
+    result = engine.check_text("# Enterprise plans\n\nRequest a demo. No SSO needed to start. "
+                               "We noticed you viewed pricing, {{first_name}}!", channel="landing")
+    full = (result.to_json(), result.summary(), result.to_dict())
+    shrunk = copy.copy(result)
+    shrunk.shrink()
+    assert not shrunk.evidence and not shrunk.sentences
+    assert (shrunk.to_json(), shrunk.summary(), shrunk.to_dict()) == full
