@@ -224,38 +224,51 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _outlived(pids: list[int], wait: float = 5.0) -> list[int]:
+    """Those of ``pids`` still running after up to ``wait`` seconds."""
+    gone_by = time.time() + wait
+    while time.time() < gone_by and any(map(_running, pids)):
+        time.sleep(0.1)
+    return [p for p in pids if _running(p)]
+
+
+def _slow_audit(srv: SiteServer, tmp_path: Path, env: dict[str, str], n: int,
+                stored_at_least: int) -> tuple[subprocess.Popen[str], Path, int]:
+    """`antipersona audit` of n pages fetched one at a time, 0.15 s apart, in a subprocess;
+    returns once it has stored ``stored_at_least`` pieces: the process, its store, the count."""
+    for i in range(n):
+        srv.page(f"/p{i}", SOLO.replace("Invoices in two minutes", f"Invoices, page {i}"))
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(srv.url(f"/p{i}") for i in range(n)) + "\n", encoding="utf-8")
+    db = tmp_path / "slow.db"
+    args = ["audit", str(urls), "--db", str(db), "--allow-private", "--no-robots",
+            "--delay", "0.15", "--per-host", "1", "--concurrency", "1", "--model", "fast"]
+    proc = subprocess.Popen([sys.executable, "-m", "audit", *args], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 90
+    stored = 0
+    while time.time() < deadline and stored < stored_at_least:
+        time.sleep(0.2)
+        if db.exists():
+            with sqlite3.connect(db, timeout=10) as con:
+                try:
+                    stored = con.execute("SELECT count(*) FROM pieces").fetchone()[0]
+                except sqlite3.OperationalError:
+                    stored = 0
+    return proc, db, stored
+
+
 def test_kill_9_then_resume_loses_nothing_and_fetches_nothing_twice(
         tmp_path: Path, cli_env: dict[str, str]) -> None:
     n = 40
     with SiteServer() as srv:
-        for i in range(n):
-            srv.page(f"/p{i}", SOLO.replace("Invoices in two minutes", f"Invoices, page {i}"))
-        urls = tmp_path / "urls.txt"
-        urls.write_text("\n".join(srv.url(f"/p{i}") for i in range(n)) + "\n", encoding="utf-8")
-        db = tmp_path / "k.db"
-        args = ["audit", str(urls), "--db", str(db), "--allow-private", "--no-robots",
-                "--delay", "0.15", "--per-host", "1", "--concurrency", "1", "--model", "fast"]
-        proc = subprocess.Popen([sys.executable, "-m", "audit", *args], env=cli_env, cwd=tmp_path,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 90
-        stored = 0
-        while time.time() < deadline and stored < 8:
-            time.sleep(0.2)
-            if db.exists():
-                with sqlite3.connect(db, timeout=10) as con:
-                    try:
-                        stored = con.execute("SELECT count(*) FROM pieces").fetchone()[0]
-                    except sqlite3.OperationalError:
-                        stored = 0
+        proc, db, stored = _slow_audit(srv, tmp_path, cli_env, n, 8)
         children = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         assert 8 <= stored < n, "killed mid-way"
         # The fetch process (and any engine worker) must not outlive a killed parent.
-        gone_by = time.time() + 5
-        while time.time() < gone_by and any(map(_running, children)):
-            time.sleep(0.1)
-        assert not [c for c in children if _running(c)], "a child outlived kill -9"
+        assert not _outlived(children), "a child outlived kill -9"
         with Store(db) as store:
             run_id = store.resolve_run("latest")
             before = {p["source"] for p in store.pieces(run_id)}
@@ -277,27 +290,8 @@ def test_kill_9_then_resume_loses_nothing_and_fetches_nothing_twice(
 
 def test_ctrl_c_stops_an_audit_with_one_line_saying_how_to_carry_on(
         tmp_path: Path, cli_env: dict[str, str]) -> None:
-    n = 40
     with SiteServer() as srv:
-        for i in range(n):
-            srv.page(f"/p{i}", SOLO.replace("Invoices in two minutes", f"Invoices, page {i}"))
-        urls = tmp_path / "urls.txt"
-        urls.write_text("\n".join(srv.url(f"/p{i}") for i in range(n)) + "\n", encoding="utf-8")
-        db = tmp_path / "c.db"
-        args = ["audit", str(urls), "--db", str(db), "--allow-private", "--no-robots",
-                "--delay", "0.15", "--per-host", "1", "--concurrency", "1", "--model", "fast"]
-        proc = subprocess.Popen([sys.executable, "-m", "audit", *args], env=cli_env, cwd=tmp_path,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 90
-        stored = 0
-        while time.time() < deadline and stored < 5:
-            time.sleep(0.2)
-            if db.exists():
-                with sqlite3.connect(db, timeout=10) as con:
-                    try:
-                        stored = con.execute("SELECT count(*) FROM pieces").fetchone()[0]
-                    except sqlite3.OperationalError:
-                        stored = 0
+        proc, db, _ = _slow_audit(srv, tmp_path, cli_env, 40, 5)
         children = _children(proc.pid)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
@@ -307,10 +301,7 @@ def test_ctrl_c_stops_an_audit_with_one_line_saying_how_to_carry_on(
     assert len(lines) == 1, stderr
     assert f"Carry on with: antipersona audit --resume latest --db {db}" in lines[0]
     said = int(lines[0].split("the ", 1)[1].split(" ", 1)[0])
-    gone_by = time.time() + 5
-    while time.time() < gone_by and any(map(_running, children)):
-        time.sleep(0.1)
-    assert not [c for c in children if _running(c)], "a child outlived Ctrl-C"
+    assert not _outlived(children), "a child outlived Ctrl-C"
     with Store(db) as store:
         run_id = store.resolve_run("latest")
         assert store.run(run_id)["status"] == "interrupted"
