@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import pytest
 
@@ -214,20 +215,23 @@ def test_announced_large_input_goes_to_the_workers_at_once(engine: Engine, monke
 
 
 def test_workers_encode_the_pieces_they_finish(engine: Engine) -> None:
-    """PieceResult.to_json is compact_json(to_dict()), whether a worker encoded the analysis
-    part (encode=True) or not; the summary carries what the report's channel view reads."""
+    """With encode=True, workers send back pieces as JSON plus a summary (PieceResult.shrink);
+    to_json, to_dict and the summary are what a serial, unencoded check gives."""
     from audit.models import compact_json
 
     texts = [(ENTERPRISE if i % 2 else SOLO) + ' "quoted" \u00e9t\u00e9 \U0001f600' + " word" * 3000
              for i in range(12)]
-    results = list(engine.check_pieces(
-        [engine.piece_from_text(t, source=f"e{i}") for i, t in enumerate(texts)],
-        n_process=2, expect_chars=10**6, batch_chars=20_000, encode=True))
-    assert sum(r.encoded is not None for r in results) >= 6
-    for r in results:
-        full = r.to_dict()
-        assert r.to_json() == compact_json(full)
-        r.encoded = None
+
+    def check(**options: Any) -> list[Any]:
+        return list(engine.check_pieces(
+            [engine.piece_from_text(t, source=f"e{i}") for i, t in enumerate(texts)], **options))
+
+    results = check(n_process=2, expect_chars=10**6, batch_chars=20_000, encode=True)
+    serial = check(n_process=1)
+    assert sum(r.brief is not None and not r.evidence for r in results) >= 6
+    for r, plain in zip(results, serial, strict=True):
+        full = plain.to_dict()
+        assert r.to_dict() == full
         assert r.to_json() == compact_json(full)
         summary = r.summary()
         assert summary["verdict"] == full["verdict"] and summary["scores"] == full["scores"]
