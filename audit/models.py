@@ -191,19 +191,23 @@ class PieceResult:
         """The analysis fields as compact JSON members (no braces), as ``compact_json`` writes
         them. A worker can make this without the piece, so the parent's share of encoding a
         report is small; evidence, most of a long piece's JSON, is written directly."""
-        return (f'"words":{compact_json(self.words)},"scores":{compact_json(_rounded(self.scores))},'
-                f'"verdict":{compact_json(self.verdict.to_dict())},'
-                f'"evidence":{evidence_json(self.evidence)},'
-                f'"tone":{compact_json(_rounded(self.tone))},'
-                f'"sentences":{compact_json(self.sentences)}')
+        return "".join(self._analysis_parts())
+
+    def _analysis_parts(self) -> list[str]:
+        # Parts, joined once by the caller: a long page's JSON runs to megabytes.
+        return [f'"words":{compact_json(self.words)},"scores":{compact_json(_rounded(self.scores))},'
+                f'"verdict":{compact_json(self.verdict.to_dict())},"evidence":',
+                *_evidence_parts(self.evidence),
+                f',"tone":{compact_json(_rounded(self.tone))},'
+                f'"sentences":{compact_json(self.sentences)}']
 
     def to_json(self) -> str:
         """``compact_json(to_dict())``, using :attr:`encoded` when a worker made it."""
         p = self.piece
         head = compact_json({"id": p.id, "source": p.source, "channel": p.channel,
                              "title": p.title})
-        body = self.encoded if self.encoded is not None else self.analysis_json()
-        return f'{head[:-1]},{body},"meta":{compact_json(p.meta)}}}'
+        body = [self.encoded] if self.encoded is not None else self._analysis_parts()
+        return "".join([head[:-1], ",", *body, f',"meta":{compact_json(p.meta)}}}'])
 
     def summary(self) -> dict[str, Any]:
         """What a report's channel summary and ``--fail-on`` read of a piece: to_dict() with
@@ -245,6 +249,11 @@ def evidence_json(evidence: list[Evidence]) -> str:
     """``compact_json([e.to_dict() for e in evidence])``, written directly: what every cue of a
     group shares (pack, group, suggestions, note) is encoded once per process, and each
     sentence once, since pages hold many cues from a few dozen groups."""
+    return "".join(_evidence_parts(evidence))
+
+
+def _evidence_parts(evidence: list[Evidence]) -> list[str]:
+    """:func:`evidence_json` in parts: "[", one per cue with the commas between, "]"."""
     shared = _SHARED_JSON
     if len(shared) > 4096:
         shared.clear()
@@ -265,11 +274,12 @@ def evidence_json(evidence: list[Evidence]) -> str:
         weight_text = repr(weight) if math.isfinite(weight) else compact_json(weight)
         counts_for = f',"counts_for":{_string(e.counts_for)}' if e.counts_for else ""
         parts.append(
-            f'{head}{_string(e.text)},"section":{_string(e.section)},"start":{e.start:d},'
-            f'"end":{e.end:d},"weight":{weight_text},'
+            f'{"," if parts else "["}{head}{_string(e.text)},"section":{_string(e.section)},'
+            f'"start":{e.start:d},"end":{e.end:d},"weight":{weight_text},'
             f'"negated":{"true" if e.negated else "false"},"suggest":{suggest},'
             f'"sentence":{sentence},"note":{tail}{counts_for}}}')
-    return f"[{','.join(parts)}]"
+    parts.append("]" if parts else "[]")
+    return parts
 
 
 @dataclass(slots=True)
