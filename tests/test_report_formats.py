@@ -344,3 +344,21 @@ def test_shrunk_result_writes_and_summarises_the_same(engine) -> None:
     shrunk.shrink()
     assert not shrunk.evidence and not shrunk.sentences
     assert (shrunk.to_json(), shrunk.summary(), shrunk.to_dict()) == full
+
+
+def test_text_output_gives_each_groups_suggestions_once_per_piece(engine) -> None:
+    from audit.report.text import render_text
+
+    text = ("Enterprise procurement made simple\n\nOur team handles procurement, the RFP, the "
+            "master services agreement and vendor onboarding.\n\nProcurement sign-off in weeks.\n")
+    result = engine.check_text(text)
+    report = {"run": {"target": engine.config.target,
+                      "personas": [p.to_dict() for p in engine.personas]},
+              "pieces": [result.to_dict()], "errors": []}
+    console = Console(record=True, width=400, color_system=None)
+    render_text(report, console, verbose=True)
+    out = console.export_text()
+    procurement = [line for line in out.splitlines() if "/ procurement-and-legal" in line]
+    assert len(procurement) >= 4
+    assert sum("try:" in line for line in procurement) == 1
+    assert "try:" in procurement[0]

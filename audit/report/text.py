@@ -68,9 +68,11 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
         if ev.get("kind") == "tone":
             continue
         by_sentence.setdefault((ev["section"], ev.get("sentence") or ev["text"]), []).append(ev)
+    advised: set[tuple[str, str]] = set()  # groups whose suggestions were shown already
     for shown, ((section, sentence), evs) in enumerate(by_sentence.items()):
         if not verbose and shown >= 12:
-            console.print(Text(f"  … {len(by_sentence) - shown} more sentences with cues "
+            more = len(by_sentence) - shown
+            console.print(Text(f"  … {more} more sentence{'s' if more > 1 else ''} with cues "
                                "(--verbose shows all)", style="dim"))
             break
         phrases = [(e["text"], personas.get(e["persona"], {}).get("color", "white")) for e in evs]
@@ -88,7 +90,9 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
                               if owner else " (not counted)", style="dim")
             else:
                 detail.append(f"  → {p.get('name', ev['persona'])} / {ev['group']}")
-                if p.get("kind") != "persona" and ev.get("suggest"):
+                group = (ev["persona"], ev["group"])
+                if p.get("kind") != "persona" and ev.get("suggest") and group not in advised:
+                    advised.add(group)
                     detail.append("   try: " + " · ".join(ev["suggest"][:3]), style="cyan")
             console.print(detail)
     tone_ev = [e for e in piece["evidence"] if e.get("kind") == "tone"]
