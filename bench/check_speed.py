@@ -89,8 +89,9 @@ def _in_process(engine, bare_nlp, paths: list[Path], runs: int, default_runs: in
                 ) -> dict[str, list[float]]:
     """engine.check_pieces (n_process=1 and the default) vs nlp.pipe over the paragraphs:
     ``runs`` rounds of the like-for-like pair (ours in one process and bare, in alternating
-    order), then ``default_runs`` of ours with its second process: a run right after a
-    two-process one was measured 5-10% slower, so no pair follows one."""
+    order), then ``default_runs`` of ours with its second process. In earlier runs, where the
+    two-process run came inside each round, whatever ran next looked slower, so no pair
+    follows one now."""
     from bare_spacy import paragraphs
     from bare_spacy import run as bare_run
 
