@@ -179,13 +179,16 @@ class PieceResult:
         self.evidence, self.sentences, self.tone = [], [], {}
 
     def to_dict(self) -> dict[str, Any]:
-        if self.brief is not None and self.encoded is not None:
+        if self.brief is not None:
             return json.loads(self.to_json())  # shrunk: the JSON is all there is
+        return self._head() | {
+            "words": self.words, "scores": _rounded(self.scores),
+            "verdict": self.verdict.to_dict(), "evidence": [e.to_dict() for e in self.evidence],
+            "tone": _rounded(self.tone), "sentences": self.sentences, "meta": self.piece.meta}
+
+    def _head(self) -> dict[str, Any]:
         p = self.piece
-        return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title,
-                "words": self.words, "scores": _rounded(self.scores),
-                "verdict": self.verdict.to_dict(), "evidence": [e.to_dict() for e in self.evidence],
-                "tone": _rounded(self.tone), "sentences": self.sentences, "meta": p.meta}
+        return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title}
 
     def analysis_json(self) -> str:
         """The analysis fields as compact JSON members (no braces), as ``compact_json`` writes
@@ -203,18 +206,14 @@ class PieceResult:
 
     def to_json(self) -> str:
         """``compact_json(to_dict())``, using :attr:`encoded` when a worker made it."""
-        p = self.piece
-        head = compact_json({"id": p.id, "source": p.source, "channel": p.channel,
-                             "title": p.title})
+        head = compact_json(self._head())
         body = [self.encoded] if self.encoded is not None else self._analysis_parts()
-        return "".join([head[:-1], ",", *body, f',"meta":{compact_json(p.meta)}}}'])
+        return "".join([head[:-1], ",", *body, f',"meta":{compact_json(self.piece.meta)}}}'])
 
     def summary(self) -> dict[str, Any]:
         """What a report's channel summary and ``--fail-on`` read of a piece: to_dict() with
         evidence cut down to persona, group, weight and negated, and without sentences."""
-        p = self.piece
-        head = {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title}
-        return head | (self.brief if self.brief is not None else self._brief())
+        return self._head() | (self.brief if self.brief is not None else self._brief())
 
     def _brief(self) -> dict[str, Any]:
         return {"words": self.words, "scores": _rounded(self.scores),
