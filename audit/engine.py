@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
 #: spaCy docs are built per chunk of at most this many characters (paragraph-aligned); small
 #: pieces share one doc up to this size, so per-doc costs are paid per chunk, not per file.
 CHUNK_CHARS = 50_000
+#: The trained profile parses chunks this short, each of one piece, and analyses them joined
+#: into docs of up to CHUNK_CHARS.
 TRAINED_CHUNK_CHARS = 2_000
 #: Above this many characters in one call, check_pieces uses a second process (when allowed).
 PARALLEL_MIN_CHARS = 100_000
@@ -204,6 +206,10 @@ class Engine:
         self._weights = self.config.section_weights
         # The trained pipeline's network slows down on very long docs: feed it paragraphs.
         self._chunk_chars = CHUNK_CHARS if self.profile == "fast" else TRAINED_CHUNK_CHARS
+        # It also reads a few words of context either side: a piece parsed beside another
+        # could be tagged differently than alone, so trained docs hold one piece each (they
+        # are joined after parsing; see _joined).
+        self._share_docs = self.profile == "fast"
         self._advice = {(p.id, g.group): (list(g.suggest), g.note)
                         for p in self.personas for g in p.cues}
 
@@ -385,7 +391,8 @@ class Engine:
     def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece],
                flush: list[float]) -> Iterator[_Task | None]:
         """Pieces as docs of up to one chunk each (see :func:`piece_chunks`): a long piece is
-        cut into several, small ones share one. A piece with no text still gets a member.
+        cut into several, small ones share one (fast profile). A piece with no text still gets
+        a member.
         A None in the stream ends the current doc and is passed on, so that the batch holding
         it is analysed at once, when the oldest piece not yet sent on has waited ``flush[0]``
         seconds (0: at every None)."""
@@ -412,7 +419,8 @@ class Engine:
             waiting[seq] = piece
             chunks = piece_chunks(piece, limit) or [("", ((0, "body"),), 0)]
             for i, (text, roles, base) in enumerate(chunks):
-                if members and size + sep + len(text) > limit:
+                if members and (size + sep + len(text) > limit
+                                or (i == 0 and not self._share_docs)):
                     yield _Task(SECTION_SEPARATOR.join(parts), members)
                     parts, members, size = [], [], 0
                 start = size + sep if members else 0
@@ -425,8 +433,38 @@ class Engine:
             yield _Task(SECTION_SEPARATOR.join(parts), members)
 
     def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
-        for doc, task in self.pipeline.pipe([(t.text, t) for t in tasks]):
+        pairs: Iterable[tuple[Any, _Task]] = self.pipeline.pipe([(t.text, t) for t in tasks])
+        if self._chunk_chars < CHUNK_CHARS:
+            pairs = self._joined(pairs)
+        for doc, task in pairs:
             yield from self._analyse_doc(doc, task)
+
+    def _joined(self, pairs: Iterable[tuple[Any, _Task]]) -> Iterator[tuple[Any, _Task]]:
+        """Parsed chunks joined into docs of up to CHUNK_CHARS before analysis. Matching and
+        tone cost per doc as well as per word: on the trained profile's short chunks that
+        overhead was a third of the analysis. Each member keeps its own bounds, so a cue
+        still cannot run from one chunk into the next."""
+        from .nlp import join_docs
+
+        group: list[tuple[Any, _Task]] = []
+        size = 0
+        for pair in itertools.chain(pairs, [None]):
+            if pair is not None:
+                group.append(pair)
+                size += len(pair[1].text)
+                if size < CHUNK_CHARS:
+                    continue
+            if len(group) == 1:
+                yield group[0]
+            elif group:
+                doc, text, offsets = join_docs([d for d, _ in group], [t.text for _, t in group])
+                members = [
+                    _Member(m.seq, off + m.start, off + m.end,
+                            tuple((off + o, role) for o, role in m.roles), m.base, m.last)
+                    for (_, task), off in zip(group, offsets, strict=True) for m in task.members
+                ]
+                yield doc, _Task(text, members)
+            group, size = [], 0
 
     def _assemble(self, partials: Iterable[_Partial],
                   waiting: dict[int, Piece]) -> Iterator[PieceResult]:

@@ -328,3 +328,38 @@ def test_trained_profile_adds_parse_cues(trained_engine: Engine) -> None:
         "We never ask small studios with two or three people in them for a security review.",
         "ad")
     assert all(e.negated for e in far.evidence if e.persona == BETH and e.kind == "cue")
+
+
+@pytest.mark.trained
+def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeypatch) -> None:
+    """The trained profile parses short chunks and analyses them joined into larger docs: a
+    piece must score as it does alone, and no cue may run from one piece into the next (the
+    first piece ends in "single sign", the second starts with "on")."""
+    import audit.nlp as nlp_module
+    from audit.evaluate import load_set
+
+    joins: list[int] = []
+    real_join = nlp_module.join_docs
+
+    def counting_join(docs, texts):  # type: ignore[no-untyped-def]
+        joins.append(len(docs))
+        return real_join(docs, texts)
+
+    monkeypatch.setattr(nlp_module, "join_docs", counting_join)
+    filler = "We keep the books tidy for small studios. " * 45
+    texts = [filler + "Every plan includes single sign", "on day one you send an invoice.",
+             *(item.text for item in load_set()[:40]), "Hi", "", "no SSO needed",
+             # One piece over several chunks: its partials come from one joined doc.
+             "\n\n".join([ENTERPRISE, SOLO] * 12)]
+    with monkeypatch.context() as unjoined:  # the reference: each chunk analysed on its own
+        unjoined.setattr(Engine, "_joined", lambda self, pairs: pairs)
+        alone = [_comparable(trained_engine.check_text(t, "landing", source=f"s{i}"))
+                 for i, t in enumerate(texts)]
+    assert not joins
+    pieces = [trained_engine.piece_from_text(t, channel="landing", source=f"s{i}")
+              for i, t in enumerate(texts)]
+    together = [_comparable(r) for r in trained_engine.check_pieces(pieces, n_process=1)]
+    assert joins and max(joins) > 1
+    assert together[:2] == alone[:2]
+    assert not [e for e in together[0][2] + together[1][2] if "sign" in e["text"].lower()]
+    assert together == alone

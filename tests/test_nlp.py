@@ -118,3 +118,34 @@ def test_import_spacy_returns_a_spacy_already_loaded() -> None:
     from audit.spacyload import import_spacy
 
     assert import_spacy() is spacy
+
+
+@pytest.mark.trained
+def test_joined_docs_keep_each_parts_tokens_and_parse(trained_engine) -> None:
+    """join_docs: the text of the parts, a space after a part that ends in a word, every
+    token's annotations and head as parsed alone, and each part's sentences, none merged."""
+    from spacy.attrs import DEP, LEMMA, MORPH, NORM, ORTH, POS, TAG
+
+    from audit.nlp import join_docs
+
+    nlp = trained_engine.pipeline.nlp
+    texts = ["The contract was signed by the board.\n\n", "Start free",  # ends in a word
+             "", "Don't ask for a demo. We'll send it!", "  \n", "Request SSO"]
+    docs = list(nlp.pipe(texts))
+    joined, text, offsets = join_docs(docs, texts)
+    assert text == joined.text == ("The contract was signed by the board.\n\nStart free "
+                                   "Don't ask for a demo. We'll send it!   \nRequest SSO ")
+    attrs = [ORTH, NORM, LEMMA, TAG, POS, MORPH, DEP]
+    assert np.array_equal(joined.to_array(attrs),
+                          np.concatenate([d.to_array(attrs) for d in docs if len(d)]))
+    first = 0
+    for doc, part, offset in zip(docs, texts, offsets, strict=True):
+        assert text[offset:offset + len(part)] == part
+        if not len(doc):
+            continue
+        span = joined[first:first + len(doc)]
+        assert [t.head.i - first for t in span] == [t.head.i for t in doc]
+        assert ([(s.start - first, s.end - first) for s in span.sents]
+                == [(s.start, s.end) for s in doc.sents])
+        first += len(doc)
+    assert first == len(joined)
