@@ -207,9 +207,9 @@ class Engine:
         # The trained pipeline's network slows down on very long docs: feed it paragraphs.
         self._chunk_chars = CHUNK_CHARS if self.profile == "fast" else TRAINED_CHUNK_CHARS
         # It also reads a few words of context either side: a piece parsed beside another
-        # could be tagged differently than alone, so trained docs hold one piece each (they
-        # are joined after parsing; see _joined).
-        self._share_docs = self.profile == "fast"
+        # could be tagged differently than alone. So trained docs hold one piece each, and are
+        # joined after parsing (see _joined).
+        self._join_parsed = self.profile != "fast"
         self._advice = {(p.id, g.group): (list(g.suggest), g.note)
                         for p in self.personas for g in p.cues}
 
@@ -420,7 +420,7 @@ class Engine:
             chunks = piece_chunks(piece, limit) or [("", ((0, "body"),), 0)]
             for i, (text, roles, base) in enumerate(chunks):
                 if members and (size + sep + len(text) > limit
-                                or (i == 0 and not self._share_docs)):
+                                or (i == 0 and self._join_parsed)):
                     yield _Task(SECTION_SEPARATOR.join(parts), members)
                     parts, members, size = [], [], 0
                 start = size + sep if members else 0
@@ -434,7 +434,7 @@ class Engine:
 
     def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
         pairs: Iterable[tuple[Any, _Task]] = self.pipeline.pipe([(t.text, t) for t in tasks])
-        if self._chunk_chars < CHUNK_CHARS:
+        if self._join_parsed:
             pairs = self._joined(pairs)
         for doc, task in pairs:
             yield from self._analyse_doc(doc, task)

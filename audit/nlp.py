@@ -277,7 +277,7 @@ def join_docs(docs: list[Doc], texts: list[str]) -> tuple[Doc, str, list[int]]:
     next; each part's first token starts a sentence, and its parse stays its own.
 
     Matching and tone counting cost a little per doc: the trained pipeline parses short chunks,
-    and analysing them joined costs less than analysing each (see Engine._analyse)."""
+    and analysing them joined costs less than analysing each (see Engine._joined)."""
     width = len(_JOINED_ATTRS)
     spacy_col, start_col = _JOINED_ATTRS.index(SPACY), _JOINED_ATTRS.index(SENT_START)
     arrays: list[np.ndarray] = []

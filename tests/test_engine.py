@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from audit import check_text
-from audit.engine import Engine
+from audit.engine import PARALLEL_MIN_CHARS, Engine
 from audit.models import Piece, Section
 from audit.scoring import SCALE, to_score
 
@@ -363,3 +363,8 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
     assert together[:2] == alone[:2]
     assert not [e for e in together[0][2] + together[1][2] if "sign" in e["text"].lower()]
     assert together == alone
+    # In worker processes too (joins there are not counted here).
+    pieces = [trained_engine.piece_from_text(t, channel="landing", source=f"s{i}")
+              for i, t in enumerate(texts)]
+    workers = trained_engine.check_pieces(pieces, n_process=2, expect_chars=PARALLEL_MIN_CHARS)
+    assert [_comparable(r) for r in workers] == alone
