@@ -356,15 +356,16 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
         alone = [_comparable(trained_engine.check_text(t, "landing", source=f"s{i}"))
                  for i, t in enumerate(texts)]
     assert not joins
-    pieces = [trained_engine.piece_from_text(t, channel="landing", source=f"s{i}")
-              for i, t in enumerate(texts)]
-    together = [_comparable(r) for r in trained_engine.check_pieces(pieces, n_process=1)]
+
+    def pieces() -> list[Piece]:
+        return [trained_engine.piece_from_text(t, channel="landing", source=f"s{i}")
+                for i, t in enumerate(texts)]
+
+    together = [_comparable(r) for r in trained_engine.check_pieces(pieces(), n_process=1)]
     assert joins and max(joins) > 1
-    assert together[:2] == alone[:2]
+    # Joined, the two would read "single sign on", a cue.
     assert not [e for e in together[0][2] + together[1][2] if "sign" in e["text"].lower()]
     assert together == alone
     # In worker processes too (joins there are not counted here).
-    pieces = [trained_engine.piece_from_text(t, channel="landing", source=f"s{i}")
-              for i, t in enumerate(texts)]
-    workers = trained_engine.check_pieces(pieces, n_process=2, expect_chars=PARALLEL_MIN_CHARS)
+    workers = trained_engine.check_pieces(pieces(), n_process=2, expect_chars=PARALLEL_MIN_CHARS)
     assert [_comparable(r) for r in workers] == alone
