@@ -43,8 +43,8 @@ if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
 #: spaCy docs are built per chunk of at most this many characters (paragraph-aligned); small
 #: pieces share one doc up to this size, so per-doc costs are paid per chunk, not per file.
 CHUNK_CHARS = 50_000
-#: The trained profile parses chunks this short, each of one piece, and analyses them joined
-#: into docs of up to CHUNK_CHARS.
+#: The trained profile parses chunks this short, each of one piece, and analyses a batch of
+#: them joined into one doc (see Engine._joined).
 TRAINED_CHUNK_CHARS = 2_000
 #: Above this many characters in one call, check_pieces uses a second process (when allowed).
 PARALLEL_MIN_CHARS = 100_000
@@ -434,37 +434,23 @@ class Engine:
 
     def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
         pairs: Iterable[tuple[Any, _Task]] = self.pipeline.pipe([(t.text, t) for t in tasks])
-        if self._join_parsed:
-            pairs = self._joined(pairs)
+        if self._join_parsed and len(tasks) > 1:
+            pairs = [self._joined(list(pairs))]
         for doc, task in pairs:
             yield from self._analyse_doc(doc, task)
 
-    def _joined(self, pairs: Iterable[tuple[Any, _Task]]) -> Iterator[tuple[Any, _Task]]:
-        """Parsed chunks joined into docs of up to CHUNK_CHARS before analysis. Matching and
-        tone cost per doc as well as per word: on the trained profile's short chunks that
-        overhead was a third of the analysis. Each member keeps its own bounds, so a cue
-        still cannot run from one chunk into the next."""
+    def _joined(self, pairs: list[tuple[Any, _Task]]) -> tuple[Any, _Task]:
+        """A batch of parsed chunks as one doc for analysis. Matching and tone cost per doc
+        as well as per word: on the trained profile's short chunks that overhead was a third
+        of the analysis. Each member keeps its own bounds, so a cue still cannot run from one
+        chunk into the next."""
         from .nlp import join_docs
 
-        group: list[tuple[Any, _Task]] = []
-        size = 0
-        for pair in itertools.chain(pairs, [None]):
-            if pair is not None:
-                group.append(pair)
-                size += len(pair[1].text)
-                if size < CHUNK_CHARS:
-                    continue
-            if len(group) == 1:
-                yield group[0]
-            elif group:
-                doc, text, offsets = join_docs([d for d, _ in group], [t.text for _, t in group])
-                members = [
-                    _Member(m.seq, off + m.start, off + m.end,
-                            tuple((off + o, role) for o, role in m.roles), m.base, m.last)
-                    for (_, task), off in zip(group, offsets, strict=True) for m in task.members
-                ]
-                yield doc, _Task(text, members)
-            group, size = [], 0
+        doc, text, offsets = join_docs([d for d, _ in pairs], [t.text for _, t in pairs])
+        members = [_Member(m.seq, off + m.start, off + m.end,
+                           tuple((off + o, role) for o, role in m.roles), m.base, m.last)
+                   for (_, task), off in zip(pairs, offsets, strict=True) for m in task.members]
+        return doc, _Task(text, members)
 
     def _assemble(self, partials: Iterable[_Partial],
                   waiting: dict[int, Piece]) -> Iterator[PieceResult]:

@@ -352,7 +352,7 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
              # One piece over several chunks: its partials come from one joined doc.
              "\n\n".join([ENTERPRISE, SOLO] * 12)]
     with monkeypatch.context() as unjoined:  # the reference: each chunk analysed on its own
-        unjoined.setattr(Engine, "_joined", lambda self, pairs: pairs)
+        unjoined.setattr(trained_engine, "_join_parsed", False)
         alone = [_comparable(trained_engine.check_text(t, "landing", source=f"s{i}"))
                  for i, t in enumerate(texts)]
     assert not joins
