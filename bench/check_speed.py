@@ -283,8 +283,9 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
                          "slice): spaCy's own components about 93% of our time, our analysis "
                          "about 6% (matching 2%, joining parsed chunks 1.3%, negation, tone "
                          "and token arrays the rest). The pipeline parses 2,000-character "
-                         "chunks, one piece each, and our analysis runs on them joined into "
-                         "docs of up to 50,000 characters (audit/nlp.py join_docs): analysed "
+                         "chunks, one piece each, and our analysis runs on a batch of them "
+                         "joined into one doc (20,000 characters in one process, 50,000 in a "
+                         "worker; audit/nlp.py join_docs): analysed "
                          "chunk by chunk, the per-doc cost of matching and tone counting came "
                          "to a third of our analysis, and the ratio was 1.15-1.3x.")
         res.notes.append("In-process figures: one Engine and one bare pipeline loaded once; "
