@@ -32,7 +32,7 @@ from .engine import PARALLEL_MIN_CHARS
 from .errors import AntipersonaError, InputError
 from .extract import html_to_piece
 from .fetch import Fetcher, FetchResult, FetchSettings, normalize_url
-from .models import InputProblem, Piece
+from .models import CHROME_ROLES, InputProblem, Piece, Section
 from .readers import read_piece
 from .sources import UrlEntry, is_sitemap_source, parse_sitemap, read_url_list
 from .store import Store
@@ -266,7 +266,7 @@ class AuditRun:
             for p in self.plan.problems:
                 self._problem(p.source, p.error)
             self.progress.total = self._count_known()
-            seen_chrome: set[str] = set()
+            seen_chrome = self._chrome_counted()
             # Results that were ready together are stored in one transaction (group commit):
             # nothing waits for a group to fill, and a commit per page cost a third of storing.
             for group in engine.check_groups(self._pieces(), chrome_seen=seen_chrome,
@@ -286,6 +286,18 @@ class AuditRun:
             self._push(force=True)
             self.store.finish_run(self.run_id, status)
         return self.run_id
+
+    def _chrome_counted(self) -> set[str]:
+        """Chrome already counted on a stored page of its site: a resumed run does not count
+        a footer again on the next page it analyses."""
+        seen: set[str] = set()
+        if not self.done or self.run_id is None:
+            return seen
+        from .engine import chrome_key, site_of
+
+        for source, meta, role, text in self.store.sections_of_role(self.run_id, CHROME_ROLES):
+            seen.add(chrome_key(site_of(Piece(source, [], meta=meta)), Section(role, text)))
+        return seen
 
     def _has_urls(self) -> bool:
         plan = self.plan

@@ -791,6 +791,23 @@ class Store:
                 f"({', '.join('?' * len(kinds))})", (run_id, *kinds)))
         return done
 
+    def sections_of_role(self, run_id: str, roles: Iterable[str]
+                         ) -> Iterator[tuple[str, dict[str, Any], str, str]]:
+        """(source, meta, role, text) of every stored section with one of ``roles``: a
+        resumed run learns from them which site chrome it has counted already."""
+        wanted = sorted(set(roles))
+        if not wanted:
+            return
+        with self._read() as db:
+            self._require_run(db, run_id)
+            rows = db.execute(
+                f"SELECT p.source, p.meta, s.role, s.text FROM sections s "
+                f"JOIN pieces p ON p.pk = s.piece_pk WHERE p.run_id = ? "
+                f"AND s.role IN ({', '.join('?' * len(wanted))}) ORDER BY p.pk, s.pos",
+                (run_id, *wanted)).fetchall()
+        for source, meta, role, text in rows:
+            yield source, json.loads(meta or "{}"), role, text
+
     # -- light queries for tables and charts ----------------------------------------------
 
     def _piece_filter(self, run_id: str, *, channel: str | Sequence[str] | None,

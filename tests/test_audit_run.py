@@ -157,6 +157,33 @@ def test_chrome_is_counted_once_per_site(site: SiteServer, tmp_path: Path, engin
     assert all(p["verdict"]["label"] == "on-target" for p in pieces)
 
 
+def test_a_resumed_run_does_not_count_chrome_again(site: SiteServer, tmp_path: Path,
+                                                    engine: Engine) -> None:
+    """The page that counted the footer is stored; the one analysed after resuming is not
+    charged for the footer a second time, and scores as it did in one go."""
+    urls = tmp_path / "u.txt"
+    urls.write_text(f"{site.url('/')}\n{site.url('/blog/post')}\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    run_id = run_audit([str(urls)], db=db, config=Config(), fetch=FAST, engine=engine)
+    with Store(db) as store:
+        before = {p["source"]: p for p in store.pieces(run_id)}
+    second = next(src for src, p in before.items()
+                  if not any(e["section"] == "footer" for e in p["evidence"]))
+    with sqlite3.connect(db) as con:  # as if the run had been stopped before the second page
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("DELETE FROM pieces WHERE run_id = ? AND source = ?", (run_id, second))
+        con.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
+    assert run_audit([], db=db, config=Config(), fetch=FAST, engine=engine,
+                     resume=run_id) == run_id
+    with Store(db) as store:
+        after = {p["source"]: p for p in store.pieces(run_id)}
+    assert after.keys() == before.keys()
+    assert not [e for e in after[second]["evidence"] if e["section"] == "footer"]
+    assert after[second]["scores"] == before[second]["scores"]
+    assert after[second]["meta"].get("chrome_sections_shared") == \
+        before[second]["meta"].get("chrome_sections_shared")
+
+
 def test_sitemap_index_with_gzipped_child_and_channel_rules(tmp_path: Path,
                                                              engine: Engine) -> None:
     with SiteServer() as srv:
