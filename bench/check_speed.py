@@ -27,7 +27,19 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH, PY, Result, finish, log, median, run_process, spread, temp_dir, timed
+from common import (
+    BENCH,
+    PY,
+    Result,
+    finish,
+    log,
+    median,
+    require_modules,
+    run_process,
+    spread,
+    temp_dir,
+    timed,
+)
 
 RATIO_TARGET = 1.25
 DRAFT_TARGET_MS = 50.0
@@ -325,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trained-words", type=int, default=100_000)
     parser.add_argument("--json", help="also write the result as JSON here (run_all.py)")
     args = parser.parse_args(argv)
+    require_modules(["proselint"])
     start = time.perf_counter()
     res = run(args.quick, args.runs, args.trained_words)
     return finish(res, start, args.json)

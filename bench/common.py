@@ -164,6 +164,22 @@ def run_process(cmd: Sequence[str], *, stdout: Any = subprocess.DEVNULL, timeout
     return wall
 
 
+def missing_modules(names: Sequence[str]) -> list[str]:
+    """The reference tools a benchmark needs that this Python cannot import: without this check a
+    missing proselint ran as a command that failed at once and was timed as a fast one."""
+    import importlib.util
+
+    return [name for name in names if importlib.util.find_spec(name) is None]
+
+
+def require_modules(names: Sequence[str]) -> None:
+    """Stop with one line naming what to install, before anything is measured."""
+    missing = missing_modules(names)
+    if missing:
+        raise SystemExit(f"bench: {', '.join(missing)} not installed in {sys.prefix}; "
+                         "`make bench` installs the reference tools (pip install -e '.[bench]')")
+
+
 def kill_tree(proc: subprocess.Popen[Any]) -> None:
     """End a child started with start_new_session=True and everything it started."""
     if proc.poll() is not None:

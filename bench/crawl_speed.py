@@ -41,6 +41,7 @@ from common import (
     kill_tree,
     log,
     median,
+    require_modules,
     run_process,
     short_cmd,
     spread,
@@ -270,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", action="append", choices=("speed", "memory", "polite"))
     parser.add_argument("--json", help="also write the result as JSON here (run_all.py)")
     args = parser.parse_args(argv)
+    require_modules(["scrapy"])
     start = time.perf_counter()
     res = run(args.quick, args.pages, args.urls, args.runs, set(args.part or []) or None)
     return finish(res, start, args.json)

@@ -28,6 +28,9 @@ if str(ROOT) not in sys.path:
 
 from audit.extract import html_to_piece, non_chrome_text  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import require_modules  # noqa: E402
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -143,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=Path(__file__).parent / "pages")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
+    require_modules(["trafilatura"])
     pages = sorted(p for p in args.pages.glob("*.html")
                    if p.with_name(p.stem + ".gold.txt").exists())
     if not pages:

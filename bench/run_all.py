@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, PY, ROOT, Result, fmt_load, log, machine
+from common import BENCH, PY, ROOT, Result, fmt_load, log, machine, require_modules
 
 BENCHMARKS = {
     "check": ("check_speed.py", "check speed: whole process vs bare spaCy and proselint, draft "
@@ -36,6 +36,8 @@ BENCHMARKS = {
     "app": ("app_speed.py", "Streamlit report first render with 10,000 pieces"),
     "extract": ("extract_bench.py", "main-text extraction quality vs trafilatura"),
 }
+#: The reference tools each benchmark measures against (the `bench` extra of pyproject.toml).
+REFERENCES = {"check": ["proselint"], "crawl": ["scrapy"], "extract": ["trafilatura"]}
 _BLOCK = re.compile(r"<!-- bench:(\w+) -->\n(.*?)<!-- /bench:\1 -->\n", re.DOTALL)
 _DATA = re.compile(r"<!-- bench-data (.*?) -->", re.DOTALL)
 
@@ -160,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="write the Markdown page here")
     args = parser.parse_args(argv)
     names = [n for n in BENCHMARKS if not args.only or n in args.only]
+    require_modules([m for n in names for m in REFERENCES.get(n, [])])
     results: dict[str, Result] = {}
     for name in names:
         log(f"=== {name}: {BENCHMARKS[name][1]}")
