@@ -213,9 +213,14 @@ def test_report_compares_with_last_month(server: str, stored: tuple[Path, str], 
     _, run_id = stored
     page.goto(f"{server}/report?run={run_id}")
     page.get_by_text("Compare with an earlier run").wait_for()
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Earlier run").click()
-    page.keyboard.type("last month")
-    page.keyboard.press("Enter")
+    _settle(page)
+    # Scrolled to first, as a user would: a dropdown opened by the click that scrolls the page
+    # closes again on that scroll, and one opened while the page still renders closes too.
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Earlier run")
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box.click()
+    page.get_by_role("option").filter(has_text="last month").click()
     page.get_by_text("Wrong audience now").wait_for()
     page.get_by_text("Pieces that changed").wait_for()
     _screenshot(page, "report-compare")
