@@ -8,7 +8,7 @@ determiner on the cue's head chain, or the cue inside a "without ..." phrase.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .language import NegationRules, negation_rules
 
@@ -47,15 +47,17 @@ class Negator:
             words = [t.lower_ for t in doc]
         lo = max(sent_start, start - max(self.rules.window, self.rules.contrast_window))
         before = words[lo:start]
+        first = words[start]
+        # A cue that is itself a negation ("no receipt needed") is not negated by the "no" of
+        # the list item before it ("no questions asked, no receipt needed"), in words or parse.
+        own_negation = first in self.rules.before_single
         if not self._before_triggers.isdisjoint(before):
             if self._contrast_before(before):
                 return True
-            first = words[start]
-            # A cue that is itself a negation ("no receipt needed") is not negated by the "no"
-            # of the list item before it ("no questions asked, no receipt needed").
-            if first not in self.rules.before_single and self._negator_before(before, first):
+            if not own_negation and self._negator_before(before, first):
                 return True
-        if self.use_parse and doc.has_annotation("DEP") and self._parse_negated(doc[start:end]):
+        if (self.use_parse and not own_negation and doc.has_annotation("DEP")
+                and self._parse_negated(doc[start:end])):
             return True
         hi = min(len(doc) if limit is None else limit, end + self.rules.after_window + 2)
         after = words[end:hi]
@@ -107,17 +109,32 @@ class Negator:
     def _parse_negated(span: Span) -> bool:
         """Dependency view: a negation attached to the cue or to the verb that governs it."""
         token = span.root
+        # A negation inside the cue is the cue's own wording ("no credit card needed"), not
+        # a denial of it.
+        lo, hi = span.start, span.end
+        # The "no" of a noun reaches a noun joined to it by "or" ("no SSO or SCIM"), not one
+        # joined by "and" ("no setup fees, and SSO is included").
+        det_reaches = True
+
+        def negates(child: Token) -> bool:
+            if lo <= child.i < hi:
+                return False
+            return child.dep_ == "neg" or (det_reaches and child.dep_ == "det"
+                                           and child.lower_ in ("no", "zero"))
+
         # The subject or an address ("A freelancer doesn't...", "Ladies, it doesn't...") is
         # not what the verb's negation denies.
         if token.dep_ in _OUTSIDE_NEGATION:
-            return any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "zero"))
-                       for c in token.children)
+            return any(negates(c) for c in token.children)
         for node in (token, *token.ancestors):
-            for child in node.children:
-                if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in ("no", "zero")):
-                    return True
+            if any(negates(child) for child in node.children):
+                return True
             if node.dep_ == "pobj" and node.head.lower_ in ("without", "unlike", "minus"):
                 return True
             if node.pos_ in ("VERB", "AUX") and node is not token:
                 return False
+            if node.dep_ == "conj" and not any(c.dep_ == "cc" and c.lower_ in ("or", "nor")
+                                               for c in node.head.children):
+                det_reaches = False
+        return False
         return False

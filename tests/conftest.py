@@ -26,6 +26,12 @@ def trained_engine() -> Engine:
     return Engine(Config(), model="trained")
 
 
+@pytest.fixture(params=["fast", pytest.param("trained", marks=pytest.mark.trained)])
+def each_engine(request: pytest.FixtureRequest) -> Engine:
+    """Both profiles: the trained one adds a parse to the word rules, and can differ."""
+    return request.getfixturevalue("engine" if request.param == "fast" else "trained_engine")
+
+
 @pytest.fixture()
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """Environment for CLI subprocesses: a clean working dir without config files around."""

@@ -59,8 +59,8 @@ def test_solopreneur_copy_is_on_target(engine: Engine) -> None:
     "Unlike enterprise suites that need sign-off from IT, we let you start in minutes.",
     "SSO? Not required.",
 ])
-def test_negated_cues_do_not_count_for_beth(engine: Engine, text: str) -> None:
-    r = engine.check_text(text, channel="ad")
+def test_negated_cues_do_not_count_for_beth(each_engine: Engine, text: str) -> None:
+    r = each_engine.check_text(text, channel="ad")
     ev = beth_evidence(r)
     assert ev, "the cue is still found and shown"
     assert all(e.negated for e in ev), [(e.text, e.negated) for e in ev]
@@ -68,17 +68,33 @@ def test_negated_cues_do_not_count_for_beth(engine: Engine, text: str) -> None:
     assert r.verdict.label != "wrong-audience"
 
 
-def test_negated_cues_count_for_the_target_where_the_pack_says(engine: Engine) -> None:
-    r = engine.check_text("No sales calls, no procurement, no security questionnaire.", "ad")
+def test_negated_cues_count_for_the_target_where_the_pack_says(each_engine: Engine) -> None:
+    r = each_engine.check_text("No sales calls, no procurement, no security questionnaire.", "ad")
     negated = [e for e in beth_evidence(r) if e.negated]
     assert negated and all(e.counts_for == SUSIE and e.weight > 0 for e in negated)
     assert r.scores[SUSIE] > 0
 
 
-def test_negation_does_not_leak_past_a_clause(engine: Engine) -> None:
-    r = engine.check_text("No setup fees, and SSO with SAML is included on every plan.", "ad")
+def test_negation_does_not_leak_past_a_clause(each_engine: Engine) -> None:
+    r = each_engine.check_text("No setup fees, and SSO with SAML is included on every plan.", "ad")
     sso = [e for e in beth_evidence(r) if e.text in ("SSO", "SAML")]
     assert sso and not any(e.negated for e in sso)
+
+
+@pytest.mark.parametrize(("text", "persona"), [
+    ("No credit card needed.", SUSIE),
+    ("No setup fees, no contracts.", SUSIE),
+    ("Free for one user. No card required, no questions asked.", SUSIE),
+    ("Hurry, don't miss out on this offer!", "over-personalization"),
+])
+def test_cues_worded_as_negations_count_for_their_persona(each_engine: Engine, text: str,
+                                                          persona: str) -> None:
+    """"No credit card needed" is Susie's own cue: its "no" (or the "no" of the list item
+    before it) does not negate it, in words or in the parse."""
+    r = each_engine.check_text(text, channel="ad")
+    own = [e for e in r.evidence if e.persona == persona and e.kind == "cue"]
+    assert own and not any(e.negated for e in own), [(e.text, e.negated) for e in own]
+    assert r.scores[persona] > 0
 
 
 def test_headline_counts_more_than_body(engine: Engine) -> None:
