@@ -58,6 +58,8 @@ class CueMatcher:
         self._types: dict[tuple[int, int], _Type] = {}
         char_regexes: list[CharRegex] = []
         self._keys: dict[int, tuple[int, int]] = {}
+        #: Keys of patterns with a context token at an edge -> the words it must not be.
+        self._guards: dict[int, _Guard] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
         tokens = _term_tokens(nlp, personas)
         for pi, persona in enumerate(personas):
@@ -85,8 +87,15 @@ class CueMatcher:
                         orth_docs.append(nlp.make_doc(acr + "s"))
                 if orth_docs:
                     self.orth.add(key, orth_docs)
-                for pattern in group.patterns:
-                    self._add_pattern(vocab, key, list(pattern))
+                for n, pattern in enumerate(group.patterns):
+                    core, guard = _split_context(list(pattern))
+                    if guard is None:
+                        self._add_pattern(vocab, key, core)
+                        continue
+                    own = f"{key}:context{n}"  # a key of its own: the guard is per pattern
+                    self._keys[vocab.strings.add(own)] = (pi, gi)
+                    self._guards[vocab.strings[own]] = guard
+                    self._add_pattern(vocab, own, core)
                 char_regexes.extend(CharRegex(re.compile(rx), pi, gi) for rx in group.regex)
         self.chars = CharRegexes(nlp, char_regexes)
         #: Per token column (LOWER, LEMMA, ORTH): anchor word hash -> the patterns it anchors.
@@ -245,7 +254,11 @@ class CueMatcher:
                 raw.append((pi, gi, start, end))
         arrays = arrays or DocArrays(doc)
         where, chars_at = self._anchors(arrays)
+        guards = self._guards
         for key, start, end in self._pattern_hits(doc, arrays, where):
+            guard = guards.get(key) if guards else None
+            if guard is not None and not guard.allows(doc, start, end):
+                continue
             pi, gi = self._keys[key]
             raw.append((pi, gi, start, end))
         if self.chars:
@@ -286,6 +299,44 @@ class CueMatcher:
         last = arrays.end[[h[3] - 1 for h in kept]].tolist()
         return [Hit(pi, gi, start, end, a, b)
                 for (pi, gi, start, end), a, b in zip(kept, first, last, strict=True)]
+
+
+class _Guard(NamedTuple):
+    """Words the token before / after a match must not be (None: no condition that side)."""
+
+    before: frozenset[str] | None
+    after: frozenset[str] | None
+
+    def allows(self, doc: Doc, start: int, end: int) -> bool:
+        if self.before is not None and start > 0 and doc[start - 1].lower_ in self.before:
+            return False
+        return not (self.after is not None and end < len(doc) and doc[end].lower_ in self.after)
+
+
+def _context_words(token: dict[str, Any]) -> frozenset[str] | None:
+    """The words of a pattern token that only says what a neighbour must not be:
+    ``{LOWER: {NOT_IN: [...]}}`` with no operator."""
+    if set(token) != {"LOWER"} or not isinstance(token["LOWER"], dict):
+        return None
+    spec = token["LOWER"]
+    if set(spec) != {"NOT_IN"} or not isinstance(spec["NOT_IN"], list):
+        return None
+    return frozenset(str(w).lower() for w in spec["NOT_IN"])
+
+
+def _split_context(pattern: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], _Guard | None]:
+    """A first or last token that only says what the neighbour must not be is context, not
+    part of the cue: in spaCy it would take a token into the evidence ("the demo:") and find
+    nothing at the start or end of the text ("Book the demo"). It becomes a guard checked
+    around the match of the rest; a missing neighbour passes."""
+    if len(pattern) < 2:
+        return pattern, None
+    before = _context_words(pattern[0])
+    after = _context_words(pattern[-1]) if len(pattern) > 2 or before is None else None
+    if before is None and after is None:
+        return pattern, None
+    core = pattern[1 if before is not None else 0: -1 if after is not None else None]
+    return core, _Guard(before, after)
 
 
 #: A compiled pattern is matched over at most this many tokens from where it starts.

@@ -108,3 +108,33 @@ def test_compiled_pattern_agrees_with_matcher_on_corner_cases(engine: Engine, pa
             got[start] = stream.token_at(m.end())
     assert got == longest
     assert longest, "the corner text should hold at least one match"
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_context_tokens_at_a_patterns_edges_guard_without_joining_the_match(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch, compiled: bool) -> None:
+    """A first or last token that only says NOT_IN is the neighbour's condition: it is not part
+    of the evidence, and the start or end of the text passes it."""
+    from audit.lexicon import CueGroup, Persona
+
+    if not compiled:
+        monkeypatch.setattr(matching, "compile_pattern", lambda pattern: None)
+    after = [{"LOWER": "the"}, {"LOWER": "demo"}, {"LOWER": {"NOT_IN": ["video", "site"]}}]
+    before = [{"LOWER": {"NOT_IN": ["recorded", "the"]}}, {"LOWER": "in"}, {"LOWER": "minutes"}]
+    plain_last = [{"LOWER": "save"}, {"LOWER": {"NOT_IN": ["time"]}, "OP": "?"}]  # not context
+    group = CueGroup("g", 1.0, patterns=(tuple(after), tuple(before), tuple(plain_last)))
+    pack = Persona("p", "P", "anti-persona", "1", "", (group,))
+    nlp = engine.pipeline.nlp
+    cues = matching.CueMatcher(nlp, [pack])
+
+    def found(text: str) -> list[str]:
+        doc = nlp(text)
+        return [text[h.start_char:h.end_char] for h in cues.find(doc)]
+
+    assert found("Skip the demo: start now.") == ["the demo"]
+    assert found("Book the demo") == ["the demo"]
+    assert found("Watch the demo video or the demo site.") == []
+    assert found("In minutes you are done.") == ["In minutes"]
+    assert found("Set up in minutes.") == ["in minutes"]
+    assert found("It was recorded in minutes.") == []
+    assert found("Save money.") == ["Save money"], "an optional NOT_IN token is the pattern's own"
