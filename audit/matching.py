@@ -259,6 +259,10 @@ class CueMatcher:
             guard = guards.get(key) if guards else None
             if guard is not None and not guard.allows(doc, start, end):
                 continue
+            # A pattern may require the punctuation after a word ("Hurry," not "in a hurry");
+            # the evidence is the word.
+            while end - start > 1 and doc[end - 1].text in _TRAILING_PUNCT:
+                end -= 1
             pi, gi = self._keys[key]
             raw.append((pi, gi, start, end))
         if self.chars:
@@ -299,6 +303,10 @@ class CueMatcher:
         last = arrays.end[[h[3] - 1 for h in kept]].tolist()
         return [Hit(pi, gi, start, end, a, b)
                 for (pi, gi, start, end), a, b in zip(kept, first, last, strict=True)]
+
+
+#: Punctuation a pattern may end on that is left out of its evidence ("%" and quotes stay).
+_TRAILING_PUNCT = frozenset({",", ":", ";", ".", "!", "-", "—", "–"})
 
 
 class _Guard(NamedTuple):

@@ -114,7 +114,8 @@ def test_compiled_pattern_agrees_with_matcher_on_corner_cases(engine: Engine, pa
 def test_context_tokens_at_a_patterns_edges_guard_without_joining_the_match(
         engine: Engine, monkeypatch: pytest.MonkeyPatch, compiled: bool) -> None:
     """A first or last token that only says NOT_IN is the neighbour's condition: it is not part
-    of the evidence, and the start or end of the text passes it."""
+    of the evidence, and the start or end of the text passes it. Punctuation a pattern ends on
+    is left out of the evidence too."""
     from audit.lexicon import CueGroup, Persona
 
     if not compiled:
@@ -122,7 +123,8 @@ def test_context_tokens_at_a_patterns_edges_guard_without_joining_the_match(
     after = [{"LOWER": "the"}, {"LOWER": "demo"}, {"LOWER": {"NOT_IN": ["video", "site"]}}]
     before = [{"LOWER": {"NOT_IN": ["recorded", "the"]}}, {"LOWER": "in"}, {"LOWER": "minutes"}]
     plain_last = [{"LOWER": "save"}, {"LOWER": {"NOT_IN": ["time"]}, "OP": "?"}]  # not context
-    group = CueGroup("g", 1.0, patterns=(tuple(after), tuple(before), tuple(plain_last)))
+    punct = [{"LOWER": "hurry"}, {"ORTH": {"IN": [",", "!"]}}]
+    group = CueGroup("g", 1.0, patterns=tuple(tuple(p) for p in (after, before, plain_last, punct)))
     pack = Persona("p", "P", "anti-persona", "1", "", (group,))
     nlp = engine.pipeline.nlp
     cues = matching.CueMatcher(nlp, [pack])
@@ -138,3 +140,5 @@ def test_context_tokens_at_a_patterns_edges_guard_without_joining_the_match(
     assert found("Set up in minutes.") == ["in minutes"]
     assert found("It was recorded in minutes.") == []
     assert found("Save money.") == ["Save money"], "an optional NOT_IN token is the pattern's own"
+    assert found("Hurry, it ends.") == ["Hurry"], "required punctuation is left out of the evidence"
+    assert found("We are in a hurry.") == []
