@@ -59,6 +59,8 @@ class NegationRules:
     after_multi: Phrases  # by first word
     breakers: frozenset[str]
     comma_breakers: frozenset[str]
+    not_negating_next: frozenset[str]
+    closers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -81,4 +83,6 @@ def negation_rules() -> NegationRules:
         # After a comma, a command verb starts a new clause too ("no card, cancel anytime").
         comma_breakers=frozenset(str(b).lower() for b in
                                  [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
+        not_negating_next=frozenset(str(w).lower() for w in neg["not_negating_next"]),
+        closers=frozenset(str(w).lower() for w in neg["closers"]),
     )

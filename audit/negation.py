@@ -22,6 +22,8 @@ def _starts_with(words: list[str], pos: int, phrase: tuple[str, ...]) -> bool:
     return tuple(words[pos : pos + len(phrase)]) == phrase
 
 
+#: Words a list item may hold besides its one content word ("SSO, SAML and a security review").
+_LIST_GLUE = frozenset({"and", "or", "a", "an", "the"})
 _OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
 
 
@@ -69,12 +71,15 @@ class Negator:
         last = len(before) - 1
         for pos in range(last, max(last - r.window, -1), -1):
             word = before[pos]
-            if word in r.breakers:
+            if word in r.breakers or word in r.closers:
                 return False
-            if word == "," and (before[pos + 1] if pos < last else first) in r.comma_breakers:
+            following = before[pos + 1] if pos < last else first
+            # A comma, or "and", before a command verb or a pronoun starts a new clause
+            # ("skip the setup and start free").
+            if word in (",", "and") and following in r.comma_breakers:
                 return False
             if word in r.before_single:
-                return True
+                return following not in r.not_negating_next
             multi = r.before_multi.get(word)
             if multi and any(_ends_with(before, pos, p) for p in multi):
                 return True
@@ -82,15 +87,28 @@ class Negator:
 
     def _contrast_before(self, before: list[str]) -> bool:
         r = self.rules
+        # Words since the last comma passed (or the cue) other than and/or/a/the: a comma
+        # ends the contrast unless what follows it is a short list item.
+        content = 0
+        comma: int | None = None  # the comma nearest the marker, once one is passed
         for pos in range(len(before) - 1, -1, -1):
             word = before[pos]
-            if word in r.breakers or word == ",":
+            if word in r.breakers:
                 return False
-            if word in r.contrast_single:
-                return True
+            if word == ",":
+                following = before[pos + 1] if pos + 1 < len(before) else ""
+                if content > 1 or following in r.comma_breakers:
+                    return False
+                content, comma = 0, pos
+                continue
+            if word not in _LIST_GLUE:
+                content += 1
             multi = r.contrast_multi.get(word)
-            if multi and any(_ends_with(before, pos, p) for p in multi):
-                return True
+            if word in r.contrast_single or (multi and any(_ends_with(before, pos, p)
+                                                           for p in multi)):
+                # "Unlike big suites, SSO is free here": that comma closed the marker's own
+                # short phrase, and what follows it is the copy's own claim.
+                return comma is None or comma - pos > 4
         return False
 
     def _negator_after(self, after: list[str]) -> bool:
@@ -105,8 +123,7 @@ class Negator:
                 return True
         return False
 
-    @staticmethod
-    def _parse_negated(span: Span) -> bool:
+    def _parse_negated(self, span: Span) -> bool:
         """Dependency view: a negation attached to the cue or to the verb that governs it."""
         token = span.root
         # A negation inside the cue is the cue's own wording ("no credit card needed"), not
@@ -115,10 +132,11 @@ class Negator:
         # The "no" of a noun reaches a noun joined to it by "or" ("no SSO or SCIM"), not one
         # joined by "and" ("no setup fees, and SSO is included").
         det_reaches = True
+        doc, skip = span.doc, self.rules.not_negating_next
 
         def negates(child: Token) -> bool:
-            if lo <= child.i < hi:
-                return False
+            if lo <= child.i < hi or (child.i + 1 < len(doc) and doc[child.i + 1].lower_ in skip):
+                return False  # also "we don't just offer SSO"
             return child.dep_ == "neg" or (det_reaches and child.dep_ == "det"
                                            and child.lower_ in ("no", "zero"))
 

@@ -58,6 +58,11 @@ def test_solopreneur_copy_is_on_target(engine: Engine) -> None:
     "You don't need SSO to start.",
     "Unlike enterprise suites that need sign-off from IT, we let you start in minutes.",
     "SSO? Not required.",
+    "Unlike enterprise suites that need SSO, SAML, procurement and a security review, we let "
+    "you start today.",
+    "Other tools need a security review; ours doesn't.",
+    "Our competitors require a sales call. We don't.",
+    "Nobody needs a procurement process to try us.",
 ])
 def test_negated_cues_do_not_count_for_beth(each_engine: Engine, text: str) -> None:
     r = each_engine.check_text(text, channel="ad")
@@ -79,6 +84,20 @@ def test_negation_does_not_leak_past_a_clause(each_engine: Engine) -> None:
     r = each_engine.check_text("No setup fees, and SSO with SAML is included on every plan.", "ad")
     sso = [e for e in beth_evidence(r) if e.text in ("SSO", "SAML")]
     assert sso and not any(e.negated for e in sso)
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Skip the setup and start free.", "start free"),
+    ("Free returns, no questions asked, full refund anytime.", "full refund anytime"),
+    ("We don't just offer SSO for teams.", "SSO"),
+    ("Not only SSO but also SAML.", "SAML"),
+    ("Unlike big suites, Acme offers SSO.", "SSO"),
+    ("Unlike big suites, SSO is free here.", "SSO"),
+])
+def test_a_negation_stays_in_its_own_phrase(each_engine: Engine, text: str, cue: str) -> None:
+    r = each_engine.check_text(text, channel="ad")
+    found = [e for e in r.evidence if e.text == cue]
+    assert found and not any(e.negated for e in found), [(e.text, e.negated) for e in r.evidence]
 
 
 @pytest.mark.parametrize(("text", "persona"), [
