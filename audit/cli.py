@@ -292,12 +292,13 @@ def personas_lint(
     paths: Annotated[list[Path] | None, typer.Argument(
         metavar="PATH...", help="Pack files or folders (default: the packs in use).")] = None,
     config: ConfigOpt = None,
+    personas: PersonasOpt = None,
 ) -> None:
     """Validate packs; print every problem as file:line: message and exit 2 if there are any."""
     from .lexicon import DEFAULT_LEXICON_DIR, lint_paths
 
     cfg = load_config(config)
-    targets = paths or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
+    targets = [*(paths or []), *(personas or [])] or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
     packs, problems = lint_paths(targets)
     for line in problems:
         print(line)

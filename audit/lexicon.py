@@ -121,19 +121,26 @@ class _Doc:
         return self.lines.get(keys, 1)
 
 
-def _record_lines(node: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+def _record_lines(node: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], int],
+                  duplicates: list[tuple[str, int, int]]) -> None:
+    """The line of every value, and every key written twice in one mapping (YAML keeps the
+    last silently: a second ``terms:`` would drop the first list)."""
     import yaml
 
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            out[(*path, key)] = key_node.start_mark.line + 1
-            _record_lines(value_node, (*path, key), out)
-            out[(*path, key)] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if key in first:
+                duplicates.append((key, line, first[key]))
+            first.setdefault(key, line)
+            _record_lines(value_node, (*path, key), out, duplicates)
+            out[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, (*path, i), out)
+            _record_lines(item, (*path, i), out, duplicates)
 
 
 def _parse(path: Path, problems: list[str]) -> _Doc | None:
@@ -150,17 +157,30 @@ def _parse(path: Path, problems: list[str]) -> _Doc | None:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        what = getattr(exc, "problem", None) or str(exc)
-        problems.append(f"{path}:{line}: invalid YAML: {what}")
+        problems.append(_yaml_problem(path, exc))
         return None
     finally:
         loader.dispose()
     doc = _Doc(path, data)
     if node is not None:
-        _record_lines(node, (), doc.lines)
+        duplicates: list[tuple[str, int, int]] = []
+        _record_lines(node, (), doc.lines, duplicates)
+        problems.extend(f"{path}:{line}: key '{key}' written twice (first at line {first}); "
+                        "YAML would keep only this one" for key, line, first in duplicates)
     return doc
+
+
+def _yaml_problem(path: Path, exc: Exception) -> str:
+    """One line for a YAML syntax error, at the line where the broken construct starts (an
+    unclosed "[" is only noticed many lines later)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    what = getattr(exc, "problem", None) or str(exc)
+    context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and start is not None and start.line + 1 != line:
+        return (f"{path}:{start.line + 1}: invalid YAML: {what} at line {line}, {context} "
+                f"that starts here")
+    return f"{path}:{line}: invalid YAML: {what}"
 
 
 def _norm_term(term: str) -> str:
@@ -428,6 +448,7 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[Persona], list[str]]:
     """Parse and validate packs; return the good ones and every problem found (file:line: msg)."""
     problems: list[str] = []
     personas: list[Persona] = []
+    docs: dict[str, _Doc] = {}
     vocab = _vocab()
     files = list(pack_files(paths))
     for path in files:
@@ -437,6 +458,7 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[Persona], list[str]]:
         doc = _parse(path, problems)
         if doc is None:
             continue
+        docs[str(path)] = doc
         before = len(problems)
         persona = _Checker(doc, problems).persona(vocab)
         if persona and persona.id and persona.id != path.stem:
@@ -449,14 +471,18 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[Persona], list[str]]:
     seen: dict[str, str] = {}
     for persona in personas:
         if persona.id in seen:
-            problems.append(f"{persona.path}:1: duplicate id '{persona.id}' "
-                            f"(also in {seen[persona.id]})")
+            problems.append(f"{persona.path}:{docs[persona.path].line('id')}: duplicate id "
+                            f"'{persona.id}' (also in {seen[persona.id]})")
         seen[persona.id] = persona.path
     ids = {p.id for p in personas}
     for persona in personas:
         target = persona.negation_counts_for
-        if target and target not in ids:
-            problems.append(f"{persona.path}:1: negation.counts_for names '{target}', "
+        # A pack checked on its own may name a pack beside it in its folder; a broken pack
+        # there is reported once, not again from each pack that names it.
+        if target and target not in ids and not (
+                Path(persona.path).parent / f"{target}.yaml").is_file():
+            line = docs[persona.path].line("negation", "counts_for")
+            problems.append(f"{persona.path}:{line}: negation.counts_for names '{target}', "
                             f"which is not among the loaded packs")
     return personas, problems
 

@@ -106,6 +106,38 @@ def test_lint_bad_yaml_and_duplicate_ids(tmp_path: Path) -> None:
     assert any("duplicate id 'bargain-hunter'" in p for p in problems)
 
 
+def test_lint_duplicate_keys_unclosed_lists_and_references_point_at_their_lines(
+        tmp_path: Path) -> None:
+    """A key written twice (YAML keeps the last silently), an unclosed "[" reported where it
+    opens, and references at their own line; a broken pack is not reported again as a missing
+    reference from the packs that name it."""
+    beth = (DEFAULT_LEXICON_DIR / "beth-bureaucrat.yaml").read_text(encoding="utf-8")
+    twice = beth.replace("kind: anti-persona", "kind: anti-persona\nkind: persona", 1)
+    (tmp_path / "beth-bureaucrat.yaml").write_text(twice, encoding="utf-8")
+    kind_line = twice.splitlines().index("kind: persona") + 1
+    (tmp_path / "susie-solopreneur.yaml").write_text(
+        "id: susie-solopreneur\nname: Susie\ncues:\n  - group: g\n    terms: [start free,\n"
+        "      free trial\n    weight: 1\n", encoding="utf-8")
+    bargain = (DEFAULT_LEXICON_DIR / "bargain-hunter.yaml").read_text(encoding="utf-8")
+    wrong_ref = bargain.replace("counts_for: susie-solopreneur", "counts_for: susie-solo", 1)
+    (tmp_path / "bargain-hunter.yaml").write_text(wrong_ref, encoding="utf-8")
+    ref_line = next(i for i, line in enumerate(wrong_ref.splitlines(), 1)
+                    if line.strip() == "counts_for: susie-solo")
+    _, problems = lint_paths([tmp_path])
+    beth_path, susie_path = tmp_path / "beth-bureaucrat.yaml", tmp_path / "susie-solopreneur.yaml"
+    assert f"{beth_path}:{kind_line}: key 'kind' written twice (first at line {kind_line - 1})" \
+        in "\n".join(problems)
+    assert any(p.startswith(f"{susie_path}:5: invalid YAML") for p in problems), problems
+    assert f"{tmp_path / 'bargain-hunter.yaml'}:{ref_line}: negation.counts_for names " \
+           "'susie-solo'" in "\n".join(problems)
+    assert len(problems) == 3, "beth naming the broken susie pack is not a problem of its own"
+
+
+def test_lint_one_pack_that_names_a_pack_beside_it() -> None:
+    packs, problems = lint_paths([DEFAULT_LEXICON_DIR / "beth-bureaucrat.yaml"])
+    assert problems == [] and [p.id for p in packs] == ["beth-bureaucrat"]
+
+
 def test_load_packs_raises_with_all_problems(tmp_path: Path) -> None:
     path = tmp_path / "broken-pack.yaml"
     path.write_text(BAD_PACK, encoding="utf-8")
@@ -126,6 +158,9 @@ def test_cli_lint_exit_codes(tmp_path: Path, cli_env: dict[str, str]) -> None:
     assert bad.returncode == 2
     assert f"{path}:8:" in bad.stdout
     assert "Traceback" not in bad.stderr
+    same = subprocess.run([sys.executable, "-m", "audit", "personas", "lint", "--personas",
+                           str(path)], capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert same.returncode == 2 and same.stdout == bad.stdout, "--personas as check takes it"
 
 
 def test_cli_broken_pack_in_use_is_a_clear_error(tmp_path: Path, cli_env: dict[str, str]) -> None:
