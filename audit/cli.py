@@ -4,6 +4,7 @@ checking, auditing and reporting logic all live in the library."""
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from functools import cache
 from pathlib import Path
@@ -350,8 +351,13 @@ def main_options(
     """antipersona: audit marketing copy for who it attracts."""
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # `kill` or a CI timeout: stop as Ctrl-C does, workers included
+
+
 def main() -> None:
     """Entry point: user mistakes become one clear line and exit 2, never a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app(standalone_mode=True)
     except LexiconError as exc:

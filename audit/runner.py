@@ -17,6 +17,7 @@ import gc
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -600,6 +601,10 @@ def _fetch_process(runner: AuditRun, outbox: Any, parent: int) -> None:
             if os.getppid() != parent:
                 os._exit(0)
 
+    # Ctrl-C and stopping are the parent's: it ends this process with SIGTERM, which must not
+    # run the CLI's handler (a KeyboardInterrupt traceback) inherited by the fork.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=watch, daemon=True).start()
     runner._fetch_thread(outbox)
 

@@ -113,9 +113,11 @@ class WorkerPool(Generic[S, J, R]):
                 failure.append(exc)
             finally:
                 total[0] = n
-                for _ in range(self._n):
-                    self._tasks.put(None)
-                os.write(self._wake_w, b"x")
+                # Interrupted, close() may have closed the queue and the pipe already.
+                with contextlib.suppress(ValueError, OSError):
+                    for _ in range(self._n):
+                        self._tasks.put(None)
+                    os.write(self._wake_w, b"x")
 
         feeder = threading.Thread(target=feed, name="antipersona-feed", daemon=True)
         feeder.start()
@@ -199,6 +201,7 @@ def _first_worker(load: Callable[[], Any], work: Callable[[Any, Any], Any], task
                   results: Connection, lock: Any, lives: list[int], caller: int) -> None:
     """Load, fork the other workers (they share what was loaded), then work like them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the caller's "stop" (not its CLI's handler)
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
 

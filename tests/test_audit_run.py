@@ -3,6 +3,7 @@ kill -9 and resume, and the report command on what was stored."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -351,6 +352,47 @@ def test_ctrl_c_stops_a_check_with_exit_130(tmp_path: Path, cli_env: dict[str, s
     out, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert stderr.strip() == "antipersona: interrupted" and out == ""
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                found |= {int(child), *_descendants(int(child))}
+    return found
+
+
+@pytest.mark.parametrize("how", ["ctrl-c to the group", "kill"])
+def test_stopping_a_large_check_leaves_no_traceback_and_no_worker(
+        tmp_path: Path, cli_env: dict[str, str], how: str) -> None:
+    """A large check runs in analysis processes: Ctrl-C (which reaches them too) or a plain
+    `kill` of the CLI stops it with one line, and takes the workers with it."""
+    big = tmp_path / "big.txt"
+    para = ("Request a demo with our sales team before procurement signs off. Start free "
+            "today, no credit card needed, and send your first invoice in minutes.\n\n")
+    big.write_text(para * 40_000, encoding="utf-8")  # about 6 MB: the workers are used
+    proc = subprocess.Popen([sys.executable, "-m", "audit", "check", str(big), "--model",
+                             "fast", "--format", "json"], env=cli_env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    workers: set[int] = set()
+    while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
+        time.sleep(0.05)
+        workers = _descendants(proc.pid)
+    assert len(workers) >= 2, "the analysis processes started"
+    if how == "kill":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert stderr.strip() == "antipersona: interrupted", stderr
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()], "no worker left behind"
 
 
 def test_report_command_formats_and_diff(site: SiteServer, tmp_path: Path,
