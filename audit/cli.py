@@ -96,7 +96,7 @@ def check(
         raise fail(f"unknown --fail-on value {', '.join(sorted(bad))} "
                    "(use wrong-audience, mixed or risk)")
     cfg = settings(config, personas, target, model)
-    if channel and channel not in cfg.channels:
+    if channel is not None and channel not in cfg.channels:
         raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)}; add yours "
                    "under channels in antipersona.toml)")
     from .report.build import write_json
@@ -176,7 +176,7 @@ def audit_cmd(
     from .store import db_path
 
     cfg = settings(config, personas, target, model)
-    if channel and channel not in cfg.channels:
+    if channel is not None and channel not in cfg.channels:
         raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)})")
     if not sources and not resume:
         raise fail("name at least one source, or --resume RUN")

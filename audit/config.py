@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .models import ROLES
 
 #: How much a cue counts by the role of the section it sits in (headline > body > chrome).
 DEFAULT_SECTION_WEIGHTS: dict[str, float] = {
@@ -143,12 +144,18 @@ def config_from_mapping(table: dict[str, Any], path: Path) -> Config:
                 raise ConfigError(f"{path}: unknown threshold '{key}' (known: {', '.join(sorted(names))})")
             _unit(value, path, f"thresholds.{key}")
         kw["thresholds"] = replace(base.thresholds, **th)
+        if kw["thresholds"].risk_override < kw["thresholds"].risk:
+            raise ConfigError(f"{path}: thresholds.risk_override ({kw['thresholds'].risk_override:g}) "
+                              f"must not be below thresholds.risk ({kw['thresholds'].risk:g})")
     if "section_weights" in table:
         sw = table["section_weights"]
         if not isinstance(sw, dict):
             raise ConfigError(f"{path}: [section_weights] must be a table")
         weights = dict(base.section_weights)
         for key, value in sw.items():
+            if key not in ROLES:  # a typo ("headlin") would otherwise change nothing, silently
+                raise ConfigError(f"{path}: unknown section role '{key}' in [section_weights] "
+                                  f"(known: {', '.join(ROLES)})")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 5:
                 raise ConfigError(f"{path}: section_weights.{key} must be a number in [0, 5]")
             weights[key] = float(value)

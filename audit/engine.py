@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .config import Config
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .lexicon import Persona, load_packs
 from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
 from .profiles import resolve_model
@@ -282,6 +282,9 @@ class Engine:
 
     def check_text(self, text: str, channel: str = "draft", source: str = "<draft>") -> PieceResult:
         """Check one draft: split into sections, analyse, score."""
+        if channel not in self.config.channels:
+            raise InputError(source, f"unknown channel '{channel}' (known: "
+                                      f"{', '.join(self.config.channels)})")
         return self.check_piece(self.piece_from_text(text, channel=channel, source=source))
 
     def check_piece(self, piece: Piece) -> PieceResult:

@@ -6,6 +6,7 @@ too large, binary, undecodable), so the CLI prints one line and goes on with the
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,17 +23,31 @@ EMAIL_SUFFIXES = {".eml"}
 CHECKABLE = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EMAIL_SUFFIXES
 
 
+def _size(n: int) -> str:
+    """A file size as people read it: "820 bytes", "14.2 KB", "25.0 MB"."""
+    if n < 1000:
+        return f"{n:,} bytes"
+    return f"{n / 1e3:.1f} KB" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         if path.is_dir():
+            try:
+                with os.scandir(path) as entries:
+                    next(entries, None)
+            except PermissionError as exc:
+                raise InputError(str(path), "permission denied (a folder)") from exc
             raise InputError(str(path), "is a folder with no .txt, .md, .html or .eml files in it")
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(str(path), f"file is {size / 1e6:.1f} MB, over the "
-                             f"{max_bytes / 1e6:.0f} MB limit")
+            raise InputError(str(path), f"file is {_size(size)}, over the {_size(max_bytes)} limit")
         with path.open("rb") as fh:
             return fh.read(max_bytes + 1)
     except FileNotFoundError as exc:
+        if str(path).startswith(("http:/", "https:/")):  # the path has lost a slash by now
+            raise InputError(str(path).replace(":/", "://", 1), "check reads files and drafts; "
+                             "audit a web page with `antipersona audit URL`") from exc
         raise InputError(str(path), "no such file") from exc
     except PermissionError as exc:
         raise InputError(str(path), "permission denied") from exc

@@ -157,7 +157,8 @@ def test_size_limit_from_config(tmp_path: Path, cli_env: dict[str, str]) -> None
     big.write_text("Start free today. " * 200, encoding="utf-8")
     r = run(["check", str(big)], cli_env, tmp_path)
     assert r.returncode == 2
-    assert "over the" in r.stderr and "big.txt" in r.stderr and "Traceback" not in r.stderr
+    assert "big.txt: file is 3.6 KB, over the 1.0 KB limit" in r.stderr
+    assert "Traceback" not in r.stderr
 
 
 def test_unknown_channel_and_format_are_usage_errors(drafts: Path, tmp_path: Path,
@@ -168,6 +169,24 @@ def test_unknown_channel_and_format_are_usage_errors(drafts: Path, tmp_path: Pat
     assert r.returncode == 2 and "unknown --format" in r.stderr
     r = run(["check"], cli_env, tmp_path)
     assert r.returncode == 2
+    r = run(["check", "-", "--channel", ""], cli_env, tmp_path, stdin=b"Start free.")
+    assert r.returncode == 2 and "unknown channel ''" in r.stderr
+    r = run(["check", "https://example.test/pricing"], cli_env, tmp_path)
+    assert r.returncode == 2
+    assert "https://example.test/pricing: check reads files and drafts; audit a web page with " \
+           "`antipersona audit URL`" in r.stderr
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ("[section_weights]\nheadlin = 2\n", "unknown section role 'headlin'"),
+    ("[thresholds]\nrisk = 0.6\nrisk_override = 0.5\n",
+     "thresholds.risk_override (0.5) must not be below thresholds.risk (0.6)"),
+])
+def test_config_mistakes_are_named(tmp_path: Path, cli_env: dict[str, str], config: str,
+                                   message: str) -> None:
+    (tmp_path / "antipersona.toml").write_text(config, encoding="utf-8")
+    r = run(["check", "-"], cli_env, tmp_path, stdin=b"Start free.")
+    assert r.returncode == 2 and f"antipersona.toml: {message}" in r.stderr, r.stderr
 
 
 def test_config_file_sets_target_and_thresholds(drafts: Path, tmp_path: Path,

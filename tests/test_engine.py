@@ -404,3 +404,10 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
     # In worker processes too (joins there are not counted here).
     workers = trained_engine.check_pieces(pieces(), n_process=2, expect_chars=PARALLEL_MIN_CHARS)
     assert [_comparable(r) for r in workers] == alone
+
+
+def test_check_text_refuses_an_unknown_channel(engine: Engine) -> None:
+    from audit.errors import InputError
+
+    with pytest.raises(InputError, match="unknown channel 'carrier-pigeon'"):
+        engine.check_text("Start free today.", channel="carrier-pigeon")
