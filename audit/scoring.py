@@ -25,12 +25,14 @@ from collections.abc import Sequence
 
 from .config import Config
 from .lexicon import Persona
-from .models import Evidence, Verdict
+from .models import CHROME_ROLES, Evidence, Verdict
 
 SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40
 TONE_ALONE_MAX = 0.45
 LENGTH_UNIT = 60.0
+#: The most a page's chrome adds to a persona's intensity (score about 0.2 on its own).
+CHROME_CAP = 0.3
 
 
 def length_factor(words: int) -> float:
@@ -58,6 +60,22 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
             else:
                 w = 0.0
         ev.weight = w
+    _cap_chrome(evidence)
+
+
+def _cap_chrome(evidence: list[Evidence]) -> None:
+    """Site chrome (nav, footer...) says who the whole site is for, not what this page says:
+    however much of it a page carries, it adds at most CHROME_CAP to a persona's intensity,
+    so a footer alone never makes a persona strong."""
+    totals: dict[str | None, float] = defaultdict(float)
+    for ev in evidence:
+        if ev.section in CHROME_ROLES:
+            totals[ev.counts_for if ev.negated else ev.persona] += ev.weight
+    for ev in evidence:
+        if ev.section in CHROME_ROLES:
+            total = totals[ev.counts_for if ev.negated else ev.persona]
+            if total > CHROME_CAP:
+                ev.weight *= CHROME_CAP / total
 
 
 def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: int) -> list[Evidence]:

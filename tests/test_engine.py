@@ -12,7 +12,7 @@ import pytest
 from audit import check_text
 from audit.engine import PARALLEL_MIN_CHARS, Engine
 from audit.models import Piece, Section
-from audit.scoring import SCALE, to_score
+from audit.scoring import CHROME_CAP, SCALE, to_score
 
 BETH = "beth-bureaucrat"
 SUSIE = "susie-solopreneur"
@@ -136,6 +136,23 @@ def test_chrome_counts_little_and_once_per_site(engine: Engine) -> None:
     first, second = results[0], results[1]
     assert beth_evidence(first) and all(e.section == "footer" for e in beth_evidence(first))
     assert not beth_evidence(second), "shared chrome is counted on the first page only"
+
+
+def test_a_fat_footer_alone_never_makes_a_persona_strong(engine: Engine) -> None:
+    """A short on-target page whose nav and footer list every enterprise link stays on
+    target: chrome adds at most a capped amount per persona, shown in its evidence."""
+    page = Piece("https://books.test/", [
+        Section("nav", "Home | Enterprise | Contact sales | Request a demo"),
+        Section("headline", "Invoices for freelancers"),
+        Section("body", "Send an invoice in a minute. Start free."),
+        Section("footer", "Enterprise | Contact sales | SOC 2 | SSO | SAML | Procurement | "
+                          "Security review | Request a demo | Book a demo"),
+    ])
+    r = engine.check_piece(page)
+    assert r.verdict.label == "on-target"
+    assert 0 < r.scores[BETH] < engine.config.thresholds.strong
+    chrome = sum(e.weight for e in beth_evidence(r) if e.section in ("nav", "footer"))
+    assert chrome == pytest.approx(CHROME_CAP)
 
 
 def test_scores_comparable_across_lengths(engine: Engine) -> None:
