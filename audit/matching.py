@@ -298,6 +298,13 @@ class CueMatcher:
                 continue
             used[start:end] = b"\x01" * (end - start)
             kept.append((pi, gi, start, end))
+        # A hit ending inside a word ("have" of "haven't") takes in the rest of it.
+        for i, (pi, gi, start, end) in enumerate(kept):
+            grown = end
+            while grown < n and not doc[grown - 1].whitespace_ and doc[grown].lower_ in _CLITICS:
+                grown += 1
+            if grown != end:
+                kept[i] = (pi, gi, start, grown)
         kept.sort(key=lambda h: (h[2], h[0]))
         first = arrays.idx[[h[2] for h in kept]].tolist()
         last = arrays.end[[h[3] - 1 for h in kept]].tolist()
@@ -305,6 +312,9 @@ class CueMatcher:
                 for (pi, gi, start, end), a, b in zip(kept, first, last, strict=True)]
 
 
+#: Word endings spaCy splits off ("have" + "n't"): evidence does not stop before them.
+_CLITICS = frozenset({"n't", "'s", "'ve", "'re", "'ll", "'d", "'m", "’s", "’ve", "’re", "’ll",
+                      "’d", "’m", "n’t"})
 #: Punctuation a pattern may end on that is left out of its evidence ("%" and quotes stay).
 _TRAILING_PUNCT = frozenset({",", ":", ";", ".", "!", "-", "—", "–"})
 

@@ -142,3 +142,4 @@ def test_context_tokens_at_a_patterns_edges_guard_without_joining_the_match(
     assert found("Save money.") == ["Save money"], "an optional NOT_IN token is the pattern's own"
     assert found("Hurry, it ends.") == ["Hurry"], "required punctuation is left out of the evidence"
     assert found("We are in a hurry.") == []
+    assert found("Book the demo's room") == ["the demo's"], "a word is not cut after its stem"
