@@ -194,8 +194,9 @@ class Engine:
             raise ConfigError(f"target persona '{self.config.target}' is not among the packs "
                               f"in use ({', '.join(ids) or 'none'})")
         if target.kind != "persona":
-            raise ConfigError(f"target '{target.id}' is a {target.kind} pack; the target must "
-                              f"be of kind persona")
+            article = "an" if target.kind[0] in "aeiou" else "a"
+            raise ConfigError(f"target '{target.id}' is {article} {target.kind} pack; the target "
+                              f"must be of kind persona")
         if pipeline is not None:
             self._profile, self._model = pipeline.profile, pipeline.model
         else:
