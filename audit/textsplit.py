@@ -22,6 +22,9 @@ _FIELD = re.compile(r"^(subject|preheader|preview|headline|title|cta|call to act
 _FIELD_ROLE = {"subject": "subject", "preheader": "preheader", "preview": "preheader",
                "headline": "headline", "title": "title", "cta": "cta", "call to action": "cta"}
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_QUOTE = re.compile(r"^(?:>\s?)+")
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _CTA_WORDS = re.compile(
     r"^(start|get|try|book|join|sign up|create|download|request|schedule|buy|shop|claim|"
@@ -79,6 +82,17 @@ def _para_sections(para: str, *, markdown: bool) -> list[Section]:
 
     for line in lines:
         stripped = line.strip()
+        if markdown:
+            stripped = _QUOTE.sub("", stripped)  # a quote's words are copy; its ">" is not
+            if _TABLE_RULE.match(stripped):
+                continue
+            if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+                # A table row is a line of its own, its cells apart ("Team · SSO").
+                flush()
+                cells = [c.strip() for c in stripped[1:-1].split("|") if c.strip()]
+                if cells:
+                    out.append(Section("body", _clean_md(" · ".join(cells))))
+                continue
         field = _FIELD.match(stripped)
         if field and field.group(1).lower() in ("cta", "call to action"):
             flush()
@@ -91,8 +105,8 @@ def _para_sections(para: str, *, markdown: bool) -> list[Section]:
             out.append(Section("cta", _clean_md(bold.group(2))))
         elif _LIST_ITEM.match(stripped):
             flush()
-            out.append(Section("body", _clean_md(_LIST_ITEM.sub("", stripped, count=1))
-                               if markdown else _LIST_ITEM.sub("", stripped, count=1)))
+            item = _LIST_ITEM.sub("", stripped, count=1)
+            out.append(Section("body", _clean_md(_TASK_BOX.sub("", item)) if markdown else item))
         else:
             buffer.append(stripped)
     flush()
