@@ -249,7 +249,7 @@ def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> Non
     for p in load_packs(cfg.personas or None):
         mark = " (target)" if p.id == cfg.target else ""
         out.print(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
-                  f"v{p.version}  {p.name}{mark}", markup=False)
+                  f"v{p.version}  {p.name}{mark}", markup=False, soft_wrap=True)  # one line a pack
 
 
 @personas_app.command("show")

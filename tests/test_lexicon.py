@@ -181,6 +181,7 @@ def test_personas_list_and_show(tmp_path: Path, cli_env: dict[str, str]) -> None
                          text=True, env=cli_env, cwd=tmp_path)
     assert out.returncode == 0
     assert "susie-solopreneur" in out.stdout and "(target)" in out.stdout
+    assert len(out.stdout.splitlines()) == 4, "one line a pack, piped or not"
     show = subprocess.run([sys.executable, "-m", "audit", "personas", "show", "beth-bureaucrat"],
                           capture_output=True, text=True, env=cli_env, cwd=tmp_path)
     assert show.returncode == 0 and "try instead:" in show.stdout
