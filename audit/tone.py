@@ -178,15 +178,17 @@ class ToneAnalyzer:
         last = ends - 1
         rows[:, COL["question"]] = self._ends_with(lower, starts, last, self._question)
         rows[:, COL["exclaim"]] = self._ends_with(lower, starts, last, self._exclaim)
+        first_word = self._first_words(is_alpha | like_num, starts, ends)
+        ok = first_word >= 0
+        listed = np.zeros(len(starts), dtype=bool)  # starts with a command verb from our list
+        listed[ok] = facts[first_word[ok], _FACT["imperative"]].astype(bool)
         if use_tags and doc.has_annotation("DEP"):
-            self._tagged(doc, rows, starts, ends)
+            self._tagged(doc, rows, starts, ends, first_word, listed)
         else:
             participle = facts[:, _FACT["participle"]].astype(bool) & is_alpha
             aux_pos = np.flatnonzero(facts[:, _FACT["aux"]])
             self._passive_fast(lower, participle, aux_pos, sent_id, rows)
-            first_word = self._first_words(is_alpha | like_num, starts, ends)
-            ok = first_word >= 0
-            rows[ok, COL["imperative"]] = facts[first_word[ok], _FACT["imperative"]]
+            rows[:, COL["imperative"]] = listed
         rows[rows[:, COL["words"]] == 0] = 0
         return rows, np.stack([starts, ends], axis=1)
 
@@ -222,9 +224,12 @@ class ToneAnalyzer:
         for s in flagged:
             rows[s, COL["passive"]] = 1
 
-    def _tagged(self, doc: Doc, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+    def _tagged(self, doc: Doc, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                first_word: np.ndarray, listed: np.ndarray) -> None:
         """Trained profile: passive from auxpass/nsubjpass, imperatives from a bare-verb root
-        with no subject and no modal before it; read from arrays, not token by token."""
+        with no subject and no modal before it, or a sentence with no subject that opens on a
+        base-form verb or a command verb of our list (the tagger reads a two-word "Track
+        payments." as a noun phrase); read from arrays, not token by token."""
         arr = doc.to_array([DEP, TAG, HEAD])
         dep, tag = arr[:, 0], arr[:, 1]
         n = len(doc)
@@ -243,4 +248,9 @@ class ToneAnalyzer:
         bare = ((tag[roots] == self._verb_base) & ~has_subject[roots]
                 & (modals[roots] == modals[starts[sentence]]))
         imperative[sentence[bare]] = True
+        subjects = np.add.reduceat(np.isin(dep, self._subject_deps).astype(np.int64), starts) > 0
+        ok = first_word >= 0
+        opens_on_verb = np.zeros(len(starts), dtype=bool)
+        opens_on_verb[ok] = tag[first_word[ok]] == self._verb_base
+        imperative |= ~subjects & (opens_on_verb | listed)
         rows[:, COL["imperative"]] = imperative

@@ -428,3 +428,12 @@ def test_check_text_refuses_an_unknown_channel(engine: Engine) -> None:
 
     with pytest.raises(InputError, match="unknown channel 'carrier-pigeon'"):
         engine.check_text("Start free today.", channel="carrier-pigeon")
+
+
+def test_short_commands_are_imperatives_in_both_profiles(each_engine: Engine) -> None:
+    """The tagger reads "Track payments." as a noun phrase; a sentence with no subject that
+    opens on a command verb is still an imperative."""
+    r = each_engine.check_text("Send invoices. Track payments. Get paid faster. Try it now.", "ad")
+    assert r.tone["imperative_ratio"] == 1.0
+    r = each_engine.check_text("We help you grow. Our team tracks payments. You can start.", "ad")
+    assert r.tone["imperative_ratio"] == 0.0
