@@ -79,7 +79,7 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
     if not text.strip():
         raise InputError(source, "empty input, nothing to check")
     if kind == "auto":
-        kind = _sniff(text)
+        kind = sniff(text)
     if kind == "html":
         from .extract import html_to_piece
 
@@ -93,7 +93,7 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
     return piece
 
 
-def _sniff(text: str) -> str:
+def sniff(text: str) -> str:
     head = text[:2048].lstrip().lower()
     if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head):
         return "html"

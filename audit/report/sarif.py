@@ -3,6 +3,8 @@
 One rule per persona cue group; one result per cue that pulls toward an anti-persona or a
 risk pack (negated cues and target-persona cues are not findings). When the original file text
 is known, each result points at the line and column of the phrase in that file.
+
+Where each phrase is in the file is worked out by :mod:`audit.report.locate`.
 """
 
 from __future__ import annotations
@@ -11,40 +13,45 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .. import __version__
+from .locate import SourceFile, occurrence_ranks, prepare
+from .locate import region as locate_region
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"risk": "error", "wrong-audience": "warning", "mixed": "warning"}
+#: Source name of standard input in reports; not a valid URI reference (SARIF §3.10.2).
+_STDIN = "<stdin>"
+#: Columns are counted in UTF-16 code units, and the run says so. SARIF's default is
+#: unicodeCodePoints, but GitHub's documented SARIF subset does not list columnKind, CodeQL
+#: (what GitHub code scanning is built around) declares utf16CodeUnits, and JavaScript-based
+#: viewers (VS Code's SARIF viewer) index lines in UTF-16. Emitting UTF-16 columns and
+#: declaring them is right both for consumers that ignore columnKind and for those that read
+#: it; the two kinds differ only past characters outside the BMP (an emoji).
+_COLUMN_KIND = "utf16CodeUnits"
 
 
 def _rule_id(persona: str, group: str) -> str:
     return f"{persona}/{group}"
 
 
-def _locate(text: str, phrase: str, nth: int) -> tuple[int, int, int, int] | None:
-    """(start line, start column, end line, end column), 1-based, of the nth occurrence."""
-    matches = [m for m in re.finditer(re.escape(phrase), text, re.IGNORECASE)]
-    if not matches:
-        flexible = r"\s+".join(re.escape(w) for w in phrase.split())
-        matches = list(re.finditer(flexible, text, re.IGNORECASE))
-    if not matches:
-        return None
-    m = matches[min(nth, len(matches) - 1)]
-
-    def pos(i: int) -> tuple[int, int]:
-        line = text.count("\n", 0, i) + 1
-        col = i - (text.rfind("\n", 0, i) + 1) + 1
-        return line, col
-
-    return (*pos(m.start()), *pos(m.end()))
+# --- the log ------------------------------------------------------------------------------
 
 
-def _uri(source: str) -> str:
+def _artifact(source: str) -> dict[str, Any]:
+    """artifactLocation: a valid URI reference (RFC 3986) for the source."""
+    if source == _STDIN:
+        return {"uri": "stdin", "description": {"text": "standard input (no file to point at)"}}
     if urlsplit(source).scheme in ("http", "https"):
-        return source
-    return source.replace("\\", "/")
+        return {"uri": source}
+    path = source.replace("\\", "/")
+    uri = quote(path, safe="/!$&'()*+,;=:@")
+    if re.match(r"[A-Za-z]:/", path):  # a Windows drive
+        uri = "file:///" + uri
+    elif ":" in uri.split("/", 1)[0]:  # would read as a scheme
+        uri = "./" + uri
+    return {"uri": uri}
 
 
 def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None = None) -> dict:
@@ -56,6 +63,10 @@ def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None =
         verdict = piece["verdict"]
         level = _LEVEL.get(verdict["label"], "note")
         occurrences: dict[str, int] = defaultdict(int)
+        artifact = _artifact(piece["source"])
+        file: SourceFile | None = None
+        ranks: dict[tuple[str, str], list[int]] = {}
+        loaded = False
         for ev in piece["evidence"]:
             persona = personas.get(ev["persona"], {})
             if ev.get("kind") == "tone" or ev.get("negated") or persona.get("kind") == "persona":
@@ -72,16 +83,19 @@ def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None =
                     "properties": {"persona": ev["persona"], "kind": persona.get("kind", "")},
                 }
             key = ev["text"].lower()
-            nth = occurrences[key]
+            nth = occurrences[key]  # kept as it was: fingerprints stay stable across versions
             occurrences[key] += 1
-            location: dict[str, Any] = {"artifactLocation": {"uri": _uri(piece["source"])}}
-            original = originals.get(piece["source"])
-            if original is not None:
-                where = _locate(original, ev["text"], nth)
-                if where:
-                    location["region"] = {"startLine": where[0], "startColumn": where[1],
-                                          "endLine": where[2], "endColumn": where[3],
-                                          "snippet": {"text": ev["text"]}}
+            if not loaded:  # the file is read once per piece, and only when it has findings
+                loaded = True
+                original = originals.get(piece["source"]) if piece["source"] != _STDIN else None
+                if original:
+                    file = prepare(piece["source"], original)
+                    ranks = occurrence_ranks(piece["evidence"], file)
+            location: dict[str, Any] = {"artifactLocation": dict(artifact)}
+            if file is not None:
+                region = locate_region(file, ev, ranks)
+                if region:
+                    location["region"] = region
             ev_level = "error" if persona.get("kind") == "risk" else level
             suggest = ev.get("suggest") or []
             results.append({
@@ -104,6 +118,7 @@ def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None =
                 "version": __version__,
                 "rules": list(rules.values()),
             }},
+            "columnKind": _COLUMN_KIND,
             "results": results,
             "invocations": [{"executionSuccessful": True,
                              "toolExecutionNotifications": [
