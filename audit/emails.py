@@ -192,7 +192,7 @@ def _iso_date(value: str) -> str:
 
 def _body_sections(msg: Message, source: str) -> list[Section]:
     """Preheader then body sections, from the HTML part when there is one."""
-    part = _pick_body(msg)
+    part = pick_body(msg)
     if part is None:
         return []
     payload = part.get_payload(decode=True)
@@ -207,7 +207,7 @@ def _body_sections(msg: Message, source: str) -> list[Section]:
     return _plain_sections(text)
 
 
-def _pick_body(msg: Message) -> Message | None:
+def pick_body(msg: Message) -> Message | None:
     """The HTML alternative when there is one, else plain text (attachments ignored)."""
     if isinstance(msg, EmailMessage):
         try:

@@ -252,9 +252,11 @@ def _prepare_email(f: SourceFile, skipped: list[tuple[int, int]]) -> None:
     if subject:
         f.zones["subject"] = subject.span(1)
         f.subject_header = subject.span()
+    from ..emails import pick_body  # the part the email reader analyses, chosen the same way
+
     try:
         msg = email.message_from_string(text, policy=email.policy.default)
-        part = _body_part(msg)
+        part = pick_body(msg)
         if part is None or "base64" in str(part.get("content-transfer-encoding", "")).lower():
             return
         payload = part.get_payload(decode=False)
@@ -271,25 +273,6 @@ def _prepare_email(f: SourceFile, skipped: list[tuple[int, int]]) -> None:
         skipped += _html_skipped(text, start, end, head=False)
     else:
         skipped += [m.span() for m in _QUOTED_LINE.finditer(text, start, end)]
-
-
-def _body_part(msg: Any) -> Any | None:
-    """What audit.emails reads: get_body's HTML-then-plain choice, else the first such part."""
-    try:
-        body = msg.get_body(preferencelist=("html", "plain"))
-    except Exception:
-        body = None
-    if body is not None:
-        return body
-    html = plain = None
-    for part in msg.walk():
-        if part.get_content_maintype() != "text" or part.get_filename():
-            continue
-        if part.get_content_subtype() == "html" and html is None:
-            html = part
-        elif part.get_content_subtype() == "plain" and plain is None:
-            plain = part
-    return html or plain
 
 
 def _minus(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
