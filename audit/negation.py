@@ -155,4 +155,3 @@ class Negator:
                                                for c in node.head.children):
                 det_reaches = False
         return False
-        return False
