@@ -25,7 +25,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+#: Markdown parts that are not copy (shared with report.locate, which skips them in files).
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+CODE_FENCE = re.compile(r"```.*?```", re.DOTALL)
+MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CTA_WORDS = re.compile(
     r"^(start|get|try|book|join|sign up|create|download|request|schedule|buy|shop|claim|"
     r"contact|talk|see|learn more|subscribe|register|order|reserve|grab|upgrade)\b",
@@ -117,7 +120,7 @@ def split_markdown(text: str) -> list[Section]:
     """Markdown: front matter title, headings (first H1 = headline), CTAs, body paragraphs."""
     text = text.replace("\r\n", "\n")
     sections: list[Section] = []
-    fm = _FRONT_MATTER.match(text)
+    fm = FRONT_MATTER.match(text)
     if fm:
         for line in fm.group(1).splitlines():
             key, _, value = line.partition(":")
@@ -125,8 +128,8 @@ def split_markdown(text: str) -> list[Section]:
                 role = {"title": "title", "description": "meta", "subject": "subject"}
                 sections.append(Section(role[key.strip().lower()], value.strip().strip("\"'")))
         text = text[fm.end():]
-    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # code is not copy
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    text = CODE_FENCE.sub("", text)  # code is not copy
+    text = MD_COMMENT.sub("", text)
     seen_h1 = False
     block: list[str] = []
 
@@ -155,4 +158,4 @@ def split_markdown(text: str) -> list[Section]:
 def looks_like_markdown(text: str) -> bool:
     return bool(re.search(r"^#{1,6}\s+\S", text, re.MULTILINE)
                 or re.search(r"\[[^\]]+\]\([^)]+\)", text)
-                or _FRONT_MATTER.match(text))
+                or FRONT_MATTER.match(text))

@@ -24,7 +24,7 @@ from html.entities import html5
 from pathlib import Path
 from typing import Any
 
-# --- where a phrase is in the file --------------------------------------------------------
+from ..textsplit import CODE_FENCE, FRONT_MATTER, MD_COMMENT
 
 #: Between two words of a phrase: what the reader dropped or turned into a single space.
 _SEPARATORS = {
@@ -50,11 +50,8 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _HTML_SKIPPED = re.compile(
     r"<(script|style|noscript|template|svg|math|iframe|object|textarea|select|datalist|canvas|"
     r"video|audio)\b[^>]*+(?:>.*?(?:</\1\s*>|\Z)|\Z)", re.DOTALL | re.IGNORECASE)
-_MD_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _MD_FRONT_FIELD = re.compile(r"^[ \t]*(?:title|description|subject)[ \t]*:[ \t]*(.*?)[ \t]*$",
                              re.IGNORECASE | re.MULTILINE)
-_MD_CODE = re.compile(r"```.*?```", re.DOTALL)
-_MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MD_LINK_TARGET = re.compile(r"!?\[[^\]]*\](\([^)]*\))")
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _SUBJECT = re.compile(r"^subject[ \t]*:[ \t]*(.*(?:\n[ \t]+.*)*)", re.IGNORECASE | re.MULTILINE)
@@ -126,15 +123,11 @@ def _phrase_pattern(phrase: str, kind: str) -> re.Pattern[str] | None:
         return None
     entities = kind in ("html", "eml")
     body = _SEPARATORS[kind].join("".join(_char_pattern(c, entities) for c in w) for w in words)
-    if _alnum(words[0][0]):
+    if words[0][0].isalnum():
         body = _ALNUM_BEFORE + body
-    if _alnum(words[-1][-1]):
+    if words[-1][-1].isalnum():
         body += _ALNUM_AFTER
     return re.compile(body, re.IGNORECASE)
-
-
-def _alnum(c: str) -> bool:
-    return c.isalnum()
 
 
 @lru_cache(maxsize=512)
@@ -230,13 +223,13 @@ def _attributes(text: str, lo: int, hi: int) -> dict[str, tuple[str, tuple[int, 
 def _markdown_skipped(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     body = 0
-    fm = _MD_FRONT_MATTER.match(text)
+    fm = FRONT_MATTER.match(text)
     if fm:
         holes = [m.span(1) for m in _MD_FRONT_FIELD.finditer(text, fm.start(1), fm.end(1))]
         out += _minus(fm.span(), holes)
         body = fm.end()
-    out += [m.span() for m in _MD_CODE.finditer(text, body)]
-    out += [m.span() for m in _MD_COMMENT.finditer(text, body)]
+    out += [m.span() for m in CODE_FENCE.finditer(text, body)]
+    out += [m.span() for m in MD_COMMENT.finditer(text, body)]
     out += [m.span(1) for m in _MD_LINK_TARGET.finditer(text, body)]
     return out
 
