@@ -33,6 +33,7 @@ from .profiles import resolve_model
 from .scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
 from .textsplit import looks_like_markdown, split_markdown, split_plain
 from .tonecounts import COLUMNS, ToneCounts, metrics
+from .typography import Cuts, normalised_piece, to_original
 
 if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
     from .matching import CueMatcher
@@ -70,6 +71,8 @@ class _Member:
     roles: tuple[tuple[int, str], ...]
     base: int  # the offset of ``start`` in ``Piece.text``
     last: bool  # the piece's last chunk
+    #: Where invisible characters were dropped from the piece (see typography); None: nowhere.
+    cuts: Cuts | None = None
 
 
 @dataclass(slots=True)
@@ -421,7 +424,8 @@ class Engine:
                 pending_since = time.monotonic()
             seq += 1
             waiting[seq] = piece
-            chunks = piece_chunks(piece, limit) or [("", ((0, "body"),), 0)]
+            analysed, cuts = normalised_piece(piece)
+            chunks = piece_chunks(analysed, limit) or [("", ((0, "body"),), 0)]
             for i, (text, roles, base) in enumerate(chunks):
                 if members and (size + sep + len(text) > limit
                                 or (i == 0 and self._join_parsed)):
@@ -430,7 +434,7 @@ class Engine:
                 start = size + sep if members else 0
                 members.append(_Member(seq, start, start + len(text),
                                        tuple((start + off, role) for off, role in roles), base,
-                                       i == len(chunks) - 1))
+                                       i == len(chunks) - 1, cuts))
                 parts.append(text)
                 size = start + len(text)
         if members:
@@ -452,7 +456,7 @@ class Engine:
 
         doc, text, offsets = join_docs([d for d, _ in pairs], [t.text for _, t in pairs])
         members = [_Member(m.seq, off + m.start, off + m.end,
-                           tuple((off + o, role) for o, role in m.roles), m.base, m.last)
+                           tuple((off + o, role) for o, role in m.roles), m.base, m.last, m.cuts)
                    for (_, task), off in zip(pairs, offsets, strict=True) for m in task.members]
         return doc, _Task(text, members)
 
@@ -529,16 +533,18 @@ class Engine:
                 found = sentences[s_idx] = (first_char, first_char + len(sentence), sentence)
             sent_start, sent_end, sentence = found
             shift = member.base - member.start
+            cuts = member.cuts
             # Suggestions and notes are filled in by _finish: they need not cross processes.
             ev = Evidence(
                 persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
-                section=role, start=shift + hit.start_char, end=shift + hit.end_char,
+                section=role, start=to_original(cuts, shift + hit.start_char),
+                end=to_original(cuts, shift + hit.end_char, end=True),
                 weight=group.weight * weights.get(role, 1.0), negated=negated,
                 sentence=sentence,
             )
             part = parts[k]
             part.evidence.append(ev)
-            key = (shift + sent_start, shift + sent_end)
+            key = (to_original(cuts, shift + sent_start), to_original(cuts, shift + sent_end, end=True))
             info = part.sentences.get(key)
             if info is None:
                 info = part.sentences[key] = _Sentence(role, sentence, *sent_tone[s_idx], [])

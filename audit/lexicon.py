@@ -40,7 +40,7 @@ TONE_METRICS = (
 _TOP_KEYS = {"id", "name", "kind", "version", "description", "color", "negation", "cues", "tone"}
 _CUE_KEYS = {
     "group", "weight", "terms", "acronyms", "patterns", "regex", "suggest", "note",
-    "negatable", "sections",
+    "negatable", "sections", "once",
 }
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -61,6 +61,9 @@ class CueGroup:
     note: str = ""
     negatable: bool = True
     sections: frozenset[str] | None = None
+    #: The group counts once per piece, by its strongest hit: one defect however often it shows
+    #: (a template full of placeholders is one leak, not ten).
+    once: bool = False
 
     @property
     def size(self) -> int:
@@ -339,10 +342,8 @@ class _Checker:
             if not isinstance(note, str):
                 self.err((*keys, "note"), "'note' must be text")
                 note = ""
-            negatable = raw.get("negatable", True)
-            if not isinstance(negatable, bool):
-                self.err((*keys, "negatable"), "'negatable' must be true or false")
-                negatable = True
+            negatable = self._flag(keys, raw, "negatable", True)
+            once = self._flag(keys, raw, "once", False)
             sections = raw.get("sections")
             if sections is not None:
                 sections = frozenset(self._str_list((*keys, "sections"), sections, "sections"))
@@ -351,9 +352,16 @@ class _Checker:
             groups.append(CueGroup(
                 group=name, weight=weight, terms=tuple(terms), acronyms=tuple(acronyms),
                 patterns=tuple(patterns), regex=tuple(regex), suggest=tuple(suggest),
-                note=note.strip(), negatable=negatable, sections=sections,
+                note=note.strip(), negatable=negatable, sections=sections, once=once,
             ))
         return groups
+
+    def _flag(self, keys: tuple[Any, ...], raw: dict[str, Any], key: str, default: bool) -> bool:
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            self.err((*keys, key), f"'{key}' must be true or false")
+            return default
+        return value
 
     def _dup(self, seen: dict[str, tuple[str, int]], key: str, term: str,
              keys: tuple[Any, ...], group: str) -> None:

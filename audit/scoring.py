@@ -60,7 +60,26 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
             else:
                 w = 0.0
         ev.weight = w
+    _count_once(evidence, personas)
     _cap_chrome(evidence)
+
+
+def _count_once(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
+    """A group marked ``once`` keeps only its strongest hit's weight."""
+    once = {(p.id, g.group) for p in personas for g in p.cues if g.once}
+    if not once:
+        return
+    best: dict[tuple[str, str], Evidence] = {}
+    for ev in evidence:
+        key = (ev.persona, ev.group)
+        if key in once and ev.weight > 0:
+            top = best.get(key)
+            if top is None or ev.weight > top.weight:
+                if top is not None:
+                    top.weight = 0.0
+                best[key] = ev
+            else:
+                ev.weight = 0.0
 
 
 def _cap_chrome(evidence: list[Evidence]) -> None:
