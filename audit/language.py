@@ -6,6 +6,7 @@ module only loads them and hashes them against a spaCy vocabulary for array look
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,4 +86,50 @@ def negation_rules() -> NegationRules:
                                  [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
         not_negating_next=frozenset(str(w).lower() for w in neg["not_negating_next"]),
         closers=frozenset(str(w).lower() for w in neg["closers"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRules:
+    """Sentences that describe rather than pitch, and quotations that mention a practice."""
+
+    factor: float
+    quoted_factor: float
+    quoted_max_words: int
+    informational: tuple[re.Pattern[str], ...]
+
+    def reason(self, sentence: str, phrase: str) -> str:
+        """Why context lowers a cue in this sentence: "quoted", "informational" or ""."""
+        if phrase and _quoted(sentence, phrase, self.quoted_max_words):
+            return "quoted"
+        if any(rx.search(sentence) for rx in self.informational):
+            return "informational"
+        return ""
+
+    def factor_for(self, reason: str) -> float:
+        return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
+
+
+_QUOTE = re.compile(r'"([^"\n]{1,200})"')
+
+
+def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
+    """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
+    for m in _QUOTE.finditer(sentence):
+        inner = m.group(1)
+        if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
+                and len(sentence.strip().strip('"').split()) > len(inner.split()) + 2:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> ContextRules:
+    ctx = language_data()["context"]
+    return ContextRules(
+        factor=float(ctx["factor"]),
+        quoted_factor=float(ctx["quoted_factor"]),
+        quoted_max_words=int(ctx["quoted_max_words"]),
+        informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
+                            for rx in ctx["informational"]),
     )

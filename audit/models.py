@@ -109,12 +109,14 @@ class Evidence:
     #: For a negated cue that a pack redirects: the persona it counted for instead.
     counts_for: str | None = None
     kind: str = "cue"  # cue | tone
+    #: Why the sentence around the cue lowered its weight ("informational", "quoted"), if it did.
+    context: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Analysis workers send evidence back pickled (see Section.__reduce__).
         return (Evidence, (self.persona, self.group, self.text, self.section, self.start,
                            self.end, self.weight, self.negated, self.suggest, self.sentence,
-                           self.note, self.counts_for, self.kind))
+                           self.note, self.counts_for, self.kind, self.context))
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -133,6 +135,8 @@ class Evidence:
         }
         if self.counts_for:
             d["counts_for"] = self.counts_for
+        if self.context:
+            d["context"] = self.context
         return d
 
 

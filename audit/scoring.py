@@ -24,12 +24,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from .config import Config
+from .language import context_rules
 from .lexicon import Persona
 from .models import CHROME_ROLES, Evidence, Verdict
 
 SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40
 TONE_ALONE_MAX = 0.45
+#: With cue evidence, tone adds at most this share of the cues' own intensity (or TONE_ALONE_MAX).
+TONE_SHARE = 1.0
 LENGTH_UNIT = 60.0
 #: The most a page's chrome adds to a persona's intensity (score about 0.2 on its own).
 CHROME_CAP = 0.3
@@ -48,10 +51,13 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
     by_id = {p.id: p for p in personas}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     lf = length_factor(words)
+    context = context_rules()
     for ev in evidence:
         key = (ev.persona, ev.text.lower())
         seen[key] += 1
         w = ev.weight / seen[key] / lf
+        ev.context = context.reason(ev.sentence, ev.text)
+        w *= context.factor_for(ev.context)
         if ev.negated:
             persona = by_id.get(ev.persona)
             if persona and persona.negation_counts_for and persona.negation_factor > 0:
@@ -127,13 +133,13 @@ def cap_tone_alone(evidence: list[Evidence], personas: Sequence[Persona]) -> Non
     TONE_ALONE_MAX intensity from tone (below the default ``strong`` threshold)."""
     cue_total = intensities([e for e in evidence if e.kind == "cue"], personas)
     for p in personas:
-        if cue_total[p.id] > 0:
-            continue
+        cap = max(TONE_ALONE_MAX, TONE_SHARE * cue_total[p.id]) if cue_total[p.id] > 0 \
+            else TONE_ALONE_MAX
         tone = [e for e in evidence if e.kind == "tone" and e.persona == p.id]
         total = sum(e.weight for e in tone)
-        if total > TONE_ALONE_MAX:
+        if total > cap:
             for e in tone:
-                e.weight *= TONE_ALONE_MAX / total
+                e.weight *= cap / total
 
 
 def intensities(evidence: list[Evidence], personas: Sequence[Persona]) -> dict[str, float]:
