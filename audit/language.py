@@ -102,12 +102,20 @@ class ContextRules:
         """Why context lowers a cue in this sentence: "quoted", "informational" or ""."""
         if phrase and _quoted(sentence, phrase, self.quoted_max_words):
             return "quoted"
-        if any(rx.search(sentence) for rx in self.informational):
-            return "informational"
-        return ""
+        return "informational" if self.describes(sentence) else ""
+
+    def describes(self, sentence: str) -> bool:
+        """The sentence defines, documents, reports or contracts rather than pitches."""
+        return _describes(self.informational, sentence)
 
     def factor_for(self, reason: str) -> float:
         return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
+
+
+@lru_cache(maxsize=4096)
+def _describes(patterns: tuple[re.Pattern[str], ...], sentence: str) -> bool:
+    # Cached: a sentence holding several cues is tested once.
+    return any(rx.search(sentence) for rx in patterns)
 
 
 _QUOTE = re.compile(r'"([^"\n]{1,200})"')
