@@ -18,9 +18,12 @@ TWINS = [
      "Procurement sign-off and a security review come first."),
     ("Start\u00a0free today, no\u00a0credit\u00a0card.", "Start free today, no credit card."),
     ("Request a demo\u200b with our enterprise team.", "Request a demo with our enterprise team."),
-    ("\u201cStart free\u201d \u2014 then it\u2019s $9 a month.", '"Start free" \u2014 then it\'s $9 a month.'),
-    ("\uff33\uff33\uff2f and \uff33\uff21\uff2d\uff2c for every workspace.", "SSO and SAML for every workspace."),
-    ("We don\u2019t offer coupons, and it isn\u2019t a sale.", "We don't offer coupons, and it isn't a sale."),
+    ("\u201cStart free\u201d \u2014 then it\u2019s $9 a month.",
+     '"Start free" \u2014 then it\'s $9 a month.'),
+    ("\uff33\uff33\uff2f and \uff33\uff21\uff2d\uff2c for every workspace.",
+     "SSO and SAML for every workspace."),
+    ("We don\u2019t offer coupons, and it isn\u2019t a sale.",
+     "We don't offer coupons, and it isn't a sale."),
 ]
 
 
