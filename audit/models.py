@@ -147,6 +147,11 @@ class Verdict:
     #: Why: for ``mixed`` the clashing phrases; for the others a one-line reason.
     reason: str = ""
     clashes: list[str] = field(default_factory=list)
+    #: A risk pack that also fired while an anti-persona clearly led the verdict.
+    risk: str | None = None
+    #: For ``neutral``: True when the piece holds too few cues to judge ("insufficient
+    #: signal"), False when it holds cues and none of them is strong ("clean").
+    insufficient: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"label": self.label, "persona": self.persona}
@@ -154,6 +159,10 @@ class Verdict:
             d["reason"] = self.reason
         if self.clashes:
             d["clashes"] = list(self.clashes)
+        if self.risk:
+            d["risk"] = self.risk
+        if self.label == "neutral":
+            d["signal"] = "insufficient" if self.insufficient else "clean"
         return d
 
 

@@ -31,6 +31,10 @@ from .models import CHROME_ROLES, Evidence, Verdict
 SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40
 TONE_ALONE_MAX = 0.45
+#: An anti-persona this far ahead of a firing risk pack leads the verdict (which names both).
+RISK_LEAD = 0.15
+#: Below this summed cue weight a neutral piece has too little signal to judge.
+MIN_SIGNAL = 0.25
 #: With cue evidence, tone adds at most this share of the cues' own intensity (or TONE_ALONE_MAX).
 TONE_SHARE = 1.0
 LENGTH_UNIT = 60.0
@@ -162,23 +166,32 @@ def decide(scores: dict[str, float], evidence: list[Evidence], personas: Sequenc
     antis = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "anti-persona")
     a_score, anti = antis[-1] if antis else (0.0, None)
     risks = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "risk")
+    r_score, risk = risks[-1] if risks else (0.0, None)
+    fired = risk if r_score >= th.risk else None
     # A risk pack decides when it fires and is not drowned out by an anti-persona (a bargain page
-    # saying "while stocks last" is a bargain page); a very strong risk always decides.
-    if risks and risks[-1][0] >= th.risk and (risks[-1][0] >= a_score or risks[-1][0] >= th.risk_override):
-        score, pid = risks[-1]
-        return Verdict("risk", pid, f"{names[pid]} fires ({score:.2f}): "
-                       f"{_top_phrases(evidence, pid)}")
+    # saying "while stocks last" is a bargain page); a very strong risk decides unless an
+    # anti-persona clearly leads, and then the verdict names both.
+    anti_leads = anti is not None and a_score >= th.strong and a_score >= r_score + RISK_LEAD
+    if fired and (r_score >= a_score or (r_score >= th.risk_override and not anti_leads)):
+        return Verdict("risk", fired, f"{names[fired]} fires ({r_score:.2f}): "
+                       f"{_top_phrases(evidence, fired)}")
     if anti and t_score >= th.mixed and a_score >= th.mixed and \
             min(t_score, a_score) >= th.mixed_ratio * max(t_score, a_score):
         clashes = _phrases(evidence, target, 3) + _phrases(evidence, anti, 3)
         return Verdict("mixed", anti, f"speaks to {names.get(target, target)} ({t_score:.2f}) and "
                        f"{names[anti]} ({a_score:.2f}) at once", clashes)
     if anti and a_score >= th.strong and a_score > t_score + th.margin:
+        also = f"; {names[fired]} also fires ({r_score:.2f})" if fired else ""
         return Verdict("wrong-audience", anti, f"{names[anti]} leads ({a_score:.2f} vs "
-                       f"{t_score:.2f}): {_top_phrases(evidence, anti)}")
+                       f"{t_score:.2f}): {_top_phrases(evidence, anti)}{also}", risk=fired)
     if t_score >= th.strong:
         return Verdict("on-target", None, f"{names.get(target, target)} leads ({t_score:.2f})")
-    return Verdict("neutral", None, "no persona is strongly addressed")
+    cues = [e for e in evidence if e.kind == "cue" and e.weight > 0]
+    if sum(e.weight for e in cues) < MIN_SIGNAL:
+        return Verdict("neutral", None, "insufficient signal: the copy holds almost no persona "
+                       "cues, so it does not clearly speak to anyone", insufficient=True)
+    return Verdict("neutral", None, "clean: cues are present but no persona is strongly "
+                   "addressed")
 
 
 def _phrases(evidence: list[Evidence], pid: str, n: int) -> list[str]:
