@@ -240,6 +240,60 @@ def report_cmd(
         sys.stdout.write(rendered)
 
 
+@app.command("eval")
+def eval_cmd(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Labelled copy: JSONL or YAML "
+                                         "items with text, label and optional channel (default "
+                                         "draft), id, split; or the eval/labelled.yaml shape.")],
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", metavar="LABEL=VERDICT_OR_PERSONA,...",
+        help="What your labels mean: on-target, neutral, mixed, wrong-audience, risk, or a pack "
+             "id (the wrong-audience or risk verdict naming it). Labels that already are "
+             "verdict names or pack ids need none. Repeatable or comma-separated.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    profile: Annotated[str | None, typer.Option("--profile", help="fast or trained (default: "
+                                                "the config's model, trained when "
+                                                "installed).")] = None,
+    group_by: Annotated[str | None, typer.Option("--group-by", metavar="FIELD",
+                                                 help="Also show accuracy per value of this "
+                                                 "field (a URL counts as its host), e.g. "
+                                                 "source, channel, split.")] = None,
+    config: ConfigOpt = None,
+    personas: PersonasOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Measure the packs on your own labelled copy: verdict macro-F1 and accuracy, per-label
+    F1, per-persona AUC, the confusion table, cue groups' false-positive rates and the misses.
+
+    Example: antipersona eval labelled.jsonl --map solo=on-target,enterprise=beth-bureaucrat
+    """
+    from .engine import Engine
+    from .evaluate import check_items, evaluate, load_labelled, parse_map, render_text, to_json
+
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown --format '{fmt}' (use text or json)")
+    if profile is not None and profile not in ("fast", "trained"):
+        raise fail(f"unknown --profile '{profile}' (use fast or trained)")
+    try:
+        labels = parse_map(mapping or [])
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    cfg = settings(config, personas, target, profile)
+    items = load_labelled(file)
+    engine = Engine(cfg)
+    try:
+        check_items(engine, items, labels, group_by)
+    except ValueError as exc:
+        raise fail(f"{file}: {exc}") from exc
+    res = evaluate(engine, items, labels, group_by=group_by)
+    res = {"file": str(file), "profile": engine.profile, "target": cfg.target, **res}
+    if fmt == "json":
+        sys.stdout.write(to_json(res))
+    else:
+        sys.stdout.write(render_text(res, title=f"{file} ({engine.profile} profile, target "
+                                                f"{cfg.target})"))
+
+
 @personas_app.command("list")
 def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> None:
     """The packs in use with their kind, size and version."""
