@@ -404,7 +404,9 @@ def personas_learn(
         raise fail(f"{path}: a pack file is named after its id: {pack_id}.yaml")
     if path.exists() and not force:
         raise fail(f"{path}: already exists (use --force to overwrite)")
-    command = "antipersona personas learn " + " ".join(sys.argv[3:]) if len(sys.argv) > 3 else ""
+    import shlex
+
+    command = "antipersona " + shlex.join(sys.argv[1:])
     try:
         text, proposal = learn_pack(anti, against, pack_id=pack_id, name=name, kind=kind,
                                     top=top, min_df=min_df, command=command)
