@@ -262,8 +262,10 @@ def eval_cmd(
     personas: PersonasOpt = None,
     target: TargetOpt = None,
 ) -> None:
-    """Measure the packs on your own labelled copy: verdict macro-F1 and accuracy, per-label
-    F1, per-persona AUC, the confusion table, cue groups' false-positive rates and the misses.
+    """Measure the packs on your own labelled copy; --map says what your labels mean.
+
+    Prints verdict macro-F1 and accuracy, per-label F1, per-persona AUC, the confusion table,
+    the cue groups' false-positive rates and the misses (-f json: one object).
 
     Example: antipersona eval labelled.jsonl --map solo=on-target,enterprise=beth-bureaucrat
     """

@@ -371,6 +371,10 @@ def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
+def _said(verdict: dict[str, Any]) -> str:
+    return verdict["label"] + (f" ({verdict['persona']})" if verdict["persona"] else "")
+
+
 def to_json(res: dict[str, Any]) -> str:
     import json
 
@@ -411,10 +415,8 @@ def render_text(res: dict[str, Any], title: str = "") -> str:
                   for r in res["by_group"]]
     if res["misses"]:
         lines += ["", f"misses ({len(res['misses'])}):"]
-        for m in res["misses"]:
-            v = m["verdict"]
-            said = v["label"] + (f" ({v['persona']})" if v["persona"] else "")
-            lines.append(f"  {m['id']}: {m['gold']} -> {m['predicted'] or NONE_COLUMN} [{said}]")
+        lines += [f"  {m['id']}: {m['gold']} -> {m['predicted'] or NONE_COLUMN} "
+                  f"[{_said(m['verdict'])}]" for m in res["misses"]]
     return "\n".join(lines) + "\n"
 
 
@@ -451,10 +453,8 @@ def _markdown_result(res: dict[str, Any], *, misses: bool = True) -> list[str]:
     if misses and res["misses"]:
         lines += ["<details><summary>Misses</summary>", "",
                   "| id | truth | verdict | hard case |", "|---|---|---|---|"]
-        for m in res["misses"]:
-            v = m["verdict"]
-            said = v["label"] + (f" ({v['persona']})" if v["persona"] else "")
-            lines.append(f"| {m['id']} | {m['gold']} | {said} | {m['hard'] or ''} |")
+        lines += [f"| {m['id']} | {m['gold']} | {_said(m['verdict'])} | {m['hard'] or ''} |"
+                  for m in res["misses"]]
         lines += ["", "</details>", ""]
     return lines
 

@@ -5,11 +5,10 @@ own label only); JSON keys; grouped cross-validation; and one clear line for bad
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli_check import run
 
 from audit.evaluate import (
     EVAL_FILE,
@@ -51,11 +50,6 @@ ITEMS = [
      "text": "Release notes: the export dialog now remembers the last folder you used, and the "
              "date picker shows week numbers."},
 ]
-
-
-def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd)
 
 
 @pytest.fixture()

@@ -6,22 +6,16 @@ from __future__ import annotations
 import json
 import math
 import random
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_cli_check import run
 
 from audit.learn import extract_terms, log_odds_z, propose, read_documents, render_pack
 from audit.lexicon import lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd)
 
 
 def test_log_odds_z_matches_a_hand_computed_example() -> None:
