@@ -24,7 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-personas_app = typer.Typer(help="The persona packs in use: list, show, lint.", no_args_is_help=True)
+personas_app = typer.Typer(help="The persona packs in use: list, show, lint; learn proposes one.",
+                           no_args_is_help=True)
 app.add_typer(personas_app, name="personas")
 
 if TYPE_CHECKING:
@@ -239,6 +240,62 @@ def report_cmd(
         sys.stdout.write(rendered)
 
 
+@app.command("eval")
+def eval_cmd(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Labelled copy: JSONL or YAML "
+                                         "items with text, label and optional channel (default "
+                                         "draft), id, split; or the eval/labelled.yaml shape.")],
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", metavar="LABEL=VERDICT_OR_PERSONA,...",
+        help="What your labels mean: on-target, neutral, mixed, wrong-audience, risk, or a pack "
+             "id (the wrong-audience or risk verdict naming it). Labels that already are "
+             "verdict names or pack ids need none. Repeatable or comma-separated.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    profile: Annotated[str | None, typer.Option("--profile", help="fast or trained (default: "
+                                                "the config's model, trained when "
+                                                "installed).")] = None,
+    group_by: Annotated[str | None, typer.Option("--group-by", metavar="FIELD",
+                                                 help="Also show accuracy per value of this "
+                                                 "field (a URL counts as its host), e.g. "
+                                                 "source, channel, split.")] = None,
+    config: ConfigOpt = None,
+    personas: PersonasOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Measure the packs on your own labelled copy; --map says what your labels mean.
+
+    Prints verdict macro-F1 and accuracy, per-label F1, per-persona AUC, the confusion table,
+    the cue groups' false-positive rates and the misses (-f json: one object).
+
+    Example: antipersona eval labelled.jsonl --map solo=on-target,enterprise=beth-bureaucrat
+    """
+    from .engine import Engine
+    from .evaluate import check_items, evaluate, load_labelled, parse_map, render_text, to_json
+
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown --format '{fmt}' (use text or json)")
+    if profile is not None and profile not in ("fast", "trained"):
+        raise fail(f"unknown --profile '{profile}' (use fast or trained)")
+    try:
+        labels = parse_map(mapping or [])
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    cfg = settings(config, personas, target, profile)
+    items = load_labelled(file)
+    engine = Engine(cfg)
+    try:
+        check_items(engine, items, labels, group_by)
+    except ValueError as exc:
+        raise fail(f"{file}: {exc}") from exc
+    res = evaluate(engine, items, labels, group_by=group_by)
+    res = {"file": str(file), "profile": engine.profile, "target": cfg.target, **res}
+    if fmt == "json":
+        sys.stdout.write(to_json(res))
+    else:
+        sys.stdout.write(render_text(res, title=f"{file} ({engine.profile} profile, target "
+                                                f"{cfg.target})"))
+
+
 @personas_app.command("list")
 def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> None:
     """The packs in use with their kind, size and version."""
@@ -248,6 +305,7 @@ def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> Non
     out = console()
     for p in load_packs(cfg.personas or None):
         mark = " (target)" if p.id == cfg.target else ""
+        mark += " (proposed)" if p.status == "proposed" else ""
         out.print(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
                   f"v{p.version}  {p.name}{mark}", markup=False, soft_wrap=True)  # one line a pack
 
@@ -307,6 +365,64 @@ def personas_lint(
         err().print(f"{len(problems)} problem(s) in persona packs", markup=False)
         raise typer.Exit(2)
     print(f"ok: {len(packs)} pack(s), {sum(p.size for p in packs)} cues")
+
+
+@personas_app.command("learn")
+def personas_learn(
+    anti: Annotated[Path, typer.Argument(metavar="ANTI", help="Texts of the audience to model "
+                                         "(e.g. refund requests): .txt with one document a "
+                                         "line, .csv or .jsonl with a 'text' field, or a folder "
+                                         "of .txt/.md files.")],
+    against: Annotated[Path, typer.Option("--against", metavar="TARGET", help="Texts to compare "
+                                          "with (e.g. happy customers), in the same forms.")],
+    pack_id: Annotated[str, typer.Option("--id", help="Id of the new pack (lower-case letters, "
+                                         "digits, hyphens).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Pack file to write "
+                                                "(default ID.yaml; its name must be the id).")]
+    = None,
+    name: Annotated[str | None, typer.Option("--name", help="Display name of the pack.")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="anti-persona, persona or risk.")]
+    = "anti-persona",
+    top: Annotated[int, typer.Option("--top", help="At most this many terms.", min=1)] = 40,
+    min_df: Annotated[int, typer.Option("--min-df", help="A term must occur in at least this "
+                                        "many ANTI documents.", min=1)] = 3,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Propose a pack from two sets of texts: the terms that lean most to ANTI against TARGET
+    (log-odds ratio with an informative Dirichlet prior), marked status: proposed, each with
+    its z-score, counts and examples. Review it, then lint and use it.
+
+    Example: antipersona personas learn examples/learn/refund-requests.txt
+    --against examples/learn/happy-customers.txt --id refund-seeker -o refund-seeker.yaml
+    """
+    from .learn import check_pack_options, learn_pack
+
+    try:
+        check_pack_options(pack_id, kind)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    path = output or Path(f"{pack_id}.yaml")
+    if path.suffix not in (".yaml", ".yml") or path.stem != pack_id:
+        raise fail(f"{path}: a pack file is named after its id: {pack_id}.yaml")
+    if path.exists() and not force:
+        raise fail(f"{path}: already exists (use --force to overwrite)")
+    import shlex
+
+    command = "antipersona " + shlex.join(sys.argv[1:])
+    try:
+        text, proposal = learn_pack(anti, against, pack_id=pack_id, name=name, kind=kind,
+                                    top=top, min_df=min_df, command=command)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    for warning in proposal.warnings:
+        err().print(f"antipersona: warning: {warning}", markup=False)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    strongest = ", ".join(proposal.surface[s.term] for s in proposal.terms[:8])
+    err().print(f"wrote {path}: {len(proposal.terms)} proposed term(s) from {proposal.n_anti} "
+                f"vs {proposal.n_against} documents; strongest: {strongest}", markup=False)
 
 
 @app.command("app")

@@ -1,8 +1,13 @@
-"""Accuracy on the labelled set (``eval/labelled.yaml``): per-persona precision, recall and AUC,
-verdict macro-F1, and how often each cue group fires on copy that does not attract its persona.
+"""The packs measured on labelled copy: verdict macro-F1 and accuracy, per-label precision,
+recall and F1, per-persona AUC of the raw scores, the confusion table, and how often each cue
+group fires on copy that does not attract its persona. One implementation for
+``antipersona eval FILE`` (anyone's labelled copy, labels mapped with ``--map``) and
+``make eval``.
 
-The set is split into ``dev`` (used when tuning packs and thresholds) and ``holdout`` (never
-tuned against); both are reported. ``make eval`` writes the figures to ``docs/accuracy.md``.
+``make eval`` measures our own set (``eval/labelled.yaml``), split into ``dev`` (used when
+tuning packs and thresholds) and ``holdout`` (never tuned against), and, when it is there, the
+real copy in ``../shared/corpus/real_dev.jsonl`` (outside the repository; only its figures and
+item ids are written), and writes the figures to ``docs/accuracy.md``.
 """
 
 from __future__ import annotations
@@ -11,16 +16,15 @@ import argparse
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .config import Config, load_config
 from .engine import Engine
-from .models import VERDICT_LABELS, PieceResult
+from .errors import InputError
+from .models import VERDICT_LABELS, PieceResult, Verdict
 from .profiles import installed_trained_model
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "labelled.yaml"
@@ -33,16 +37,135 @@ class Labelled:
     split: str
     label: str
     persona: str | None
-    attracts: frozenset[str]
+    #: The personas the piece attracts (the truth for AUC and cue-group false positives);
+    #: None when the file does not say, and the label's mapping decides.
+    attracts: frozenset[str] | None
     hard: str | None
     text: str
+    #: The item's other fields (``source``, ``tags`` ...), for ``--group-by``.
+    meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+_KNOWN_FIELDS = {"id", "channel", "split", "label", "persona", "attracts", "hard", "text"}
+
+
+def load_labelled(path: Path) -> list[Labelled]:
+    """Labelled copy from JSONL, YAML, JSON or CSV: ``text`` and ``label``, optional ``id``,
+    ``channel`` (default ``draft``), ``split``, ``persona``, ``attracts``, ``hard``; a YAML
+    mapping with ``pieces:`` (the shape of ``eval/labelled.yaml``) too. InputError naming the
+    file and line for anything missing or malformed."""
+    from .records import read_records, text_field
+
+    items = []
+    for n, rec in read_records(path):
+        text = text_field(rec, path, n)
+        label = rec.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise InputError(f"{path}:{n}", "item has no 'label'")
+        attracts = rec.get("attracts")
+        if attracts is not None and not (isinstance(attracts, list)
+                                         and all(isinstance(a, str) for a in attracts)):
+            raise InputError(f"{path}:{n}", "'attracts' must be a list of persona ids")
+        items.append(Labelled(
+            id=str(rec.get("id") or f"{path.stem}:{n}"), channel=str(rec.get("channel") or "draft"),
+            split=str(rec.get("split") or ""), label=label.strip(),
+            persona=rec.get("persona") or None,
+            attracts=frozenset(attracts) if attracts is not None else None,
+            hard=rec.get("hard") or None, text=text,
+            meta={k: v for k, v in rec.items() if k not in _KNOWN_FIELDS}))
+    if not items:
+        raise InputError(str(path), "no labelled items")
+    return items
 
 
 def load_set(path: Path = EVAL_FILE) -> list[Labelled]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Labelled(id=p["id"], channel=p["channel"], split=p["split"], label=p["label"],
-                     persona=p.get("persona"), attracts=frozenset(p.get("attracts") or []),
-                     hard=p.get("hard"), text=p["text"]) for p in data["pieces"]]
+    """Our own labelled set (``eval/labelled.yaml``)."""
+    return load_labelled(path)
+
+
+# --- labels and verdicts ----------------------------------------------------------------------
+
+#: What a user's label may stand for besides a persona id.
+VERDICT_TARGETS = VERDICT_LABELS
+NONE_COLUMN = "(none)"
+
+
+def parse_map(specs: Sequence[str]) -> dict[str, str]:
+    """``["solo=on-target,enterprise=beth-bureaucrat", ...]`` -> {label: verdict or persona};
+    ValueError for a malformed entry."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            label, sep, target = (x.strip() for x in part.partition("="))
+            if not sep or not label or not target:
+                raise ValueError(f"bad --map entry '{part.strip()}' (use LABEL=VERDICT_OR_PERSONA, "
+                                 "e.g. solo=on-target)")
+            out[label] = target
+    return out
+
+
+def label_map(labels: Sequence[str], mapping: dict[str, str], persona_ids: Sequence[str]
+              ) -> dict[str, str]:
+    """Each label in the file -> the verdict name or persona id it stands for. Labels that are
+    verdict names or pack ids stand for themselves. ValueError for a mapping to something
+    unknown, or a label with no mapping."""
+    known = set(VERDICT_TARGETS) | set(persona_ids)
+    for label, target in mapping.items():
+        if target not in known:
+            raise ValueError(f"--map {label}={target}: '{target}' is neither a verdict "
+                             f"({', '.join(VERDICT_TARGETS)}) nor a pack in use "
+                             f"({', '.join(persona_ids)})")
+    out = {}
+    for label in labels:
+        target = mapping.get(label, label if label in known else None)
+        if target is None:
+            raise ValueError(f"unknown label '{label}': map it with --map {label}=VERDICT_OR_PERSONA "
+                             f"(a verdict: {', '.join(VERDICT_TARGETS)}; or a pack id)")
+        out[label] = target
+    return out
+
+
+def ordered_labels(items: Sequence[Labelled], mapping: dict[str, str] | None = None
+                   ) -> list[str]:
+    """The labels in the file: those named in ``mapping`` in its order, then verdict names in
+    their usual order, then the rest as they come."""
+    seen = list(dict.fromkeys(it.label for it in items))
+    first = [lab for lab in (mapping or {}) if lab in seen]
+    verdicts = [v for v in VERDICT_LABELS if v in seen and v not in first]
+    return first + verdicts + [x for x in seen if x not in first and x not in verdicts]
+
+
+def verdict_names(target: str, verdict: Verdict) -> bool:
+    """Whether a verdict is what a label's target stands for: the verdict itself, or for a
+    persona id a wrong-audience or risk verdict naming that persona."""
+    if target in VERDICT_TARGETS:
+        return verdict.label == target
+    return verdict.label in ("wrong-audience", "risk") and verdict.persona == target
+
+
+def predicted_label(gold: str, verdict: Verdict, labels: dict[str, str]) -> str | None:
+    """The label a verdict stands for: the gold label when it fits, else the first label that
+    fits, else None (a miss for the gold label, a false positive for none)."""
+    if verdict_names(labels[gold], verdict):
+        return gold
+    return next((lab for lab, target in labels.items() if verdict_names(target, verdict)), None)
+
+
+def truth_personas(item: Labelled, labels: dict[str, str], target: str) -> frozenset[str]:
+    """The personas an item attracts: its ``attracts`` list when it has one, else what its label
+    stands for (a persona id; the target for on-target; the item's ``persona`` for a
+    wrong-audience or risk label)."""
+    if item.attracts is not None:
+        return item.attracts
+    mapped = labels[item.label]
+    if mapped == "on-target":
+        return frozenset({target})
+    if mapped in ("wrong-audience", "risk", "mixed"):
+        named = {item.persona} if item.persona else set()
+        return frozenset(named | ({target} if mapped == "mixed" else set()))
+    return frozenset() if mapped == "neutral" else frozenset({mapped})
 
 
 def auc(scores_pos: Sequence[float], scores_neg: Sequence[float]) -> float | None:
@@ -74,60 +197,271 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) ->
     return sum(scores) / len(scores) if scores else 0.0
 
 
-def evaluate(engine: Engine, items: list[Labelled]) -> dict[str, Any]:
-    """All metrics for one list of labelled pieces."""
-    results: list[PieceResult] = [engine.check_text(it.text, channel=it.channel, source=it.id)
-                                  for it in items]
-    th = engine.config.thresholds
-    personas = engine.personas
-    out: dict[str, Any] = {"n": len(items), "personas": {}, "groups": [], "confusion": {},
-                           "misses": []}
-    for p in personas:
-        cut = th.risk if p.kind == "risk" else th.strong
-        pos = [r.scores[p.id] for r, it in zip(results, items, strict=True) if p.id in it.attracts]
-        neg = [r.scores[p.id] for r, it in zip(results, items, strict=True)
-               if p.id not in it.attracts]
-        tp = sum(1 for s in pos if s >= cut)
-        fp = sum(1 for s in neg if s >= cut)
-        precision, recall, f1 = prf(tp, fp, len(pos) - tp)
-        out["personas"][p.id] = {"positives": len(pos), "precision": precision, "recall": recall,
-                                 "f1": f1, "auc": auc(pos, neg)}
+def verdict_metrics(items: Sequence[Labelled], verdicts: Sequence[Verdict],
+                    labels: dict[str, str]) -> dict[str, Any]:
+    """Verdict macro-F1 (DESIGN.md: the mean over the labels in the file of each label's F1;
+    an item whose verdict maps to no label is a miss for its own label and a false positive
+    for none), accuracy, per-label precision/recall/F1 and the confusion table."""
     gold = [it.label for it in items]
-    pred = [r.verdict.label for r in results]
-    out["macro_f1"] = macro_f1(gold, pred, VERDICT_LABELS)
-    out["accuracy"] = sum(g == p for g, p in zip(gold, pred, strict=True)) / max(len(items), 1)
-    named = [(it, r) for it, r in zip(items, results, strict=True)
-             if it.label in ("wrong-audience", "risk", "mixed") and r.verdict.label == it.label]
-    out["persona_named_right"] = (sum(1 for it, r in named if r.verdict.persona == it.persona)
-                                  / len(named)) if named else None
+    pred = [predicted_label(it.label, v, labels) for it, v in zip(items, verdicts, strict=True)]
+    present = [lab for lab in labels if lab in set(gold)]
+    per_label = {}
+    for lab in present:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == lab)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if p == lab != g)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab != p)
+        precision, recall, f1 = prf(tp, fp, fn)
+        per_label[lab] = {"maps_to": labels[lab], "support": tp + fn, "precision": precision,
+                          "recall": recall, "f1": f1}
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
     for g, p in zip(gold, pred, strict=True):
-        confusion[g][p] += 1
-    out["confusion"] = {g: dict(c) for g, c in confusion.items()}
-    negatives = {p.id: sum(1 for it in items if p.id not in it.attracts) for p in personas}
+        confusion[g][p if p is not None else NONE_COLUMN] += 1
+    return {
+        "n": len(items),
+        "verdict_macro_f1": macro_f1(gold, pred, present),
+        "accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / max(len(items), 1),
+        "labels": per_label,
+        "confusion": {g: dict(confusion[g]) for g in present},
+        "predicted": pred,
+    }
+
+
+def check_items(engine: Engine, items: Sequence[Labelled], mapping: dict[str, str] | None = None,
+                group_by: str | None = None) -> dict[str, str]:
+    """The label mapping for these items (see :func:`label_map`), after checking what would
+    otherwise fail half-way: ValueError for an unknown label, mapping, channel or field."""
+    labels = label_map(ordered_labels(items, mapping), mapping or {},
+                       [p.id for p in engine.personas])
+    channels = engine.config.channels
+    for it in items:
+        if it.channel not in channels:
+            raise ValueError(f"item {it.id}: unknown channel '{it.channel}' (known: "
+                             f"{', '.join(channels)})")
+    if group_by and all(group_value(it, group_by) == NONE_COLUMN for it in items):
+        raise ValueError(f"--group-by {group_by}: no item has a field '{group_by}'")
+    return labels
+
+
+def evaluate(engine: Engine, items: list[Labelled], mapping: dict[str, str] | None = None,
+             group_by: str | None = None) -> dict[str, Any]:
+    """All metrics for one list of labelled pieces (``mapping``: user label -> verdict name or
+    persona id, see :func:`label_map`; ``group_by``: a field to report accuracy per value of).
+    ValueError as :func:`check_items` says."""
+    personas = engine.personas
+    target = engine.config.target
+    labels = check_items(engine, items, mapping, group_by)
+    results: list[PieceResult] = [engine.check_text(it.text, channel=it.channel, source=it.id)
+                                  for it in items]
+    out = verdict_metrics(items, [r.verdict for r in results], labels)
+    pred = out.pop("predicted")
+    out["macro_f1"] = out["verdict_macro_f1"]  # the older name
+    truth = [truth_personas(it, labels, target) for it in items]
+    on_target = [target in t and len(t) == 1 for t in truth]
+    th = engine.config.thresholds
+    out["personas"] = {}
+    for p in personas:
+        cut = th.risk if p.kind == "risk" else th.strong
+        pos = [r.scores[p.id] for r, t in zip(results, truth, strict=True) if p.id in t]
+        neg = [r.scores[p.id] for r, t in zip(results, truth, strict=True) if p.id not in t]
+        tp = sum(1 for x in pos if x >= cut)
+        fp = sum(1 for x in neg if x >= cut)
+        precision, recall, f1 = prf(tp, fp, len(pos) - tp)
+        m = {"kind": p.kind, "positives": len(pos), "precision": precision, "recall": recall,
+             "f1": f1, "auc": auc(pos, neg)}
+        if p.id != target:
+            m["auc_vs_target"] = auc(pos, [r.scores[p.id] for r, t, only in
+                                           zip(results, truth, on_target, strict=True)
+                                           if only and p.id not in t])
+        out["personas"][p.id] = m
+    named = [(it, r) for it, r in zip(items, results, strict=True)
+             if it.persona and labels[it.label] in ("wrong-audience", "risk", "mixed")
+             and r.verdict.label == labels[it.label]]
+    out["persona_named_right"] = (sum(1 for it, r in named if r.verdict.persona == it.persona)
+                                  / len(named)) if named else None
+    negatives = {p.id: sum(1 for t in truth if p.id not in t) for p in personas}
     fires: dict[tuple[str, str], list[bool]] = defaultdict(list)
-    for it, r in zip(items, results, strict=True):
+    for t, r in zip(truth, results, strict=True):
         fired = {(e.persona, e.group) for e in r.evidence
                  if e.kind == "cue" and not e.negated and e.weight > 0}
         for key in fired:
-            fires[key].append(key[0] not in it.attracts)
+            fires[key].append(key[0] not in t)
+    out["groups"] = []
     for (pid, group), flags in sorted(fires.items()):
         false = sum(flags)
         out["groups"].append({"persona": pid, "group": group, "fired": len(flags),
                               "false": false,
                               "fp_rate": false / negatives[pid] if negatives[pid] else 0.0})
-    for it, r in zip(items, results, strict=True):
-        if r.verdict.label != it.label:
-            out["misses"].append({"id": it.id, "gold": it.label, "pred": r.verdict.label,
-                                  "hard": it.hard, "scores": r.scores})
+    out["misses"] = [{"id": it.id, "gold": it.label, "predicted": p,
+                      "verdict": {"label": r.verdict.label, "persona": r.verdict.persona},
+                      "hard": it.hard, "scores": r.scores}
+                     for it, r, p in zip(items, results, pred, strict=True) if p != it.label]
+    if group_by:
+        out["by_group"] = accuracy_by(items, pred, group_by)
     return out
 
+
+def group_value(item: Labelled, field_name: str) -> str:
+    """An item's value of a field, for grouping; a URL stands for its host."""
+    known = {"id": item.id, "channel": item.channel, "split": item.split, "label": item.label,
+             "persona": item.persona, "hard": item.hard}
+    value = known[field_name] if field_name in known else item.meta.get(field_name)
+    if value is None or value == "":
+        return NONE_COLUMN
+    text = str(value)
+    if text.startswith(("http://", "https://")):
+        from urllib.parse import urlsplit
+
+        return urlsplit(text).hostname or text
+    return text
+
+
+def accuracy_by(items: Sequence[Labelled], pred: Sequence[str | None], field_name: str
+                ) -> list[dict[str, Any]]:
+    """Accuracy per value of a field (per source host, channel, split ...), worst first."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for it, p in zip(items, pred, strict=True):
+        groups[group_value(it, field_name)].append(p == it.label)
+    rows = [{"group": g, "n": len(hits), "correct": sum(hits), "accuracy": sum(hits) / len(hits)}
+            for g, hits in groups.items()]
+    return sorted(rows, key=lambda r: (r["accuracy"], -r["n"], r["group"]))
+
+
+# --- grouped cross-validation (for anything fitted to a labelled set) ------------------------
+
+#: ``fit(training items)`` returns a predictor: item -> the verdict it gives.
+Fit = Callable[[list[Labelled]], Callable[[Labelled], Verdict]]
+
+
+def grouped_cv(items: Sequence[Labelled], labels: dict[str, str], fit: Fit | None = None, *,
+               folds: int = 5, group_by: str = "source") -> dict[str, Any] | None:
+    """Out-of-fold verdict figures for a component fitted to ``items``, with all items of one
+    group (one source host by default) in the same fold, so nothing is scored by a model that
+    saw its site. None when nothing is fitted (``fit`` is None): the packs are not fitted to
+    the set, so their plain figures stand. Plug a fitted component in here."""
+    if fit is None:
+        return None
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        by_group[group_value(it, group_by)].append(i)
+    fold_of: dict[int, int] = {}
+    sizes = [0] * folds
+    for _, members in sorted(by_group.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        k = sizes.index(min(sizes))  # largest groups first, each into the smallest fold
+        sizes[k] += len(members)
+        fold_of.update((i, k) for i in members)
+    verdicts: list[Verdict | None] = [None] * len(items)
+    for k in range(folds):
+        train = [it for i, it in enumerate(items) if fold_of[i] != k]
+        test = [i for i in range(len(items)) if fold_of[i] == k]
+        if not test or not train:
+            continue
+        predict = fit(train)
+        for i in test:
+            verdicts[i] = predict(items[i])
+    out = verdict_metrics(items, [v or Verdict("neutral") for v in verdicts], labels)
+    out.pop("predicted")
+    out["folds"] = folds
+    out["groups"] = len(by_group)
+    return out
+
+
+# --- output ----------------------------------------------------------------------------------
 
 def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
-def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seconds: float) -> str:
+def _said(verdict: dict[str, Any]) -> str:
+    return verdict["label"] + (f" ({verdict['persona']})" if verdict["persona"] else "")
+
+
+def to_json(res: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(res, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def render_text(res: dict[str, Any], title: str = "") -> str:
+    """The figures as plain text for a terminal."""
+    lines = [title] if title else []
+    lines += [f"{res['n']} items: verdict macro-F1 {res['verdict_macro_f1']:.3f}, accuracy "
+              f"{res['accuracy']:.3f}", ""]
+    labels = list(res["labels"])
+    width = max([len(x) for x in labels] + [12])
+    lines.append(f"{'label':<{width}}  {'maps to':<22} {'n':>4} {'prec':>5} {'rec':>5} {'F1':>5}")
+    for lab, m in res["labels"].items():
+        lines.append(f"{lab:<{width}}  {m['maps_to']:<22} {m['support']:>4} {m['precision']:>5.2f} "
+                     f"{m['recall']:>5.2f} {m['f1']:>5.2f}")
+    lines += ["", f"{'persona':<24} {'pos':>4} {'AUC':>5} {'AUC vs target':>14}"]
+    for pid, m in res["personas"].items():
+        lines.append(f"{pid:<24} {m['positives']:>4} {_fmt(m['auc']):>5} "
+                     f"{_fmt(m.get('auc_vs_target')) if 'auc_vs_target' in m else '':>14}")
+    cols = [*labels, NONE_COLUMN]
+    cw = max([len(c) for c in cols] + [5])
+    lines += ["", "confusion (rows: truth, columns: the label the verdict maps to)",
+              " " * width + "  " + " ".join(f"{c:>{cw}}" for c in cols)]
+    for g in labels:
+        row = res["confusion"].get(g, {})
+        lines.append(f"{g:<{width}}  " + " ".join(f"{row.get(c, 0):>{cw}}" for c in cols))
+    firing = [g for g in res["groups"] if g["false"]]
+    if firing:
+        lines += ["", "cue groups firing on items not mapped to their persona:"]
+        lines += [f"  {g['persona']}/{g['group']}: FP rate {g['fp_rate']:.3f} (fired on "
+                  f"{g['fired']}, {g['false']} of them not its persona's)"
+                  for g in sorted(firing, key=lambda g: -g["fp_rate"])]
+    if res.get("by_group"):
+        lines += ["", "accuracy by group (worst first):"]
+        lines += [f"  {r['group']}: {r['correct']}/{r['n']} ({r['accuracy']:.2f})"
+                  for r in res["by_group"]]
+    if res["misses"]:
+        lines += ["", f"misses ({len(res['misses'])}):"]
+        lines += [f"  {m['id']}: {m['gold']} -> {m['predicted'] or NONE_COLUMN} "
+                  f"[{_said(m['verdict'])}]" for m in res["misses"]]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_result(res: dict[str, Any], *, misses: bool = True) -> list[str]:
+    lines = [
+        f"Verdict macro-F1 **{res['verdict_macro_f1']:.3f}**, accuracy {res['accuracy']:.3f}"
+        + (f", persona named right when the label is right {_fmt(res['persona_named_right'])}"
+           if res.get("persona_named_right") is not None else "") + ".",
+        "",
+        "| label | maps to | items | precision | recall | F1 |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for lab, m in res["labels"].items():
+        lines.append(f"| {lab} | {m['maps_to']} | {m['support']} | {m['precision']:.2f} | "
+                     f"{m['recall']:.2f} | {m['f1']:.2f} |")
+    lines += ["", "| persona | positives | precision | recall | F1 | AUC | AUC vs target only |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for pid, m in res["personas"].items():
+        vs = _fmt(m["auc_vs_target"]) if "auc_vs_target" in m else ""
+        lines.append(f"| {pid} | {m['positives']} | {m['precision']:.2f} | {m['recall']:.2f} | "
+                     f"{m['f1']:.2f} | {_fmt(m['auc'])} | {vs} |")
+    cols = [*res["labels"], NONE_COLUMN]
+    lines += ["", "Confusion (rows: truth, columns: the label the verdict maps to):", "",
+              "| truth \\ verdict | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+    for g in res["labels"]:
+        row = res["confusion"].get(g, {})
+        lines.append(f"| {g} | " + " | ".join(str(row.get(c, 0)) for c in cols) + " |")
+    lines += ["", "<details><summary>Cue groups: firings and false-positive rate</summary>", "",
+              "| persona | group | fired on | of which wrong | FP rate |", "|---|---|---:|---:|---:|"]
+    for g in res["groups"]:
+        lines.append(f"| {g['persona']} | {g['group']} | {g['fired']} | {g['false']} | "
+                     f"{g['fp_rate']:.3f} |")
+    lines += ["", "</details>", ""]
+    if misses and res["misses"]:
+        lines += ["<details><summary>Misses</summary>", "",
+                  "| id | truth | verdict | hard case |", "|---|---|---|---|"]
+        lines += [f"| {m['id']} | {m['gold']} | {_said(m['verdict'])} | {m['hard'] or ''} |"
+                  for m in res["misses"]]
+        lines += ["", "</details>", ""]
+    return lines
+
+
+def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seconds: float,
+             real: list[tuple[str, dict[str, Any]]] | None = None,
+             real_mapping: dict[str, str] | None = None) -> str:
     lines = [
         "# Accuracy",
         "",
@@ -140,46 +474,47 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
         "catch overfitting (and led to narrowing three additions). The gap between the two is "
         "the honest measure of how the packs generalise.",
         "",
-        f"Produced by `{command}` ({seconds:.0f} s).",
+        f"Produced by `{command}` ({seconds:.0f} s); `antipersona eval FILE` measures the packs "
+        "on your own labelled copy the same way.",
         "",
-        "A persona counts as predicted when its score reaches the `strong` threshold (the `risk` "
-        "threshold for risk packs); the truth is the piece's `attracts` list. AUC uses the raw "
-        "scores. The cue-group false-positive rate is the share of pieces that do not attract "
-        "the group's persona on which the group still fired (non-negated).",
+        "Verdict macro-F1 is the mean, over the labels in the set, of each label's F1; a verdict "
+        "that maps to no label counts as a miss for the item's own label (column "
+        f"`{NONE_COLUMN}`). A persona counts as predicted when its score reaches the `strong` "
+        "threshold (the `risk` threshold for risk packs); the truth is the piece's `attracts` "
+        "list (on the real set: what its label maps to, the target for on-target). AUC uses the "
+        "raw scores against all other pieces; *AUC vs target only* against the pieces whose "
+        "label maps to on-target. The cue-group false-positive rate is the share of pieces that "
+        "do not attract the group's persona on which the group still fired (non-negated).",
         "",
     ]
     for profile, split, res in sections:
+        lines += [f"## {profile} profile — {split} ({res['n']} pieces)", "",
+                  *_markdown_result(res)]
+    if real:
+        mapped = ", ".join(f"{k} → {v}" for k, v in (real_mapping or {}).items())
         lines += [
-            f"## {profile} profile — {split} ({res['n']} pieces)",
+            "## Real copy written by others (`real_dev.jsonl`)",
             "",
-            f"Verdict macro-F1 **{res['macro_f1']:.3f}**, accuracy {res['accuracy']:.3f}, "
-            f"persona named right when the label is right {_fmt(res['persona_named_right'])}.",
+            "Short verbatim excerpts of public marketing copy, labelled by hand, kept outside the "
+            "repository (`../shared/corpus/real_dev.jsonl`; only figures and item ids appear "
+            f"here, never its texts). Labels mapped: {mapped}. The packs were not fitted to "
+            "this set.",
             "",
-            "| persona | positives | precision | recall | F1 | AUC |",
-            "|---|---:|---:|---:|---:|---:|",
         ]
-        for pid, m in res["personas"].items():
-            lines.append(f"| {pid} | {m['positives']} | {m['precision']:.2f} | {m['recall']:.2f} | "
-                         f"{m['f1']:.2f} | {_fmt(m['auc'])} |")
-        lines += ["", "Confusion (rows: truth, columns: verdict):", "",
-                  "| truth \\ verdict | " + " | ".join(VERDICT_LABELS) + " |",
-                  "|---|" + "---:|" * len(VERDICT_LABELS)]
-        for g in VERDICT_LABELS:
-            row = res["confusion"].get(g, {})
-            lines.append(f"| {g} | " + " | ".join(str(row.get(p, 0)) for p in VERDICT_LABELS) + " |")
-        lines += ["", "<details><summary>Cue groups: firings and false-positive rate</summary>", "",
-                  "| persona | group | fired on | of which wrong | FP rate |", "|---|---|---:|---:|---:|"]
-        for g in res["groups"]:
-            lines.append(f"| {g['persona']} | {g['group']} | {g['fired']} | {g['false']} | "
-                         f"{g['fp_rate']:.3f} |")
-        lines += ["", "</details>", ""]
-        if res["misses"]:
-            lines += ["<details><summary>Misses</summary>", "", "| id | truth | verdict | hard case |",
-                      "|---|---|---|---|"]
-            for m in res["misses"]:
-                lines.append(f"| {m['id']} | {m['gold']} | {m['pred']} | {m['hard'] or ''} |")
-            lines += ["", "</details>", ""]
+        for profile, res in real:
+            lines += [f"### {profile} profile ({res['n']} pieces)", "", *_markdown_result(res)]
+            cv = res.get("grouped_cv")
+            lines += ["Grouped cross-validation (folds by source host): "
+                      + (f"macro-F1 {cv['verdict_macro_f1']:.3f}, accuracy {cv['accuracy']:.3f} "
+                         f"over {cv['folds']} folds of {cv['groups']} hosts."
+                         if cv else "none, as nothing here is fitted to this set."), ""]
     return "\n".join(lines) + "\n"
+
+
+#: The real corpus beside the repository, and what its labels stand for (its README).
+REAL_FILE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real_dev.jsonl"
+REAL_MAP = {"solo": "on-target", "enterprise": "beth-bureaucrat", "bargain": "bargain-hunter",
+            "creepy": "over-personalization", "neutral": "neutral"}
 
 
 def run(profiles: list[str], config: Config, path: Path = EVAL_FILE
@@ -194,25 +529,51 @@ def run(profiles: list[str], config: Config, path: Path = EVAL_FILE
     return out
 
 
+def run_real(profiles: list[str], config: Config, path: Path = REAL_FILE,
+             fit: Fit | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The real set, per profile, with grouped cross-validation for ``fit`` when given."""
+    items = load_labelled(path)
+    out = []
+    for profile in profiles:
+        engine = Engine(config, model=profile)
+        res = evaluate(engine, items, REAL_MAP, group_by="source")
+        labels = label_map(ordered_labels(items, REAL_MAP), REAL_MAP,
+                           [p.id for p in engine.personas])
+        res["grouped_cv"] = grouped_cv(items, labels, fit)
+        out.append((engine.profile, res))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m audit.evaluate", description=__doc__)
     ap.add_argument("--write", type=Path, help="write the Markdown report here")
     ap.add_argument("--profile", action="append", choices=["fast", "trained"],
                     help="profiles to measure (default: fast, and trained when installed)")
     ap.add_argument("--set", type=Path, default=EVAL_FILE, help="labelled set (YAML)")
+    ap.add_argument("--real", type=Path, default=REAL_FILE,
+                    help="real labelled copy (JSONL), measured too when the file exists")
     args = ap.parse_args(argv)
     profiles = args.profile or (["fast", "trained"] if installed_trained_model() else ["fast"])
     start = time.perf_counter()
-    sections = run(profiles, load_config(), args.set)
+    config = load_config()
+    sections = run(profiles, config, args.set)
+    real = run_real(profiles, config, args.real) if args.real.is_file() else None
     command = "make eval" if args.write else "python -m audit.evaluate"
-    text = markdown(sections, command, time.perf_counter() - start)
+    text = markdown(sections, command, time.perf_counter() - start, real, REAL_MAP)
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
         args.write.write_text(text, encoding="utf-8")
-    for profile, split, res in sections:
-        per = ", ".join(f"{pid} P{m['precision']:.2f}/R{m['recall']:.2f}/AUC{_fmt(m['auc'])}"
+    rows = [(profile, split, res) for profile, split, res in sections]
+    rows += [(profile, "real", res) for profile, res in real or []]
+    for profile, split, res in rows:
+        per = ", ".join(f"{pid} AUC {_fmt(m['auc'])}"
+                        + (f"/{_fmt(m['auc_vs_target'])}" if "auc_vs_target" in m else "")
                         for pid, m in res["personas"].items())
-        print(f"{profile:7} {split:7} macro-F1 {res['macro_f1']:.3f}  acc {res['accuracy']:.3f}  {per}")
+        labels = ", ".join(f"{lab} {m['f1']:.2f}" for lab, m in res["labels"].items())
+        print(f"{profile:7} {split:7} macro-F1 {res['verdict_macro_f1']:.3f}  "
+              f"acc {res['accuracy']:.3f}  F1: {labels}  {per}")
+    if real is None:
+        print(f"(no {args.real}: the real set was not measured)")
     return 0
 
 

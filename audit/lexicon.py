@@ -37,7 +37,10 @@ TONE_METRICS = (
     "exclamation_rate",
     "question_rate",
 )
-_TOP_KEYS = {"id", "name", "kind", "version", "description", "color", "negation", "cues", "tone"}
+_TOP_KEYS = {"id", "name", "kind", "version", "description", "color", "negation", "cues", "tone",
+             "status"}
+#: ``status: proposed`` marks a pack written by ``personas learn`` and not yet reviewed.
+STATUSES = ("active", "proposed")
 _CUE_KEYS = {
     "group", "weight", "terms", "acronyms", "patterns", "regex", "suggest", "note",
     "negatable", "sections", "once",
@@ -97,6 +100,7 @@ class Persona:
     negation_counts_for: str | None = None
     negation_factor: float = 0.0
     path: str = ""
+    status: str = "active"
 
     def group(self, name: str) -> CueGroup | None:
         return next((g for g in self.cues if g.group == name), None)
@@ -268,6 +272,10 @@ class _Checker:
         if not _COLOR_RE.match(color):
             self.err(("color",), f"color '{color}' must look like #1f6feb")
             color = "#64748b"
+        status = self._str(data, "status", required=False) or "active"
+        if status not in STATUSES:
+            self.err(("status",), f"status '{status}' must be one of {', '.join(STATUSES)}")
+            status = "active"
         counts_for, factor = self._negation(data.get("negation"))
         cues = self._cues(data.get("cues"), matcher_vocab)
         tone = self._tone(data.get("tone"))
@@ -283,6 +291,7 @@ class _Checker:
             negation_counts_for=counts_for,
             negation_factor=factor,
             path=str(self.doc.path),
+            status=status,
         )
 
     def _negation(self, value: Any) -> tuple[str | None, float]:
