@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .engine.engine import Engine
     from .models import PieceResult
 
 _default_engine: Engine | None = None
@@ -25,7 +25,7 @@ def default_engine() -> Engine:
     global _default_engine
     if _default_engine is None:
         from .config import load_config
-        from .engine import Engine
+        from .engine.engine import Engine
 
         _default_engine = Engine(load_config())
     return _default_engine

@@ -86,7 +86,7 @@ def check(
 
     Example: antipersona check examples/drafts/*.md --fail-on wrong-audience,risk
     """
-    from .checking import check_inputs
+    from .runs.check import check_inputs
 
     if fmt not in ("text", "json", "sarif"):
         raise fail(f"unknown --format '{fmt}' (use text, json or sarif)")
@@ -170,10 +170,10 @@ def audit_cmd(
 
     Example: antipersona audit urls.csv https://example.com/sitemap.xml --name "May audit"
     """
-    from .fetch import DEFAULT_USER_AGENT, FetchSettings
+    from .crawl.fetcher import DEFAULT_USER_AGENT, FetchSettings
     from .progress import ProgressPrinter
-    from .runner import run_audit
-    from .store import db_path
+    from .runs.audit import run_audit
+    from .store.store import db_path
 
     cfg = settings(config, personas, target, model)
     if channel is not None and channel not in cfg.channels:
@@ -222,7 +222,7 @@ def report_cmd(
     Example: antipersona report latest --format html -o audit.html --diff previous
     """
     from .report.render import render_report
-    from .store import Store, db_path
+    from .store.store import Store, db_path
 
     if fmt not in ("table", "json", "csv", "html", "sarif"):
         raise fail(f"unknown --format '{fmt}' (use table, json, csv, html or sarif)")
@@ -242,7 +242,7 @@ def report_cmd(
 @personas_app.command("list")
 def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> None:
     """The packs in use with their kind, size and version."""
-    from .lexicon import load_packs
+    from .packs.lexicon import load_packs
 
     cfg = settings(config, personas, None, None)
     out = console()
@@ -259,7 +259,7 @@ def personas_show(
     personas: PersonasOpt = None,
 ) -> None:
     """One pack: its groups, weights, terms, notes and suggestions."""
-    from .lexicon import load_packs
+    from .packs.lexicon import load_packs
 
     cfg = settings(config, personas, None, None)
     packs = {p.id: p for p in load_packs(cfg.personas or None)}
@@ -296,7 +296,7 @@ def personas_lint(
     personas: PersonasOpt = None,
 ) -> None:
     """Validate packs; print every problem as file:line: message and exit 2 if there are any."""
-    from .lexicon import DEFAULT_LEXICON_DIR, lint_paths
+    from .packs.lexicon import DEFAULT_LEXICON_DIR, lint_paths
 
     cfg = load_config(config)
     targets = [*(paths or []), *(personas or [])] or list(cfg.personas) or [DEFAULT_LEXICON_DIR]

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
+from .analyze.profiles import installed_trained_model
 from .config import Config, load_config
-from .engine import Engine
+from .engine.engine import Engine
 from .models import VERDICT_LABELS, PieceResult
-from .profiles import installed_trained_model
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "labelled.yaml"
 

@@ -30,9 +30,9 @@ def build_store(db: Path, n_pieces: int, n_base: int = 300) -> tuple[str, dict[s
     from corpus import make_documents
 
     from audit.config import Config
-    from audit.engine import Engine
+    from audit.engine.engine import Engine
     from audit.models import piece_id
-    from audit.store import Store
+    from audit.store.store import Store
 
     t0 = time.perf_counter()
     engine = Engine(Config(), model="fast")

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from audit.extract import html_to_piece, non_chrome_text  # noqa: E402
+from audit.extract.html import html_to_piece, non_chrome_text  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import require_modules  # noqa: E402

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from audit.analyze.profiles import installed_trained_model
 from audit.config import Config
-from audit.engine import Engine
-from audit.profiles import installed_trained_model
+from audit.engine.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

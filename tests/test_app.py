@@ -16,9 +16,9 @@ import pytest
 from e2e import DRAFTS, HOSTILE_SOURCE, fill_store
 from streamlit.testing.v1 import AppTest
 
-from audit.engine import Engine
+from audit.engine.engine import Engine
 from audit.models import Piece, Section, piece_id
-from audit.store import Store
+from audit.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60

@@ -17,10 +17,10 @@ import pytest
 from sitesrv import SiteServer
 
 from audit.config import Config
-from audit.engine import Engine
-from audit.fetch import FetchSettings
-from audit.runner import plan_sources, run_audit
-from audit.store import Store
+from audit.crawl.fetcher import FetchSettings
+from audit.engine.engine import Engine
+from audit.runs.audit import plan_sources, run_audit
+from audit.store.store import Store
 
 FAST = FetchSettings(allow_private=True, delay=0, retries=1, backoff=0.01, timeout=5)
 

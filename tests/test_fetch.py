@@ -27,7 +27,7 @@ import httpcore
 import pytest
 from sitesrv import Reply, SiteServer, filler, gzip_zeros, make_site
 
-from audit.fetch import (
+from audit.crawl.fetcher import (
     BodyTooLarge,
     Fetcher,
     FetchResult,
@@ -37,7 +37,7 @@ from audit.fetch import (
     gunzip_capped,
     normalize_url,
 )
-from audit.netsafe import IPAddress, ResolveFailed, SystemResolver
+from audit.crawl.netsafe import IPAddress, ResolveFailed, SystemResolver
 
 PUBLIC_IP = "93.184.216.34"  # stands for "some public web server"; always dialled locally
 HTML = {"Content-Type": "text/html; charset=utf-8"}

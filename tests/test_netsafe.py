@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sitesrv import Reply, Request, SiteServer
 
-from audit.netsafe import (
+from audit.crawl.netsafe import (
     AddressPolicy,
     IPAddress,
     ResolveFailed,

@@ -9,7 +9,7 @@ import pytest
 
 from audit.errors import InputError
 from audit.models import InputProblem
-from audit.sources import (
+from audit.sources.lists import (
     MAX_SITEMAP_BYTES,
     Sitemap,
     UrlEntry,
@@ -176,7 +176,7 @@ def test_recovers_from_stray_ampersands_and_sloppy_tags() -> None:
 
 
 def test_gzip_bomb_and_bad_gzip_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import audit.sources
+    import audit.sources.lists
 
     assert MAX_SITEMAP_BYTES == 50 * 1024 * 1024
     monkeypatch.setattr(audit.sources, "MAX_SITEMAP_BYTES", 64 * 1024)  # same code path, faster

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from audit.config import Config
-from audit.engine import Engine
+from audit.engine.engine import Engine
 from audit.errors import AntipersonaError
 from audit.report.build import build_report, channel_summary
-from audit.store import (
+from audit.store.store import (
     APPLICATION_ID,
     DEFAULT_DB,
     SCHEMA_VERSION,
@@ -229,7 +229,7 @@ def test_piece_has_sections_and_fetch(store: Store, analysed: dict[str, Any]) ->
 
 
 def test_fetch_result_objects_are_logged(store: Store, analysed: dict[str, Any]) -> None:
-    from audit.fetch import FetchResult, Hop
+    from audit.crawl.fetcher import FetchResult, Hop
 
     run_id = new_run(store, analysed)
     fetched = FetchResult(url="http://a.example/x", final_url="https://a.example/x", status=404,
@@ -376,7 +376,7 @@ def test_done_sources_drive_resume(store: Store, analysed: dict[str, Any]) -> No
 
 _CHILD = textwrap.dedent("""
     import json, sys
-    from audit.store import Store
+    from audit.store.store import Store
     path, results_file, run_id, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     results = json.load(open(results_file))
     store = Store(path)

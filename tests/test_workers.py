@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from audit.engine.workers import WorkerError, WorkerPool
 from audit.errors import ConfigError
-from audit.workers import WorkerError, WorkerPool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,7 +127,7 @@ def test_stopping_early_stops_the_workers() -> None:
 
 def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) -> None:
     """The caller reads files and writes the report; spaCy is loaded by the workers only."""
-    from audit.engine import PARALLEL_MIN_CHARS
+    from audit.engine.engine import PARALLEL_MIN_CHARS
 
     para = ("Skip the procurement hoops: no sales calls, no SSO to set up. "
             "Our enterprise tier adds SAML, SCIM and a signed SLA. ") * 20

@@ -7,7 +7,7 @@ import json
 
 from rich.console import Console
 
-from ..store import Store
+from ..store.store import Store
 from .build import dump_json
 
 

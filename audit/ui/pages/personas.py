@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ...lexicon import Persona
+from ...packs.lexicon import Persona
 from ..explain import evidence_rows, verdict_headline
 from ..highlight import KIND_LABELS, Swatch, md_escape, palette, safe_color, sections_html, swatch
 from ..packs import all_terms, group_rows, tone_rows, validate_pack_text

@@ -21,7 +21,7 @@ from ...models import VERDICT_LABELS
 from ...report.csv import render_csv
 from ...report.diff import diff_reports
 from ...report.html import render_html
-from ...store import Store, StoreError
+from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
 from ..figures import VERDICT_NAMES, diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .engine import Engine
-from .errors import InputError
-from .models import InputProblem, Piece
-from .readers import expand_paths, read_piece, read_stdin
-from .report.build import build_report, run_header
+from ..config import Config
+from ..engine.engine import Engine
+from ..errors import InputError
+from ..models import InputProblem, Piece
+from ..report.build import build_report, run_header
+from ..sources.readers import expand_paths, read_piece, read_stdin
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexicon import TONE_METRICS
+from ..packs.lexicon import TONE_METRICS
 
 #: Columns of a sentence row, in order (see :meth:`ToneAnalyzer.sentences`).
 COLUMNS = (

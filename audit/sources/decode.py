@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 #: Magic numbers of binary formats people point the tool at by mistake (name shown to them).
 _MAGIC: tuple[tuple[bytes, str], ...] = (

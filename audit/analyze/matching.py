@@ -23,8 +23,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from ..packs.lexicon import Persona, term_variants
 from .charregex import CharRegex, CharRegexes
-from .lexicon import Persona, term_variants
 from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
 
@@ -514,7 +514,7 @@ def _term_tokens(nlp: Language, personas: list[Persona]
                  ) -> dict[str, tuple[list[str], list[bool], list[str]]]:
     """Each term variant as the pipeline tokenises and lemmatises it (words, spaces, lemmas);
     cached on disk, since tokenising a few thousand terms is most of building the matcher."""
-    from .packcache import cached
+    from ..packs.packcache import cached
 
     variants = sorted({v for p in personas for g in p.cues for t in g.terms
                        for v in term_variants(t)})

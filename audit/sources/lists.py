@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ..errors import InputError
+from ..models import InputProblem
 from .decode import decode_bytes, read_bytes
-from .errors import InputError
-from .models import InputProblem
 
 #: Sitemaps may not exceed 50 MB uncompressed (sitemaps.org); more is refused, not read.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024

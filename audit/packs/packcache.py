@@ -48,7 +48,7 @@ def _spacy_release() -> bytes:
 
 
 def _key(kind: str, parts: Iterable[bytes | str]) -> str:
-    from . import __version__
+    from .. import __version__
 
     # The package's own files (name, size, change time): code that reads or validates packs
     # may change between releases of the same version while someone works on it.

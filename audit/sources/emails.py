@@ -18,10 +18,10 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from ..extract.html import normalize_space, parse_html, sections_from_tree
+from ..models import CHROME_ROLES, InputProblem, Piece, Section
 from .decode import decode_bytes, looks_binary
-from .errors import InputError
-from .extract import normalize_space, parse_html, sections_from_tree
-from .models import CHROME_ROLES, InputProblem, Piece, Section
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "received")

@@ -23,9 +23,9 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .config import Config
-from .lexicon import Persona
-from .models import CHROME_ROLES, Evidence, Verdict
+from ..config import Config
+from ..models import CHROME_ROLES, Evidence, Verdict
+from ..packs.lexicon import Persona
 
 SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40

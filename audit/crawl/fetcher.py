@@ -34,7 +34,7 @@ import httpx
 import idna
 from protego import Protego
 
-from audit.netsafe import (
+from audit.crawl.netsafe import (
     AddressPolicy,
     ResolveFailed,
     Resolver,

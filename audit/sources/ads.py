@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from ..extract.html import normalize_space
+from ..models import InputProblem, Piece, Section
 from .decode import decode_bytes, looks_binary, read_bytes
-from .errors import InputError
-from .extract import normalize_space
-from .models import InputProblem, Piece, Section
 
 #: How many lines above the header a report may carry (title, date range, account).
 _HEADER_SEARCH = 30

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LexiconError
+from ..errors import LexiconError
 
 #: Where the four default packs live (the repository's ``lexicons/`` folder).
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
@@ -439,7 +439,7 @@ def pack_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _vocab() -> Any:
-    from .spacyload import import_spacy
+    from ..analyze.spacyload import import_spacy
 
     return import_spacy().vocab.Vocab()
 

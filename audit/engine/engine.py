@@ -25,20 +25,20 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .config import Config
-from .errors import ConfigError, InputError
-from .lexicon import Persona, load_packs
-from .models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
-from .profiles import resolve_model
-from .scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
-from .textsplit import looks_like_markdown, split_markdown, split_plain
-from .tonecounts import COLUMNS, ToneCounts, metrics
+from ..analyze.profiles import resolve_model
+from ..analyze.tonecounts import COLUMNS, ToneCounts, metrics
+from ..config import Config
+from ..errors import ConfigError, InputError
+from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
+from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
+from ..packs.lexicon import Persona, load_packs
+from ..score.scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
 
 if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
-    from .matching import CueMatcher
-    from .negation import Negator
-    from .nlp import Pipeline
-    from .tone import ToneAnalyzer
+    from ..analyze.matching import CueMatcher
+    from ..analyze.negation import Negator
+    from ..analyze.nlp import Pipeline
+    from ..analyze.tone import ToneAnalyzer
 
 #: spaCy docs are built per chunk of at most this many characters (paragraph-aligned); small
 #: pieces share one doc up to this size, so per-doc costs are paid per chunk, not per file.
@@ -175,7 +175,7 @@ def site_of(piece: Piece) -> str:
 
 def chrome_key(site: str, section: Section) -> str:
     """The extractor's key for a chrome block, scoped to its site."""
-    from .extract import chrome_key as extract_chrome_key  # lxml: only pages have chrome
+    from ..extract.html import chrome_key as extract_chrome_key  # lxml: only pages have chrome
 
     return f"{site}\x00{extract_chrome_key(section.role, section.text)}"
 
@@ -227,10 +227,10 @@ class Engine:
         if self._pipeline is None:
             with self._building:
                 if self._pipeline is None:
-                    from .spacyload import import_spacy
+                    from ..analyze.spacyload import import_spacy
 
                     import_spacy()
-                    from .nlp import build_pipeline
+                    from ..analyze.nlp import build_pipeline
 
                     self._pipeline = build_pipeline("fast" if self._profile == "fast" else self._model)
         return self._pipeline
@@ -253,9 +253,9 @@ class Engine:
             pipeline = self.pipeline
             with self._building:
                 if self._analysers is None:
-                    from .matching import CueMatcher
-                    from .negation import Negator
-                    from .tone import ToneAnalyzer
+                    from ..analyze.matching import CueMatcher
+                    from ..analyze.negation import Negator
+                    from ..analyze.tone import ToneAnalyzer
 
                     nlp = pipeline.nlp
                     self._analysers = (CueMatcher(nlp, self.personas), ToneAnalyzer(nlp),
@@ -448,7 +448,7 @@ class Engine:
         as well as per word: on the trained profile's short chunks that overhead was a third
         of the analysis. Each member keeps its own bounds, so a cue still cannot run from one
         chunk into the next."""
-        from .nlp import join_docs
+        from ..analyze.nlp import join_docs
 
         doc, text, offsets = join_docs([d for d, _ in pairs], [t.text for _, t in pairs])
         members = [_Member(m.seq, off + m.start, off + m.end,
@@ -477,7 +477,7 @@ class Engine:
         parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
         if not len(doc):
             return parts
-        from .tokenpatterns import DocArrays
+        from ..analyze.tokenpatterns import DocArrays
 
         arrays = DocArrays(doc)
         rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger, arrays=arrays)

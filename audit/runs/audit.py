@@ -25,21 +25,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .ads import read_ad_csv
-from .config import Config, channel_for_url
-from .decode import decode_bytes_info
-from .emails import iter_emails
-from .engine import PARALLEL_MIN_CHARS
-from .errors import AntipersonaError, InputError
-from .extract import html_to_piece
-from .fetch import Fetcher, FetchResult, FetchSettings, normalize_url
-from .models import CHROME_ROLES, InputProblem, Piece, Section
-from .readers import read_piece
-from .sources import UrlEntry, is_sitemap_source, parse_sitemap, read_url_list
-from .store import Store
+from ..config import Config, channel_for_url
+from ..crawl.fetcher import Fetcher, FetchResult, FetchSettings, normalize_url
+from ..engine.engine import PARALLEL_MIN_CHARS
+from ..errors import AntipersonaError, InputError
+from ..extract.html import html_to_piece
+from ..models import CHROME_ROLES, InputProblem, Piece, Section
+from ..sources.ads import read_ad_csv
+from ..sources.decode import decode_bytes_info
+from ..sources.emails import iter_emails
+from ..sources.lists import UrlEntry, is_sitemap_source, parse_sitemap, read_url_list
+from ..sources.readers import read_piece
+from ..store.store import Store
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from ..engine.engine import Engine
 
 #: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
 MAX_SITEMAP_DEPTH = 3
@@ -294,7 +294,7 @@ class AuditRun:
         seen: set[str] = set()
         if not self.done or self.run_id is None:
             return seen
-        from .engine import chrome_key, site_of
+        from ..engine.engine import chrome_key, site_of
 
         for source, meta, role, text in self.store.sections_of_role(self.run_id, CHROME_ROLES):
             seen.add(chrome_key(site_of(Piece(source, [], meta=meta)), Section(role, text)))
@@ -634,7 +634,7 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
               on_problem: Callable[[InputProblem], None] | None = None) -> str:
     """Run an audit into the store at ``db`` and return the run id."""
     def build() -> Engine:
-        from .engine import Engine
+        from ..engine.engine import Engine
 
         return Engine(config)
 

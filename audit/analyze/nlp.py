@@ -40,8 +40,8 @@ from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from ..errors import ConfigError
 from .attrruler import use_array_ruler
-from .errors import ConfigError
 from .profiles import FAST_MODEL, resolve_model
 
 
@@ -69,7 +69,7 @@ def _lemma_table() -> dict[str, str]:
 def _lemma_hashes() -> tuple[dict[int, int], dict[int, str]]:
     """The table as StringStore ids (lower-case form -> lemma) and each lemma's text, cached on
     disk: starting then needs neither the JSON nor 90,000 StringStore additions."""
-    from .packcache import cached
+    from ..packs.packcache import cached
 
     def build() -> tuple[dict[int, int], dict[int, str]]:
         table = _lemma_table()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 #: Trained English pipelines tried, in order, when the profile is "auto" or "trained".
 TRAINED_CANDIDATES = (

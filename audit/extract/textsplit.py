@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Section
+from ..models import Section
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LINK_ONLY = re.compile(r"^\s*(?:[-*]\s*)?\[([^\]]+)\]\([^)]*\)\s*(?:\{[^}]*\})?\s*$")

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
-from .models import CHROME_ROLES, Piece, Section
+from ..models import CHROME_ROLES, Piece, Section
 
 #: Subtrees that never hold copy a reader sees.
 _SKIP_TAGS = frozenset({

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .errors import AntipersonaError
+from ..errors import AntipersonaError
 
 DEFAULT_DB = "antipersona.db"
 ENV_DB = "ANTIPERSONA_DB"
@@ -1086,7 +1086,7 @@ class Store:
 
     def report(self, run_id: str) -> dict[str, Any]:
         """The stored run as DESIGN.md's JSON report (one consistent snapshot)."""
-        from .report.build import build_report, run_header
+        from ..report.build import build_report, run_header
 
         with self._read():
             head = self.run(run_id)

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..errors import InputError
+from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
+from ..models import Piece
 from .decode import decode_bytes, looks_binary
-from .errors import InputError
-from .models import Piece
-from .textsplit import looks_like_markdown, split_markdown, split_plain
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
@@ -81,7 +81,7 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
     if kind == "auto":
         kind = sniff(text)
     if kind == "html":
-        from .extract import html_to_piece
+        from ..extract.html import html_to_piece
 
         piece = html_to_piece(text, source, channel=channel or "landing")
     elif kind == "markdown":
