@@ -297,10 +297,11 @@ def personas_lint(
 ) -> None:
     """Validate packs; print every problem as file:line: message and exit 2 if there are any."""
     from .packs.lexicon import DEFAULT_LEXICON_DIR, lint_paths
+    from .packs.locations import with_user_edits
 
     cfg = load_config(config)
     targets = [*(paths or []), *(personas or [])] or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
-    packs, problems = lint_paths(targets)
+    packs, problems = lint_paths(with_user_edits(targets) if not paths else targets)
     for line in problems:
         print(line)
     if problems:
@@ -326,7 +327,7 @@ def run_app(
     import os
     import subprocess
 
-    script = Path(__file__).resolve().parent.parent / "app.py"
+    script = Path(__file__).resolve().parent / "ui" / "app.py"  # installed with the package
     env = dict(os.environ)
     if db is not None:
         env["ANTIPERSONA_DB"] = str(db.resolve())

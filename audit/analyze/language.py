@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "language.yaml"
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "language.yaml"
 
 
 @lru_cache(maxsize=1)

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LexiconError
+from .locations import SHIPPED_PACKS, with_user_edits
 
-#: Where the four default packs live (the repository's ``lexicons/`` folder).
-DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+#: Where the four default packs live (see :mod:`audit.packs.locations`).
+DEFAULT_LEXICON_DIR = SHIPPED_PACKS
 
 KINDS = ("persona", "anti-persona", "risk")
 TONE_METRICS = (
@@ -492,7 +493,7 @@ def load_packs(paths: Iterable[Path] | None = None) -> list[Persona]:
     Packs that loaded cleanly before, byte for byte, come from the cache (see packcache)."""
     from .packcache import cached
 
-    given = list(paths) if paths else [DEFAULT_LEXICON_DIR]
+    given = with_user_edits(list(paths) if paths else [DEFAULT_LEXICON_DIR])
 
     def load() -> list[Persona]:
         personas, problems = lint_paths(given)

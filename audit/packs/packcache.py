@@ -50,11 +50,12 @@ def _spacy_release() -> bytes:
 def _key(kind: str, parts: Iterable[bytes | str]) -> str:
     from .. import __version__
 
-    # The package's own files (name, size, change time): code that reads or validates packs
-    # may change between releases of the same version while someone works on it.
-    here = Path(__file__).resolve().parent
-    code = "".join(f"{p.name}:{st.st_size}:{st.st_mtime_ns};"
-                   for p in sorted(here.glob("*.py")) for st in (p.stat(),))
+    # Every module of the package, in every sub-package (path, size, change time): code that
+    # reads or validates packs may change between releases of the same version while someone
+    # works on it, and it may live in any stage (packs, analyze, ...).
+    package = Path(__file__).resolve().parent.parent
+    code = "".join(f"{p.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns};"
+                   for p in sorted(package.rglob("*.py")) for st in (p.stat(),))
     h = hashlib.sha256()
     for part in (_FORMAT, kind, sys.version, _spacy_release(), __version__, code, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
