@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from audit import Config, Engine
 from audit.analyze.profiles import installed_trained_model
-from audit.config import Config
-from audit.engine.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

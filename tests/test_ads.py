@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
+from audit import InputError
 from audit.models import InputProblem, Piece
 from audit.sources.ads import detect_layout, read_ad_csv
 

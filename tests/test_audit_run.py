@@ -14,13 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from sitesrv import SiteServer
 
-from audit.config import Config
-from audit.crawl.fetcher import FetchSettings
-from audit.engine.engine import Engine
+from audit import Config, Engine, FetchSettings, Store
 from audit.runs.audit import plan_sources, run_audit
-from audit.store.store import Store
+from tests.support.sitesrv import SiteServer
 
 FAST = FetchSettings(allow_private=True, delay=0, retries=1, backoff=0.01, timeout=5)
 

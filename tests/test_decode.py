@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
+from audit import InputError
 from audit.sources.decode import decode_bytes, decode_bytes_info, looks_binary
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
+from audit import InputError
 from audit.models import InputProblem, Piece, Section
 from audit.sources.emails import eml_to_piece, iter_emails
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from audit import check_text
+from audit import Piece, Section, check_text
 from audit.engine.engine import PARALLEL_MIN_CHARS, Engine
-from audit.models import Piece, Section
 from audit.score.scoring import CHROME_CAP, SCALE, to_score
 
 BETH = "beth-bureaucrat"
@@ -424,7 +423,7 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
 
 
 def test_check_text_refuses_an_unknown_channel(engine: Engine) -> None:
-    from audit.errors import InputError
+    from audit import InputError
 
     with pytest.raises(InputError, match="unknown channel 'carrier-pigeon'"):
         engine.check_text("Start free today.", channel="carrier-pigeon")

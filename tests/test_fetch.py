@@ -25,7 +25,6 @@ from typing import Any
 
 import httpcore
 import pytest
-from sitesrv import Reply, SiteServer, filler, gzip_zeros, make_site
 
 from audit.crawl.fetcher import (
     BodyTooLarge,
@@ -38,6 +37,7 @@ from audit.crawl.fetcher import (
     normalize_url,
 )
 from audit.crawl.netsafe import IPAddress, ResolveFailed, SystemResolver
+from tests.support.sitesrv import Reply, SiteServer, filler, gzip_zeros, make_site
 
 PUBLIC_IP = "93.184.216.34"  # stands for "some public web server"; always dialled locally
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import LexiconError
+from audit import LexiconError
 from audit.packs.lexicon import DEFAULT_LEXICON_DIR, lint_paths, load_packs, term_variants
 
 DEFAULT_IDS = {"susie-solopreneur", "beth-bureaucrat", "bargain-hunter", "over-personalization"}

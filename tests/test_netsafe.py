@@ -15,7 +15,6 @@ from typing import Any
 import httpcore
 import httpx
 import pytest
-from sitesrv import Reply, Request, SiteServer
 
 from audit.crawl.netsafe import (
     AddressPolicy,
@@ -29,6 +28,7 @@ from audit.crawl.netsafe import (
     refusal,
     safe_addresses,
 )
+from tests.support.sitesrv import Reply, Request, SiteServer
 
 
 def run(coro: Coroutine[Any, Any, Any]) -> Any:

@@ -98,7 +98,7 @@ def test_engine_imports_spacy_without_its_cli() -> None:
 
     script = """
 import sys
-from audit.engine.engine import Engine
+from audit import Engine
 engine = Engine(model="fast").load()
 assert engine.check_text("Request a demo. SSO included.").verdict.persona == "beth-bureaucrat"
 held = [m for m in ("spacy.cli", "weasel", "typer", "requests") if m in sys.modules]

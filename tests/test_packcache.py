@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from audit import load_packs
 from audit.packs import packcache
-from audit.packs.lexicon import load_packs
 
 
 @pytest.fixture()

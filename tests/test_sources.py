@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
+from audit import InputError
 from audit.models import InputProblem
 from audit.sources.lists import (
     MAX_SITEMAP_BYTES,

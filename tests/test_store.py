@@ -20,9 +20,7 @@ from typing import Any
 
 import pytest
 
-from audit.config import Config
-from audit.engine.engine import Engine
-from audit.errors import AntipersonaError
+from audit import AntipersonaError, Config, Engine
 from audit.report.build import build_report, channel_summary
 from audit.store.store import (
     APPLICATION_ID,
@@ -376,7 +374,7 @@ def test_done_sources_drive_resume(store: Store, analysed: dict[str, Any]) -> No
 
 _CHILD = textwrap.dedent("""
     import json, sys
-    from audit.store.store import Store
+    from audit import Store
     path, results_file, run_id, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     results = json.load(open(results_file))
     store = Store(path)

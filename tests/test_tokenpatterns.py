@@ -16,9 +16,8 @@ import yaml
 from spacy.matcher import Matcher
 
 import audit.analyze.matching as matching
+from audit import Engine, load_packs
 from audit.analyze.tokenpatterns import DocArrays, TokenStream, compile_pattern
-from audit.engine.engine import Engine
-from audit.packs.lexicon import load_packs
 
 ROOT = Path(__file__).resolve().parent.parent
 

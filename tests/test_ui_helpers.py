@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.engine.engine import Engine
+from audit import Engine
 from audit.packs.lexicon import DEFAULT_LEXICON_DIR
 from audit.ui.charts import blend, heatmap_chart, heatmap_frame, persona_order, score_chart, selected_cell
 from audit.ui.explain import rewrites, tone_rows, verdict_headline

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from audit import ConfigError
 from audit.engine.workers import WorkerError, WorkerPool
-from audit.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 
