@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .config import Config, load_config
-    from .crawl.fetcher import FetchSettings
+    from .crawl.results import FetchSettings
     from .engine.engine import Engine
     from .errors import AntipersonaError, ConfigError, InputError, LexiconError
     from .models import Evidence, Piece, PieceResult, Section, Verdict
@@ -33,7 +33,7 @@ _EXPORTS = {
     "load_packs": "packs.lexicon", "Persona": "packs.lexicon",
     "Piece": "models", "Section": "models", "PieceResult": "models", "Evidence": "models",
     "Verdict": "models",
-    "run_audit": "runs.audit", "FetchSettings": "crawl.fetcher",
+    "run_audit": "runs.audit", "FetchSettings": "crawl.results",
     "Store": "store.store", "StoreError": "store.store",
     "AntipersonaError": "errors", "InputError": "errors", "LexiconError": "errors",
     "ConfigError": "errors",

@@ -170,7 +170,7 @@ def audit_cmd(
 
     Example: antipersona audit urls.csv https://example.com/sitemap.xml --name "May audit"
     """
-    from .crawl.fetcher import DEFAULT_USER_AGENT, FetchSettings
+    from .crawl.results import DEFAULT_USER_AGENT, FetchSettings
     from .progress import ProgressPrinter
     from .runs.audit import run_audit
     from .store.store import db_path

@@ -20,7 +20,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .config import load_config
-from .crawl.fetcher import FetchSettings
+from .crawl.results import FetchSettings
 from .progress import ProgressPrinter
 from .runs.audit import run_audit
 

@@ -51,7 +51,7 @@ from common import (
 PAGES_PER_S_TARGET = 100.0
 RSS_TARGET_MB = 400.0
 DELAY = 0.5
-JITTER = 0.25  # audit.fetch.FetchSettings.jitter default
+JITTER = 0.25  # audit.crawl.results.FetchSettings.jitter default
 
 
 class SiteProcess:

@@ -179,7 +179,7 @@ def test_gzip_bomb_and_bad_gzip_refused(monkeypatch: pytest.MonkeyPatch) -> None
     import audit.sources.lists
 
     assert MAX_SITEMAP_BYTES == 50 * 1024 * 1024
-    monkeypatch.setattr(audit.sources, "MAX_SITEMAP_BYTES", 64 * 1024)  # same code path, faster
+    monkeypatch.setattr(audit.sources.lists, "MAX_SITEMAP_BYTES", 64 * 1024)  # same code path, faster
     bomb = gzip.compress(b" " * (10 * 1024 * 1024))  # 10 KB that would inflate to 10 MB
     with pytest.raises(InputError, match="larger than 50 MB"):
         parse_sitemap(bomb, "bomb.xml.gz")

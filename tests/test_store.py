@@ -227,7 +227,7 @@ def test_piece_has_sections_and_fetch(store: Store, analysed: dict[str, Any]) ->
 
 
 def test_fetch_result_objects_are_logged(store: Store, analysed: dict[str, Any]) -> None:
-    from audit.crawl.fetcher import FetchResult, Hop
+    from audit.crawl.results import FetchResult, Hop
 
     run_id = new_run(store, analysed)
     fetched = FetchResult(url="http://a.example/x", final_url="https://a.example/x", status=404,

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config, channel_for_url
-from ..crawl.fetcher import Fetcher, FetchResult, FetchSettings, normalize_url
+from ..crawl.fetcher import Fetcher
+from ..crawl.results import FetchResult, FetchSettings
+from ..crawl.urls import normalize_url
 from ..engine.engine import PARALLEL_MIN_CHARS
 from ..errors import AntipersonaError, InputError
 from ..extract.html import html_to_piece
