@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from .config import Config, load_config
     from .crawl.results import FetchSettings
     from .engine.engine import Engine
-    from .errors import AntipersonaError, ConfigError, InputError, LexiconError
+    from .errors import AntipersonaError, ConfigError, InputError, LexiconError, StoreError
     from .models import Evidence, Piece, PieceResult, Section, Verdict
     from .packs.lexicon import Persona, load_packs
     from .runs.audit import run_audit
-    from .store.store import Store, StoreError
+    from .store.store import Store
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
@@ -34,7 +34,7 @@ _EXPORTS = {
     "Piece": "models", "Section": "models", "PieceResult": "models", "Evidence": "models",
     "Verdict": "models",
     "run_audit": "runs.audit", "FetchSettings": "crawl.results",
-    "Store": "store.store", "StoreError": "store.store",
+    "Store": "store.store", "StoreError": "errors",
     "AntipersonaError": "errors", "InputError": "errors", "LexiconError": "errors",
     "ConfigError": "errors",
 }

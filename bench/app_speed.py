@@ -82,7 +82,7 @@ def run(quick: bool = False, pieces: int | None = None, runs: int | None = None)
         db = tmp / "runs.db"
         log(f"building a {pieces:,}-piece run in {db}")
         run_id, build = build_store(db, pieces)
-        res.notes.append(f"Store built with audit.store.Store (create_run/add_result): "
+        res.notes.append(f"Store built with audit.Store (create_run/add_result): "
                          f"{pieces:,} pieces from 300 engine results re-filed under new "
                          f"sources, plus an earlier 300-piece run; analysis {build['analyse']:.1f}"
                          f" s, storing {build['store']:.1f} s; file "

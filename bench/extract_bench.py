@@ -1,4 +1,4 @@
-"""Main-text extraction benchmark: audit.extract vs trafilatura against hand-written gold.
+"""Main-text extraction benchmark: audit.extract.html vs trafilatura against hand-written gold.
 
 Each page in bench/pages/NAME.html has NAME.gold.txt: the copy a reader would call the page's
 own (title, headings, hero, body, calls to action; no navigation, banners, sidebars or

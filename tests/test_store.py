@@ -20,19 +20,11 @@ from typing import Any
 
 import pytest
 
-from audit import AntipersonaError, Config, Engine
+from audit import AntipersonaError, Config, Engine, Store, StoreError
 from audit.report.build import build_report, channel_summary
-from audit.store.store import (
-    APPLICATION_ID,
-    DEFAULT_DB,
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
-    db_path,
-    drawn_to,
-    fetch_entry,
-    worst_score,
-)
+from audit.score.ranking import drawn_to, worst_score
+from audit.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from audit.store.store import DEFAULT_DB, db_path, fetch_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "susie-solopreneur"

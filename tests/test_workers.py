@@ -137,7 +137,7 @@ def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) 
         (drafts / f"d{i}.txt").write_text(f"Draft {i}\n\n{para}\n", encoding="utf-8")
     script = (
         "import sys, json\n"
-        "from audit.checking import check_inputs\n"
+        "from audit.runs.check import check_inputs\n"
         "from audit.config import Config\n"
         f"out = check_inputs([{str(drafts)!r}], Config(model='fast'))\n"
         "print(json.dumps({'spacy': 'spacy' in sys.modules, 'pieces': len(out.report['pieces']),"
@@ -145,7 +145,7 @@ def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) 
     )
     # Packs are validated with spaCy when first read; the run below finds them cached.
     env = {**os.environ, "ANTIPERSONA_CACHE_DIR": str(tmp_path / "cache")}
-    subprocess.run([sys.executable, "-c", "from audit.lexicon import load_packs; load_packs(None)"],
+    subprocess.run([sys.executable, "-c", "from audit import load_packs; load_packs(None)"],
                    cwd=ROOT, env=env, timeout=300, check=True)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=300, check=False)

@@ -7,17 +7,15 @@ happens); the good ones are still checked.
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
 from ..engine.engine import Engine
 from ..errors import InputError
-from ..models import InputProblem, Piece
+from ..models import InputProblem, Piece, new_run_id, now_iso
 from ..report.build import build_report, run_header
 from ..sources.readers import expand_paths, read_piece, read_stdin
 
@@ -32,14 +30,6 @@ class CheckOutcome:
     #: so printing the report at the end is a join (see report.build.dump_json). The
     #: report's "pieces" then hold each piece's :meth:`PieceResult.summary` only.
     encoded: list[str] | None = None
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def new_run_id(prefix: str = "check") -> str:
-    return f"{prefix}-{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
 def report_header(engine: Engine, run_id: str, **extra: Any) -> dict[str, Any]:
@@ -91,7 +81,7 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
             results.append(result.summary())
         else:
             results.append(result.to_dict())
-    header = report_header(engine, new_run_id())
+    header = report_header(engine, new_run_id("check"))
     outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors])
     return outcome
 

@@ -14,23 +14,23 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from ..errors import AntipersonaError
+from ..errors import StoreError
+from ..models import new_run_id, now_iso
+from ..score.ranking import drawn_to, top_cues, worst_score
+from .queries import RunQueries
+from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "antipersona.db"
 ENV_DB = "ANTIPERSONA_DB"
 #: Marks the file as ours ("APRS"), so a stranger's SQLite file is told apart from an old store.
-APPLICATION_ID = 0x41505253
 RUN_STATUSES = ("running", "done", "interrupted", "failed")
 ERROR_KINDS = ("failed", "skipped")
 BUSY_TIMEOUT_MS = 10_000
@@ -47,8 +47,6 @@ _FETCH_KEYS = ("url", "final_url", "status", "redirects", "content_type", "chars
                "attempts", "error", "skipped")
 
 
-class StoreError(AntipersonaError):
-    """The run store cannot be used as asked: not a store, too new, or no such run."""
 
 
 def db_path(explicit: str | Path | None = None) -> Path:
@@ -59,187 +57,12 @@ def db_path(explicit: str | Path | None = None) -> Path:
     return Path(env).expanduser() if env else Path(DEFAULT_DB)
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def new_run_id() -> str:
-    """Sortable and short: 20261122-214501-ab12 (UTC time + random suffix)."""
-    return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _loads(text: str | None, default: Any = None) -> Any:
     return default if text is None else json.loads(text)
-
-
-# --------------------------------------------------------------------------------- schema
-
-_SCHEMA_V1 = """
-CREATE TABLE runs (
-    id        TEXT PRIMARY KEY,
-    name      TEXT,
-    created   TEXT NOT NULL,
-    finished  TEXT,
-    status    TEXT NOT NULL DEFAULT 'running'
-              CHECK (status IN ('running', 'done', 'interrupted', 'failed')),
-    target    TEXT NOT NULL,
-    profile   TEXT NOT NULL,
-    model     TEXT NOT NULL,
-    sources   TEXT NOT NULL DEFAULT '[]',
-    config    TEXT NOT NULL DEFAULT '{}',
-    progress  TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX runs_created ON runs (created);
-
-CREATE TABLE run_personas (
-    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    pos      INTEGER NOT NULL,
-    persona  TEXT NOT NULL,
-    name     TEXT NOT NULL,
-    kind     TEXT NOT NULL,
-    color    TEXT NOT NULL DEFAULT '',
-    version  TEXT NOT NULL DEFAULT '',
-    extra    TEXT,
-    PRIMARY KEY (run_id, pos),
-    UNIQUE (run_id, persona)
-);
-
-CREATE TABLE pieces (
-    pk             INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id         TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    id             TEXT NOT NULL,
-    source         TEXT NOT NULL,
-    channel        TEXT NOT NULL,
-    title          TEXT NOT NULL DEFAULT '',
-    words          INTEGER NOT NULL DEFAULT 0,
-    verdict        TEXT NOT NULL,
-    persona        TEXT,
-    drawn          TEXT,
-    worst          REAL NOT NULL DEFAULT 0,
-    reading_grade  REAL,
-    cues           TEXT NOT NULL DEFAULT '',
-    added          TEXT NOT NULL,
-    scores         TEXT NOT NULL,
-    verdict_json   TEXT NOT NULL,
-    tone           TEXT NOT NULL DEFAULT '{}',
-    sentences      TEXT NOT NULL DEFAULT '[]',
-    meta           TEXT NOT NULL DEFAULT '{}',
-    extra          TEXT,
-    UNIQUE (run_id, source)
-);
-CREATE INDEX pieces_id ON pieces (run_id, id);
-CREATE INDEX pieces_channel ON pieces (run_id, channel, verdict);
-CREATE INDEX pieces_verdict ON pieces (run_id, verdict);
-CREATE INDEX pieces_drawn ON pieces (run_id, drawn);
-CREATE INDEX pieces_worst ON pieces (run_id, worst DESC);
-
-CREATE TABLE scores (
-    run_id    TEXT NOT NULL,
-    piece_pk  INTEGER NOT NULL REFERENCES pieces (pk) ON DELETE CASCADE,
-    persona   TEXT NOT NULL,
-    score     REAL NOT NULL,
-    PRIMARY KEY (piece_pk, persona)
-) WITHOUT ROWID;
-CREATE INDEX scores_persona ON scores (run_id, persona, score);
-
-CREATE TABLE sections (
-    piece_pk  INTEGER NOT NULL REFERENCES pieces (pk) ON DELETE CASCADE,
-    pos       INTEGER NOT NULL,
-    role      TEXT NOT NULL,
-    text      TEXT NOT NULL,
-    PRIMARY KEY (piece_pk, pos)
-) WITHOUT ROWID;
-
--- Note and suggestions are the same for every hit of a cue group: stored once, shared.
-CREATE TABLE cue_texts (
-    id       INTEGER PRIMARY KEY,
-    persona  TEXT NOT NULL,
-    grp      TEXT NOT NULL,
-    note     TEXT NOT NULL,
-    suggest  TEXT NOT NULL,
-    UNIQUE (persona, grp, note, suggest)
-);
-
-CREATE TABLE evidence (
-    piece_pk    INTEGER NOT NULL REFERENCES pieces (pk) ON DELETE CASCADE,
-    pos         INTEGER NOT NULL,
-    run_id      TEXT NOT NULL,
-    persona     TEXT NOT NULL,
-    grp         TEXT NOT NULL,
-    text        TEXT NOT NULL,
-    section     TEXT NOT NULL,
-    start       INTEGER NOT NULL,
-    "end"       INTEGER NOT NULL,
-    weight      REAL NOT NULL,
-    negated     INTEGER NOT NULL DEFAULT 0,
-    kind        TEXT NOT NULL DEFAULT 'cue',
-    counts_for  TEXT,
-    sentence    TEXT NOT NULL DEFAULT '',
-    cue_id      INTEGER REFERENCES cue_texts (id),
-    extra       TEXT,
-    PRIMARY KEY (piece_pk, pos)
-);
-CREATE INDEX evidence_cues ON evidence (run_id, persona, grp);
-
-CREATE TABLE errors (
-    pk      INTEGER PRIMARY KEY,
-    run_id  TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    source  TEXT NOT NULL,
-    error   TEXT NOT NULL,
-    kind    TEXT NOT NULL DEFAULT 'failed' CHECK (kind IN ('failed', 'skipped')),
-    added   TEXT NOT NULL,
-    UNIQUE (run_id, source)
-);
-
-CREATE TABLE fetch_log (
-    pk            INTEGER PRIMARY KEY,
-    run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    source        TEXT NOT NULL,
-    url           TEXT,
-    final_url     TEXT,
-    status        INTEGER,
-    redirects     TEXT NOT NULL DEFAULT '[]',
-    content_type  TEXT,
-    charset       TEXT,
-    elapsed       REAL,
-    attempts      INTEGER,
-    error         TEXT,
-    skipped       TEXT,
-    logged        TEXT NOT NULL,
-    extra         TEXT,
-    UNIQUE (run_id, source)
-);
-"""
-
-#: Full-text index over title, source and section text. Contentless (the text already lives in
-#: ``pieces`` and ``sections``); rows are removed with FTS5's 'delete' command on replace.
-_FTS_V1 = ("CREATE VIRTUAL TABLE piece_fts USING fts5(title, source, body, content='', "
-           "tokenize='unicode61 remove_diacritics 2')")
-
-
-def _migrate_to_1(db: sqlite3.Connection) -> None:
-    for statement in _split_sql(_SCHEMA_V1):
-        db.execute(statement)
-    with suppress(sqlite3.OperationalError):  # SQLite without FTS5: search uses LIKE
-        db.execute(_FTS_V1)
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-
-
-def _split_sql(script: str) -> Iterator[str]:
-    """Statements of a schema script (no semicolons inside our statements or comments)."""
-    body = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
-    for stmt in body.split(";"):
-        if stmt.strip():
-            yield stmt
-
-
-#: MIGRATIONS[n] moves a store from schema n to n + 1 (n = 0 is a new file).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # --------------------------------------------------------------------------------- helpers
@@ -283,59 +106,9 @@ def _sections(sections: Iterable[Any] | None) -> list[tuple[str, str]]:
     return out
 
 
-def top_cue_phrases(piece: Mapping[str, Any], target: str, limit: int = 3) -> list[str]:
-    """The strongest distinct phrases behind a piece's verdict (the persona it names, the target
-    when on-target, else any non-target pack): what a reader should look at first."""
-    verdict = piece.get("verdict") or {}
-    focus = verdict.get("persona") or (target if verdict.get("label") == "on-target" else None)
-    cues = [e for e in piece.get("evidence") or ()
-            if e.get("kind", "cue") == "cue" and not e.get("negated") and e.get("weight", 0) > 0]
-    chosen = [e for e in cues if (e["persona"] == focus if focus else e["persona"] != target)]
-    chosen.sort(key=lambda e: -float(e.get("weight", 0)))
-    out: list[str] = []
-    for ev in chosen:
-        text = " ".join(str(ev["text"]).split())
-        if text.lower() not in (o.lower() for o in out):
-            out.append(text)
-        if len(out) >= limit:
-            break
-    return out
-
-
-def top_cues(piece: Mapping[str, Any], target: str, limit: int = 3) -> str:
-    """:func:`top_cue_phrases` as one short string for tables: "procurement", "sign-off"."""
-    return ", ".join(f"\u201c{t[:60]}\u201d" for t in top_cue_phrases(piece, target, limit))
-
-
-def worst_score(scores: Mapping[str, float], target: str,
-                kinds: Mapping[str, str] | None = None) -> float:
-    """Highest score among anti-persona and risk packs: how badly a piece misfires."""
-    kinds = kinds or {}
-    vals = [float(s) for pid, s in scores.items()
-            if pid != target and kinds.get(pid, "anti-persona") != "persona"]
-    return max(vals, default=0.0)
-
-
-def drawn_to(verdict: Mapping[str, Any], target: str) -> str | None:
-    """The persona a piece attracts: the one its verdict names, or the target when on-target."""
-    if verdict.get("label") == "on-target":
-        return target or None
-    return verdict.get("persona") or None
-
-
-def _fts_query(search: str) -> str:
-    """User words as an FTS5 query that cannot be a syntax error: each word quoted, prefix."""
-    words = re.findall(r"\w+", search)
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-
-
-def _like(search: str) -> str:
-    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 # --------------------------------------------------------------------------------- store
 
-class Store:
+class Store(RunQueries):
     """One open run store. Safe to share between threads (calls are serialised by a lock)."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -807,176 +580,6 @@ class Store:
                 (run_id, *wanted)).fetchall()
         for source, meta, role, text in rows:
             yield source, json.loads(meta or "{}"), role, text
-
-    # -- light queries for tables and charts ----------------------------------------------
-
-    def _piece_filter(self, run_id: str, *, channel: str | Sequence[str] | None,
-                      verdict: str | Sequence[str] | None, persona: str | None,
-                      min_score: float | None, search: str | None
-                      ) -> tuple[str, list[Any]]:
-        where = ["p.run_id = ?"]
-        args: list[Any] = [run_id]
-        for column, value in (("p.channel", channel), ("p.verdict", verdict)):
-            if value is None:
-                continue
-            values = [value] if isinstance(value, str) else list(value)
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
-            args.extend(values)
-        if persona:
-            where.append("p.drawn = ?")
-            args.append(persona)
-        if min_score is not None:
-            if persona:
-                where.append("EXISTS (SELECT 1 FROM scores s WHERE s.piece_pk = p.pk "
-                             "AND s.persona = ? AND s.score >= ?)")
-                args.extend([persona, float(min_score)])
-            else:
-                where.append("p.worst >= ?")
-                args.append(float(min_score))
-        if search and search.strip():
-            clause, extra = self._search_clause(search.strip())
-            where.append(clause)
-            args.extend(extra)
-        return " AND ".join(where), args
-
-    def _search_clause(self, search: str) -> tuple[str, list[Any]]:
-        query = _fts_query(search)
-        if self.has_fts and query:
-            return "p.pk IN (SELECT rowid FROM piece_fts WHERE piece_fts MATCH ?)", [query]
-        like = _like(search)
-        return ("(p.title LIKE ? ESCAPE '\\' OR p.source LIKE ? ESCAPE '\\' OR EXISTS "
-                "(SELECT 1 FROM sections x WHERE x.piece_pk = p.pk AND x.text LIKE ? ESCAPE '\\'))",
-                [like, like, like])
-
-    _ORDERS: ClassVar[dict[str, str]] = {
-        "position": "p.pk",
-        "worst": "p.worst DESC, p.pk",
-        "title": "p.title COLLATE NOCASE, p.pk",
-        "source": "p.source, p.pk",
-        "words": "p.words DESC, p.pk",
-    }
-
-    def piece_rows(self, run_id: str, *, channel: str | Sequence[str] | None = None,
-                   verdict: str | Sequence[str] | None = None, persona: str | None = None,
-                   min_score: float | None = None, search: str | None = None,
-                   limit: int | None = None, offset: int = 0,
-                   order: str = "position") -> list[dict[str, Any]]:
-        """Light rows for tables, no evidence. ``persona``: pieces drawn to it (its verdict
-        names it, or on-target for the target). ``min_score``: that persona's score, or the
-        worst anti-persona/risk score when no persona is given. ``search``: words in title,
-        source or section text. ``order``: position | worst | title | source | words."""
-        if order not in self._ORDERS:
-            raise StoreError(f"order must be one of {', '.join(self._ORDERS)}, not {order!r}")
-        where, args = self._piece_filter(run_id, channel=channel, verdict=verdict,
-                                         persona=persona, min_score=min_score, search=search)
-        sql = (f"SELECT p.id, p.source, p.channel, p.title, p.words, p.verdict, p.persona, "
-               f"p.drawn, p.worst, p.reading_grade, p.cues, p.scores, "
-               f"json_extract(p.verdict_json, '$.reason') AS reason "
-               f"FROM pieces p WHERE {where} ORDER BY {self._ORDERS[order]}")
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args.extend([int(limit), int(offset)])
-        elif offset:
-            sql += " LIMIT -1 OFFSET ?"
-            args.append(int(offset))
-        with self._read() as db:
-            rows = db.execute(sql, args).fetchall()
-        return [{"id": r["id"], "source": r["source"], "channel": r["channel"],
-                 "title": r["title"], "words": r["words"], "verdict": r["verdict"],
-                 "persona": r["persona"], "drawn": r["drawn"], "reason": r["reason"] or "",
-                 "scores": json.loads(r["scores"]), "worst": r["worst"],
-                 "reading_grade": r["reading_grade"], "cues": r["cues"]} for r in rows]
-
-    def count_pieces(self, run_id: str, *, channel: str | Sequence[str] | None = None,
-                     verdict: str | Sequence[str] | None = None, persona: str | None = None,
-                     min_score: float | None = None, search: str | None = None) -> int:
-        """How many rows :meth:`piece_rows` would give without limit (for paging)."""
-        where, args = self._piece_filter(run_id, channel=channel, verdict=verdict,
-                                         persona=persona, min_score=min_score, search=search)
-        with self._read() as db:
-            return int(db.execute(f"SELECT count(*) FROM pieces p WHERE {where}", args).fetchone()[0])
-
-    def verdict_counts(self, run_id: str) -> dict[str, int]:
-        """Pieces per verdict label (headline figures)."""
-        with self._read() as db:
-            return {r[0]: r[1] for r in db.execute(
-                "SELECT verdict, count(*) FROM pieces WHERE run_id = ? GROUP BY verdict", (run_id,))}
-
-    def channel_matrix(self, run_id: str) -> list[dict[str, Any]]:
-        """Channel x persona cells for the heat map: pieces in the channel, pieces drawn to the
-        persona, that share, and the persona's mean score there. Every pack of the run appears
-        in every channel (zero cells included) so the grid is complete."""
-        sql = """
-            WITH ch AS (SELECT channel, count(*) AS n FROM pieces WHERE run_id = :run
-                        GROUP BY channel),
-                 dr AS (SELECT channel, drawn, count(*) AS c FROM pieces
-                        WHERE run_id = :run AND drawn IS NOT NULL GROUP BY channel, drawn),
-                 sc AS (SELECT p.channel, s.persona, avg(s.score) AS mean
-                        FROM scores s JOIN pieces p ON p.pk = s.piece_pk
-                        WHERE s.run_id = :run GROUP BY p.channel, s.persona)
-            SELECT ch.channel, rp.persona, ch.n, coalesce(dr.c, 0) AS drawn,
-                   coalesce(sc.mean, 0.0) AS mean
-            FROM ch CROSS JOIN run_personas rp
-            LEFT JOIN dr ON dr.channel = ch.channel AND dr.drawn = rp.persona
-            LEFT JOIN sc ON sc.channel = ch.channel AND sc.persona = rp.persona
-            WHERE rp.run_id = :run
-            ORDER BY ch.channel, rp.pos"""
-        with self._read() as db:
-            rows = db.execute(sql, {"run": run_id}).fetchall()
-        return [{"channel": r["channel"], "persona": r["persona"], "pieces_in_channel": r["n"],
-                 "drawn": r["drawn"], "share": round(r["drawn"] / r["n"], 4) if r["n"] else 0.0,
-                 "mean_score": round(r["mean"], 4)} for r in rows]
-
-    def cue_counts(self, run_id: str, persona: str | None = None, channel: str | None = None,
-                   limit: int = 20, *, by: str = "group") -> list[dict[str, Any]]:
-        """The cues that fired most (not negated, tone excluded), by persona and channel.
-        ``by="group"``: one row per persona cue group; ``by="phrase"``: per matched phrase
-        (lower-cased). Each row: hits, pieces (distinct) and summed weight."""
-        if by not in ("group", "phrase"):
-            raise StoreError(f"by must be 'group' or 'phrase', not {by!r}")
-        where = ["e.run_id = ?", "e.negated = 0", "e.kind = 'cue'"]
-        args: list[Any] = [run_id]
-        if persona:
-            where.append("e.persona = ?")
-            args.append(persona)
-        join = ""
-        if channel:
-            join = "JOIN pieces p ON p.pk = e.piece_pk"
-            where.append("p.channel = ?")
-            args.append(channel)
-        keys = "e.persona, e.grp" + (", lower(e.text)" if by == "phrase" else "")
-        sql = (f"SELECT e.persona, e.grp, {'lower(e.text)' if by == 'phrase' else 'NULL'} AS phrase, "
-               f"count(*) AS hits, count(DISTINCT e.piece_pk) AS pieces, sum(e.weight) AS weight "
-               f"FROM evidence e {join} WHERE {' AND '.join(where)} GROUP BY {keys} "
-               f"ORDER BY hits DESC, weight DESC, e.persona, e.grp LIMIT ?")
-        args.append(int(limit))
-        with self._read() as db:
-            rows = db.execute(sql, args).fetchall()
-        out = []
-        for r in rows:
-            d = {"persona": r["persona"], "group": r["grp"], "hits": r["hits"],
-                 "pieces": r["pieces"], "weight": round(r["weight"], 4)}
-            if by == "phrase":
-                d["phrase"] = r["phrase"]
-            out.append(d)
-        return out
-
-    def cue_counts_by_channel(self, run_id: str) -> list[dict[str, Any]]:
-        """Cue groups that fired (not negated, tone excluded) per channel and persona, in one
-        query: the report's "what drives it" table without a query per channel."""
-        sql = ("SELECT p.channel, e.persona, e.grp, count(*) AS hits, "
-               "count(DISTINCT e.piece_pk) AS pieces, sum(e.weight) AS weight "
-               "FROM evidence e JOIN pieces p ON p.pk = e.piece_pk "
-               "WHERE e.run_id = ? AND e.negated = 0 AND e.kind = 'cue' "
-               "GROUP BY p.channel, e.persona, e.grp "
-               "ORDER BY p.channel, hits DESC, weight DESC, e.persona, e.grp")
-        with self._read() as db:
-            rows = db.execute(sql, (run_id,)).fetchall()
-        return [{"channel": r["channel"], "persona": r["persona"], "group": r["grp"],
-                 "hits": r["hits"], "pieces": r["pieces"], "weight": round(r["weight"], 4)}
-                for r in rows]
-
-    # -- full pieces ----------------------------------------------------------------------
 
     def piece(self, run_id: str, piece_id: str) -> dict[str, Any]:
         """One piece as in the JSON contract, plus its sections and fetch log entry."""
