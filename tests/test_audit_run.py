@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from audit import Config, Engine, FetchSettings, Store
-from audit.runs.audit import plan_sources, run_audit
+from audit import Config, Engine, FetchSettings, Store, run_audit
+from audit.runs.planning import plan_sources
 from tests.support.sitesrv import SiteServer
 
 FAST = FetchSettings(allow_private=True, delay=0, retries=1, backoff=0.01, timeout=5)
