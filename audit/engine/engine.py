@@ -11,7 +11,6 @@ so the process reading the input and writing the report never does.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
 import multiprocessing as mp
@@ -19,20 +18,29 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from ..analyze.profiles import resolve_model
-from ..analyze.tonecounts import COLUMNS, ToneCounts, metrics
+from ..analyze.tonecounts import COLUMNS, metrics
 from ..config import Config
 from ..errors import ConfigError, InputError
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
 from ..packs.lexicon import Persona, load_packs
 from ..score.scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
+from .batching import (
+    _GROUP_END,
+    CHUNK_CHARS,
+    _Member,
+    _Partial,
+    _Sentence,
+    _Task,
+    piece_chunks,
+)
+from .parallel import _parallel
 
 if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
     from ..analyze.matching import CueMatcher
@@ -40,9 +48,6 @@ if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
     from ..analyze.nlp import Pipeline
     from ..analyze.tone import ToneAnalyzer
 
-#: spaCy docs are built per chunk of at most this many characters (paragraph-aligned); small
-#: pieces share one doc up to this size, so per-doc costs are paid per chunk, not per file.
-CHUNK_CHARS = 50_000
 #: The trained profile parses chunks this short, each of one piece, and analyses a batch of
 #: them joined into one doc (see Engine._joined).
 TRAINED_CHUNK_CHARS = 2_000
@@ -55,112 +60,6 @@ _TOP_SENTENCES = 8
 #: With workers, a pause in the input (a None) sends on what has waited at least this long:
 #: a slow, polite crawl still sees its pages stored within seconds, a fast one in full batches.
 FLUSH_SECONDS = 1.0
-#: Marks the end of one analysed batch's results in the internal result stream.
-_GROUP_END: Any = object()
-
-
-@dataclass(slots=True)
-class _Member:
-    """One piece's part of a task's text."""
-
-    seq: int  # which piece (pieces stay in the parent process; only text travels)
-    start: int  # where it starts and ends in the task text
-    end: int
-    #: (offset in the task text, role) of each of its sections, in order.
-    roles: tuple[tuple[int, str], ...]
-    base: int  # the offset of ``start`` in ``Piece.text``
-    last: bool  # the piece's last chunk
-
-
-@dataclass(slots=True)
-class _Task:
-    """One spaCy doc: a chunk of a long piece, or several small pieces joined by a blank line
-    (where a sentence always ends)."""
-
-    text: str
-    members: list[_Member]
-
-
-class _Sentence(NamedTuple):
-    """A sentence holding evidence: what its piece's top sentences need of it. Plain values,
-    since a worker's partials are pickled back to the parent."""
-
-    section: str
-    text: str
-    words: float
-    syllables: float
-    passive: float
-    evidence: list[Evidence]
-
-
-@dataclass(slots=True)
-class _Partial:
-    """What one chunk contributes to its piece; partials of a piece add up (merge)."""
-
-    seq: int
-    counts: ToneCounts = field(default_factory=ToneCounts)
-    evidence: list[Evidence] = field(default_factory=list)
-    sentences: dict[tuple[int, int], _Sentence] = field(default_factory=dict)
-    first: bool = True  # holds the piece's first chunk
-    last: bool = False  # holds its last chunk
-    #: The piece's result, when a worker had all of it and finished it there.
-    result: PieceResult | None = None
-
-    def merge(self, other: _Partial) -> _Partial:
-        self.counts.sentences += other.counts.sentences
-        self.counts.values += other.counts.values
-        self.evidence.extend(other.evidence)
-        self.sentences.update(other.sentences)
-        self.last = other.last
-        return self
-
-
-def split_chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    """(offset, chunk) pieces of a long text, cut at paragraph, line or space boundaries."""
-    if len(text) <= limit:
-        yield 0, text
-        return
-    pos = 0
-    n = len(text)
-    while pos < n:
-        end = min(pos + limit, n)
-        if end < n:
-            window = text[pos:end]
-            cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "), window.rfind(" "))
-            if cut > limit // 4:
-                end = pos + cut + 1
-        yield pos, text[pos:end]
-        pos = end
-
-
-Chunk = tuple[str, tuple[tuple[int, str], ...], int]
-
-
-def piece_chunks(piece: Piece, limit: int = CHUNK_CHARS) -> list[Chunk]:
-    """A piece's text as ``Piece.text`` joins it (a blank line between sections, where a
-    sentence always ends), cut into chunks of at most ``limit`` characters at section
-    boundaries; a longer section is cut at paragraph or word boundaries. Each chunk comes with
-    the (offset in chunk, role) of its sections and its own offset in ``Piece.text``."""
-    sep = len(SECTION_SEPARATOR)
-    chunks: list[Chunk] = []
-    parts: list[str] = []
-    roles: list[tuple[int, str]] = []
-    size = base = offset = 0
-    for sec in piece.sections:
-        for off, text in split_chunks(sec.text, limit):
-            if parts and (off or size + len(text) > limit):
-                # Full, or a cut inside a long section: start a new chunk.
-                chunks.append((SECTION_SEPARATOR.join(parts), tuple(roles), base))
-                parts, roles, size = [], [], 0
-            if not parts:
-                base = offset + off
-            roles.append((size, sec.role))
-            parts.append(text)
-            size += len(text) + sep
-        offset += len(sec.text) + sep
-    if parts:
-        chunks.append((SECTION_SEPARATOR.join(parts), tuple(roles), base))
-    return chunks
 
 
 def site_of(piece: Piece) -> str:
@@ -593,68 +492,3 @@ class Engine:
 _SENTENCE_TONE = [COLUMNS.index(c) for c in _Sentence._fields[2:5]]
 
 
-def _batches(tasks: Iterable[_Task | None], max_chars: int) -> Iterator[list[_Task]]:
-    """Docs in batches of about ``max_chars``; a None (see Engine._tasks) sends a batch early."""
-    batch: list[_Task] = []
-    size = 0
-    for t in tasks:
-        if t is None:
-            if batch:
-                yield batch
-                batch, size = [], 0
-            continue
-        batch.append(t)
-        size += len(t.text) + 200
-        if size >= max_chars:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-# -- analysis in worker processes (see audit.workers) -----------------------------------------
-
-
-def _work(engine: Engine, job: tuple[list[_Task], bool]) -> list[_Partial]:
-    """Analyse a batch; pieces wholly inside it are finished here too (scores, verdict, top
-    sentences, and their JSON when asked), so the parent only hands results on. A piece cut
-    across batches goes back as partials that the parent joins."""
-    batch, encode = job
-    out: list[_Partial] = []
-    acc: _Partial | None = None
-    for part in engine._analyse(batch):
-        if acc is not None:
-            acc.merge(part)
-        elif part.first:
-            acc = part
-        else:
-            out.append(part)  # the rest of a piece begun in an earlier batch
-            continue
-        if acc.last:
-            result = engine._finish(None, acc)
-            if encode:
-                result.shrink()
-            out.append(_Partial(acc.seq, first=True, last=True, result=result))
-            acc = None
-    if acc is not None:
-        out.append(acc)  # continues in the next batch
-    return out
-
-
-def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
-              batch_chars: int, encode: bool) -> Iterator[_Partial]:
-    """Chunks go to the workers, partial results come back in order and are re-joined to their
-    piece here; only text out and small partials back cross the process boundary."""
-    from .workers import WorkerPool
-
-    # Objects that exist now live as long as the run: keep the collector off them, so that
-    # neither the workers' collections (copy-on-write pages) nor ours walk them again.
-    gc.freeze()
-    try:
-        with WorkerPool(engine.load, _work, n_process) as pool:
-            jobs = ((batch, encode) for batch in _batches(tasks, batch_chars))
-            for partials in pool.imap(jobs):
-                yield from partials
-                yield _GROUP_END
-    finally:
-        gc.unfreeze()
