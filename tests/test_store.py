@@ -544,10 +544,19 @@ def test_cue_counts(store: Store, analysed: dict[str, Any]) -> None:
     assert Counter({(r["persona"], r["group"]): r["hits"] for r in email}) == \
         expected(channel="email")
     assert len(store.cue_counts(run_id, limit=2)) == 2
-    by_channel = store.cue_counts_by_channel(run_id)
-    for ch in {r["channel"] for r in results}:
-        assert Counter({(r["persona"], r["group"]): r["hits"] for r in by_channel
-                        if r["channel"] == ch}) == expected(channel=ch)
+    # What drives each anti-persona: the app's query ranks as the reports do (one rule).
+    drivers = store.drivers_by_channel(run_id, TARGET)
+    assert drivers
+    for ch in channel_summary(results, TARGET):
+        for pid, groups in ch["drivers"].items():
+            mine = drivers[(ch["channel"], pid)]
+            assert [g["group"] for g in mine] == [g["group"] for g in groups]
+            assert [g["weight"] for g in mine] == pytest.approx([g["weight"] for g in groups], abs=1e-3)
+            for g in mine:
+                assert 1 <= g["pieces"] <= sum(1 for r in results if r["channel"] == ch["channel"])
+    assert store.wrong_by_channel(run_id) == {
+        ch: (sum(1 for r in results if r["channel"] == ch and r["verdict"]["label"] == "wrong-audience"),
+             sum(1 for r in results if r["channel"] == ch)) for ch in {r["channel"] for r in results}}
     phrases = store.cue_counts(run_id, persona="beth-bureaucrat", by="phrase", limit=1000)
     assert "procurement" in {r["phrase"] for r in phrases}
     assert all(r["pieces"] <= r["hits"] and r["weight"] > 0 for r in phrases)

@@ -1,5 +1,6 @@
-"""What a result says at a glance: how badly a piece misfires (its worst anti-persona or risk
-score), whom it draws, and the phrases behind its verdict. One rule for every report and page."""
+"""What results say at a glance: how badly a piece misfires (its worst anti-persona or risk
+score), whom it draws, the phrases behind its verdict, and what drives each anti-persona in a
+channel. One rule each, for every report format and the app."""
 
 from __future__ import annotations
 
@@ -45,3 +46,20 @@ def top_cue_phrases(piece: Mapping[str, Any], target: str, limit: int = 3) -> li
 def top_cues(piece: Mapping[str, Any], target: str, limit: int = 3) -> str:
     """:func:`top_cue_phrases` as one short string for tables: "procurement", "sign-off"."""
     return ", ".join(f"\u201c{t[:60]}\u201d" for t in top_cue_phrases(piece, target, limit))
+
+
+#: How many cue groups are named as what drives a persona in a channel.
+DRIVERS_SHOWN = 5
+
+
+def drives(evidence: Mapping[str, Any], target: str) -> bool:
+    """Whether a piece of evidence counts toward what drives a persona other than the target:
+    not negated, with weight (tone evidence counts too)."""
+    return (not evidence.get("negated") and evidence["persona"] != target
+            and evidence.get("weight", 0) > 0)
+
+
+def top_drivers(weights: Mapping[str, float], limit: int = DRIVERS_SHOWN) -> list[tuple[str, float]]:
+    """The cue groups with the most summed evidence weight, strongest first; equal weights keep
+    the order the groups were met in."""
+    return sorted(weights.items(), key=lambda item: -item[1])[:limit]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ..errors import StoreError
+from ..score.ranking import top_drivers
 
 
 def _fts_query(search: str) -> str:
@@ -179,19 +180,29 @@ class RunQueries:
             out.append(d)
         return out
 
-    def cue_counts_by_channel(self, run_id: str) -> list[dict[str, Any]]:
-        """Cue groups that fired (not negated, tone excluded) per channel and persona, in one
-        query: the report's "what drives it" table without a query per channel."""
-        sql = ("SELECT p.channel, e.persona, e.grp, count(*) AS hits, "
-               "count(DISTINCT e.piece_pk) AS pieces, sum(e.weight) AS weight "
-               "FROM evidence e JOIN pieces p ON p.pk = e.piece_pk "
-               "WHERE e.run_id = ? AND e.negated = 0 AND e.kind = 'cue' "
+    def drivers_by_channel(self, run_id: str, target: str
+                           ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        """What drives each persona other than the target, per channel, in one grouped query:
+        the same rule as the reports' ``channels[].drivers`` (:mod:`audit.score.ranking`), with
+        the number of pieces each cue group appears in."""
+        sql = ("SELECT p.channel, e.persona, e.grp, count(DISTINCT e.piece_pk) AS pieces, "
+               "sum(e.weight) AS weight FROM evidence e JOIN pieces p ON p.pk = e.piece_pk "
+               "WHERE e.run_id = ? AND e.negated = 0 AND e.weight > 0 AND e.persona != ? "
                "GROUP BY p.channel, e.persona, e.grp "
-               "ORDER BY p.channel, hits DESC, weight DESC, e.persona, e.grp")
+               "ORDER BY p.channel, e.persona, min(e.piece_pk * 1000000 + e.pos)")  # first met
         with self._read() as db:
-            rows = db.execute(sql, (run_id,)).fetchall()
-        return [{"channel": r["channel"], "persona": r["persona"], "group": r["grp"],
-                 "hits": r["hits"], "pieces": r["pieces"], "weight": round(r["weight"], 4)}
-                for r in rows]
+            rows = db.execute(sql, (run_id, target)).fetchall()
+        cells: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        for r in rows:
+            cells.setdefault((r["channel"], r["persona"]), {})[r["grp"]] = {
+                "group": r["grp"], "pieces": r["pieces"], "weight": r["weight"]}
+        return {key: [{**groups[g], "weight": round(w, 4)} for g, w in
+                      top_drivers({g: row["weight"] for g, row in groups.items()})]
+                for key, groups in cells.items()}
 
-    # -- full pieces ----------------------------------------------------------------------
+    def wrong_by_channel(self, run_id: str) -> dict[str, tuple[int, int]]:
+        """Per channel: (wrong-audience pieces, all pieces), in one grouped query."""
+        with self._read() as db:
+            return {r[0]: (int(r[1]), int(r[2])) for r in db.execute(
+                "SELECT channel, sum(verdict = 'wrong-audience'), count(*) FROM pieces "
+                "WHERE run_id = ? GROUP BY channel", (run_id,))}

@@ -581,6 +581,8 @@ class Store(RunQueries):
         for source, meta, role, text in rows:
             yield source, json.loads(meta or "{}"), role, text
 
+    # -- full pieces ----------------------------------------------------------------------
+
     def piece(self, run_id: str, piece_id: str) -> dict[str, Any]:
         """One piece as in the JSON contract, plus its sections and fetch log entry."""
         with self._read() as db:
