@@ -1,21 +1,52 @@
 """antipersona: audit marketing copy for who it attracts.
 
-The small public API::
+The public API is what ``__all__`` lists; everything else is internal and may move::
 
     from audit import check_text
     result = check_text("Request a demo to discuss SSO and procurement.", channel="ad")
     result.verdict.label, result.scores, result.evidence, result.tone
+
+Names load on first use, so ``import audit`` stays cheap for a command that needs little.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .engine import Engine
-    from .models import PieceResult
+    from .config import Config, load_config
+    from .crawl.results import FetchSettings
+    from .engine.engine import Engine
+    from .errors import AntipersonaError, ConfigError, InputError, LexiconError, StoreError
+    from .models import Evidence, Piece, PieceResult, Section, Verdict
+    from .packs.lexicon import Persona, load_packs
+    from .runs.audit import run_audit
+    from .store.store import Store
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "Config": "config", "load_config": "config",
+    "Engine": "engine.engine",
+    "load_packs": "packs.lexicon", "Persona": "packs.lexicon",
+    "Piece": "models", "Section": "models", "PieceResult": "models", "Evidence": "models",
+    "Verdict": "models",
+    "run_audit": "runs.audit", "FetchSettings": "crawl.results",
+    "Store": "store.store", "StoreError": "errors",
+    "AntipersonaError": "errors", "InputError": "errors", "LexiconError": "errors",
+    "ConfigError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'audit' has no attribute {name!r}")
+
 
 _default_engine: Engine | None = None
 
@@ -25,7 +56,7 @@ def default_engine() -> Engine:
     global _default_engine
     if _default_engine is None:
         from .config import load_config
-        from .engine import Engine
+        from .engine.engine import Engine
 
         _default_engine = Engine(load_config())
     return _default_engine
@@ -36,4 +67,8 @@ def check_text(text: str, channel: str = "draft") -> PieceResult:
     return default_engine().check_text(text, channel=channel)
 
 
-__all__ = ["__version__", "check_text", "default_engine"]
+__all__ = [
+    "AntipersonaError", "Config", "ConfigError", "Engine", "Evidence", "FetchSettings", "InputError",
+    "LexiconError", "Persona", "Piece", "PieceResult", "Section", "Store", "StoreError", "Verdict",
+    "__version__", "check_text", "default_engine", "load_config", "load_packs", "run_audit",
+]

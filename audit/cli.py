@@ -87,7 +87,7 @@ def check(
 
     Example: antipersona check examples/drafts/*.md --fail-on wrong-audience,risk
     """
-    from .checking import check_inputs
+    from .runs.check import check_inputs
 
     if fmt not in ("text", "json", "sarif"):
         raise fail(f"unknown --format '{fmt}' (use text, json or sarif)")
@@ -171,10 +171,10 @@ def audit_cmd(
 
     Example: antipersona audit urls.csv https://example.com/sitemap.xml --name "May audit"
     """
-    from .fetch import DEFAULT_USER_AGENT, FetchSettings
+    from .crawl.results import DEFAULT_USER_AGENT, FetchSettings
     from .progress import ProgressPrinter
-    from .runner import run_audit
-    from .store import db_path
+    from .runs.audit import run_audit
+    from .store.store import db_path
 
     cfg = settings(config, personas, target, model)
     if channel is not None and channel not in cfg.channels:
@@ -223,7 +223,7 @@ def report_cmd(
     Example: antipersona report latest --format html -o audit.html --diff previous
     """
     from .report.render import render_report
-    from .store import Store, db_path
+    from .store.store import Store, db_path
 
     if fmt not in ("table", "json", "csv", "html", "sarif"):
         raise fail(f"unknown --format '{fmt}' (use table, json, csv, html or sarif)")
@@ -269,7 +269,7 @@ def eval_cmd(
 
     Example: antipersona eval labelled.jsonl --map solo=on-target,enterprise=beth-bureaucrat
     """
-    from .engine import Engine
+    from .engine.engine import Engine
     from .evaluate import check_items, evaluate, load_labelled, parse_map, render_text, to_json
 
     if fmt not in ("text", "json"):
@@ -299,7 +299,7 @@ def eval_cmd(
 @personas_app.command("list")
 def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> None:
     """The packs in use with their kind, size and version."""
-    from .lexicon import load_packs
+    from .packs.lexicon import load_packs
 
     cfg = settings(config, personas, None, None)
     out = console()
@@ -317,7 +317,7 @@ def personas_show(
     personas: PersonasOpt = None,
 ) -> None:
     """One pack: its groups, weights, terms, notes and suggestions."""
-    from .lexicon import load_packs
+    from .packs.lexicon import load_packs
 
     cfg = settings(config, personas, None, None)
     packs = {p.id: p for p in load_packs(cfg.personas or None)}
@@ -354,11 +354,12 @@ def personas_lint(
     personas: PersonasOpt = None,
 ) -> None:
     """Validate packs; print every problem as file:line: message and exit 2 if there are any."""
-    from .lexicon import DEFAULT_LEXICON_DIR, lint_paths
+    from .packs.lexicon import DEFAULT_LEXICON_DIR, lint_paths
+    from .packs.locations import with_user_edits
 
     cfg = load_config(config)
     targets = [*(paths or []), *(personas or [])] or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
-    packs, problems = lint_paths(targets)
+    packs, problems = lint_paths(with_user_edits(targets) if not paths else targets)
     for line in problems:
         print(line)
     if problems:
@@ -395,7 +396,7 @@ def personas_learn(
     Example: antipersona personas learn examples/learn/refund-requests.txt
     --against examples/learn/happy-customers.txt --id refund-seeker -o refund-seeker.yaml
     """
-    from .learn import check_pack_options, learn_pack
+    from .packs.learn import check_pack_options, learn_pack
 
     try:
         check_pack_options(pack_id, kind)
@@ -442,7 +443,7 @@ def run_app(
     import os
     import subprocess
 
-    script = Path(__file__).resolve().parent.parent / "app.py"
+    script = Path(__file__).resolve().parent / "ui" / "app.py"  # installed with the package
     env = dict(os.environ)
     if db is not None:
         env["ANTIPERSONA_DB"] = str(db.resolve())

@@ -20,9 +20,9 @@ from pathlib import Path
 from rich.console import Console
 
 from .config import load_config
-from .fetch import FetchSettings
+from .crawl.results import FetchSettings
 from .progress import ProgressPrinter
-from .runner import run_audit
+from .runs.audit import run_audit
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PLACEHOLDER = "{{ORIGIN}}"

@@ -28,3 +28,7 @@ class LexiconError(AntipersonaError):
 
 class ConfigError(AntipersonaError):
     """A bad config file or option value."""
+
+
+class StoreError(AntipersonaError):
+    """The run store cannot be used as asked: not a store, too new, or no such run."""

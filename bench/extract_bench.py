@@ -1,4 +1,4 @@
-"""Main-text extraction benchmark: audit.extract vs trafilatura against hand-written gold.
+"""Main-text extraction benchmark: audit.extract.html vs trafilatura against hand-written gold.
 
 Each page in bench/pages/NAME.html has NAME.gold.txt: the copy a reader would call the page's
 own (title, headings, hero, body, calls to action; no navigation, banners, sidebars or
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from audit.extract import html_to_piece, non_chrome_text  # noqa: E402
+from audit.extract.html import html_to_piece, non_chrome_text  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import require_modules  # noqa: E402

@@ -1,6 +1,6 @@
 """A synthetic site served from its own process (so it never shares a GIL with a crawler).
 
-Starts tests/sitesrv.py's SiteServer on 127.0.0.1 with ``make_site(N, SEED)`` mounted and
+Starts tests/support/sitesrv.py's SiteServer on 127.0.0.1 with ``make_site(N, SEED)`` mounted and
 prints one line ``PORT <port>``. Then it reads commands on stdin, one per line:
 
 * ``log``   -- print one JSON line: [[monotonic time, method, path], ...] of every request;
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.sitesrv import _NEUTRAL, _SIMPLE, SiteServer, _brand, _paragraph  # noqa: E402
+from tests.support.sitesrv import _NEUTRAL, _SIMPLE, SiteServer, _brand, _paragraph  # noqa: E402
 
 
 def tiny_pages(n: int, seed: int) -> dict[str, bytes]:

@@ -3,15 +3,20 @@ second or two), and the path to the packs shipped with the project."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from audit.config import Config
-from audit.engine import Engine
-from audit.profiles import installed_trained_model
+from audit import Config, Engine
+from audit.analyze.profiles import installed_trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Edited packs are saved to (and loaded from) the user's packs folder: the tests use an empty one
+# of their own, inherited by the CLI and Streamlit processes they start.
+os.environ["ANTIPERSONA_PACKS_DIR"] = tempfile.mkdtemp(prefix="antipersona-test-packs-")
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +40,6 @@ def each_engine(request: pytest.FixtureRequest) -> Engine:
 @pytest.fixture()
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """Environment for CLI subprocesses: a clean working dir without config files around."""
-    import os
-
     env = dict(os.environ)
     env["ANTIPERSONA_DB"] = str(tmp_path / "test.db")
     env["NO_COLOR"] = "1"

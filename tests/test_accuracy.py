@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from audit.engine import Engine
+from audit import Engine
 from audit.evaluate import evaluate, load_set
 
 DEV_MACRO_F1 = 0.85

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.ads import detect_layout, read_ad_csv
-from audit.errors import InputError
+from audit import InputError
 from audit.models import InputProblem, Piece
+from audit.sources.ads import detect_layout, read_ad_csv
 
 ADS = Path(__file__).parent / "fixtures" / "ads"
 

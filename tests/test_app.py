@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e import DRAFTS, HOSTILE_SOURCE, fill_store
 from streamlit.testing.v1 import AppTest
 
-from audit.engine import Engine
+from audit import Engine, Store
 from audit.models import Piece, Section, piece_id
-from audit.store import Store
+from tests.e2e import DRAFTS, HOSTILE_SOURCE, fill_store
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -327,7 +326,7 @@ SITE_PAGE = ("<!doctype html><html><head><title>{title}</title></head><body><mai
 
 def test_run_page_runs_a_real_audit_and_offers_its_report(monkeypatch: pytest.MonkeyPatch,
                                                           tmp_path: Path) -> None:
-    from sitesrv import SiteServer
+    from tests.support.sitesrv import SiteServer
 
     db = tmp_path / "runs.db"
     monkeypatch.setenv("ANTIPERSONA_DB", str(db))

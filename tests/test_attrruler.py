@@ -7,7 +7,7 @@ import pytest
 import spacy
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
 
-from audit.attrruler import ArrayAttributeRuler, use_array_ruler
+from audit.analyze.attrruler import ArrayAttributeRuler, use_array_ruler
 from audit.evaluate import load_set
 
 ATTRS = [POS, TAG, MORPH, LEMMA, DEP, HEAD]

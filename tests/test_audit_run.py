@@ -14,13 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from sitesrv import SiteServer
 
-from audit.config import Config
-from audit.engine import Engine
-from audit.fetch import FetchSettings
-from audit.runner import plan_sources, run_audit
-from audit.store import Store
+from audit import Config, Engine, FetchSettings, Store, run_audit
+from audit.runs.planning import plan_sources
+from tests.support.sitesrv import SiteServer
 
 FAST = FetchSettings(allow_private=True, delay=0, retries=1, backoff=0.01, timeout=5)
 

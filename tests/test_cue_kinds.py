@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.engine import Engine
+from audit import Engine
 
 
 def verdict(engine: Engine, text: str, channel: str = "draft") -> tuple[str, str | None]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.decode import decode_bytes, decode_bytes_info, looks_binary
-from audit.errors import InputError
+from audit import InputError
+from audit.sources.decode import decode_bytes, decode_bytes_info, looks_binary
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -137,7 +137,7 @@ def test_empty_input() -> None:
 def test_undetectable_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
     import charset_normalizer
 
-    import audit.decode as decode
+    import audit.sources.decode as decode
 
     class _NoGuess:
         def best(self) -> None:

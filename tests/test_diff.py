@@ -9,11 +9,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from audit.config import Config
-from audit.engine import Engine
+from audit import Config, Engine, Store
 from audit.report.build import build_report, run_header
 from audit.report.diff import diff_reports, render_diff_table
-from audit.store import Store
 
 TARGET = "susie-solopreneur"
 PERSONAS = [

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.emails import eml_to_piece, iter_emails
-from audit.errors import InputError
+from audit import InputError
 from audit.models import InputProblem, Piece, Section
+from audit.sources.emails import eml_to_piece, iter_emails
 
 EMAILS = Path(__file__).parent / "fixtures" / "emails"
 

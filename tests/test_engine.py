@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from audit import check_text
-from audit.engine import PARALLEL_MIN_CHARS, Engine
-from audit.models import Piece, Section
-from audit.scoring import CHROME_CAP, SCALE, to_score
+from audit import Piece, Section, check_text
+from audit.engine.engine import PARALLEL_MIN_CHARS, Engine
+from audit.score.scoring import CHROME_CAP, SCALE, to_score
 
 BETH = "beth-bureaucrat"
 SUSIE = "susie-solopreneur"
@@ -248,7 +247,7 @@ def test_parallel_and_serial_agree(engine: Engine) -> None:
 def test_announced_large_input_goes_to_the_workers_at_once(engine: Engine, monkeypatch) -> None:
     """``expect_chars`` (file sizes) starts the workers before anything is analysed here;
     check_groups hands the same results over in lists."""
-    import audit.engine as engine_module
+    import audit.engine.engine as engine_module
 
     texts = [(ENTERPRISE if i % 2 else SOLO) + " word" * 3000 for i in range(12)]
     serial = [_comparable(r) for r in engine.check_pieces(
@@ -330,7 +329,7 @@ def test_with_workers_a_pause_sends_on_pieces_that_have_waited(engine: Engine, m
     it has waited FLUSH_SECONDS and the stream pauses; a quick pause does not cut a batch."""
     import threading
 
-    import audit.engine as engine_module
+    import audit.engine.engine as engine_module
 
     monkeypatch.setattr(engine_module, "FLUSH_SECONDS", 0.3)
     produced: list[str] = []
@@ -387,7 +386,7 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
     """The trained profile parses short chunks and analyses them joined into larger docs: a
     piece must score as it does alone, and no cue may run from one piece into the next (the
     first piece ends in "single sign", the second starts with "on")."""
-    import audit.nlp as nlp_module
+    import audit.analyze.nlp as nlp_module
     from audit.evaluate import load_set
 
     joins: list[int] = []
@@ -424,7 +423,7 @@ def test_trained_chunks_joined_score_as_if_alone(trained_engine: Engine, monkeyp
 
 
 def test_check_text_refuses_an_unknown_channel(engine: Engine) -> None:
-    from audit.errors import InputError
+    from audit import InputError
 
     with pytest.raises(InputError, match="unknown channel 'carrier-pigeon'"):
         engine.check_text("Start free today.", channel="carrier-pigeon")

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli_check import run
 
 from audit.evaluate import (
     EVAL_FILE,
@@ -22,6 +21,7 @@ from audit.evaluate import (
     verdict_metrics,
 )
 from audit.models import Verdict
+from tests.test_cli_check import run
 
 PACKS = ["susie-solopreneur", "beth-bureaucrat", "bargain-hunter", "over-personalization"]
 MAP = "solo=on-target,enterprise=beth-bureaucrat,bargain=bargain-hunter,creepy=over-personalization"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.decode import decode_bytes
-from audit.extract import chrome_key, extract_links, html_to_piece, non_chrome_text
+from audit.extract.html import chrome_key, extract_links, html_to_piece, non_chrome_text
 from audit.models import CHROME_ROLES, ROLES, Piece
+from audit.sources.decode import decode_bytes
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 

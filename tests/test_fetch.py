@@ -25,19 +25,14 @@ from typing import Any
 
 import httpcore
 import pytest
-from sitesrv import Reply, SiteServer, filler, gzip_zeros, make_site
 
-from audit.fetch import (
-    BodyTooLarge,
-    Fetcher,
-    FetchResult,
-    FetchSettings,
-    Hop,
-    _parse_retry_after,
-    gunzip_capped,
-    normalize_url,
-)
-from audit.netsafe import IPAddress, ResolveFailed, SystemResolver
+from audit.crawl.body import BodyTooLarge, gunzip_capped
+from audit.crawl.fetcher import Fetcher
+from audit.crawl.netsafe import IPAddress, ResolveFailed, SystemResolver
+from audit.crawl.results import FetchResult, FetchSettings, Hop
+from audit.crawl.retry import parse_retry_after
+from audit.crawl.urls import normalize_url
+from tests.support.sitesrv import Reply, SiteServer, filler, gzip_zeros, make_site
 
 PUBLIC_IP = "93.184.216.34"  # stands for "some public web server"; always dialled locally
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -459,10 +454,10 @@ def test_persistent_503_gives_up_with_backoff(srv: SiteServer) -> None:
 
 def test_retry_after_http_date_and_junk() -> None:
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    assert 25 <= (_parse_retry_after(soon) or 0) <= 31
-    assert _parse_retry_after("7") == 7.0
-    assert _parse_retry_after("soon-ish") is None
-    assert _parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert 25 <= (parse_retry_after(soon) or 0) <= 31
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("soon-ish") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
 
 # ----------------------------------------------------------------------------- bodies

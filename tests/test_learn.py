@@ -10,10 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_cli_check import run
 
-from audit.learn import extract_terms, log_odds_z, propose, read_documents, render_pack
-from audit.lexicon import lint_paths
+from audit.packs.learn import extract_terms, log_odds_z, propose, read_documents, render_pack
+from audit.packs.lexicon import lint_paths
+from tests.test_cli_check import run
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import LexiconError
-from audit.lexicon import DEFAULT_LEXICON_DIR, lint_paths, load_packs, term_variants
+from audit import LexiconError
+from audit.packs.lexicon import DEFAULT_LEXICON_DIR, lint_paths, load_packs, term_variants
 
 DEFAULT_IDS = {"susie-solopreneur", "beth-bureaucrat", "bargain-hunter", "over-personalization"}
 
@@ -188,3 +188,22 @@ def test_personas_list_and_show(tmp_path: Path, cli_env: dict[str, str]) -> None
     missing = subprocess.run([sys.executable, "-m", "audit", "personas", "show", "nobody"],
                              capture_output=True, text=True, env=cli_env, cwd=tmp_path)
     assert missing.returncode == 2 and "no pack 'nobody'" in missing.stderr
+
+
+def test_edits_of_shipped_packs_go_to_the_user_folder_and_are_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from audit.packs.locations import SHIPPED_PACKS, save_path, with_user_edits
+
+    monkeypatch.setenv("ANTIPERSONA_PACKS_DIR", str(tmp_path / "mine"))
+    shipped = SHIPPED_PACKS / "beth-bureaucrat.yaml"
+    target = save_path(shipped)
+    assert target == tmp_path / "mine" / "beth-bureaucrat.yaml"  # never the shipped file
+    own = tmp_path / "own" / "pack.yaml"
+    assert save_path(own) == own  # a pack of the user's own is edited where it is
+    assert with_user_edits([DEFAULT_LEXICON_DIR]) == sorted(SHIPPED_PACKS.glob("*.yaml"))
+    target.parent.mkdir()
+    target.write_text(shipped.read_text(encoding="utf-8").replace("Beth the Bureaucrat", "Beth (edited)"),
+                      encoding="utf-8")
+    assert target in with_user_edits([DEFAULT_LEXICON_DIR])
+    names = {p.id: p.name for p in load_packs()}
+    assert names["beth-bureaucrat"] == "Beth (edited)"

@@ -15,9 +15,8 @@ from typing import Any
 import httpcore
 import httpx
 import pytest
-from sitesrv import Reply, Request, SiteServer
 
-from audit.netsafe import (
+from audit.crawl.netsafe import (
     AddressPolicy,
     IPAddress,
     ResolveFailed,
@@ -29,6 +28,7 @@ from audit.netsafe import (
     refusal,
     safe_addresses,
 )
+from tests.support.sitesrv import Reply, Request, SiteServer
 
 
 def run(coro: Coroutine[Any, Any, Any]) -> Any:

@@ -7,8 +7,8 @@ import pytest
 import spacy
 from spacy.attrs import SENT_START
 
+from audit.analyze.nlp import build_fast
 from audit.evaluate import load_set
-from audit.nlp import build_fast
 
 TRICKY = [
     'Hello!! World... "Quoted." Next one?! (Yes.) ok',
@@ -60,7 +60,7 @@ def test_long_doc_breaks_are_linear(pipelines) -> None:
 def test_warmed_tokenizer_gives_the_same_tokens() -> None:
     """Warming the cache (each new span tokenized on its own first) changes speed, not tokens:
     compared with a fresh tokenizer on the same long text full of special cases."""
-    from audit.nlp import Pipeline, TokenizerWarmer
+    from audit.analyze.nlp import Pipeline, TokenizerWarmer
 
     lines = [item.text for item in load_set()] + TRICKY
     text = "\n\n".join(lines * 3)
@@ -79,7 +79,7 @@ def test_warmed_tokenizer_gives_the_same_tokens() -> None:
 def test_lemmas_follow_the_lookup_table() -> None:
     """Each token's lemma is the table's entry for its lower-case form (else the form itself),
     on long and short docs, including lemmas spaCy keeps as fixed symbols ("mark")."""
-    from audit.nlp import _lemma_table
+    from audit.analyze.nlp import _lemma_table
 
     table = _lemma_table()
     nlp = build_fast()
@@ -98,7 +98,7 @@ def test_engine_imports_spacy_without_its_cli() -> None:
 
     script = """
 import sys
-from audit.engine import Engine
+from audit import Engine
 engine = Engine(model="fast").load()
 assert engine.check_text("Request a demo. SSO included.").verdict.persona == "beth-bureaucrat"
 held = [m for m in ("spacy.cli", "weasel", "typer", "requests") if m in sys.modules]
@@ -115,7 +115,7 @@ print(held, version == spacy.__version__, callable(spacy.cli.setup_cli))
 def test_import_spacy_returns_a_spacy_already_loaded() -> None:
     import spacy
 
-    from audit.spacyload import import_spacy
+    from audit.analyze.spacyload import import_spacy
 
     assert import_spacy() is spacy
 
@@ -126,7 +126,7 @@ def test_joined_docs_keep_each_parts_tokens_and_parse(trained_engine) -> None:
     token's annotations and head as parsed alone, and each part's sentences, none merged."""
     from spacy.attrs import DEP, LEMMA, MORPH, NORM, ORTH, POS, TAG
 
-    from audit.nlp import join_docs
+    from audit.analyze.nlp import join_docs
 
     nlp = trained_engine.pipeline.nlp
     texts = ["The contract was signed by the board.\n\n", "Start free",  # ends in a word

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from audit import packcache
-from audit.lexicon import load_packs
+from audit import load_packs
+from audit.packs import packcache
 
 
 @pytest.fixture()

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from audit.charregex import SPAN, CharRegex, CharRegexes
-from audit.lexicon import load_packs
-from audit.nlp import build_fast
-from audit.regexfilter import DIGIT, Literal, anchors, required_literals
+from audit import load_packs
+from audit.analyze.charregex import SPAN, CharRegex, CharRegexes
+from audit.analyze.nlp import build_fast
+from audit.analyze.regexfilter import DIGIT, Literal, anchors, required_literals
 
 
 @pytest.mark.parametrize(("rx", "needs"), [

@@ -15,13 +15,11 @@ import lxml.html
 import pytest
 from rich.console import Console
 
-from audit.config import Config
-from audit.engine import Engine
+from audit import Config, Engine, Store
 from audit.report.csv import render_csv, safe_cell
 from audit.report.diff import diff_reports
 from audit.report.html import _JS, CSP, highlight, render_html
 from audit.report.table import render_table, short_name, worst_pieces
-from audit.store import Store
 
 TARGET = "susie-solopreneur"
 XSS = [

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
+from audit import InputError
 from audit.models import InputProblem
-from audit.sources import (
+from audit.sources.lists import (
     MAX_SITEMAP_BYTES,
     Sitemap,
     UrlEntry,
@@ -176,10 +176,10 @@ def test_recovers_from_stray_ampersands_and_sloppy_tags() -> None:
 
 
 def test_gzip_bomb_and_bad_gzip_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import audit.sources
+    import audit.sources.lists
 
     assert MAX_SITEMAP_BYTES == 50 * 1024 * 1024
-    monkeypatch.setattr(audit.sources, "MAX_SITEMAP_BYTES", 64 * 1024)  # same code path, faster
+    monkeypatch.setattr(audit.sources.lists, "MAX_SITEMAP_BYTES", 64 * 1024)  # same code path, faster
     bomb = gzip.compress(b" " * (10 * 1024 * 1024))  # 10 KB that would inflate to 10 MB
     with pytest.raises(InputError, match="larger than 50 MB"):
         parse_sitemap(bomb, "bomb.xml.gz")

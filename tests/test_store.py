@@ -20,21 +20,11 @@ from typing import Any
 
 import pytest
 
-from audit.config import Config
-from audit.engine import Engine
-from audit.errors import AntipersonaError
+from audit import AntipersonaError, Config, Engine, Store, StoreError
 from audit.report.build import build_report, channel_summary
-from audit.store import (
-    APPLICATION_ID,
-    DEFAULT_DB,
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
-    db_path,
-    drawn_to,
-    fetch_entry,
-    worst_score,
-)
+from audit.score.ranking import drawn_to, worst_score
+from audit.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from audit.store.store import DEFAULT_DB, db_path, fetch_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "susie-solopreneur"
@@ -229,7 +219,7 @@ def test_piece_has_sections_and_fetch(store: Store, analysed: dict[str, Any]) ->
 
 
 def test_fetch_result_objects_are_logged(store: Store, analysed: dict[str, Any]) -> None:
-    from audit.fetch import FetchResult, Hop
+    from audit.crawl.results import FetchResult, Hop
 
     run_id = new_run(store, analysed)
     fetched = FetchResult(url="http://a.example/x", final_url="https://a.example/x", status=404,
@@ -376,7 +366,7 @@ def test_done_sources_drive_resume(store: Store, analysed: dict[str, Any]) -> No
 
 _CHILD = textwrap.dedent("""
     import json, sys
-    from audit.store import Store
+    from audit import Store
     path, results_file, run_id, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     results = json.load(open(results_file))
     store = Store(path)
@@ -554,10 +544,19 @@ def test_cue_counts(store: Store, analysed: dict[str, Any]) -> None:
     assert Counter({(r["persona"], r["group"]): r["hits"] for r in email}) == \
         expected(channel="email")
     assert len(store.cue_counts(run_id, limit=2)) == 2
-    by_channel = store.cue_counts_by_channel(run_id)
-    for ch in {r["channel"] for r in results}:
-        assert Counter({(r["persona"], r["group"]): r["hits"] for r in by_channel
-                        if r["channel"] == ch}) == expected(channel=ch)
+    # What drives each anti-persona: the app's query ranks as the reports do (one rule).
+    drivers = store.drivers_by_channel(run_id, TARGET)
+    assert drivers
+    for ch in channel_summary(results, TARGET):
+        for pid, groups in ch["drivers"].items():
+            mine = drivers[(ch["channel"], pid)]
+            assert [g["group"] for g in mine] == [g["group"] for g in groups]
+            assert [g["weight"] for g in mine] == pytest.approx([g["weight"] for g in groups], abs=1e-3)
+            for g in mine:
+                assert 1 <= g["pieces"] <= sum(1 for r in results if r["channel"] == ch["channel"])
+    assert store.wrong_by_channel(run_id) == {
+        ch: (sum(1 for r in results if r["channel"] == ch and r["verdict"]["label"] == "wrong-audience"),
+             sum(1 for r in results if r["channel"] == ch)) for ch in {r["channel"] for r in results}}
     phrases = store.cue_counts(run_id, persona="beth-bureaucrat", by="phrase", limit=1000)
     assert "procurement" in {r["phrase"] for r in phrases}
     assert all(r["pieces"] <= r["hits"] and r["weight"] > 0 for r in phrases)

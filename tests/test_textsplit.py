@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.textsplit import split_markdown
+from audit.extract.textsplit import split_markdown
 
 
 def test_markdown_quotes_tasks_and_tables_keep_their_words_not_their_markup() -> None:

@@ -15,10 +15,9 @@ import pytest
 import yaml
 from spacy.matcher import Matcher
 
-import audit.matching as matching
-from audit.engine import Engine
-from audit.lexicon import load_packs
-from audit.tokenpatterns import DocArrays, TokenStream, compile_pattern
+import audit.analyze.matching as matching
+from audit import Engine, load_packs
+from audit.analyze.tokenpatterns import DocArrays, TokenStream, compile_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,7 +115,7 @@ def test_context_tokens_at_a_patterns_edges_guard_without_joining_the_match(
     """A first or last token that only says NOT_IN is the neighbour's condition: it is not part
     of the evidence, and the start or end of the text passes it. Punctuation a pattern ends on
     is left out of the evidence too."""
-    from audit.lexicon import CueGroup, Persona
+    from audit.packs.lexicon import CueGroup, Persona
 
     if not compiled:
         monkeypatch.setattr(matching, "compile_pattern", lambda pattern: None)

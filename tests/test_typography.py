@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from audit.engine import Engine
-from audit.typography import normalise, to_original
+from audit import Engine
+from audit.analyze.typography import normalise, to_original
 
 # (as real pages write it, the same in ASCII)
 TWINS = [

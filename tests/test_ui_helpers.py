@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.engine import Engine
-from audit.lexicon import DEFAULT_LEXICON_DIR
+from audit import Engine
+from audit.packs.lexicon import DEFAULT_LEXICON_DIR
 from audit.ui.charts import blend, heatmap_chart, heatmap_frame, persona_order, score_chart, selected_cell
 from audit.ui.explain import rewrites, tone_rows, verdict_headline
 from audit.ui.figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table

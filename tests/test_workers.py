@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import ConfigError
-from audit.workers import WorkerError, WorkerPool
+from audit import ConfigError
+from audit.engine.workers import WorkerError, WorkerPool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,7 +127,7 @@ def test_stopping_early_stops_the_workers() -> None:
 
 def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) -> None:
     """The caller reads files and writes the report; spaCy is loaded by the workers only."""
-    from audit.engine import PARALLEL_MIN_CHARS
+    from audit.engine.engine import PARALLEL_MIN_CHARS
 
     para = ("Skip the procurement hoops: no sales calls, no SSO to set up. "
             "Our enterprise tier adds SAML, SCIM and a signed SLA. ") * 20
@@ -137,7 +137,7 @@ def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) 
         (drafts / f"d{i}.txt").write_text(f"Draft {i}\n\n{para}\n", encoding="utf-8")
     script = (
         "import sys, json\n"
-        "from audit.checking import check_inputs\n"
+        "from audit.runs.check import check_inputs\n"
         "from audit.config import Config\n"
         f"out = check_inputs([{str(drafts)!r}], Config(model='fast'))\n"
         "print(json.dumps({'spacy': 'spacy' in sys.modules, 'pieces': len(out.report['pieces']),"
@@ -145,7 +145,7 @@ def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) 
     )
     # Packs are validated with spaCy when first read; the run below finds them cached.
     env = {**os.environ, "ANTIPERSONA_CACHE_DIR": str(tmp_path / "cache")}
-    subprocess.run([sys.executable, "-c", "from audit.lexicon import load_packs; load_packs(None)"],
+    subprocess.run([sys.executable, "-c", "from audit import load_packs; load_packs(None)"],
                    cwd=ROOT, env=env, timeout=300, check=True)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=300, check=False)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from ..models import VERDICT_LABELS, compact_json
+from ..score.ranking import drives, top_drivers
 
 REPORT_VERSION = 1
 
@@ -28,7 +29,7 @@ def run_header(*, run_id: str, created: str, profile: str, target: str,
 def channel_summary(pieces: Iterable[dict[str, Any]], target: str) -> list[dict[str, Any]]:
     """Per channel: pieces, wrong-audience count, share of each verdict, share of pieces drawn to
     each persona (the persona a verdict names; the target for on-target pieces), and the cue
-    groups that drive each non-target persona there (summed evidence weight, top five)."""
+    groups that drive each non-target persona there (see :func:`audit.score.ranking.top_drivers`)."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for piece in pieces:
         groups[piece.get("channel") or "landing"].append(piece)
@@ -46,16 +47,15 @@ def channel_summary(pieces: Iterable[dict[str, Any]], target: str) -> list[dict[
             elif v.get("persona"):
                 drawn[v["persona"]] += 1
             for ev in p.get("evidence", []):
-                if ev.get("negated") or ev["persona"] == target or ev.get("weight", 0) <= 0:
-                    continue
-                drivers[ev["persona"]][ev["group"]] += ev["weight"]
+                if drives(ev, target):
+                    drivers[ev["persona"]][ev["group"]] += ev["weight"]
         out.append({
             "channel": channel,
             "pieces": n,
             "wrong_audience": verdicts.get("wrong-audience", 0),
             "verdicts": {label: round(verdicts.get(label, 0) / n, 4) for label in VERDICT_LABELS},
             "share_by_persona": {pid: round(c / n, 4) for pid, c in sorted(drawn.items())},
-            "drivers": {pid: [{"group": g, "weight": round(w, 4)} for g, w in c.most_common(5)]
+            "drivers": {pid: [{"group": g, "weight": round(w, 4)} for g, w in top_drivers(c)]
                         for pid, c in sorted(drivers.items())},
         })
     return out

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..store import top_cue_phrases
+from ..score.ranking import top_cue_phrases
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Tone metrics first in this order when present; any others follow in the order seen.

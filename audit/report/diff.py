@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..store import worst_score
+from ..score.ranking import worst_score
 
 DEFAULT_THRESHOLD = 0.1
 _SHOWN = 15

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..models import VERDICT_LABELS
-from ..store import top_cue_phrases, worst_score
+from ..score.ranking import top_cue_phrases, worst_score
 
 WORST_SHOWN = 15
 SENTENCES_SHOWN = 4

@@ -24,7 +24,7 @@ from html.entities import html5
 from pathlib import Path
 from typing import Any
 
-from ..textsplit import CODE_FENCE, FRONT_MATTER, MD_COMMENT
+from ..extract.textsplit import CODE_FENCE, FRONT_MATTER, MD_COMMENT
 
 #: Between two words of a phrase: what the reader dropped or turned into a single space.
 _SEPARATORS = {
@@ -157,7 +157,7 @@ def prepare(source: str, text: str) -> SourceFile:
 
 
 def _kind(source: str, text: str) -> str:
-    from ..readers import kind_of, sniff
+    from ..sources.readers import kind_of, sniff
 
     kind = kind_of(Path(source))
     return sniff(text) if kind == "auto" else kind
@@ -245,7 +245,7 @@ def _prepare_email(f: SourceFile, skipped: list[tuple[int, int]]) -> None:
     if subject:
         f.zones["subject"] = subject.span(1)
         f.subject_header = subject.span()
-    from ..emails import pick_body  # the part the email reader analyses, chosen the same way
+    from ..sources.emails import pick_body  # the part the email reader analyses, chosen the same way
 
     try:
         msg = email.message_from_string(text, policy=email.policy.default)

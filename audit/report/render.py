@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from rich.console import Console
 
-from ..store import Store
+from ..store.store import Store
 from .build import dump_json
 
 
@@ -21,8 +22,15 @@ def render_report(store: Store, run: str | None, *, fmt: str, diff: str | None =
 
         changes = diff_reports(store.report(store.resolve_run(diff)), report)
         report["diff"] = changes
+    return export(report, fmt, diff=changes, width=width)
+
+
+def export(report: dict[str, Any], fmt: str, *, diff: dict[str, Any] | None = None,
+           width: int | None = None, pretty: bool | None = None) -> str:
+    """A report (``Store.report``) in one format: json, csv, html, sarif or table."""
+    changes = diff
     if fmt == "json":
-        return dump_json(report)
+        return dump_json(report, pretty=pretty)
     if fmt == "csv":
         from .csv import render_csv
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import VERDICT_LABELS
-from ..store import top_cues, worst_score
+from ..score.ranking import top_cues, worst_score
 
 LABEL_STYLE = {
     "on-target": "green",

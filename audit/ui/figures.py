@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..score.ranking import DRIVERS_SHOWN
 from .highlight import Swatch, swatch
 
 VERDICT_NAMES = {
@@ -60,9 +61,9 @@ def headline(verdicts: Mapping[str, int], wrong_by_channel: Mapping[str, tuple[i
 
 def drivers_rows(counts: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]],
                  channels: Sequence[str], personas: Sequence[str],
-                 swatches: Mapping[str, Swatch], per_cell: int = 3) -> list[dict[str, str]]:
-    """One row per channel, one column per anti-persona/risk pack: its top cue groups there,
-    as "red-tape (12 pieces)"."""
+                 swatches: Mapping[str, Swatch], per_cell: int = DRIVERS_SHOWN) -> list[dict[str, str]]:
+    """One row per channel, one column per anti-persona/risk pack: what drives it there
+    (:meth:`Store.drivers_by_channel`), as "red-tape (12)" (pieces)."""
     rows = []
     for ch in channels:
         row = {"Channel": ch}

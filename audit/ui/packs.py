@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..lexicon import Persona, lint_paths
+from ..packs.lexicon import Persona, lint_paths
 from .explain import metric_label
 
 _LINE_RE = re.compile(r"^(?P<path>.*?):(?P<line>\d+): (?P<message>.*)$", re.S)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.engine import Engine
-from audit.models import Piece, Section
-from audit.store import Store
+from audit import Engine, Piece, Section, Store
 
 HOSTILE_SOURCE = "https://evil.example/hostile"
 HOSTILE_TEXT = ('Request a demo <script>window.__pwned=1</script> now. '

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ...errors import InputError
-from ...readers import kind_of, piece_from_bytes
+from ...sources.readers import kind_of, piece_from_bytes
 from ..charts import score_chart
 from ..explain import evidence_rows, rewrites, sentence_rows, tone_rows, verdict_headline
 from ..highlight import Swatch, md_escape, rewrites_html, sections_html, text_block

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from ...config import Config, load_config
-from ...store import Store, StoreError, db_path
+from ...store.store import Store, StoreError, db_path
 from ..highlight import Swatch, legend_html, md_escape, palette
 
 if TYPE_CHECKING:  # spaCy loads only when a page needs the engine, not for the Report page
-    from ...engine import Engine
+    from ...engine.engine import Engine
 
 
 def db_file() -> Path:
@@ -22,7 +22,7 @@ def db_file() -> Path:
 
 @st.cache_resource(show_spinner="Loading the language pipeline…")
 def _engine() -> Engine:
-    from ...engine import Engine
+    from ...engine.engine import Engine
 
     return Engine(app_config()).load()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ...lexicon import Persona
+from ...packs.lexicon import Persona
+from ...packs.locations import save_path
 from ..explain import evidence_rows, verdict_headline
 from ..highlight import KIND_LABELS, Swatch, md_escape, palette, safe_color, sections_html, swatch
 from ..packs import all_terms, group_rows, tone_rows, validate_pack_text
@@ -82,7 +83,8 @@ def _try_phrase(swatches: dict[str, Swatch]) -> None:
 
 
 def _editor(personas: list[Persona]) -> None:
-    st.write("Change a pack's YAML, check it, then save. Nothing is written until the check passes.")
+    st.write("Change a pack's YAML, check it, then save. Nothing is written until the check passes. "
+             "A shipped pack is saved as your own copy in your packs folder, used from then on.")
     by_id = {p.id: p for p in personas}
     pid = st.selectbox("Pack", list(by_id), key="edit_pack", format_func=lambda i: by_id[i].name)
     persona = by_id[pid]
@@ -108,9 +110,11 @@ def _editor(personas: list[Persona]) -> None:
         _show_lines(text, [p.line for p in result.problems])
         return
     if save:
-        path.write_text(text, encoding="utf-8")
+        target = save_path(path)  # a shipped pack is never written: its edit goes to the user's folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
         reset_engine()
-        st.success(md_escape(f"Saved {path.name}. New checks use the edited pack."))
+        st.success(md_escape(f"Saved {target}. New checks use the edited pack."))
     else:
         st.success("The pack is valid. Press Save to use it.")
 

@@ -8,7 +8,6 @@ light queries; the full evidence is loaded for one piece at a time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -18,10 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from ...models import VERDICT_LABELS
-from ...report.csv import render_csv
 from ...report.diff import diff_reports
-from ...report.html import render_html
-from ...store import Store, StoreError
+from ...report.render import export
+from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
 from ..figures import VERDICT_NAMES, diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
@@ -124,13 +122,7 @@ def _pick_run(store: Store, runs: list[dict[str, Any]]) -> str:
 def _wrong_by_channel(db: str, run_id: str, stamp: str) -> dict[str, tuple[int, int]]:
     store = open_store()
     assert store is not None
-    out = {}
-    for row in _matrix(db, run_id, stamp):
-        ch = row["channel"]
-        if ch not in out:
-            out[ch] = (store.count_pieces(run_id, channel=ch, verdict="wrong-audience"),
-                       int(row["pieces_in_channel"]))
-    return out
+    return store.wrong_by_channel(run_id)
 
 
 def _stamp(store: Store, run_id: str) -> str:
@@ -175,16 +167,12 @@ def _heat_clicked(run_id: str) -> Callable[[], None]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cue_table(db: str, run_id: str, stamp: str, channels: tuple[str, ...],
-               personas: tuple[str, ...]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Top cue groups per (channel, persona), from one grouped query."""
+def _cue_table(db: str, run_id: str, stamp: str, target: str
+               ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """What drives each persona, per channel: the library's rule, as the reports rank it."""
     store = open_store()
     assert store is not None
-    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in store.cue_counts_by_channel(run_id):
-        if row["channel"] in channels and row["persona"] in personas:
-            out.setdefault((row["channel"], row["persona"]), []).append(row)
-    return out
+    return store.drivers_by_channel(run_id, target)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -202,9 +190,10 @@ def _drivers(store: Store, run_id: str, swatches: dict[str, Swatch], target: str
     if not channels or not others:
         return
     st.subheader("What drives each anti-persona, by channel")
-    st.caption("The cue groups that fire most often, with the number of pieces they appear in. "
-               "The Personas page lists every term in each group.")
-    counts = _cue_table(str(store.path), run_id, _stamp(store, run_id), channels, others)
+    st.caption("The cue groups with the most weight, as the HTML report and JSON export rank "
+               "them, with the number of pieces they appear in. The Personas page lists every "
+               "term in each group.")
+    counts = _cue_table(str(store.path), run_id, _stamp(store, run_id), target)
     rows = [{md_escape(k): md_escape(v) for k, v in row.items()}
             for row in drivers_rows(counts, channels, others, swatches)]
     st.table(pd.DataFrame(rows).set_index("Channel"))
@@ -439,11 +428,8 @@ def _downloads(store: Store, run_id: str, head: dict[str, Any], diff: dict[str, 
 
 def _export(db: str, run_id: str, fmt: str, diff: dict[str, Any] | None = None) -> str:
     """Built only when a button is clicked (a full report loads every piece), on a connection
-    of its own since Streamlit calls it from another thread."""
+    of its own since Streamlit calls it from another thread; the file is what `antipersona
+    report --format FMT -o FILE` writes."""
     with Store(db, readonly=True) as store:
         report = store.report(run_id)
-    if fmt == "json":
-        return json.dumps(report, ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        return render_csv(report)
-    return render_html(report, diff=diff)
+    return export(report, fmt, diff=diff, pretty=False)

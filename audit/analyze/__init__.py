@@ -1,0 +1,1 @@
+"""The spaCy pipeline and what reads its documents: cue matching, negation, tone."""

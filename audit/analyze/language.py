@@ -1,0 +1,143 @@
+"""The analyser's word lists (``audit/data/language.yaml``), loaded once and turned into hash sets.
+
+Lists live in YAML so a linguist can tune negation or hype words without touching code; this
+module only loads them and hashes them against a spaCy vocabulary for array lookups.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "language.yaml"
+
+
+@lru_cache(maxsize=1)
+def language_data() -> dict[str, Any]:
+    import yaml
+
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def split_phrases(items: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Single words and multi-word phrases (as token tuples) from a list of entries."""
+    singles: list[str] = []
+    multi: list[tuple[str, ...]] = []
+    for item in items:
+        toks = tuple(str(item).lower().split())
+        if len(toks) == 1:
+            singles.append(toks[0])
+        elif toks:
+            multi.append(toks)
+    return singles, multi
+
+
+Phrases = dict[str, tuple[tuple[str, ...], ...]]
+
+
+def index_phrases(phrases: list[tuple[str, ...]], *, by_last: bool) -> Phrases:
+    """Phrases keyed by their last (or first) word, longest first, so a scan checks only the
+    phrases that can end (or start) at the word in hand."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in sorted(phrases, key=len, reverse=True):
+        out.setdefault(p[-1] if by_last else p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class NegationRules:
+    window: int
+    before_single: frozenset[str]
+    before_multi: Phrases  # by last word
+    contrast_window: int
+    contrast_single: frozenset[str]
+    contrast_multi: Phrases  # by last word
+    after_window: int
+    after_multi: Phrases  # by first word
+    breakers: frozenset[str]
+    comma_breakers: frozenset[str]
+    not_negating_next: frozenset[str]
+    closers: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def negation_rules() -> NegationRules:
+    neg = language_data()["negation"]
+    bs, bm = split_phrases(neg["before"])
+    cs, cm = split_phrases(neg["contrast"]["before"])
+    _, am = split_phrases(neg["after"]["phrases"])
+    after_single = [p for p in neg["after"]["phrases"] if len(str(p).split()) == 1]
+    return NegationRules(
+        window=int(neg["window"]),
+        before_single=frozenset(bs),
+        before_multi=index_phrases(bm, by_last=True),
+        contrast_window=int(neg["contrast"]["window"]),
+        contrast_single=frozenset(cs),
+        contrast_multi=index_phrases(cm, by_last=True),
+        after_window=int(neg["after"]["window"]),
+        after_multi=index_phrases([*am, *((p.lower(),) for p in after_single)], by_last=False),
+        breakers=frozenset(str(b).lower() for b in neg["breakers"]),
+        # After a comma, a command verb starts a new clause too ("no card, cancel anytime").
+        comma_breakers=frozenset(str(b).lower() for b in
+                                 [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
+        not_negating_next=frozenset(str(w).lower() for w in neg["not_negating_next"]),
+        closers=frozenset(str(w).lower() for w in neg["closers"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRules:
+    """Sentences that describe rather than pitch, and quotations that mention a practice."""
+
+    factor: float
+    quoted_factor: float
+    quoted_max_words: int
+    informational: tuple[re.Pattern[str], ...]
+
+    def reason(self, sentence: str, phrase: str) -> str:
+        """Why context lowers a cue in this sentence: "quoted", "informational" or ""."""
+        if phrase and _quoted(sentence, phrase, self.quoted_max_words):
+            return "quoted"
+        return "informational" if self.describes(sentence) else ""
+
+    def describes(self, sentence: str) -> bool:
+        """The sentence defines, documents, reports or contracts rather than pitches."""
+        return _describes(self.informational, sentence)
+
+    def factor_for(self, reason: str) -> float:
+        return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
+
+
+@lru_cache(maxsize=4096)
+def _describes(patterns: tuple[re.Pattern[str], ...], sentence: str) -> bool:
+    # Cached: a sentence holding several cues is tested once.
+    return any(rx.search(sentence) for rx in patterns)
+
+
+_QUOTE = re.compile(r'"([^"\n]{1,200})"')
+
+
+def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
+    """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
+    for m in _QUOTE.finditer(sentence):
+        inner = m.group(1)
+        if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
+                and len(sentence.strip().strip('"').split()) > len(inner.split()) + 2:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> ContextRules:
+    ctx = language_data()["context"]
+    return ContextRules(
+        factor=float(ctx["factor"]),
+        quoted_factor=float(ctx["quoted_factor"]),
+        quoted_max_words=int(ctx["quoted_max_words"]),
+        informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
+                            for rx in ctx["informational"]),
+    )

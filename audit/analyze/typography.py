@@ -1,0 +1,99 @@
+"""Typography-proof matching: real copy writes ``don’t``, ``sign‑off``, ``pro­cure­ment`` and
+no-break spaces where packs write ``don't``, ``sign-off`` and plain spaces.
+
+Matching, negation and tone run on a normalised copy of each text, so a curly apostrophe or a
+soft hyphen never changes a verdict. Character-for-character replacements (quotes, apostrophes,
+hyphen variants, exotic spaces, full-width forms) keep every offset as it is; invisible
+characters (soft hyphens, zero-width spaces and joiners, byte-order marks) are dropped, and
+:class:`Normalised` maps offsets in the normalised text back to the original, so evidence always
+points at the text the user gave.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import replace
+from typing import NamedTuple
+
+from ..models import Piece, Section
+
+_ONE_FOR_ONE: dict[int, str] = {
+    # apostrophes and single quotes
+    0x2018: "'", 0x2019: "'", 0x201A: "'", 0x201B: "'", 0x2032: "'", 0x02BC: "'", 0xFF07: "'",
+    # double quotes
+    0x201C: '"', 0x201D: '"', 0x201E: '"', 0x201F: '"', 0x2033: '"', 0x00AB: '"', 0x00BB: '"',
+    # hyphens that are hyphens (en and em dashes stay: spaCy already splits words at them)
+    0x2010: "-", 0x2011: "-", 0x2012: "-", 0x2212: "-", 0xFE63: "-", 0xFF0D: "-",
+    # spaces that are spaces
+    0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2004: " ", 0x2005: " ", 0x2006: " ", 0x2007: " ",
+    0x2008: " ", 0x2009: " ", 0x200A: " ", 0x202F: " ", 0x205F: " ", 0x3000: " ",
+    # ellipsis keeps its length as one mark
+    0x2026: ".",
+}
+# Full-width ASCII forms (ＳＳＯ, ｆｒｅｅ) as the ASCII they stand for.
+_ONE_FOR_ONE.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if cp not in _ONE_FOR_ONE})
+TABLE = str.maketrans(_ONE_FOR_ONE)
+
+#: Characters no reader sees: dropped before analysis.
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+#: Offsets in a normalised text at which characters were dropped, and how many were dropped up
+#: to and including each.
+Cuts = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def to_original(cuts: Cuts | None, pos: int, *, end: bool = False) -> int:
+    """The original offset of normalised offset ``pos``; an ``end`` offset stays before the
+    invisible characters that follow it."""
+    if cuts is None:
+        return pos
+    at, dropped = cuts
+    k = bisect_right(at, pos - 1 if end else pos) - 1
+    return pos + (dropped[k] if k >= 0 else 0)
+
+
+class Normalised(NamedTuple):
+    """A text as analysed, and where its characters came from (``cuts`` is None when nothing
+    was dropped, the usual case: then offsets are equal)."""
+
+    text: str
+    cuts: Cuts | None = None
+
+
+def normalise(text: str) -> Normalised:
+    """The text with typographic variants folded to what packs are written in."""
+    text = text.translate(TABLE)
+    if not INVISIBLE.search(text):
+        return Normalised(text)
+    at: list[int] = []
+    dropped: list[int] = []
+    parts: list[str] = []
+    last = 0
+    for m in INVISIBLE.finditer(text):
+        parts.append(text[last:m.start()])
+        before = dropped[-1] if dropped else 0
+        pos = m.start() - before  # where the next kept character lands in the output
+        total = before + 1
+        if at and at[-1] == pos:
+            dropped[-1] = total
+        else:
+            at.append(pos)
+            dropped.append(total)
+        last = m.end()
+    parts.append(text[last:])
+    return Normalised("".join(parts), (tuple(at), tuple(dropped)))
+
+
+def normalised_piece(piece: Piece) -> tuple[Piece, Cuts | None]:
+    """The piece as analysed (same sections, normalised text), and where characters were dropped
+    from its ``Piece.text`` (None: nowhere, offsets are equal)."""
+    texts = [normalise(s.text) for s in piece.sections]
+    if all(n.text == s.text for n, s in zip(texts, piece.sections, strict=True)):
+        return piece, None
+    analysed = replace(piece, sections=[Section(s.role, n.text)
+                                        for n, s in zip(texts, piece.sections, strict=True)])
+    if all(n.cuts is None for n in texts):
+        return analysed, None
+    return analysed, normalise(piece.text).cuts

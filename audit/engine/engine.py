@@ -1,0 +1,498 @@
+"""The analysis engine: pieces in, results out. Load once, check many.
+
+``Engine`` holds the spaCy pipeline, the compiled packs and the tone counter. The CLI, the
+Streamlit app and audit runs all call :meth:`Engine.check_piece` / :meth:`Engine.check_pieces`;
+nothing else scores.
+
+spaCy and everything built on it load on first use (:meth:`Engine.load` forces it): a large
+check hands the analysis to worker processes that load it themselves (see :mod:`audit.workers`),
+so the process reading the input and writing the report never does.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import multiprocessing as mp
+import threading
+import time
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from ..analyze.profiles import resolve_model
+from ..analyze.tonecounts import COLUMNS, metrics
+from ..analyze.typography import normalised_piece, to_original
+from ..config import Config
+from ..errors import ConfigError, InputError
+from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
+from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
+from ..packs.lexicon import Persona, load_packs
+from ..score.scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
+from .batching import (
+    _GROUP_END,
+    CHUNK_CHARS,
+    _Member,
+    _Partial,
+    _Sentence,
+    _Task,
+    piece_chunks,
+)
+from .parallel import _parallel
+
+if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
+    from ..analyze.matching import CueMatcher
+    from ..analyze.negation import Negator
+    from ..analyze.nlp import Pipeline
+    from ..analyze.tone import ToneAnalyzer
+
+#: The trained profile parses chunks this short, each of one piece, and analyses a batch of
+#: them joined into one doc (see Engine._joined).
+TRAINED_CHUNK_CHARS = 2_000
+#: Above this many characters in one call, check_pieces uses a second process (when allowed).
+PARALLEL_MIN_CHARS = 100_000
+#: In this process, docs go through the pipeline in batches of about this many characters
+#: (or fewer, when the input pauses: see check_pieces).
+SERIAL_BATCH_CHARS = 20_000
+_TOP_SENTENCES = 8
+#: With workers, a pause in the input (a None) sends on what has waited at least this long:
+#: a slow, polite crawl still sees its pages stored within seconds, a fast one in full batches.
+FLUSH_SECONDS = 1.0
+
+
+def site_of(piece: Piece) -> str:
+    host = piece.meta.get("host")
+    if host:
+        return str(host)
+    try:
+        return urlsplit(piece.source).hostname or ""
+    except ValueError:
+        return ""
+
+
+def chrome_key(site: str, section: Section) -> str:
+    """The extractor's key for a chrome block, scoped to its site."""
+    from ..extract.html import chrome_key as extract_chrome_key  # lxml: only pages have chrome
+
+    return f"{site}\x00{extract_chrome_key(section.role, section.text)}"
+
+
+class Engine:
+    """Packs + settings, and the pipeline once loaded. Thread-compatible for reading; build one
+    per process."""
+
+    def __init__(self, config: Config | None = None, personas: list[Persona] | None = None,
+                 model: str | None = None, pipeline: Pipeline | None = None) -> None:
+        self.config = config or Config()
+        self.personas = personas if personas is not None else load_packs(self.config.personas or None)
+        ids = {p.id: p for p in self.personas}
+        target = ids.get(self.config.target)
+        if target is None:
+            raise ConfigError(f"target persona '{self.config.target}' is not among the packs "
+                              f"in use ({', '.join(ids) or 'none'})")
+        if target.kind != "persona":
+            article = "an" if target.kind[0] in "aeiou" else "a"
+            raise ConfigError(f"target '{target.id}' is {article} {target.kind} pack; the target "
+                              f"must be of kind persona")
+        if pipeline is not None:
+            self._profile, self._model = pipeline.profile, pipeline.model
+        else:
+            self._profile, self._model = resolve_model(model or self.config.model)
+        self._pipeline = pipeline
+        self._analysers: tuple[CueMatcher, ToneAnalyzer, Negator] | None = None
+        self._building = threading.Lock()
+        self._weights = self.config.section_weights
+        # The trained pipeline's network slows down on very long docs: feed it paragraphs.
+        self._chunk_chars = CHUNK_CHARS if self.profile == "fast" else TRAINED_CHUNK_CHARS
+        # It also reads a few words of context either side: a piece parsed beside another
+        # could be tagged differently than alone. So trained docs hold one piece each, and are
+        # joined after parsing (see _joined).
+        self._join_parsed = self.profile != "fast"
+        self._advice = {(p.id, g.group): (list(g.suggest), g.note)
+                        for p in self.personas for g in p.cues}
+
+    # -- public API -------------------------------------------------------------------------
+
+    def load(self) -> Engine:
+        """Load spaCy and build the cue matcher and tone counter now rather than at the first
+        check (for a long-lived engine, so that no user waits for it)."""
+        self._built()
+        return self
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            with self._building:
+                if self._pipeline is None:
+                    from ..analyze.spacyload import import_spacy
+
+                    import_spacy()
+                    from ..analyze.nlp import build_pipeline
+
+                    self._pipeline = build_pipeline("fast" if self._profile == "fast" else self._model)
+        return self._pipeline
+
+    @property
+    def matcher(self) -> CueMatcher:
+        return self._built()[0]
+
+    @property
+    def tone(self) -> ToneAnalyzer:
+        return self._built()[1]
+
+    @property
+    def negator(self) -> Negator:
+        return self._built()[2]
+
+    def _built(self) -> tuple[CueMatcher, ToneAnalyzer, Negator]:
+        """Built on first use, in the process that analyses."""
+        if self._analysers is None:
+            pipeline = self.pipeline
+            with self._building:
+                if self._analysers is None:
+                    from ..analyze.matching import CueMatcher
+                    from ..analyze.negation import Negator
+                    from ..analyze.tone import ToneAnalyzer
+
+                    nlp = pipeline.nlp
+                    self._analysers = (CueMatcher(nlp, self.personas), ToneAnalyzer(nlp),
+                                       Negator(use_parse=pipeline.has_parser))
+        return self._analysers
+
+    @property
+    def profile(self) -> str:
+        """``fast`` or ``trained``: known without loading spaCy."""
+        return self._profile
+
+    @property
+    def model(self) -> str:
+        """The pipeline's name (``blank:en`` or the trained package): known without loading it."""
+        return self._model
+
+    def persona(self, pid: str) -> Persona | None:
+        return next((p for p in self.personas if p.id == pid), None)
+
+    def piece_from_text(self, text: str, *, channel: str = "draft", source: str = "<draft>",
+                        markdown: bool | None = None) -> Piece:
+        is_md = looks_like_markdown(text) if markdown is None else markdown
+        sections = split_markdown(text) if is_md else split_plain(text)
+        return Piece(source=source, sections=sections, channel=channel)
+
+    def check_text(self, text: str, channel: str = "draft", source: str = "<draft>") -> PieceResult:
+        """Check one draft: split into sections, analyse, score."""
+        if channel not in self.config.channels:
+            raise InputError(source, f"unknown channel '{channel}' (known: "
+                                      f"{', '.join(self.config.channels)})")
+        return self.check_piece(self.piece_from_text(text, channel=channel, source=source))
+
+    def check_piece(self, piece: Piece) -> PieceResult:
+        return next(iter(self.check_pieces([piece], n_process=1)))
+
+    def check_pieces(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
+                     chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
+                     expect_chars: int = 0, encode: bool = False) -> Iterator[PieceResult]:
+        """Analyse pieces, yielding results in order as soon as each is done. Small pieces are
+        analysed together in one doc; a ``None`` in the stream says "nothing more for now":
+        what is waiting is analysed at once. Site chrome already in ``chrome_seen`` is not
+        counted again. ``n_process=None`` hands the rest of the stream to a second process
+        once the input has proved large enough to pay for it (at once when the caller
+        ``expect_chars`` that much, e.g. from file sizes); 1 keeps everything here.
+        ``encode``: workers encode the pieces they finish and send back only that JSON and
+        the summary (see :meth:`PieceResult.shrink`)."""
+        for group in self.check_groups(pieces, n_process=n_process, chrome_seen=chrome_seen,
+                                       batch_chars=batch_chars, expect_chars=expect_chars,
+                                       encode=encode):
+            yield from group
+
+    def check_groups(self, pieces: Iterable[Piece | None], *, n_process: int | None = None,
+                     chrome_seen: set[str] | None = None, batch_chars: int = 50_000,
+                     expect_chars: int = 0, encode: bool = False
+                     ) -> Iterator[list[PieceResult]]:
+        """:meth:`check_pieces`, with the results that became ready together (one analysed
+        batch) handed over as one list: an audit stores each list in one transaction."""
+        group: list[PieceResult] = []
+        for result in self._results(pieces, n_process, chrome_seen, batch_chars, expect_chars,
+                                    encode):
+            if result is not _GROUP_END:
+                group.append(result)
+            elif group:
+                yield group
+                group = []
+        if group:
+            yield group
+
+    def _results(self, pieces: Iterable[Piece | None], n_process: int | None,
+                 chrome_seen: set[str] | None, batch_chars: int, expect_chars: int,
+                 encode: bool) -> Iterator[Any]:
+        """Results in order, with :data:`_GROUP_END` after each analysed batch's."""
+        waiting: dict[int, Piece] = {}
+        # How long a piece may wait before a None sends it on: in this process, not at all, so
+        # a slow stream never holds a finished page back; with workers, FLUSH_SECONDS, since
+        # smaller docs and batches cost more per word there (see _tasks).
+        flush = [0.0]
+        stream = self._tasks(self._chrome_filtered(pieces, chrome_seen), waiting, flush)
+        parallel = n_process != 1 and "fork" in mp.get_all_start_methods()
+        done = [expect_chars]  # analysed here, or announced: decides when the workers start
+
+        def serial() -> Iterator[_Partial]:
+            if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                return
+            # A few docs per nlp.pipe call: the trained pipeline's network works in batches.
+            batch: list[_Task] = []
+            size = 0
+            for task in itertools.chain(stream, [None]):
+                if task is not None:
+                    batch.append(task)
+                    size += len(task.text)
+                    if size < SERIAL_BATCH_CHARS:
+                        continue
+                if batch:
+                    yield from self._analyse(batch)
+                    yield _GROUP_END
+                    done[0] += size
+                    batch, size = [], 0
+                if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                    return
+
+        def rest() -> Iterator[_Partial]:
+            if parallel and done[0] >= PARALLEL_MIN_CHARS:
+                flush[0] = FLUSH_SECONDS
+                yield from _parallel(self, stream, n_process or 2, batch_chars, encode)
+
+        yield from self._assemble(itertools.chain(serial(), rest()), waiting)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _chrome_filtered(self, pieces: Iterable[Piece | None], seen: set[str] | None
+                         ) -> Iterator[Piece | None]:
+        for piece in pieces:
+            if piece is not None:
+                self._drop_repeated_chrome(piece, seen)
+            yield piece
+
+    def _drop_repeated_chrome(self, piece: Piece, seen: set[str] | None) -> None:
+        """Chrome (nav, footer...) is shared by every page of a site: count it on its first page."""
+        if seen is None or not any(s.role in CHROME_ROLES for s in piece.sections):
+            return
+        site = site_of(piece)
+        kept: list[Section] = []
+        dropped = 0
+        for sec in piece.sections:
+            if sec.role in CHROME_ROLES:
+                key = chrome_key(site, sec)
+                if key in seen:
+                    dropped += 1
+                    continue
+                seen.add(key)
+            kept.append(sec)
+        if dropped:
+            piece.sections = kept
+            piece.meta["chrome_sections_shared"] = dropped
+
+    def _tasks(self, pieces: Iterable[Piece | None], waiting: dict[int, Piece],
+               flush: list[float]) -> Iterator[_Task | None]:
+        """Pieces as docs of up to one chunk each (see :func:`piece_chunks`): a long piece is
+        cut into several, small ones share one (fast profile). A piece with no text still gets
+        a member.
+        A None in the stream ends the current doc and is passed on, so that the batch holding
+        it is analysed at once, when the oldest piece not yet sent on has waited ``flush[0]``
+        seconds (0: at every None)."""
+        limit = self._chunk_chars
+        sep = len(SECTION_SEPARATOR)
+        parts: list[str] = []
+        members: list[_Member] = []
+        size = 0
+        seq = -1
+        pending_since: float | None = None  # when the oldest piece not flushed yet came in
+        for piece in pieces:
+            if piece is None:
+                if flush[0] <= 0 or (pending_since is not None
+                                     and time.monotonic() - pending_since >= flush[0]):
+                    if members:
+                        yield _Task(SECTION_SEPARATOR.join(parts), members)
+                        parts, members, size = [], [], 0
+                    pending_since = None
+                    yield None  # and the batch it is in goes through now
+                continue
+            if pending_since is None:
+                pending_since = time.monotonic()
+            seq += 1
+            waiting[seq] = piece
+            analysed, cuts = normalised_piece(piece)
+            chunks = piece_chunks(analysed, limit) or [("", ((0, "body"),), 0)]
+            for i, (text, roles, base) in enumerate(chunks):
+                if members and (size + sep + len(text) > limit
+                                or (i == 0 and self._join_parsed)):
+                    yield _Task(SECTION_SEPARATOR.join(parts), members)
+                    parts, members, size = [], [], 0
+                start = size + sep if members else 0
+                members.append(_Member(seq, start, start + len(text),
+                                       tuple((start + off, role) for off, role in roles), base,
+                                       i == len(chunks) - 1, cuts))
+                parts.append(text)
+                size = start + len(text)
+        if members:
+            yield _Task(SECTION_SEPARATOR.join(parts), members)
+
+    def _analyse(self, tasks: list[_Task]) -> Iterator[_Partial]:
+        pairs: Iterable[tuple[Any, _Task]] = self.pipeline.pipe([(t.text, t) for t in tasks])
+        if self._join_parsed and len(tasks) > 1:
+            pairs = [self._joined(list(pairs))]
+        for doc, task in pairs:
+            yield from self._analyse_doc(doc, task)
+
+    def _joined(self, pairs: list[tuple[Any, _Task]]) -> tuple[Any, _Task]:
+        """A batch of parsed chunks as one doc for analysis. Matching and tone cost per doc
+        as well as per word: on the trained profile's short chunks that overhead was a third
+        of the analysis. Each member keeps its own bounds, so a cue still cannot run from one
+        chunk into the next."""
+        from ..analyze.nlp import join_docs
+
+        doc, text, offsets = join_docs([d for d, _ in pairs], [t.text for _, t in pairs])
+        members = [_Member(m.seq, off + m.start, off + m.end,
+                           tuple((off + o, role) for o, role in m.roles), m.base, m.last, m.cuts)
+                   for (_, task), off in zip(pairs, offsets, strict=True) for m in task.members]
+        return doc, _Task(text, members)
+
+    def _assemble(self, partials: Iterable[_Partial],
+                  waiting: dict[int, Piece]) -> Iterator[PieceResult]:
+        acc: _Partial | None = None
+        for part in partials:
+            if part is _GROUP_END:
+                yield part
+                continue
+            if part.result is not None:  # finished by a worker
+                part.result.piece = waiting.pop(part.seq)
+                yield part.result
+                continue
+            acc = part if acc is None else acc.merge(part)
+            if part.last:
+                yield self._finish(waiting.pop(acc.seq), acc)
+                acc = None
+
+    def _analyse_doc(self, doc: Any, task: _Task) -> list[_Partial]:
+        """Tone and evidence for each piece (member) in the doc, split back by char offset."""
+        parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
+        if not len(doc):
+            return parts
+        from ..analyze.tokenpatterns import DocArrays
+
+        arrays = DocArrays(doc)
+        rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger, arrays=arrays)
+        starts = bounds[:, 0]
+        member_starts = [m.start for m in task.members]
+        if len(parts) == 1:
+            parts[0].counts.add(rows)
+        else:
+            owner = np.searchsorted(member_starts, arrays.idx[starts], side="right") - 1
+            for k, part in enumerate(parts):
+                part.counts.add(rows[owner == k])
+        text = task.text  # Doc.text re-joins every token on each access; this is the same string
+        hits = self.matcher.find(doc, text, arrays)
+        if not hits:
+            return parts
+        words: list[str] | None = None
+        sentences: dict[int, tuple[int, int, str]] = {}
+        # Per sentence, the tone counts a top sentence shows.
+        sent_tone = rows[:, _SENTENCE_TONE].tolist()
+        # Per hit: its sentence and piece, looked up for all hits at once.
+        sent_of = (np.searchsorted(starts, [h.start for h in hits], side="right") - 1).tolist()
+        sent_bounds = bounds.tolist()
+        idx, ends = arrays.idx, arrays.end
+        limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
+        weights = self._weights
+        for hit, s_idx in zip(hits, sent_of, strict=True):
+            k = bisect_right(member_starts, hit.start_char) - 1
+            member = task.members[k]
+            if hit.end_char > member.end:
+                continue  # runs into the next piece
+            persona = self.personas[hit.persona]
+            group = persona.cues[hit.group]
+            role = member.roles[bisect_right(member.roles, (hit.start_char, "\uffff")) - 1][1]
+            if group.sections is not None and role not in group.sections:
+                continue
+            s_start, s_end = sent_bounds[s_idx]
+            negated = False
+            if group.negatable:
+                if words is None:
+                    words = self.matcher.lower_words(arrays)
+                negated = self.negator.negated(doc, hit.start, hit.end, s_start, words=words,
+                                               limit=limits[k])
+            found = sentences.get(s_idx)
+            if found is None:
+                first_char, end_char = int(idx[s_start]), int(ends[s_end - 1])
+                raw = text[first_char:end_char]
+                sentence = raw.strip()
+                first_char += len(raw) - len(raw.lstrip())
+                found = sentences[s_idx] = (first_char, first_char + len(sentence), sentence)
+            sent_start, sent_end, sentence = found
+            shift = member.base - member.start
+            cuts = member.cuts
+            # Suggestions and notes are filled in by _finish: they need not cross processes.
+            ev = Evidence(
+                persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
+                section=role, start=to_original(cuts, shift + hit.start_char),
+                end=to_original(cuts, shift + hit.end_char, end=True),
+                weight=group.weight * weights.get(role, 1.0), negated=negated,
+                sentence=sentence,
+            )
+            part = parts[k]
+            part.evidence.append(ev)
+            key = (to_original(cuts, shift + sent_start), to_original(cuts, shift + sent_end, end=True))
+            info = part.sentences.get(key)
+            if info is None:
+                info = part.sentences[key] = _Sentence(role, sentence, *sent_tone[s_idx], [])
+            info.evidence.append(ev)
+        return parts
+
+    def _finish(self, piece: Piece | None, acc: _Partial) -> PieceResult:
+        """Scores, verdict and top sentences from a piece's summed partials (``piece`` is
+        attached by the caller when a worker finishes it)."""
+        tone = metrics(acc.counts)
+        words = int(acc.counts["words"])
+        evidence = acc.evidence
+        for ev in evidence:
+            ev.suggest, ev.note = self._advice[(ev.persona, ev.group)]
+        weigh_evidence(evidence, self.personas, words)
+        evidence.extend(tone_evidence(tone, self.personas, words))
+        cap_tone_alone(evidence, self.personas)
+        raw = intensities(evidence, self.personas)
+        scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
+        verdict = decide(scores, evidence, self.personas, self.config)
+        return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
+                           evidence=evidence, tone=tone, words=words,
+                           sentences=self._top_sentences(acc))
+
+    def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
+        """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""
+        kinds = {p.id: p.kind for p in self.personas}
+        scored = []
+        for order, ((start, end), info) in enumerate(acc.sentences.items()):
+            pulls: dict[str, float] = {}
+            for ev in info.evidence:
+                owner = ev.counts_for if ev.negated else ev.persona
+                if owner and ev.weight > 0:
+                    pulls[owner] = pulls.get(owner, 0.0) + ev.weight
+            against = sum(w for pid, w in pulls.items() if kinds.get(pid) != "persona")
+            if against > 0:
+                scored.append((-round(against, 4), order, start, end, info, pulls))
+        out = []
+        for neg_against, _, start, end, info, pulls in heapq.nsmallest(_TOP_SENTENCES, scored):
+            words = max(info.words, 1)
+            grade = 0.39 * words + 11.8 * info.syllables / words - 15.59
+            out.append({
+                "text": info.text, "section": info.section, "start": start, "end": end,
+                "pull": -neg_against,
+                "personas": {k: round(v, 4) for k, v in pulls.items()},
+                "words": int(words), "reading_grade": round(max(grade, 0.0), 1),
+                "passive": bool(info.passive),
+            })
+        return out
+
+
+_SENTENCE_TONE = [COLUMNS.index(c) for c in _Sentence._fields[2:5]]
+
+

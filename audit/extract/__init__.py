@@ -1,0 +1,1 @@
+"""Markup and plain text to role-tagged sections."""

@@ -1,0 +1,182 @@
+"""How an element reads, from its tag, ARIA role and class/id alone: site chrome (nav, footer,
+cookie banner...), hero, call to action, hidden to every reader, or an alt text worth reading.
+Class strings repeat across a page and a site, so what they say is worked out once each."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+# Class/id vocabulary. Words are matched at word edges ("nav" but not "canvas").
+_ARIA_CHROME = {
+    "navigation": "nav", "menu": "nav", "menubar": "nav", "contentinfo": "footer",
+    "complementary": "aside", "banner": "header", "dialog": "banner", "alertdialog": "banner",
+}
+_TAG_CHROME = {"nav": "nav", "aside": "aside", "footer": "footer", "dialog": "banner"}
+_W = r"(?<![a-z0-9])(?:{})(?![a-z])"
+_CHROME_RE = re.compile(
+    "|".join([
+        r"(?P<banner>cookie|consent|gdpr|ccpa|announcement|promo-?bar|notice-?bar|"
+        r"newsletter-(?:popup|modal|signup|inline|box)|subscribe-(?:popup|modal|box)|"
+        r"inline-signup|exit-intent|opt-?in-(?:form|box)|chat-?(?:launcher|widget|bubble)|"
+        r"intercom|livechat|"
+        + _W.format(r"popup|modal|lightbox|alert-bar|top-?banner") + ")",
+        r"(?P<footer>" + _W.format(r"footer|site-?footer|colophon|copyright") + ")",
+        r"(?P<aside>" + _W.format(
+            r"sidebar|side-?bar|widget|widgets|widget-area|related|related-posts|"
+            r"recommended|share|sharing|social-share|share-buttons|comments|author-box|"
+            r"author-bio|breadcrumbs?|tags|tag-list|post-navigation|pagination|toc|"
+            r"entry-meta|post-meta|article-meta|card-meta|meta|byline|posted-on|feedback|"
+            r"was-this-helpful"
+        ) + ")",
+        r"(?P<nav>" + _W.format(r"nav|navbar|navigation|menu|main-menu|mega-?menu|skip-link")
+        + ")",
+        r"(?P<header>" + _W.format(r"site-?header|global-?header|top-?bar|header-bar") + ")",
+    ])
+)
+#: Page-builder class tokens ("elementor-widget", "wp-block-group", "w-container") describe
+#: layout, not purpose; "widget" in them is not a sidebar widget.
+_BUILDER_RE = re.compile(
+    r"(?:^|(?<=\s))(?:elementor|e-con|wp-block|et_pb|et-|fl-|vc_|sqs-|framer-|w-)\S*"
+)
+_BUILDER_CHROME: tuple[tuple[str, str], ...] = (
+    ("elementor-location-header", "header"), ("elementor-location-footer", "footer"),
+    ("elementor-location-popup", "banner"), ("elementor-nav-menu", "nav"),
+    ("wp-block-navigation", "nav"), ("et_pb_menu", "nav"),
+    ("w-nav", "nav"),
+)
+_HERO_RE = re.compile(_W.format(r"hero|jumbotron|masthead|banner-hero|hero-\w+|splash"))
+_CTA_RE = re.compile(_W.format(r"btn|btn-\w+|button|button-\w+|cta|cta-\w+|call-to-action"))
+_HIDDEN_CLASSES = frozenset({
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screenreader-only",
+    "a11y-hidden", "hidden", "d-none", "is-hidden", "hide", "u-hidden", "invisible",
+})
+_HIDDEN_CLASS_RE = re.compile(
+    r"(?:^|\s)(?:sr-only|visually-?hidden|screen-?reader|a11y-hidden|hidden|d-none|is-hidden|"
+    r"hide|u-hidden|invisible)"
+)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_RESPONSIVE_SHOW_RE = re.compile(r":(?:block|flex|grid|inline)|^d-(?:sm|md|lg|xl)-")
+_GENERIC_ALT = frozenset({
+    "image", "img", "photo", "picture", "logo", "icon", "graphic", "banner", "spacer", "pixel",
+    "placeholder", "thumbnail", "avatar", "untitled",
+})
+_FILENAME_RE = re.compile(r"^[\w\-. ]+\.(?:png|jpe?g|gif|webp|svg|avif|bmp)$", re.IGNORECASE)
+#: Longer strings are not cached, so hostile pages cannot fill memory through the caches.
+_CACHE_KEY_MAX = 512
+_CLASS_MAX = 1000
+
+
+def _classes(attrib: Any) -> str:
+    """Class and id of an element as one lower-case string ("" when it has neither)."""
+    cls = attrib.get("class")
+    ident = attrib.get("id")
+    if cls is None and ident is None:
+        return ""
+    # Real class lists are short; a megabyte of them is an attack on the regexes below.
+    return f"{(cls or '')[:_CLASS_MAX]} {(ident or '')[:200]}".lower()
+
+
+def _is_hidden(attrib: Any, cls: str) -> bool:
+    """Hidden to every reader: hidden attribute, aria-hidden, inline display:none, sr-only."""
+    if not attrib:
+        return False
+    if "hidden" in attrib:
+        return True
+    aria = attrib.get("aria-hidden")
+    if aria and aria.strip().lower() == "true":
+        return True
+    style = attrib.get("style")
+    if style and _HIDDEN_STYLE_RE.search(style):
+        return True
+    return bool(cls) and _class_info(cls).hidden
+
+
+def _chrome_of(tag: str, attrib: Any, cls: str) -> str | None:
+    """The chrome role an element opens by tag, ARIA role or class/id, if any."""
+    role = attrib.get("role") if attrib else None
+    if role:
+        found = _ARIA_CHROME.get(role.strip().lower())
+        if found:
+            return found
+    found = _TAG_CHROME.get(tag)
+    if found:
+        return found
+    return _class_info(cls).chrome if cls else None
+
+
+class _ClassInfo(NamedTuple):
+    """What a class/id string says about an element, worked out once per distinct string."""
+
+    chrome: str | None
+    hero: bool
+    cta: bool
+    hidden: bool
+
+
+def _class_info(cls: str) -> _ClassInfo:
+    """Class strings repeat across a page and a site, so the regex work is cached."""
+    return _cached_class_info(cls) if len(cls) <= _CACHE_KEY_MAX else _read_classes(cls)
+
+
+@lru_cache(maxsize=16384)
+def _cached_class_info(cls: str) -> _ClassInfo:
+    return _read_classes(cls)
+
+
+def _read_classes(cls: str) -> _ClassInfo:
+    hidden = False
+    if _HIDDEN_CLASS_RE.search(cls):
+        tokens = cls.split()
+        if any(t in _HIDDEN_CLASSES for t in tokens):
+            # "hidden md:block" (Tailwind) and "d-none d-md-block" (Bootstrap) show on desktop.
+            hidden = not any(_RESPONSIVE_SHOW_RE.search(t) for t in tokens)
+    plain = cls
+    chrome = None
+    if _BUILDER_RE.search(cls):
+        chrome = _builder_chrome(cls)
+        plain = _BUILDER_RE.sub(" ", cls)
+    if chrome is None:
+        match = _CHROME_RE.search(plain)
+        chrome = match.lastgroup if match else None
+    return _ClassInfo(
+        chrome=chrome,
+        hero=bool(_HERO_RE.search(plain)),
+        cta=bool(_CTA_RE.search(cls)),
+        hidden=hidden,
+    )
+
+
+def _builder_chrome(cls: str) -> str | None:
+    """Page builders name their header/footer templates; their other classes are layout."""
+    for pattern, role in _BUILDER_CHROME:
+        if pattern in cls:
+            return role
+    return None
+
+
+def _useful_alt(alt: str) -> bool:
+    """Alt text worth reading: not a file name, not a generic word like "logo"."""
+    low = alt.lower().strip(" .")
+    return bool(low) and low not in _GENERIC_ALT and not _FILENAME_RE.match(alt)
+
+
+def _buttonish_link(el: Any, attrib: Any, cls: str) -> bool:
+    """A link dressed as a button: button classes, button styling, or a lone coloured cell."""
+    if cls and _class_info(cls).cta:
+        return True
+    style = attrib.get("style")
+    if style:
+        low = style.lower()
+        if "background" in low or "border-radius" in low or (
+            "padding" in low and "inline-block" in low
+        ):
+            return True
+    parent = el.getparent()
+    if parent is not None and parent.tag == "td" and len(parent) == 1:
+        pstyle = parent.get("style") or ""
+        return bool(parent.get("bgcolor") or "background" in pstyle.lower()) and not (
+            (parent.text or "").strip() or (el.tail or "").strip()
+        )
+    return False

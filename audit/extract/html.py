@@ -1,0 +1,569 @@
+"""HTML -> Piece: the page's copy as role-tagged sections, with site chrome kept apart.
+
+A headline or a button label says more about who a page courts than its cookie banner, so
+every block of text is tagged with the role it plays (DESIGN: roles carry weights). One pass
+over the lxml tree does it: each element is classified once from its tag, ARIA role and
+class/id, never with selector scans over the whole tree, to stay within a few milliseconds
+a page. Page text is untrusted: it is only ever read as text, never interpreted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+from ..models import CHROME_ROLES, Piece, Section
+from .classify import (
+    _CACHE_KEY_MAX,
+    _TAG_CHROME,
+    _buttonish_link,
+    _chrome_of,
+    _class_info,
+    _classes,
+    _is_hidden,
+    _useful_alt,
+)
+
+#: Subtrees that never hold copy a reader sees.
+_SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "select", "textarea", "datalist", "head", "title", "meta",
+    "link", "base", "map", "param", "source", "track", "frameset", "frame",
+})
+#: Elements that start a new block of text (one section each).
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol",
+    "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul",
+    "summary", "legend", "option", "optgroup",
+})
+_CTA_TAGS = frozenset({"a", "button", "input"})
+#: Tags that can open a zone without any attribute.
+_ZONE_TAGS = frozenset({"main", "article", "header", "footer", "nav", "aside", "dialog"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+#: Invisible characters dropped from copy (email preview padding, soft hyphens); ZWJ is kept
+#: because emoji sequences need it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u2060\ufeff\u034f\u00ad\u180e"), None)
+_MAX_DEPTH = 180
+_WORDY_RE = re.compile(r"[^\W_]")
+#: Marks a link's edges; becomes a space only where it would otherwise glue two words.
+_SOFT = "\ue000"
+_SOFT_GLUE = re.compile("(?<=[^\\W_])\ue000+(?=[^\\W_])")
+
+_local = threading.local()
+
+
+def _parser(deep: bool = False) -> etree.HTMLParser:
+    """One parser per thread: lxml parsers are not safe to share between threads.
+
+    The plain etree parser, not lxml.html's: its per-element class lookup costs a third of
+    the extraction time and nothing here needs the HtmlElement helpers. ``deep`` lifts
+    libxml2's nesting limit (256) to 2048 for tag soup that never closes its tags.
+    """
+    name = "deep_parser" if deep else "parser"
+    parser = getattr(_local, name, None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+            huge_tree=deep,
+        )
+        setattr(_local, name, parser)
+    return parser
+
+
+def parse_html(html: str) -> Any | None:
+    """Parse ``html`` into an lxml tree (root element), or None when there is no markup."""
+    if not html or not html.strip():
+        return None
+    data = html.encode("utf-8", "replace")
+    parser = _parser()
+    try:
+        root = etree.fromstring(data, parser)
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            root = etree.fromstring(data, _parser(deep=True))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace (including NBSP) and drop invisible characters."""
+    if not text.isascii():
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
+
+
+def chrome_key(role: str, text: str) -> str:
+    """Stable key for a chrome block, so shared chrome is counted once per site.
+
+    Cached: the same footer comes back on every page of a site.
+    """
+    return _cached_chrome_key(role, text) if len(text) <= _CACHE_KEY_MAX else _key(role, text)
+
+
+@lru_cache(maxsize=32768)
+def _cached_chrome_key(role: str, text: str) -> str:
+    return _key(role, text)
+
+
+def _key(role: str, text: str) -> str:
+    norm = normalize_space(text).casefold()
+    return hashlib.sha1(f"{role}\x1f{norm}".encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def html_to_piece(
+    html: str, source: str, *, channel: str = "landing", meta: dict[str, Any] | None = None
+) -> Piece:
+    """Extract a page's copy as role-tagged sections plus host/lang/canonical/chrome keys."""
+    info: dict[str, Any] = dict(meta or {})
+    parts = urlsplit(source) if source.startswith(("http://", "https://")) else None
+    if parts and parts.hostname:
+        info.setdefault("host", parts.hostname)
+    root = parse_html(html)
+    sections: list[Section] = []
+    if root is not None:
+        lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if lang and lang.strip():
+            info["lang"] = lang.strip()
+        head = _head_of(root)
+        if head is not None:
+            canonical = _canonical(head, source if parts else "")
+            if canonical:
+                info["canonical"] = canonical
+        sections = sections_from_tree(root, include_head=True)
+    info["chrome_keys"] = [chrome_key(s.role, s.text) for s in sections if s.role in CHROME_ROLES]
+    return Piece(source=source, sections=sections, channel=channel, meta=info)
+
+
+def sections_from_tree(root: Any, *, include_head: bool = True) -> list[Section]:
+    """Role-tagged sections of a parsed document (emails reuse this without the head)."""
+    walker = _Walker(root)
+    if include_head:
+        head = _head_of(root)
+        if head is not None:
+            walker.head(head)
+    walker.body()
+    return walker.sections
+
+
+def extract_links(html: str, base_url: str) -> list[str]:
+    """Absolute http(s) links of a page, fragment-free, in document order without repeats."""
+    root = parse_html(html)
+    if root is None:
+        return []
+    base = base_url
+    for el in root.iter("base"):
+        href = (el.get("href") or "").strip()
+        if href:
+            base = urljoin(base_url, href)
+        break
+    seen: set[str] = set()
+    links: list[str] = []
+    for el in root.iter("a", "area"):
+        href = (el.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            continue
+        try:
+            parts = urlsplit(urljoin(base, href))
+        except ValueError:
+            continue
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            continue
+        url = urlunsplit(parts._replace(fragment=""))
+        if url not in seen:
+            seen.add(url)
+            links.append(url)
+    return links
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+def _head_of(root: Any) -> Any | None:
+    return _child(root, "head") if root.tag == "html" else None
+
+
+def _child(root: Any, tag: str) -> Any | None:
+    """A direct child by tag; ElementPath's find() costs tens of microseconds a call."""
+    for child in root:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _canonical(head: Any, base: str) -> str | None:
+    for el in head.iter("link"):
+        rels = (el.get("rel") or "").lower().split()
+        href = (el.get("href") or "").strip()
+        if "canonical" in rels and href:
+            return urljoin(base, href) if base else href
+    return None
+
+
+def _text_of(el: Any) -> str:
+    """Visible text of a subtree (buttons, very deep trees), skipping hidden parts.
+
+    Iterative, so pathological nesting cannot exhaust the Python stack.
+    """
+    out: list[str] = []
+    walker = etree.iterwalk(el, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag
+        if event == "start":
+            if node is not el:
+                attrib = node.attrib
+                if not isinstance(tag, str) or tag in _SKIP_TAGS or (
+                    attrib and _is_hidden(attrib, _classes(attrib))
+                ):
+                    walker.skip_subtree()
+                    continue
+                if tag in _BLOCK_TAGS or tag == "br":
+                    out.append(" ")
+            if node.text:
+                out.append(node.text)
+        elif node is not el:
+            if tag in _BLOCK_TAGS:
+                out.append(" ")
+            if node.tail:
+                out.append(node.tail)
+    return normalize_space("".join(out))
+
+
+def _ancestors(el: Any | None) -> set[Any]:
+    out: set[Any] = set()
+    while el is not None:
+        out.add(el)
+        el = el.getparent()
+    return out
+
+
+class _Walker:
+    """One depth-first pass that emits sections in document order.
+
+    Zones: "content" (the page's own copy), "outside" (beside <main> when a page has one,
+    reported as aside), or a chrome role. The innermost chrome element decides.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.sections: list[Section] = []
+        self.seen: set[tuple[str, str]] = set()
+        # One pass for ARIA landmarks: XPath attribute scans are several times slower.
+        self.landmarks = [
+            (el, role.strip().lower()) for el in root.iter() if (role := el.get("role"))
+        ]
+        self.main = self._find_main()
+        self.h1 = self._find_h1()
+        # Layout wrappers around the main content must not be taken for chrome by class.
+        self.protected = _ancestors(self.main) | _ancestors(self.h1)
+        self.hero_fallback = self._hero_fallback()
+        self.header_blocks = self._implicit_headers()
+        self.special = {self.hero_fallback, *self.header_blocks}
+        self.hero_done = False
+
+    # -- setup ----------------------------------------------------------------------------
+
+    def _find_main(self) -> Any | None:
+        for el in self.root.iter("main"):
+            if not self._hidden_path(el):
+                return el
+        for el, role in self.landmarks:
+            if role == "main" and not self._hidden_path(el):
+                return el
+        return None
+
+    def _find_h1(self) -> Any | None:
+        """The page's main h1: first visible h1 in main, else the first outside chrome."""
+        if self.main is not None:
+            for el in self.main.iter("h1"):
+                if not self._hidden_path(el):
+                    return el
+        fallback = None
+        for el in self.root.iter("h1"):
+            if self._hidden_path(el):
+                continue
+            if not self._chrome_path(el):
+                return el
+            fallback = fallback if fallback is not None else el
+        return fallback
+
+    def _hidden_path(self, el: Any) -> bool:
+        while el is not None and el is not self.root:
+            attrib = el.attrib
+            if el.tag in _SKIP_TAGS or _is_hidden(attrib, _classes(attrib)):
+                return True
+            el = el.getparent()
+        return False
+
+    def _chrome_path(self, el: Any) -> bool:
+        chain = []
+        el = el.getparent()
+        while el is not None and el.tag not in ("body", "html"):
+            chain.append(el)
+            el = el.getparent()
+        in_article = any(a.tag == "article" for a in chain)
+        for a in chain:
+            if a.tag == "header" and not in_article:
+                return True
+            if a.tag != "header" and _chrome_of(a.tag, a.attrib, _classes(a.attrib)):
+                return True
+        return False
+
+    def _hero_fallback(self) -> Any | None:
+        """Without a hero class: the nearest <section>/<header> holding the main h1."""
+        el = self.h1.getparent() if self.h1 is not None else None
+        while el is not None and el is not self.main and el.tag not in ("body", "html"):
+            if el.tag in ("section", "header"):
+                return el
+            el = el.getparent()
+        return None
+
+    def _implicit_headers(self) -> set[Any]:
+        """Unmarked top bars: a block holding navigation that comes before the main h1.
+
+        Many builders write the site header as plain divs; the navigation inside it and
+        its position above the page's h1 give it away.
+        """
+        if self.h1 is None:
+            return set()
+        out: set[Any] = set()
+        navs = list(self.root.iter("nav"))
+        navs += [el for el, role in self.landmarks if role in ("navigation", "menubar", "menu")]
+        for nav in navs:
+            if nav in self.protected:
+                continue
+            branch, parent = nav, nav.getparent()
+            while parent is not None and parent not in self.protected:
+                branch, parent = parent, parent.getparent()
+            if parent is None or branch is nav or branch.tag in ("body", "html", "main",
+                                                                 "article"):
+                continue
+            on_path = next((c for c in parent if c in self.protected), None)
+            if on_path is not None and parent.index(branch) < parent.index(on_path):
+                out.add(branch)
+        return out
+
+    # -- head -----------------------------------------------------------------------------
+
+    def head(self, head: Any) -> None:
+        """title, meta description, then og/twitter texts that say something new."""
+        title = meta = ""
+        socials: list[str] = []
+        for el in head:
+            tag = el.tag
+            if tag == "title" and not title:
+                title = normalize_space("".join(el.itertext()))
+            elif tag == "meta":
+                key = (el.get("name") or el.get("property") or "").strip().lower()
+                content = normalize_space(el.get("content") or "")
+                if not content:
+                    continue
+                if key == "description" and not meta:
+                    meta = content
+                elif key in ("og:title", "og:description", "twitter:title",
+                             "twitter:description"):
+                    socials.append(content)
+        self.emit("title", title)
+        self.emit("meta", meta)
+        for text in socials:
+            if text not in (title, meta):
+                self.emit("og", text)
+
+    # -- body -----------------------------------------------------------------------------
+
+    def body(self) -> None:
+        body = _child(self.root, "body") if self.root.tag == "html" else None
+        start = body if body is not None else self.root
+        zone = "outside" if self.main is not None else "content"
+        buf: list[str] = []
+        self.walk_children(start, zone, False, False, buf, 0)
+        self.flush(buf, zone, False, None)
+
+    def walk_children(
+        self, el: Any, zone: str, hero: bool, article: bool, buf: list[str], depth: int
+    ) -> None:
+        if el.text:
+            buf.append(el.text)
+        walk = self.walk
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child, zone, hero, article, buf, depth + 1)
+            tail = child.tail
+            if tail:
+                buf.append(tail)
+
+    def walk(
+        self, el: Any, zone: str, hero: bool, article: bool, buf: list[str], depth: int
+    ) -> None:
+        tag = el.tag
+        if tag in _SKIP_TAGS:
+            return
+        attrib = el.attrib
+        cls = _classes(attrib) if attrib else ""
+        if attrib and _is_hidden(attrib, cls):
+            return
+        if tag == "br":
+            buf.append(" ")
+            return
+        if tag == "img" or (tag == "input" and attrib.get("type", "").lower() == "image"):
+            self.image(attrib, zone, buf)
+            return
+        cta = (
+            self.cta_text(el, tag, attrib, cls)
+            if tag in _CTA_TAGS or (attrib and "role" in attrib) else None
+        )
+        if cta is not None:
+            if buf:
+                self.flush(buf, zone, hero, None)
+            self.emit(_zone_role(zone) or "cta", cta)
+            return
+        if depth > _MAX_DEPTH:  # pathological nesting: keep the words, skip the structure
+            buf.append(" " + _text_of(el) + " ")
+            return
+        if cls or tag in _ZONE_TAGS or el in self.special or (attrib and "role" in attrib):
+            new_zone, new_hero, article = self.enter(el, tag, attrib, cls, zone, hero, article)
+        else:
+            new_zone, new_hero = zone, hero
+        opened_hero = new_hero and not hero
+        if tag in _BLOCK_TAGS or "-" in tag:
+            if buf:
+                self.flush(buf, zone, hero, None)
+            inner: list[str] = []
+            self.walk_children(el, new_zone, new_hero, article, inner, depth)
+            if inner:
+                self.flush(inner, new_zone, new_hero, el)
+        elif tag == "a":  # adjacent links in a menu must not glue into one word
+            buf.append(_SOFT)
+            self.walk_children(el, new_zone, new_hero, article, buf, depth)
+            buf.append(_SOFT)
+        else:
+            self.walk_children(el, new_zone, new_hero, article, buf, depth)
+        if opened_hero:
+            self.hero_done = True
+
+    def enter(
+        self, el: Any, tag: str, attrib: Any, cls: str, zone: str, hero: bool, article: bool
+    ) -> tuple[str, bool, bool]:
+        """The zone, hero flag and article flag that hold inside ``el``."""
+        if el is self.main:
+            return "content", hero, True
+        if el in self.header_blocks and zone in ("content", "outside"):
+            return "header", False, article
+        if tag == "article":
+            article = True
+        protected = el in self.protected
+        if not self.hero_done and not hero and zone in ("content", "header", "outside") and (
+            (cls and _class_info(cls).hero)
+            or el is self.hero_fallback
+            or (protected and tag == "header" and not article)
+        ):
+            return "content", True, article
+        if not protected:
+            chrome = self._chrome_here(el, tag, attrib, cls, zone, article)
+            if chrome:
+                return chrome, False, article
+        return zone, hero, article
+
+    def _chrome_here(
+        self, el: Any, tag: str, attrib: Any, cls: str, zone: str, article: bool
+    ) -> str | None:
+        if tag == "header":
+            inside = article or (zone == "content" and self.main is not None)
+            return None if inside else "header"
+        if tag == "footer":
+            parent = el.getparent()
+            if parent is not None and parent.tag in ("blockquote", "figure"):
+                return None  # a quote's attribution is copy
+        if not attrib and tag not in _TAG_CHROME:
+            return None
+        return _chrome_of(tag, attrib, cls)
+
+    # -- leaves ---------------------------------------------------------------------------
+
+    def cta_text(self, el: Any, tag: str, attrib: Any, cls: str) -> str | None:
+        """Label of a button-like element, or None when ``el`` is not one."""
+        if tag == "button":
+            return _text_of(el)
+        if tag == "input":
+            if attrib.get("type", "").lower() not in ("submit", "button"):
+                return None
+            return normalize_space(attrib.get("value", ""))
+        if not attrib:
+            return None
+        if attrib.get("role", "").lower() == "button" or (
+            tag == "a" and _buttonish_link(el, attrib, cls)
+        ):
+            return _text_of(el)
+        return None
+
+    def image(self, attrib: Any, zone: str, buf: list[str]) -> None:
+        if attrib.get("role", "").lower() in ("presentation", "none"):
+            return
+        alt = normalize_space(attrib.get("alt", ""))
+        if not alt:
+            return
+        if len(alt) <= 2 and not alt.isalnum():  # inline emoji images read as text
+            buf.append(alt)
+            return
+        if _useful_alt(alt):
+            self.emit(_zone_role(zone) or "alt", alt)
+
+    def flush(self, buf: list[str], zone: str, hero: bool, el: Any | None) -> None:
+        if not buf:
+            return
+        text = "".join(buf)
+        buf.clear()
+        role = self.role(zone, hero, el)
+        if _SOFT in text:
+            if role in ("body", "hero") and _only_links(text):
+                role = "nav"  # a row of bare links is navigation, wherever it sits
+            text = _SOFT_GLUE.sub(" ", text).replace(_SOFT, "")
+        if text.isspace():
+            return
+        self.emit(role, text)
+
+    def role(self, zone: str, hero: bool, el: Any | None) -> str:
+        chrome = _zone_role(zone)
+        if chrome:
+            return chrome
+        if el is not None and el.tag in _HEADINGS:
+            return "headline" if el is self.h1 else "heading"
+        return "hero" if hero else "body"
+
+    def emit(self, role: str, text: str) -> None:
+        text = normalize_space(text)
+        if not _WORDY_RE.search(text):
+            return
+        key = (role, text)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.sections.append(Section(role, text))
+
+
+def _only_links(text: str) -> bool:
+    """Two or more links and no words outside them ("Home · Pricing · Blog")."""
+    parts = text.split(_SOFT)
+    links = [p for p in parts[1::2] if _WORDY_RE.search(p)]
+    return len(links) >= 2 and not any(_WORDY_RE.search(p) for p in parts[0::2])
+
+
+def _zone_role(zone: str) -> str | None:
+    """The chrome role text in ``zone`` gets, None for the page's own copy."""
+    if zone == "content":
+        return None
+    return "aside" if zone == "outside" else zone
+
+
+def non_chrome_text(sections: Iterable[Section]) -> str:
+    """The page's own copy (chrome left out), as the benchmark and previews read it."""
+    return "\n".join(s.text for s in sections if s.role not in CHROME_ROLES)

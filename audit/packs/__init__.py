@@ -1,0 +1,1 @@
+"""Rules as data: persona packs (YAML) loaded, validated and cached."""

@@ -1,0 +1,95 @@
+"""A small on-disk cache for work every start would otherwise repeat: reading and validating the
+packs, and tokenising their few thousand terms. A ``check`` in CI on three files should not spend
+most of its time re-reading YAML it read a minute ago.
+
+Entries are keyed by a hash of everything they depend on (the pack files' bytes, the versions of
+Python, spaCy and antipersona, the pipeline), so an edited pack is simply a new entry. The cache
+lives in ``$ANTIPERSONA_CACHE_DIR``, else ``$XDG_CACHE_HOME/antipersona``, else
+``~/.cache/antipersona``; ``ANTIPERSONA_CACHE_DIR=off`` turns it off. A cache that cannot be read
+or written is ignored: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Bump when what is cached changes shape.
+_FORMAT = "1"
+#: Entries older than this many newest ones are removed when a new one is written.
+_KEEP = 64
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("ANTIPERSONA_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "antipersona"
+
+
+def _spacy_release() -> bytes:
+    """spaCy's about.py (its version), read rather than imported: importing spaCy takes longer
+    than what the cache saves, and the process writing a report may not need spaCy at all."""
+    spec = importlib.util.find_spec("spacy")
+    try:
+        return Path(spec.origin).with_name("about.py").read_bytes() if spec and spec.origin else b""
+    except OSError:
+        return b""
+
+
+def _key(kind: str, parts: Iterable[bytes | str]) -> str:
+    from .. import __version__
+
+    # Every module of the package, in every sub-package (path, size, change time): code that
+    # reads or validates packs may change between releases of the same version while someone
+    # works on it, and it may live in any stage (packs, analyze, ...).
+    package = Path(__file__).resolve().parent.parent
+    code = "".join(f"{p.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns};"
+                   for p in sorted(package.rglob("*.py")) for st in (p.stat(),))
+    h = hashlib.sha256()
+    for part in (_FORMAT, kind, sys.version, _spacy_release(), __version__, code, *parts):
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()[:32]
+
+
+def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T:
+    """``build()``, or what it returned last time for the same ``parts``."""
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    path = folder / f"{kind}-{_key(kind, parts)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # our own cache, in the user's own folder
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+            ValueError):
+        pass
+    value = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        _prune(folder)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return value
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[_KEEP:]:
+        old.unlink(missing_ok=True)

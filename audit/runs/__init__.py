@@ -1,0 +1,1 @@
+"""The use cases as library calls: `check` (drafts and files) and `audit` (sources to a stored run)."""

@@ -1,0 +1,272 @@
+"""Audit runs: sources in, a stored run out.
+
+Sources are URL lists (.txt/.csv), sitemaps (URL or file, gzipped or not, indexes followed),
+single page URLs, .eml files/folders/.mbox, ad CSV exports and local HTML files/folders.
+Fetching and extraction run on an asyncio loop in a child process (a thread where fork is not
+available); analysis runs here and in the engine's workers, storage here, fed through a bounded
+queue, so memory stays flat however long the list. Every finished piece is committed at once:
+a run killed with ``kill -9`` keeps what it had, and ``resume`` skips those sources without
+fetching them again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import Config
+from ..crawl.results import FetchSettings
+from ..engine.engine import PARALLEL_MIN_CHARS
+from ..errors import AntipersonaError, InputError
+from ..models import CHROME_ROLES, InputProblem, Piece, Section
+from ..sources.ads import read_ad_csv
+from ..sources.emails import iter_emails
+from ..store.store import Store
+from .fetching import PageFeed
+from .planning import Plan, _guard, _read_html_file, plan_sources
+
+if TYPE_CHECKING:
+    from ..engine.engine import Engine
+
+#: The copy on a typical web page, in characters: a guess at a run's size from its URL count.
+PAGE_CHARS = 4_000
+
+
+@dataclass(slots=True)
+class Progress:
+    """Counts a run reports to the terminal and to the store (the app polls them)."""
+
+    total: int | None = None
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    resumed: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed + self.skipped
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.finished / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        if self.total is None or self.rate <= 0:
+            return None
+        return max(self.total - self.finished - self.resumed, 0) / self.rate
+
+    def as_dict(self) -> dict[str, Any]:
+        eta = self.eta
+        return {"total": self.total, "done": self.done, "failed": self.failed,
+                "skipped": self.skipped, "resumed": self.resumed, "rate": round(self.rate, 2),
+                "eta": None if eta is None else round(eta, 1)}
+
+
+class AuditRun:
+    """One audit run from plan to stored results. ``run()`` returns the run id."""
+
+    def __init__(self, sources: list[str], *, store: Store, engine: Engine | Callable[[], Engine],
+                 config: Config | None = None, fetch: FetchSettings | None = None,
+                 name: str | None = None, resume: str | None = None, channel: str | None = None,
+                 on_progress: Callable[[Progress], None] | None = None,
+                 on_problem: Callable[[InputProblem], None] | None = None) -> None:
+        """``engine`` may be a function that builds one: fetching then starts while it loads."""
+        self.store = store
+        self._engine = engine
+        self.config = config or (engine.config if not callable(engine) else Config())
+        self.fetch = fetch or FetchSettings()
+        self.channel = channel
+        self.name = name
+        self.on_progress = on_progress
+        self.on_problem = on_problem
+        self.progress = Progress()
+        self._last_push = 0.0
+        self.run_id: str | None = None
+        if resume:
+            self.run_id = store.resolve_run(resume)
+            header = store.run(self.run_id)
+            self.sources = sources or list(header.get("sources") or [])
+            self.done = store.done_sources(self.run_id)
+            self.progress.resumed = len(self.done)
+        else:
+            self.sources = sources
+            self.done = set()
+        if not self.sources:
+            raise InputError("audit", "no sources given (URL lists, sitemaps, page URLs, .eml/"
+                             ".mbox, ad CSV exports or HTML files)")
+        self.plan = plan_sources(self.sources)
+        self._feed = PageFeed(self.plan, done=self.done, config=self.config, fetch=self.fetch,
+                              channel=channel, on_problem=self._problem)
+
+    @property
+    def engine(self) -> Engine:
+        if callable(self._engine) and not hasattr(self._engine, "check_pieces"):
+            self._engine = self._engine()
+        return self._engine  # type: ignore[return-value]
+
+    def _config_dict(self) -> dict[str, Any]:
+        cfg = self.config
+        return {"target": cfg.target, "thresholds": asdict(cfg.thresholds),
+                "section_weights": cfg.section_weights, "model": cfg.model,
+                "config_file": cfg.source, "fetch": asdict(self.fetch), "channel": self.channel}
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def _push(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_push >= 0.5:
+            self._last_push = now
+            self.store.set_progress(self.run_id, **self.progress.as_dict())
+            if self.on_progress:
+                self.on_progress(self.progress)
+
+    def _problem(self, source: str, error: str, *, kind: str = "failed",
+                 fetch: dict[str, Any] | None = None) -> None:
+        self.store.add_error(self.run_id, source, error, fetch=fetch, kind=kind)
+        if kind == "skipped":
+            self.progress.skipped += 1
+        else:
+            self.progress.failed += 1
+        if self.on_problem:
+            self.on_problem(InputProblem(source, error))
+        self._push()
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self) -> str:
+        if self._has_urls():
+            self._feed.start()  # pages arrive while the engine loads
+        try:
+            engine = self.engine
+            if self.run_id is None:
+                self.run_id = self.store.create_run(
+                    name=self.name, sources=self.sources, config=self._config_dict(),
+                    personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
+                    model=engine.model, target=engine.config.target)
+            else:  # resumed: running again only once the engine is there
+                self.store.finish_run(self.run_id, "running")
+        except BaseException:
+            self._feed.stop()
+            raise
+        status = "failed"
+        try:
+            for p in self.plan.problems:
+                self._problem(p.source, p.error)
+            self.progress.total = self._count_known()
+            seen_chrome = self._chrome_counted()
+            # Results that were ready together are stored in one transaction (group commit):
+            # nothing waits for a group to fill, and a commit per page cost a third of storing.
+            for group in engine.check_groups(self._pieces(), chrome_seen=seen_chrome,
+                                             expect_chars=self._expected_chars()):
+                self.store.add_results(self.run_id, [
+                    (result.to_dict(), [(s.role, s.text) for s in result.piece.sections],
+                     result.piece.meta.pop("fetch", None))
+                    for result in group])
+                self.progress.done += len(group)
+                self._push()
+            status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            self._feed.stop()
+            self._push(force=True)
+            self.store.finish_run(self.run_id, status)
+        return self.run_id
+
+    def _chrome_counted(self) -> set[str]:
+        """Chrome already counted on a stored page of its site: a resumed run does not count
+        a footer again on the next page it analyses."""
+        seen: set[str] = set()
+        if not self.done or self.run_id is None:
+            return seen
+        from ..engine.engine import chrome_key, site_of
+
+        for source, meta, role, text in self.store.sections_of_role(self.run_id, CHROME_ROLES):
+            seen.add(chrome_key(site_of(Piece(source, [], meta=meta)), Section(role, text)))
+        return seen
+
+    def _has_urls(self) -> bool:
+        plan = self.plan
+        return bool(plan.pages or plan.lists or plan.sitemap_urls or plan.sitemap_files)
+
+    def _expected_chars(self) -> int:
+        """About how much copy the run will analyse, so that a large one starts the analysis
+        workers at once (they load spaCy while the first pages are fetched): a sitemap lists
+        a site, a URL counts as a typical page, local files by their size."""
+        plan = self.plan
+        if plan.sitemap_urls or plan.sitemap_files:
+            return PARALLEL_MIN_CHARS
+        urls = len(plan.pages)
+        for path in plan.lists:
+            with contextlib.suppress(OSError):
+                urls += path.stat().st_size // 40  # a line of a URL list, about
+        local = 0
+        for path in (*plan.emails, *plan.ads, *plan.html):
+            with contextlib.suppress(OSError):
+                local += path.stat().st_size if path.is_file() else PARALLEL_MIN_CHARS
+        return urls * PAGE_CHARS + local
+
+    def _count_known(self) -> int | None:
+        """Total work when it is known up front (lists and local files; not sitemaps)."""
+        if self.plan.sitemap_urls or self.plan.sitemap_files or self.plan.emails or self.plan.ads:
+            return None
+        total = len(self.plan.pages) + len(self.plan.html)
+        for path in self.plan.lists:
+            try:
+                with path.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip() and not line.lstrip()
+                                 .startswith(b"#"))
+            except OSError:
+                return None
+        return total
+
+    def _pieces(self) -> Iterator[Piece | None]:
+        """Local pieces first, then fetched pages as they arrive (None: none waiting just now);
+        problems go to the store."""
+        yield from self._local_pieces()
+        yield from self._feed.pieces()
+
+    def _local_pieces(self) -> Iterator[Piece]:
+        readers: list[Iterator[Piece | InputProblem]] = []
+        readers += [iter_emails(p) for p in self.plan.emails]
+        readers += [_guard(read_ad_csv, p) for p in self.plan.ads]
+        readers += [_read_html_file(p) for p in self.plan.html]
+        for reader in readers:
+            for item in reader:
+                if isinstance(item, InputProblem):
+                    self._problem(item.source, item.error)
+                elif item.source in self.done:
+                    continue
+                else:
+                    if self.channel:
+                        item.channel = self.channel
+                    yield item
+
+
+def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSettings | None = None,
+              name: str | None = None, resume: str | None = None, channel: str | None = None,
+              engine: Engine | None = None,
+              on_progress: Callable[[Progress], None] | None = None,
+              on_problem: Callable[[InputProblem], None] | None = None) -> str:
+    """Run an audit into the store at ``db`` and return the run id."""
+    def build() -> Engine:
+        from ..engine.engine import Engine
+
+        return Engine(config)
+
+    with Store(db) as store:
+        job = AuditRun(sources, store=store, engine=engine or build, config=config, fetch=fetch,
+                       name=name, resume=resume, channel=channel, on_progress=on_progress,
+                       on_problem=on_problem)
+        return job.run()
+
+
+__all__ = ["AntipersonaError", "AuditRun", "Plan", "Progress", "plan_sources", "run_audit"]

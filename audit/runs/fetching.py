@@ -1,0 +1,309 @@
+"""The fetch side of an audit run: the plan's URLs (lists, pages, sitemaps followed) fetched and
+extracted on an asyncio loop in a child process (a thread where fork is not available), handed
+to the run through a bounded queue as pieces, or as problems with their fetch log entry."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import multiprocessing as mp
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..config import Config, channel_for_url
+from ..crawl.fetcher import Fetcher
+from ..crawl.results import FetchResult, FetchSettings
+from ..crawl.urls import normalize_url
+from ..errors import AntipersonaError, InputError
+from ..extract.html import html_to_piece
+from ..models import InputProblem, Piece
+from ..sources.decode import decode_bytes_info
+from ..sources.lists import UrlEntry, parse_sitemap, read_url_list
+from .planning import Plan, _guard
+
+#: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
+MAX_SITEMAP_DEPTH = 3
+MAX_SITEMAPS = 1000
+SITEMAP_MAX_BYTES = 50_000_000
+#: Pages fetched ahead of analysis (the fetch side keeps going while the engine loads).
+_QUEUE_SIZE = 1024
+
+
+def _fetch_dict(result: FetchResult) -> dict[str, Any]:
+    return {"url": result.url, "final_url": result.final_url, "status": result.status,
+            "redirects": [asdict(h) for h in result.redirects], "content_type":
+            result.content_type, "charset": result.charset, "elapsed": round(result.elapsed, 4),
+            "attempts": result.attempts, "error": result.error, "skipped": result.skipped}
+
+
+class PageFeed:
+    """Fetched pages for one run. ``pieces()`` yields them as they arrive (None: none waiting
+    just now) and reports each page that gave none through ``on_problem``."""
+
+    def __init__(self, plan: Plan, *, done: set[str], config: Config, fetch: FetchSettings,
+                 channel: str | None, on_problem: Callable[..., None]) -> None:
+        self.plan = plan
+        self.done = done
+        self.config = config
+        self.fetch = fetch
+        self.channel = channel
+        self._on_problem = on_problem
+        self._fetching: tuple[Any, Any] | None = None
+        self._stop = threading.Event()
+
+    def start(self) -> None:
+        """Start the fetch side. Fetching and extraction run in a child process where fork is
+        available (so that they do not share this process's interpreter lock with storing and
+        dispatch), else in a thread."""
+        if self._fetching is not None:
+            return
+        if "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            outbox: Any = ctx.Queue(maxsize=_QUEUE_SIZE)
+            worker: Any = ctx.Process(target=_fetch_process, args=(self, outbox, os.getpid()),
+                                      name="antipersona-fetch", daemon=True)
+        else:
+            outbox = queue.Queue(maxsize=_QUEUE_SIZE)
+            worker = threading.Thread(target=self._fetch_thread, args=(outbox,),
+                                      name="antipersona-fetch", daemon=True)
+        # The child inherits this process's objects (a loaded engine among them): keep its
+        # garbage collector off them, or every collection there walks (and copies) them all.
+        gc.freeze()
+        try:
+            worker.start()
+        finally:
+            gc.unfreeze()
+        self._fetching = (outbox, worker)
+
+    def stop(self) -> None:
+        if self._fetching is None:
+            return
+        outbox, worker = self._fetching
+        self._fetching = None
+        if isinstance(worker, threading.Thread):
+            self._stop.set()
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    outbox.get_nowait()
+            worker.join(timeout=10)
+        else:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join(timeout=10)
+            outbox.close()
+            outbox.cancel_join_thread()
+
+    def pieces(self) -> Iterator[Piece | None]:
+        """Pages as the fetch side delivers them (None: none waiting just now)."""
+        self.start()
+        assert self._fetching is not None
+        outbox, worker = self._fetching
+        try:
+            while True:
+                try:
+                    item = outbox.get_nowait()
+                except queue.Empty:
+                    yield None  # nothing fetched yet: let the engine finish what it holds
+                    item = self._next(outbox, worker)
+                if isinstance(item, _Done):
+                    break
+                if isinstance(item, _Failure):
+                    raise AntipersonaError(f"fetching stopped: {item.message}")
+                if isinstance(item, InputProblem):
+                    self._on_problem(item.source, item.error)
+                elif isinstance(item, _PageProblem):
+                    self._on_problem(item.source, item.error, kind=item.kind, fetch=item.fetch)
+                else:
+                    yield item
+        finally:
+            self.stop()
+
+    @staticmethod
+    @staticmethod
+    def _next(outbox: Any, worker: Any) -> Any:
+        """The next item, waiting; a fetch process that died without a word is an error."""
+        while True:
+            try:
+                return outbox.get(timeout=1.0)
+            except queue.Empty:
+                if not worker.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        return outbox.get(timeout=0.5)
+                    return _Failure(f"the fetch process ended unexpectedly "
+                                    f"(exit code {getattr(worker, 'exitcode', None)})")
+
+    def _page_piece(self, result: FetchResult, entry: UrlEntry | None) -> Piece | _PageProblem:
+        """A fetched page as a piece, or the reason it is not one (runs on the fetch side)."""
+        fetch = _fetch_dict(result)
+        source = result.url
+        if result.skipped:
+            return _PageProblem(source, result.skipped, "skipped", fetch)
+        if not result.ok or result.body is None:
+            return _PageProblem(source, result.error or "no content", "failed", fetch)
+        try:
+            decoded = decode_bytes_info(result.body, source, declared=result.charset)
+        except InputError as exc:
+            return _PageProblem(source, exc.message, "failed", fetch)
+        fetch["charset"] = decoded.encoding
+        channel = self.channel or (entry.channel if entry and entry.channel else None) or \
+            channel_for_url(result.final_url or source, self.config.channel_rules)
+        meta: dict[str, Any] = {"fetch": fetch}
+        if entry is not None:
+            meta.update({k: v for k, v in (("name", entry.name), ("campaign", entry.campaign),
+                                           ("list", entry.source)) if v})
+        piece = html_to_piece(decoded.text, source, channel=channel, meta=meta)
+        if not piece.sections:
+            return _PageProblem(source, "no readable copy on the page", "failed", fetch)
+        return piece
+
+    def _fetch_thread(self, outbox: Any) -> None:
+        stop = self._stop
+
+        def put(item: Any, block: bool = True) -> bool:
+            """Hand an item to the consuming side; False if not blocking and it is full."""
+            if not block:
+                try:
+                    outbox.put_nowait(item)
+                    return True
+                except queue.Full:
+                    return False
+            while not stop.is_set():
+                try:
+                    outbox.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            asyncio.run(self._fetch_all({}, put, stop))
+        except BaseException as exc:  # surfaced on the consuming side
+            put(_Failure(f"{type(exc).__name__}: {exc}"))
+        finally:
+            put(_Done())
+
+    async def _fetch_all(self, entries: dict[str, UrlEntry], put: Callable[..., bool],
+                         stop: threading.Event) -> None:
+        async with Fetcher(self.fetch) as fetcher:
+            urls = self._urls(fetcher, entries, put)
+            async with contextlib.aclosing(fetcher.iter_fetch(urls)) as results:
+                async for result in results:
+                    if stop.is_set():
+                        break
+                    item = self._page_piece(result, entries.pop(result.url, None))
+                    if not put(item, False):  # the queue is full: wait off the event loop
+                        await asyncio.to_thread(put, item)
+
+    async def _urls(self, fetcher: Fetcher, entries: dict[str, UrlEntry],
+                    put: Callable[..., bool]) -> AsyncIterator[str]:
+        """Every URL to fetch, once, skipping those a resumed run already has."""
+
+        def admit(entry: UrlEntry) -> str | None:
+            try:
+                url = normalize_url(entry.url)
+            except ValueError as exc:
+                put(InputProblem(entry.source or entry.url, str(exc)))
+                return None
+            if url in self.done or url in entries:
+                return None
+            entries[url] = entry
+            return url
+
+        for page in self.plan.pages:
+            if (url := admit(UrlEntry(page, 0, source=page))) is not None:
+                yield url
+        for path in self.plan.lists:
+            for item in _guard(read_url_list, path):
+                if isinstance(item, InputProblem):
+                    put(item)
+                elif (url := admit(item)) is not None:
+                    yield url
+        budget = [MAX_SITEMAPS]
+        for path in self.plan.sitemap_files:
+            try:
+                sitemap = parse_sitemap(path.read_bytes(), str(path))
+            except (InputError, OSError) as exc:
+                put(InputProblem(str(path), getattr(exc, "message", str(exc))))
+                continue
+            async for url in self._sitemap_urls(fetcher, sitemap, str(path), 1, budget, admit,
+                                                put):
+                yield url
+        for sm_url in self.plan.sitemap_urls:
+            async for url in self._fetch_sitemap(fetcher, sm_url, 0, budget, admit, put):
+                yield url
+
+    async def _fetch_sitemap(self, fetcher: Fetcher, url: str, depth: int, budget: list[int],
+                             admit: Callable[[UrlEntry], str | None],
+                             put: Callable[..., bool]) -> AsyncIterator[str]:
+        if budget[0] <= 0:
+            put(InputProblem(url, f"sitemap not read: more than {MAX_SITEMAPS} sitemaps"))
+            return
+        budget[0] -= 1
+        result = await fetcher.fetch_bytes(url, max_bytes=SITEMAP_MAX_BYTES)
+        if not result.ok or result.body is None:
+            put(InputProblem(url, f"sitemap: {result.error or result.skipped or 'no content'}"))
+            return
+        try:
+            sitemap = parse_sitemap(result.body, url)
+        except InputError as exc:
+            put(InputProblem(url, exc.message))
+            return
+        async for page in self._sitemap_urls(fetcher, sitemap, url, depth + 1, budget, admit,
+                                             put):
+            yield page
+
+    async def _sitemap_urls(self, fetcher: Fetcher, sitemap: Any, source: str, depth: int,
+                            budget: list[int], admit: Callable[[UrlEntry], str | None],
+                            put: Callable[..., bool]) -> AsyncIterator[str]:
+        for n, page in enumerate(sitemap.urls, 1):
+            if (url := admit(UrlEntry(page, n, source=source))) is not None:
+                yield url
+        for child in sitemap.sitemaps:
+            if depth >= MAX_SITEMAP_DEPTH:
+                put(InputProblem(child, f"sitemap nested deeper than {MAX_SITEMAP_DEPTH} "
+                                        "levels, not followed"))
+                continue
+            async for url in self._fetch_sitemap(fetcher, child, depth, budget, admit, put):
+                yield url
+
+
+@dataclass(slots=True)
+class _PageProblem:
+    """A fetched URL that gave no piece, and why (stored as the run's error)."""
+
+    source: str
+    error: str
+    kind: str
+    fetch: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Failure:
+    message: str
+
+
+class _Done:
+    """The fetch side has nothing more."""
+
+
+def _fetch_process(feed: PageFeed, outbox: Any, parent: int) -> None:
+    """Body of the fetch process: fetch and extract, hand pieces and problems to the parent."""
+    def watch() -> None:  # a parent killed with kill -9 leaves no one to read: leave too
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    # Ctrl-C and stopping are the parent's: it ends this process with SIGTERM, which must not
+    # run the CLI's handler (a KeyboardInterrupt traceback) inherited by the fork.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=watch, daemon=True).start()
+    feed._fetch_thread(outbox)

@@ -1,0 +1,117 @@
+"""Source planning: each command-line source sorted into its kind (page URL, URL list, sitemap
+URL or file, .eml/.mbox, ad export, HTML file or folder), or a problem naming it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..models import InputProblem, Piece
+from ..sources.lists import is_sitemap_source
+from ..sources.readers import read_piece
+
+
+@dataclass(slots=True)
+class Plan:
+    """What the sources turned into: URLs to fetch (lists, sitemaps, pages) and local files."""
+
+    lists: list[Path] = field(default_factory=list)
+    sitemap_urls: list[str] = field(default_factory=list)
+    sitemap_files: list[Path] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    emails: list[Path] = field(default_factory=list)
+    ads: list[Path] = field(default_factory=list)
+    html: list[Path] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+
+def plan_sources(sources: list[str]) -> Plan:
+    """Sort each command-line source into its kind, or a problem naming it."""
+    plan = Plan()
+    for src in sources:
+        if src.startswith(("http://", "https://")) or "://" in src:
+            if "://" in src and not src.startswith(("http://", "https://")):
+                plan.problems.append(InputProblem(src, "only http and https addresses can be "
+                                                       "audited"))
+            elif is_sitemap_source(src):
+                plan.sitemap_urls.append(src)
+            else:
+                plan.pages.append(src)
+            continue
+        path = Path(src)
+        if not path.exists():
+            plan.problems.append(InputProblem(src, "no such file or folder"))
+        elif path.is_dir():
+            _plan_folder(path, plan)
+        else:
+            _plan_file(path, plan)
+    return plan
+
+
+def _plan_folder(path: Path, plan: Plan) -> None:
+    files = sorted(p for p in path.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    emails = [p for p in files if p.suffix.lower() in (".eml", ".mbox")]
+    html = [p for p in files if p.suffix.lower() in (".html", ".htm")]
+    if not emails and not html:
+        plan.problems.append(InputProblem(str(path), "folder has no .eml, .mbox or .html files"))
+    plan.emails.extend(emails)
+    plan.html.extend(html)
+
+
+def _plan_file(path: Path, plan: Plan) -> None:
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.endswith(".gz") else \
+        path.suffix.lower()
+    if suffix in (".eml", ".mbox") or path.name.lower() == "mbox":
+        plan.emails.append(path)
+    elif suffix in (".html", ".htm"):
+        plan.html.append(path)
+    elif suffix in (".xml", ".xml.gz") or is_sitemap_source(path.name):
+        plan.sitemap_files.append(path)
+    elif suffix in (".txt", ".list", ""):
+        plan.lists.append(path)
+    elif suffix in (".csv", ".tsv"):
+        (plan.lists if _csv_has_url_column(path) else plan.ads).append(path)
+    else:
+        plan.problems.append(InputProblem(str(path), "unknown kind of source (expected a URL "
+                                          "list .txt/.csv, sitemap .xml, .eml/.mbox, ad export "
+                                          ".csv or .html)"))
+
+
+def _csv_has_url_column(path: Path) -> bool:
+    """A URL list names a url/address/loc column; an ad export names headlines and texts."""
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return True  # read_url_list reports the problem with the file
+    for enc in ("utf-8-sig", "utf-16", "latin-1"):
+        try:
+            first = head.decode(enc).splitlines()[0].lower()
+            break
+        except (UnicodeDecodeError, IndexError):
+            continue
+    else:
+        return True
+    cells = {c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",").split(",")}
+    return bool(cells & {"url", "address", "loc", "page", "page url"})
+
+
+def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:
+    """A reader whose whole-file failure (no url column, unknown ad layout) becomes a problem."""
+    try:
+        yield from reader(path)
+    except InputError as exc:
+        yield InputProblem(exc.source, exc.message)
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read ({exc.strerror or exc})")
+
+
+def _read_html_file(path: Path) -> Iterator[Piece | InputProblem]:
+    """A local HTML page, read as `check` reads it; a bad file becomes a problem."""
+    try:
+        yield read_piece(path, channel="landing")
+    except InputError as exc:
+        yield InputProblem(exc.source, exc.message)

@@ -1,0 +1,210 @@
+"""From evidence to scores and a verdict.
+
+A persona's *intensity* is the sum of its evidence weights; its score is
+``1 - exp(-intensity / SCALE)``, in [0, 1). Each evidence weight is already length-normalised:
+
+    weight = group weight x section weight x repeat damping / length factor
+
+* section weight: a headline or CTA counts more than body copy, site chrome little;
+* repeat damping: the k-th occurrence of the same phrase counts 1/k (saying "enterprise" ten
+  times is not ten times as enterprise);
+* length factor: ``sqrt(max(words, 60) / 60)``, so a 20-word ad and a 3,000-word page are
+  comparable: density matters, but a long page with many cues still scores high.
+
+Negated cues ("no sales calls") count 0 for their pack and, when the pack says so
+(``negation.counts_for``), a share for the target instead. Tone targets add evidence of kind
+``tone`` once the piece has enough words for tone to mean something. So every score decomposes
+into the evidence listed with it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..analyze.language import context_rules
+from ..config import Config
+from ..models import CHROME_ROLES, Evidence, Verdict
+from ..packs.lexicon import Persona
+
+SCALE = 1.2
+MIN_WORDS_FOR_TONE = 40
+TONE_ALONE_MAX = 0.45
+#: An anti-persona this far ahead of a firing risk pack leads the verdict (which names both).
+RISK_LEAD = 0.15
+#: Below this summed cue weight a neutral piece has too little signal to judge.
+MIN_SIGNAL = 0.25
+#: With cue evidence, tone adds at most this share of the cues' own intensity (or TONE_ALONE_MAX).
+TONE_SHARE = 1.0
+LENGTH_UNIT = 60.0
+#: The most a page's chrome adds to a persona's intensity (score about 0.2 on its own).
+CHROME_CAP = 0.3
+
+
+def length_factor(words: int) -> float:
+    return math.sqrt(max(words, LENGTH_UNIT) / LENGTH_UNIT)
+
+
+def to_score(intensity: float) -> float:
+    return 1.0 - math.exp(-max(intensity, 0.0) / SCALE)
+
+
+def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words: int) -> None:
+    """Apply repeat damping, negation transfer and length normalisation in place."""
+    by_id = {p.id: p for p in personas}
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    lf = length_factor(words)
+    context = context_rules()
+    for ev in evidence:
+        key = (ev.persona, ev.text.lower())
+        seen[key] += 1
+        w = ev.weight / seen[key] / lf
+        ev.context = context.reason(ev.sentence, ev.text)
+        w *= context.factor_for(ev.context)
+        if ev.negated:
+            persona = by_id.get(ev.persona)
+            if persona and persona.negation_counts_for and persona.negation_factor > 0:
+                ev.counts_for = persona.negation_counts_for
+                w *= persona.negation_factor
+            else:
+                w = 0.0
+        ev.weight = w
+    _count_once(evidence, personas)
+    _cap_chrome(evidence)
+
+
+def _count_once(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
+    """A group marked ``once`` keeps only its strongest hit's weight."""
+    once = {(p.id, g.group) for p in personas for g in p.cues if g.once}
+    if not once:
+        return
+    best: dict[tuple[str, str], Evidence] = {}
+    for ev in evidence:
+        key = (ev.persona, ev.group)
+        if key in once and ev.weight > 0:
+            top = best.get(key)
+            if top is None or ev.weight > top.weight:
+                if top is not None:
+                    top.weight = 0.0
+                best[key] = ev
+            else:
+                ev.weight = 0.0
+
+
+def _cap_chrome(evidence: list[Evidence]) -> None:
+    """Site chrome (nav, footer...) says who the whole site is for, not what this page says:
+    however much of it a page carries, it adds at most CHROME_CAP to a persona's intensity,
+    so a footer alone never makes a persona strong."""
+    totals: dict[str | None, float] = defaultdict(float)
+    for ev in evidence:
+        if ev.section in CHROME_ROLES:
+            totals[ev.counts_for if ev.negated else ev.persona] += ev.weight
+    for ev in evidence:
+        if ev.section in CHROME_ROLES:
+            total = totals[ev.counts_for if ev.negated else ev.persona]
+            if total > CHROME_CAP:
+                ev.weight *= CHROME_CAP / total
+
+
+def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: int) -> list[Evidence]:
+    """Evidence for each pack tone target the piece's tone passes (long enough pieces only)."""
+    if words < MIN_WORDS_FOR_TONE:
+        return []
+    out = []
+    for p in personas:
+        for t in p.tone:
+            value = tone.get(t.metric)
+            if value is None:
+                continue
+            if t.above is not None:
+                excess = (value - t.above) / (0.5 * abs(t.above) + 0.05)
+            else:
+                assert t.below is not None
+                excess = (t.below - value) / (0.5 * abs(t.below) + 0.05)
+            if excess <= 0:
+                continue
+            out.append(Evidence(
+                persona=p.id, group=f"tone:{t.metric}", text=f"{t.metric} = {value:g}",
+                section="", start=-1, end=-1, weight=t.weight * min(1.0, excess),
+                note=f"Tone pulls toward {p.name}: {t.describe()}.", kind="tone",
+            ))
+    return out
+
+
+def cap_tone_alone(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
+    """Tone pulls, but style alone is not a verdict: a persona with no cue evidence gets at most
+    TONE_ALONE_MAX intensity from tone (below the default ``strong`` threshold)."""
+    cue_total = intensities([e for e in evidence if e.kind == "cue"], personas)
+    for p in personas:
+        cap = max(TONE_ALONE_MAX, TONE_SHARE * cue_total[p.id]) if cue_total[p.id] > 0 \
+            else TONE_ALONE_MAX
+        tone = [e for e in evidence if e.kind == "tone" and e.persona == p.id]
+        total = sum(e.weight for e in tone)
+        if total > cap:
+            for e in tone:
+                e.weight *= cap / total
+
+
+def intensities(evidence: list[Evidence], personas: Sequence[Persona]) -> dict[str, float]:
+    total = {p.id: 0.0 for p in personas}
+    for ev in evidence:
+        owner = ev.counts_for if ev.negated else ev.persona
+        if owner in total:
+            total[owner] += ev.weight
+    return total
+
+
+def decide(scores: dict[str, float], evidence: list[Evidence], personas: Sequence[Persona],
+           config: Config) -> Verdict:
+    """Verdict labels from DESIGN.md: risk > mixed / wrong-audience / on-target > neutral."""
+    th = config.thresholds
+    kinds = {p.id: p.kind for p in personas}
+    names = {p.id: p.name for p in personas}
+    target = config.target
+    t_score = scores.get(target, 0.0)
+    antis = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "anti-persona")
+    a_score, anti = antis[-1] if antis else (0.0, None)
+    risks = sorted((s, pid) for pid, s in scores.items() if kinds.get(pid) == "risk")
+    r_score, risk = risks[-1] if risks else (0.0, None)
+    fired = risk if r_score >= th.risk else None
+    # A risk pack decides when it fires and is not drowned out by an anti-persona (a bargain page
+    # saying "while stocks last" is a bargain page); a very strong risk decides unless an
+    # anti-persona clearly leads, and then the verdict names both.
+    anti_leads = anti is not None and a_score >= th.strong and a_score >= r_score + RISK_LEAD
+    if fired and (r_score >= a_score or (r_score >= th.risk_override and not anti_leads)):
+        return Verdict("risk", fired, f"{names[fired]} fires ({r_score:.2f}): "
+                       f"{_top_phrases(evidence, fired)}")
+    if anti and t_score >= th.mixed and a_score >= th.mixed and \
+            min(t_score, a_score) >= th.mixed_ratio * max(t_score, a_score):
+        clashes = _phrases(evidence, target, 3) + _phrases(evidence, anti, 3)
+        return Verdict("mixed", anti, f"speaks to {names.get(target, target)} ({t_score:.2f}) and "
+                       f"{names[anti]} ({a_score:.2f}) at once", clashes)
+    if anti and a_score >= th.strong and a_score > t_score + th.margin:
+        also = f"; {names[fired]} also fires ({r_score:.2f})" if fired else ""
+        return Verdict("wrong-audience", anti, f"{names[anti]} leads ({a_score:.2f} vs "
+                       f"{t_score:.2f}): {_top_phrases(evidence, anti)}{also}", risk=fired)
+    if t_score >= th.strong:
+        return Verdict("on-target", None, f"{names.get(target, target)} leads ({t_score:.2f})")
+    cues = [e for e in evidence if e.kind == "cue" and e.weight > 0]
+    if sum(e.weight for e in cues) < MIN_SIGNAL:
+        return Verdict("neutral", None, "insufficient signal: the copy holds almost no persona "
+                       "cues, so it does not clearly speak to anyone", insufficient=True)
+    return Verdict("neutral", None, "clean: cues are present but no persona is strongly "
+                   "addressed")
+
+
+def _phrases(evidence: list[Evidence], pid: str, n: int) -> list[str]:
+    """The strongest distinct phrases pulling toward a persona (negated ones count for their
+    new owner)."""
+    weights: dict[str, float] = defaultdict(float)
+    for ev in evidence:
+        owner = ev.counts_for if ev.negated else ev.persona
+        if owner == pid and ev.kind == "cue" and ev.weight > 0:
+            weights[ev.text] += ev.weight
+    return [t for t, _ in sorted(weights.items(), key=lambda kv: -kv[1])[:n]]
+
+
+def _top_phrases(evidence: list[Evidence], pid: str) -> str:
+    phrases = _phrases(evidence, pid, 3)
+    return ", ".join(f'"{p}"' for p in phrases) if phrases else "tone only"

@@ -1,0 +1,1 @@
+"""Inputs to pieces: files, URL lists and sitemaps, emails, ad exports, byte decoding."""

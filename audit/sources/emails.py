@@ -1,0 +1,316 @@
+"""Emails (.eml, folders of them, .mbox) -> Pieces with subject, preheader, body and CTAs.
+
+In an inbox the subject and the preview text do the selling before anyone opens the mail,
+so they get their own roles. HTML parts go through the same extraction as web pages, so a
+button in a newsletter counts like a button on a landing page.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import re
+from collections.abc import Iterator
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..extract.html import normalize_space, parse_html, sections_from_tree
+from ..models import CHROME_ROLES, InputProblem, Piece, Section
+from .decode import decode_bytes, looks_binary
+
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
+_MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "received")
+#: Hidden preview text as email builders write it.
+_PREHEADER_CLASS = re.compile(r"pre-?header|preview(?:-?text)?|preview|hidden-?preview")
+_PREHEADER_STYLE = re.compile(
+    r"display\s*:\s*none|max-height\s*:\s*0|opacity\s*:\s*0(?![.\d]*[1-9])|mso-hide\s*:\s*all|"
+    r"visibility\s*:\s*hidden",
+    re.IGNORECASE,
+)
+_PREHEADER_SCAN = 60
+_PREHEADER_MAX = 400
+_FOOTER_RE = re.compile(
+    r"unsubscribe|opt[ -]?out|manage (?:your )?(?:email )?preferences|email preferences|"
+    r"you(?:'re| are) receiving this|you received this|update your preferences|"
+    r"no longer wish to receive|©|\(c\) \d{4}|all rights reserved",
+    re.IGNORECASE,
+)
+_WEB_VERSION_RE = re.compile(
+    r"^(?:view|read|open|see) (?:this (?:email|message) )?(?:in|on) (?:your |a |the )?"
+    r"(?:web )?browser|^(?:view|read) (?:the )?(?:web|online) version|^trouble viewing",
+    re.IGNORECASE,
+)
+_PREVIEW_MAX = 140
+_MBOX_FROM_RE = re.compile(r">+From ")
+_C1_RE = re.compile("[\x80-\x9f]+")
+
+
+def eml_to_piece(data: bytes, source: str) -> Piece:
+    """Parse one RFC 822 message into a Piece (channel "email"); InputError if not an email."""
+    _check_is_email(data, source)
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    headers = {name: _header(msg, name) for name in _MAIL_HEADERS}
+    if not any(headers[h] for h in ("from", "to", "subject", "date", "message-id")):
+        raise InputError(source, "not an email: no From, To, Subject or Date header")
+    subject = normalize_space(headers["subject"])
+    sections: list[Section] = [Section("subject", subject)] if subject else []
+    sections.extend(_body_sections(msg, source))
+    meta = _meta(msg, headers)
+    return Piece(source=source, sections=sections, channel="email", title=subject, meta=meta)
+
+
+def iter_emails(path: Path) -> Iterator[Piece | InputProblem]:
+    """Pieces from a .eml file, a folder of them (recursive, sorted) or an mbox file.
+
+    A broken message becomes an InputProblem naming the file (and message number in an
+    mbox); the others carry on.
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(
+            p for p in path.rglob("*")
+            if p.is_file() and p.suffix.lower() in (".eml", ".mbox")
+        )
+        for file in files:
+            yield from _iter_file(file)
+    elif path.is_file():
+        yield from _iter_file(path)
+    else:
+        raise InputError(str(path), "no such file or folder")
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def _iter_file(path: Path) -> Iterator[Piece | InputProblem]:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(5)
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read the file: {exc.strerror or exc}")
+        return
+    if path.suffix.lower() == ".mbox" or head == b"From ":
+        yield from _iter_mbox(path)
+        return
+    try:
+        yield eml_to_piece(path.read_bytes(), str(path))
+    except InputError as exc:
+        yield InputProblem(str(path), exc.message)
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read the file: {exc.strerror or exc}")
+    except Exception as exc:  # untrusted input: one bad message must not stop the batch
+        yield InputProblem(str(path), f"could not parse the message ({type(exc).__name__})")
+
+
+def _iter_mbox(path: Path) -> Iterator[Piece | InputProblem]:
+    try:
+        box = mailbox.mbox(str(path), create=False)
+        keys = list(box.iterkeys())
+    except (OSError, mailbox.Error) as exc:
+        yield InputProblem(str(path), f"cannot read the mbox: {exc}")
+        return
+    try:
+        for number, key in enumerate(keys, start=1):
+            source = f"{path}:message {number}"
+            try:
+                yield eml_to_piece(box.get_bytes(key), source)
+            except InputError as exc:
+                yield InputProblem(source, exc.message)
+            except Exception as exc:  # untrusted input: keep going with the next message
+                yield InputProblem(source, f"could not parse the message ({type(exc).__name__})")
+    finally:
+        box.close()
+
+
+# --- one message -------------------------------------------------------------------------
+
+
+def _check_is_email(data: bytes, source: str) -> None:
+    """Refuse binaries and files that do not open with header lines."""
+    if not data.strip():
+        raise InputError(source, "empty file")
+    if looks_binary(data):
+        decode_bytes(data, source)  # raises with the binary format named
+    first = data.lstrip(b"\r\n\t ").split(b"\n", 1)[0]
+    if first.startswith(b"From "):  # mbox separator line left on a single message
+        rest = data.lstrip().split(b"\n", 1)
+        first = rest[1].split(b"\n", 1)[0] if len(rest) > 1 else b""
+    if not _HEADER_LINE.match(first):
+        raise InputError(source, "not an email: it does not start with mail headers")
+
+
+def _header(msg: Message, name: str) -> str:
+    """A header as text, RFC 2047 words decoded; lenient with malformed values."""
+    return _fix_c1(_raw_header(msg, name))
+
+
+def _fix_c1(text: str) -> str:
+    """Mailers label cp1252 as ISO-8859-1; C1 controls then stand for dashes and quotes."""
+    if not _C1_RE.search(text):
+        return text
+    return _C1_RE.sub(lambda m: m.group().encode("latin-1").decode("cp1252", "replace"), text)
+
+
+def _raw_header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+        return str(value) if value is not None else ""
+    except Exception:  # the modern header parser can choke on malformed values
+        for key, raw in msg.raw_items():
+            if key.lower() == name:
+                try:
+                    return str(make_header(decode_header(raw)))
+                except Exception:
+                    return str(raw)
+        return ""
+
+
+def _meta(msg: Message, headers: dict[str, str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for key, name in (("from", "from"), ("to", "to"), ("message_id", "message-id")):
+        if headers[name]:
+            meta[key] = normalize_space(headers[name])
+    if headers["date"]:
+        meta["date"] = _iso_date(headers["date"])
+    list_id = _header(msg, "list-id")
+    if list_id:
+        meta["list_id"] = normalize_space(list_id)
+    return meta
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return normalize_space(value)
+
+
+def _body_sections(msg: Message, source: str) -> list[Section]:
+    """Preheader then body sections, from the HTML part when there is one."""
+    part = pick_body(msg)
+    if part is None:
+        return []
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or not payload.strip():
+        return []
+    try:
+        text = decode_bytes(payload, source, declared=part.get_content_charset())
+    except InputError:
+        return []  # an undecodable body still leaves the subject to audit
+    if part.get_content_subtype() == "html":
+        return _html_sections(text)
+    return _plain_sections(text)
+
+
+def pick_body(msg: Message) -> Message | None:
+    """The HTML alternative when there is one, else plain text (attachments ignored)."""
+    if isinstance(msg, EmailMessage):
+        try:
+            body = msg.get_body(preferencelist=("html", "plain"))
+        except Exception:
+            body = None
+        if body is not None:
+            return body
+    html = plain = None
+    for part in msg.walk():
+        if part.get_content_maintype() != "text" or part.get_filename():
+            continue
+        if part.get_content_subtype() == "html" and html is None:
+            html = part
+        elif part.get_content_subtype() == "plain" and plain is None:
+            plain = part
+    return html or plain
+
+
+def _html_sections(html: str) -> list[Section]:
+    root = parse_html(html)
+    if root is None:
+        return []
+    preheader = _hidden_preheader(root)
+    sections = [_mail_role(s) for s in sections_from_tree(root, include_head=False)]
+    if preheader:
+        sections = [s for s in sections if s.text != preheader]
+        return [Section("preheader", preheader), *sections]
+    return _first_line_preheader(sections)
+
+
+def _hidden_preheader(root: Any) -> str:
+    """Text of the hidden preview element near the top of the body, or ""."""
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        body = root
+    for count, el in enumerate(body.iter(), start=1):
+        if count > _PREHEADER_SCAN:
+            break
+        if not isinstance(el.tag, str) or el is body:
+            continue
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        style = el.get("style") or ""
+        if _PREHEADER_CLASS.search(marks) or (style and _PREHEADER_STYLE.search(style)):
+            text = normalize_space("".join(el.itertext()))
+            if text and len(text) <= _PREHEADER_MAX:  # longer is a layout wrapper, not a preview
+                return text
+    return ""
+
+
+def _plain_sections(text: str) -> list[Section]:
+    """Paragraphs of a plain-text body; quoted lines dropped, signature kept as footer."""
+    sections: list[Section] = []
+    seen: set[tuple[str, str]] = set()
+    signature = False
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [
+            ln[1:] if _MBOX_FROM_RE.match(ln) else ln  # mbox quoting of "From " lines
+            for ln in block.split("\n")
+            if _MBOX_FROM_RE.match(ln) or not ln.lstrip().startswith(">")
+        ]
+        if lines and lines[0].rstrip() in ("--", "-- "):
+            signature = True
+        para = normalize_space(" ".join(ln for ln in lines if ln.rstrip() not in ("--", "-- ")))
+        if not para:
+            continue
+        section = Section("footer", para) if signature else _mail_role(Section("body", para))
+        if (section.role, section.text) not in seen:
+            seen.add((section.role, section.text))
+            sections.append(section)
+    return _first_line_preheader(sections)
+
+
+def _mail_role(section: Section) -> Section:
+    """Unsubscribe blocks are footer chrome; "view in browser" lines are header chrome."""
+    if section.role not in ("body", "hero"):
+        return section
+    if _WEB_VERSION_RE.search(section.text):
+        return Section("header", section.text)
+    if _FOOTER_RE.search(section.text):
+        return Section("footer", section.text)
+    return section
+
+
+def _first_line_preheader(sections: list[Section]) -> list[Section]:
+    """No hidden preview text: clients show the first visible line, so that is the preheader."""
+    for i, section in enumerate(sections):
+        if section.role in CHROME_ROLES or section.role in ("cta", "alt"):
+            continue
+        if len(section.text) <= _PREVIEW_MAX:
+            return [*sections[:i], Section("preheader", section.text), *sections[i + 1:]]
+        head, rest = _split_preview(section.text)
+        return [
+            *sections[:i], Section("preheader", head), Section(section.role, rest),
+            *sections[i + 1:],
+        ]
+    return sections
+
+
+def _split_preview(text: str) -> tuple[str, str]:
+    """Cut a long first block after its first sentence, or at a word before the limit."""
+    match = re.search(r"[.!?](?=\s)", text[: _PREVIEW_MAX + 1])
+    cut = match.end() if match else text.rfind(" ", 0, _PREVIEW_MAX + 1)
+    if cut <= 0:
+        cut = _PREVIEW_MAX
+    return text[:cut].strip(), text[cut:].strip()

@@ -1,0 +1,276 @@
+"""Where an audit's URLs come from: URL lists (.txt, .csv) and sitemaps.
+
+Lists are written by hand or exported from crawlers, so one bad line is reported with its
+line number and the rest of the list goes on. Sitemaps are fetched from the open web, so they
+are parsed as hostile XML: no entities, no network, no DTD, and a cap on gzip bombs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from ..errors import InputError
+from ..models import InputProblem
+from .decode import decode_bytes, read_bytes
+
+#: Sitemaps may not exceed 50 MB uncompressed (sitemaps.org); more is refused, not read.
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+_URL_COLUMNS = ("url", "address", "loc", "pageurl", "finalurl", "landingpage")
+_OPTIONAL_COLUMNS = ("channel", "name", "campaign")
+_BARE_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]|$)")
+_BARE_AMP = re.compile(rb"&(?!(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][\w.-]*);)")
+_TRAILING_COMMENT = re.compile(r"\s#")  # " # note" after a URL; "#frag" stays
+
+
+@dataclass
+class UrlEntry:
+    """One URL to audit, with where it came from and the optional columns of its row."""
+
+    url: str
+    line: int
+    channel: str | None = None
+    name: str | None = None
+    campaign: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Sitemap:
+    """Page URLs and child sitemap URLs found in one sitemap document."""
+
+    urls: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute http(s) address ("no host name", ...), or None."""
+    if not value:
+        return "empty"
+    if any(ch.isspace() for ch in value):
+        return "it contains spaces"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return "it contains control characters"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return "malformed"
+    if parts.scheme.lower() not in ("http", "https"):
+        if _BARE_HOST.match(value) and (not parts.netloc or "." in parts.scheme):
+            return "add https:// in front"
+        return "only http and https pages are audited"
+    if not parts.hostname:
+        return "no host name"
+    return None
+
+
+def read_url_list(path: Path) -> Iterator[UrlEntry | InputProblem]:
+    """URLs of a .txt list (one a line, # comments) or a .csv with a url column."""
+    path = Path(path)
+    source = str(path)
+    data = read_bytes(path)
+    text = decode_bytes(data, source)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        yield from _read_csv(text, source)
+    else:
+        yield from _read_txt(text, source)
+
+
+def _entry_or_problem(
+    value: str, line: int, source: str, **columns: str | None
+) -> UrlEntry | InputProblem:
+    where = f"{source}:line {line}"
+    problem = url_problem(value)
+    if problem:
+        shown = value if len(value) <= 200 else value[:200] + "..."
+        return InputProblem(where, f"not a web address: {shown} ({problem})")
+    return UrlEntry(url=value, line=line, source=where, **columns)
+
+
+def _read_txt(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
+    for number, raw in enumerate(io.StringIO(text, newline=None), start=1):
+        comment = _TRAILING_COMMENT.search(raw)
+        line = (raw[: comment.start()] if comment else raw).strip()
+        if not line or line.startswith("#"):
+            continue
+        yield _entry_or_problem(line, number, source)
+
+
+def _read_csv(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
+    lines = io.StringIO(text, newline="").readlines()
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            "".join(lines[:20])[:8192], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(lines, dialect)
+    header = next(reader, None)
+    if header is None:
+        raise InputError(source, "empty file")
+    names = [re.sub(r"[\W_]+", "", h.replace("\ufeff", "").lower()) for h in header]
+    url_col = next((names.index(c) for c in _URL_COLUMNS if c in names), None)
+    if url_col is None:
+        found = ", ".join(h.strip() for h in header if h.strip()) or "none"
+        raise InputError(
+            source, f"no url column (looked for url, address or loc); columns found: {found}"
+        )
+    optional = {c: names.index(c) for c in _OPTIONAL_COLUMNS if c in names}
+    last = reader.line_num
+    for row in reader:
+        line = last + 1
+        last = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        value = row[url_col].strip() if url_col < len(row) else ""
+        if not value:
+            yield InputProblem(f"{source}:line {line}", "no URL in this row")
+            continue
+        columns = {
+            key: (row[i].strip() or None) if i < len(row) else None
+            for key, i in optional.items()
+        }
+        yield _entry_or_problem(value, line, source, **columns)
+
+
+# --- sitemaps ----------------------------------------------------------------------------
+
+
+def is_sitemap_source(s: str) -> bool:
+    """Does a CLI argument name a sitemap (by its name, not its content)?"""
+    low = s.strip().lower()
+    path = urlsplit(low).path if low.startswith(("http://", "https://")) else low
+    return path.endswith((".xml", ".xml.gz")) or "sitemap" in low
+
+
+def parse_sitemap(data: bytes, source: str) -> Sitemap:
+    """Page and child-sitemap URLs of a sitemap (XML, gzipped, plain text, RSS/Atom feed)."""
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, source)
+    if len(data) > MAX_SITEMAP_BYTES:
+        raise InputError(source, "sitemap is larger than 50 MB; refused")
+    start = data.lstrip()[:1]
+    if start == b"<" or data.startswith((b"\xef\xbb\xbf<", b"\xff\xfe", b"\xfe\xff")):
+        return _parse_xml(data, source)
+    return _parse_text(data, source)
+
+
+def _gunzip(data: bytes, source: str) -> bytes:
+    """Decompress with a hard cap, so a gzip bomb costs 50 MB at most."""
+    stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = stream.decompress(data, MAX_SITEMAP_BYTES + 1)
+    except zlib.error as exc:
+        raise InputError(source, f"not a valid gzip file ({exc})") from exc
+    if len(out) > MAX_SITEMAP_BYTES:
+        raise InputError(source, "sitemap is larger than 50 MB uncompressed; refused")
+    if not stream.eof:
+        raise InputError(source, "gzip file is truncated")
+    return out
+
+
+def _safe_parser(recover: bool) -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+        dtd_validation=False, remove_comments=True, remove_pis=True, recover=recover,
+    )
+
+
+def _parse_xml(data: bytes, source: str) -> Sitemap:
+    head = data[:65536]
+    if b"<!ENTITY" in head or b"<!entity" in head:
+        raise InputError(source, "sitemap declares XML entities; refused as unsafe")
+    try:
+        root = etree.fromstring(data, _safe_parser(recover=False))
+    except etree.XMLSyntaxError as exc:
+        root = _parse_broken(data)
+        if root is None:
+            raise InputError(source, f"not valid XML: {exc}") from exc
+    kind = etree.QName(root).localname.lower() if isinstance(root.tag, str) else ""
+    if kind == "urlset":
+        return Sitemap(urls=_locs(root, "url"))
+    if kind == "sitemapindex":
+        return Sitemap(sitemaps=_locs(root, "sitemap"))
+    if kind in ("rss", "rdf", "feed"):
+        return Sitemap(urls=_feed_links(root))
+    raise InputError(source, f"not a sitemap: the root element is <{kind or '?'}>")
+
+
+def _parse_broken(data: bytes) -> etree._Element | None:
+    """Real sitemaps often carry a bare "&" in a URL; escape those, then recover what parses."""
+    fixed = _BARE_AMP.sub(b"&amp;", data)
+    for recover in (False, True):
+        try:
+            root = etree.fromstring(fixed, _safe_parser(recover=recover))
+        except etree.XMLSyntaxError:
+            continue
+        if root is not None:
+            return root
+    return None
+
+
+def _children(el: etree._Element, name: str) -> Iterator[etree._Element]:
+    for child in el:
+        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+            yield child
+
+
+def _locs(root: etree._Element, entry: str) -> list[str]:
+    """<loc> of each <url>/<sitemap> entry that is an http(s) address, without repeats."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in _children(root, entry):
+        for loc in _children(item, "loc"):
+            url = (loc.text or "").strip()
+            if url and url not in seen and url_problem(url) is None:
+                seen.add(url)
+                out.append(url)
+            break
+    return out
+
+
+def _feed_links(root: etree._Element) -> list[str]:
+    """RSS <item><link> and Atom <entry><link href>, which search engines take as sitemaps."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or etree.QName(el).localname != "link":
+            continue
+        parent = el.getparent()
+        if parent is None or etree.QName(parent).localname not in ("item", "entry"):
+            continue
+        url = (el.get("href") or el.text or "").strip()
+        if url and url not in seen and url_problem(url) is None:
+            seen.add(url)
+            out.append(url)
+    return out
+
+
+def _parse_text(data: bytes, source: str) -> Sitemap:
+    """A text sitemap: one URL a line; anything else there means it is not one."""
+    text = decode_bytes(data, source)
+    urls: list[str] = []
+    seen: set[str] = set()
+    other = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if url_problem(line) is None:
+            if line not in seen:
+                seen.add(line)
+                urls.append(line)
+        else:
+            other += 1
+    if not urls or other > len(urls):
+        raise InputError(source, "not a sitemap: neither sitemap XML nor a list of URLs")
+    return Sitemap(urls=urls)

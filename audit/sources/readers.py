@@ -1,0 +1,142 @@
+"""Files and stdin for ``antipersona check``: txt, md, html, eml -> Piece, or one clear error.
+
+Every failure is an :class:`InputError` naming the file (missing, a folder, unreadable, empty,
+too large, binary, undecodable), so the CLI prints one line and goes on with the next input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
+from ..models import Piece
+from .decode import decode_bytes, looks_binary
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+EMAIL_SUFFIXES = {".eml"}
+CHECKABLE = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EMAIL_SUFFIXES
+
+
+def _size(n: int) -> str:
+    """A file size as people read it: "820 bytes", "14.2 KB", "25.0 MB"."""
+    if n < 1000:
+        return f"{n:,} bytes"
+    return f"{n / 1e3:.1f} KB" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.is_dir():
+            try:
+                with os.scandir(path) as entries:
+                    next(entries, None)
+            except PermissionError as exc:
+                raise InputError(str(path), "permission denied (a folder)") from exc
+            raise InputError(str(path), "is a folder with no .txt, .md, .html or .eml files in it")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(str(path), f"file is {_size(size)}, over the {_size(max_bytes)} limit")
+        with path.open("rb") as fh:
+            return fh.read(max_bytes + 1)
+    except FileNotFoundError as exc:
+        if str(path).startswith(("http:/", "https:/")):  # the path has lost a slash by now
+            raise InputError(str(path).replace(":/", "://", 1), "check reads files and drafts; "
+                             "audit a web page with `antipersona audit URL`") from exc
+        raise InputError(str(path), "no such file") from exc
+    except PermissionError as exc:
+        raise InputError(str(path), "permission denied") from exc
+    except IsADirectoryError as exc:
+        raise InputError(str(path), "is a folder") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from exc
+
+
+def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str = "auto",
+                     max_bytes: int = 20_000_000) -> Piece:
+    """Turn raw bytes into a piece; ``kind`` is text, markdown, html, eml or auto (sniffed)."""
+    if len(data) > max_bytes:
+        raise InputError(source, f"input is over the {max_bytes / 1e6:.0f} MB limit")
+    if not data.strip():
+        raise InputError(source, "empty input, nothing to check")
+    if looks_binary(data):
+        # decode_bytes names the kind of binary (PDF, PNG...) in its message.
+        decode_bytes(data, source)
+        raise InputError(source, "binary file, not text")
+    if kind == "eml":
+        from .emails import eml_to_piece
+
+        piece = eml_to_piece(data, source)
+        if channel:
+            piece.channel = channel
+        return piece
+    text = decode_bytes(data, source)
+    if not text.strip():
+        raise InputError(source, "empty input, nothing to check")
+    if kind == "auto":
+        kind = sniff(text)
+    if kind == "html":
+        from ..extract.html import html_to_piece
+
+        piece = html_to_piece(text, source, channel=channel or "landing")
+    elif kind == "markdown":
+        piece = Piece(source=source, sections=split_markdown(text), channel=channel or "draft")
+    else:
+        piece = Piece(source=source, sections=split_plain(text), channel=channel or "draft")
+    if not any(s.text.strip() for s in piece.sections):
+        raise InputError(source, "no readable copy found in it")
+    return piece
+
+
+def sniff(text: str) -> str:
+    head = text[:2048].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head):
+        return "html"
+    if looks_like_markdown(text):
+        return "markdown"
+    return "text"
+
+
+def kind_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in EMAIL_SUFFIXES:
+        return "eml"
+    return "auto"
+
+
+def read_piece(path: Path, *, channel: str | None = None, max_bytes: int = 20_000_000) -> Piece:
+    data = _read_bytes(path, max_bytes)
+    ch = channel or ("email" if path.suffix.lower() == ".eml" else None)
+    return piece_from_bytes(data, str(path), channel=ch, kind=kind_of(path), max_bytes=max_bytes)
+
+
+def read_stdin(*, channel: str | None = None, max_bytes: int = 20_000_000) -> Piece:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    return piece_from_bytes(data, "<stdin>", channel=channel, max_bytes=max_bytes)
+
+
+def expand_paths(args: list[str]) -> Iterator[Path | str]:
+    """Files as given; folders walked for checkable files (sorted); '-' stays as stdin."""
+    for arg in args:
+        if arg == "-":
+            yield "-"
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in CHECKABLE - {""}
+                           and not any(part.startswith(".") for part in p.parts))
+            if not found:
+                yield path  # reported as "a folder with nothing to check"
+            yield from found
+        else:
+            yield path

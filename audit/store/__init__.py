@@ -1,0 +1,1 @@
+"""SQLite runs: one file holding audit runs, their pieces, evidence and fetch log."""

@@ -1,0 +1,175 @@
+"""The store's schema and its migrations: ``MIGRATIONS[n]`` moves a file from schema n to n + 1
+(n = 0 is a new file); a store newer than this code is refused, an older one upgraded on open."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+
+#: Marks a SQLite file as an antipersona store ("APRS").
+APPLICATION_ID = 0x41505253
+
+
+_SCHEMA_V1 = """
+CREATE TABLE runs (
+    id        TEXT PRIMARY KEY,
+    name      TEXT,
+    created   TEXT NOT NULL,
+    finished  TEXT,
+    status    TEXT NOT NULL DEFAULT 'running'
+              CHECK (status IN ('running', 'done', 'interrupted', 'failed')),
+    target    TEXT NOT NULL,
+    profile   TEXT NOT NULL,
+    model     TEXT NOT NULL,
+    sources   TEXT NOT NULL DEFAULT '[]',
+    config    TEXT NOT NULL DEFAULT '{}',
+    progress  TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX runs_created ON runs (created);
+
+CREATE TABLE run_personas (
+    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    pos      INTEGER NOT NULL,
+    persona  TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    color    TEXT NOT NULL DEFAULT '',
+    version  TEXT NOT NULL DEFAULT '',
+    extra    TEXT,
+    PRIMARY KEY (run_id, pos),
+    UNIQUE (run_id, persona)
+);
+
+CREATE TABLE pieces (
+    pk             INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id         TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    id             TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    channel        TEXT NOT NULL,
+    title          TEXT NOT NULL DEFAULT '',
+    words          INTEGER NOT NULL DEFAULT 0,
+    verdict        TEXT NOT NULL,
+    persona        TEXT,
+    drawn          TEXT,
+    worst          REAL NOT NULL DEFAULT 0,
+    reading_grade  REAL,
+    cues           TEXT NOT NULL DEFAULT '',
+    added          TEXT NOT NULL,
+    scores         TEXT NOT NULL,
+    verdict_json   TEXT NOT NULL,
+    tone           TEXT NOT NULL DEFAULT '{}',
+    sentences      TEXT NOT NULL DEFAULT '[]',
+    meta           TEXT NOT NULL DEFAULT '{}',
+    extra          TEXT,
+    UNIQUE (run_id, source)
+);
+CREATE INDEX pieces_id ON pieces (run_id, id);
+CREATE INDEX pieces_channel ON pieces (run_id, channel, verdict);
+CREATE INDEX pieces_verdict ON pieces (run_id, verdict);
+CREATE INDEX pieces_drawn ON pieces (run_id, drawn);
+CREATE INDEX pieces_worst ON pieces (run_id, worst DESC);
+
+CREATE TABLE scores (
+    run_id    TEXT NOT NULL,
+    piece_pk  INTEGER NOT NULL REFERENCES pieces (pk) ON DELETE CASCADE,
+    persona   TEXT NOT NULL,
+    score     REAL NOT NULL,
+    PRIMARY KEY (piece_pk, persona)
+) WITHOUT ROWID;
+CREATE INDEX scores_persona ON scores (run_id, persona, score);
+
+CREATE TABLE sections (
+    piece_pk  INTEGER NOT NULL REFERENCES pieces (pk) ON DELETE CASCADE,
+    pos       INTEGER NOT NULL,
+    role      TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    PRIMARY KEY (piece_pk, pos)
+) WITHOUT ROWID;
+
+-- Note and suggestions are the same for every hit of a cue group: stored once, shared.
+CREATE TABLE cue_texts (
+    id       INTEGER PRIMARY KEY,
+    persona  TEXT NOT NULL,
+    grp      TEXT NOT NULL,
+    note     TEXT NOT NULL,
+    suggest  TEXT NOT NULL,
+    UNIQUE (persona, grp, note, suggest)
+);
+
+CREATE TABLE evidence (
+    piece_pk    INTEGER NOT NULL REFERENCES pieces (pk) ON DELETE CASCADE,
+    pos         INTEGER NOT NULL,
+    run_id      TEXT NOT NULL,
+    persona     TEXT NOT NULL,
+    grp         TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    section     TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    weight      REAL NOT NULL,
+    negated     INTEGER NOT NULL DEFAULT 0,
+    kind        TEXT NOT NULL DEFAULT 'cue',
+    counts_for  TEXT,
+    sentence    TEXT NOT NULL DEFAULT '',
+    cue_id      INTEGER REFERENCES cue_texts (id),
+    extra       TEXT,
+    PRIMARY KEY (piece_pk, pos)
+);
+CREATE INDEX evidence_cues ON evidence (run_id, persona, grp);
+
+CREATE TABLE errors (
+    pk      INTEGER PRIMARY KEY,
+    run_id  TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source  TEXT NOT NULL,
+    error   TEXT NOT NULL,
+    kind    TEXT NOT NULL DEFAULT 'failed' CHECK (kind IN ('failed', 'skipped')),
+    added   TEXT NOT NULL,
+    UNIQUE (run_id, source)
+);
+
+CREATE TABLE fetch_log (
+    pk            INTEGER PRIMARY KEY,
+    run_id        TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source        TEXT NOT NULL,
+    url           TEXT,
+    final_url     TEXT,
+    status        INTEGER,
+    redirects     TEXT NOT NULL DEFAULT '[]',
+    content_type  TEXT,
+    charset       TEXT,
+    elapsed       REAL,
+    attempts      INTEGER,
+    error         TEXT,
+    skipped       TEXT,
+    logged        TEXT NOT NULL,
+    extra         TEXT,
+    UNIQUE (run_id, source)
+);
+"""
+
+#: Full-text index over title, source and section text. Contentless (the text already lives in
+#: ``pieces`` and ``sections``); rows are removed with FTS5's 'delete' command on replace.
+_FTS_V1 = ("CREATE VIRTUAL TABLE piece_fts USING fts5(title, source, body, content='', "
+           "tokenize='unicode61 remove_diacritics 2')")
+
+
+def _migrate_to_1(db: sqlite3.Connection) -> None:
+    for statement in _split_sql(_SCHEMA_V1):
+        db.execute(statement)
+    with suppress(sqlite3.OperationalError):  # SQLite without FTS5: search uses LIKE
+        db.execute(_FTS_V1)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _split_sql(script: str) -> Iterator[str]:
+    """Statements of a schema script (no semicolons inside our statements or comments)."""
+    body = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+    for stmt in body.split(";"):
+        if stmt.strip():
+            yield stmt
+
+
+#: MIGRATIONS[n] moves a store from schema n to n + 1 (n = 0 is a new file).
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)

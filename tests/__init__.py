@@ -1,0 +1,1 @@
+"""The test suite (a package, so its support code imports as tests.support)."""
