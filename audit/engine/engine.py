@@ -5,7 +5,7 @@ Streamlit app and audit runs all call :meth:`Engine.check_piece` / :meth:`Engine
 nothing else scores.
 
 spaCy and everything built on it load on first use (:meth:`Engine.load` forces it): a large
-check hands the analysis to worker processes that load it themselves (see :mod:`audit.workers`),
+check hands the analysis to worker processes that load it themselves (see :mod:`audit.engine.workers`),
 so the process reading the input and writing the report never does.
 """
 
