@@ -39,6 +39,23 @@ ROLES: tuple[str, ...] = (
 CHROME_ROLES: frozenset[str] = frozenset({"nav", "header", "footer", "aside", "banner"})
 
 VERDICT_LABELS: tuple[str, ...] = ("on-target", "wrong-audience", "mixed", "risk", "neutral")
+#: How each verdict reads to people, and its colour, in every report and in the app.
+VERDICT_NAMES = {
+    "on-target": "On target",
+    "wrong-audience": "Wrong audience",
+    "mixed": "Mixed",
+    "risk": "Risk",
+    "neutral": "Neutral",
+}
+VERDICT_COLORS = {
+    "on-target": "#15803d",
+    "wrong-audience": "#b91c1c",
+    "mixed": "#b45309",
+    "risk": "#9d174d",
+    "neutral": "#64748b",
+}
+#: A pack's colour when it names none (or one that is not a #rrggbb colour).
+DEFAULT_PACK_COLOR = "#64748b"
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,7 +292,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
                              f"pipeline {trained.pipeline.model} with "
                              f"{', '.join(trained.pipeline.nlp.pipe_names)}.")
         res.notes.append("Trained profile: our pipeline applies the package's attribute_ruler "
-                         "rules with token arrays (audit/attrruler.py, component "
+                         "rules with token arrays (audit/analyze/attrruler.py, component "
                          "antipersona_attributes; identical annotations, checked by tests), "
                          "where the bare reference keeps spaCy's AttributeRuler: on this slice "
                          "that component took about 2.4 s of the bare pipeline's 11 s, ours "
@@ -301,7 +301,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
                          "rest; py-spy, one process). The pipeline parses 2,000-character "
                          "chunks, one piece each, and our analysis runs on a batch of them "
                          "joined into one doc (20,000 characters in one process, 50,000 in a "
-                         "worker; audit/nlp.py join_docs): analysed "
+                         "worker; audit/analyze/nlp.py join_docs): analysed "
                          "chunk by chunk, the per-doc cost of matching and tone counting came "
                          "to a third of our analysis, and the ratio was 1.15-1.3x.")
         res.notes.append("In-process figures: one Engine and one bare pipeline loaded once; "
@@ -322,7 +322,7 @@ def run(quick: bool = False, runs: int | None = None, trained_words: int = 100_0
                          "(~1 s) while the caller reads and splits the files (~0.3 ms a file), "
                          "then forks the second. That worker imports spaCy without its CLI "
                          "package (typer, weasel, requests: ~0.25 s that the bare script, a "
-                         "plain `import spacy`, still pays; see audit/spacyload.py). Our whole "
+                         "plain `import spacy`, still pays; see audit/analyze/spacyload.py). Our whole "
                          "run uses about 1.5x the bare pipeline's CPU time on two cores against "
                          "its one, so its wall-clock ratio depends on the second core being "
                          "free: on this shared VM the small-file ratio has ranged from 1.0x to "

@@ -60,3 +60,15 @@ def test_off_and_unwritable_caches_still_work(monkeypatch: pytest.MonkeyPatch, t
     blocked.write_text("not a folder")
     monkeypatch.setenv("ANTIPERSONA_CACHE_DIR", str(blocked / "sub"))
     assert packcache.cached("demo", ["a"], lambda: 6) == 6
+
+
+def test_the_key_covers_every_module_after_the_move() -> None:
+    """Packs are read in packs/, compiled with analyze/ (matching, token patterns, nlp) and the
+    analyser's word lists: the key must change when any of them does."""
+    package = Path(packcache.__file__).resolve().parent.parent
+    watched = {p.relative_to(package).as_posix() for p in packcache.code_files()}
+    for needed in ("packs/lexicon.py", "packs/packcache.py", "analyze/matching.py",
+                   "analyze/tokenpatterns.py", "analyze/nlp.py", "analyze/language.py",
+                   "models.py", "data/language.yaml"):
+        assert needed in watched
+    assert {p.split("/")[0] for p in watched} >= {"packs", "analyze", "engine", "score"}

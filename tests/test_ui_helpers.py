@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from audit import Engine
+from audit.models import DEFAULT_PACK_COLOR
 from audit.packs.lexicon import DEFAULT_LEXICON_DIR
 from audit.ui.charts import blend, heatmap_chart, heatmap_frame, persona_order, score_chart, selected_cell
 from audit.ui.explain import rewrites, tone_rows, verdict_headline
 from audit.ui.figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
 from audit.ui.highlight import (
-    FALLBACK_COLOR,
     Mark,
     Swatch,
     highlight_html,
@@ -108,15 +108,15 @@ def test_tooltips_and_data_attributes_are_escaped(hostile: str) -> None:
     ((_, attrs),) = parsed.tags
     assert attrs["data-persona"] == hostile
     assert hostile in (attrs["title"] or "")
-    assert FALLBACK_COLOR in (attrs["style"] or "")  # an invalid colour never reaches the style
+    assert DEFAULT_PACK_COLOR in (attrs["style"] or "")  # an invalid colour never reaches the style
 
 
 def test_colours_come_only_from_a_valid_hex() -> None:
     assert safe_color("#C2410C") == "#c2410c"
     for bad in ("red", "#fff", "#c2410c;background:url(x)", "expression(alert(1))", None, 42):
-        assert safe_color(bad) == FALLBACK_COLOR
+        assert safe_color(bad) == DEFAULT_PACK_COLOR
     swatches = palette([{"id": "x", "name": "X", "kind": "risk", "color": "url(javascript:1)"}])
-    assert swatches["x"].color == FALLBACK_COLOR
+    assert swatches["x"].color == DEFAULT_PACK_COLOR
 
 
 def test_overlapping_cues_split_into_well_formed_marks() -> None:

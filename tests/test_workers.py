@@ -1,4 +1,4 @@
-"""The worker processes behind large checks and audits (audit/workers.py): real forked processes."""
+"""The worker processes behind large checks and audits (audit/engine/workers.py): real forked processes."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ text they cannot match without.
 Python's ``re`` tries a pattern at every position of a text; a pattern starting with ``\\b`` or a
 character class gets no help from its literal prefix, so a few dozen of them over a long page
 cost more than tokenising it. Each regex here is run only in windows around its anchors (see
-:mod:`audit.regexfilter`): words it needs are found as tokens (one check per word type, cached
+:mod:`audit.analyze.regexfilter`): words it needs are found as tokens (one check per word type, cached
 by the caller), other literals ("{{", "*|", "%off") by a plain substring search. A window is the
 paragraph around the anchor, at most :data:`SPAN` characters each way.
 """

@@ -37,6 +37,11 @@ class ToneCounts:
         return float(self.values[COL[name]])
 
 
+def reading_grade(words: float, sentences: float, syllables: float) -> float:
+    """Flesch-Kincaid grade level (0 at least), for a piece or one sentence."""
+    return max(0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59, 0.0)
+
+
 def metrics(c: ToneCounts) -> dict[str, float]:
     """Per-piece tone metrics from summed counts (names match the packs' tone keys)."""
     words = c["words"]
@@ -45,9 +50,8 @@ def metrics(c: ToneCounts) -> dict[str, float]:
         return dict.fromkeys(TONE_METRICS, 0.0)
     per100 = 100.0 / words
     pronouns = c["second"] + c["first"]
-    grade = 0.39 * (words / sents) + 11.8 * (c["syllables"] / words) - 15.59
     return {
-        "reading_grade": round(max(grade, 0.0), 2),
+        "reading_grade": round(reading_grade(words, sents, c["syllables"]), 2),
         "avg_sentence_words": round(words / sents, 2),
         "long_word_share": round(c["long_words"] / words, 4),
         "passive_ratio": round(c["passive"] / sents, 4),

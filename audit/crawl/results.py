@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 DEFAULT_USER_AGENT = "antipersona/0.1 (+content audit; respects robots.txt)"
 
@@ -88,6 +89,13 @@ class FetchResult:
     error: str | None = None
     skipped: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run's fetch log entry: JSON-able, without the body or the headers."""
+        return {"url": self.url, "final_url": self.final_url, "status": self.status,
+                "redirects": [asdict(h) for h in self.redirects], "content_type": self.content_type,
+                "charset": self.charset, "elapsed": round(self.elapsed, 4),
+                "attempts": self.attempts, "error": self.error, "skipped": self.skipped}
 
     @property
     def ok(self) -> bool:

@@ -5,7 +5,7 @@ Streamlit app and audit runs all call :meth:`Engine.check_piece` / :meth:`Engine
 nothing else scores.
 
 spaCy and everything built on it load on first use (:meth:`Engine.load` forces it): a large
-check hands the analysis to worker processes that load it themselves (see :mod:`audit.workers`),
+check hands the analysis to worker processes that load it themselves (see :mod:`audit.engine.workers`),
 so the process reading the input and writing the report never does.
 """
 
@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from ..analyze.profiles import resolve_model
-from ..analyze.tonecounts import COLUMNS, metrics
+from ..analyze.tonecounts import COLUMNS, metrics, reading_grade
 from ..analyze.typography import normalised_piece, to_original
 from ..config import Config
 from ..errors import ConfigError, InputError
@@ -482,12 +482,11 @@ class Engine:
         out = []
         for neg_against, _, start, end, info, pulls in heapq.nsmallest(_TOP_SENTENCES, scored):
             words = max(info.words, 1)
-            grade = 0.39 * words + 11.8 * info.syllables / words - 15.59
             out.append({
                 "text": info.text, "section": info.section, "start": start, "end": end,
                 "pull": -neg_against,
                 "personas": {k: round(v, 4) for k, v in pulls.items()},
-                "words": int(words), "reading_grade": round(max(grade, 0.0), 1),
+                "words": int(words), "reading_grade": round(reading_grade(words, 1, info.syllables), 1),
                 "passive": bool(info.passive),
             })
         return out

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LexiconError
+from ..models import DEFAULT_PACK_COLOR
 from .locations import SHIPPED_PACKS, with_user_edits
 
 #: Where the four default packs live (see :mod:`audit.packs.locations`).
@@ -97,7 +98,7 @@ class Persona:
     description: str
     cues: tuple[CueGroup, ...]
     tone: tuple[ToneTarget, ...] = ()
-    color: str = "#64748b"
+    color: str = DEFAULT_PACK_COLOR
     negation_counts_for: str | None = None
     negation_factor: float = 0.0
     path: str = ""
@@ -269,10 +270,10 @@ class _Checker:
         kind = self._str(data, "kind")
         if kind and kind not in KINDS:
             self.err(("kind",), f"kind '{kind}' must be one of {', '.join(KINDS)}")
-        color = self._str(data, "color", required=False) or "#64748b"
+        color = self._str(data, "color", required=False) or DEFAULT_PACK_COLOR
         if not _COLOR_RE.match(color):
             self.err(("color",), f"color '{color}' must look like #1f6feb")
-            color = "#64748b"
+            color = DEFAULT_PACK_COLOR
         status = self._str(data, "status", required=False) or "active"
         if status not in STATUSES:
             self.err(("status",), f"status '{status}' must be one of {', '.join(STATUSES)}")

@@ -47,15 +47,21 @@ def _spacy_release() -> bytes:
         return b""
 
 
+def code_files() -> list[Path]:
+    """What the key watches of the package itself (path, size, change time): every module in
+    every sub-package and the analyser's word lists. Code that reads, validates or compiles
+    packs may change between releases of the same version while someone works on it, and it
+    may live in any stage (packs, analyze, ...)."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted([*package.rglob("*.py"), *(package / "data").glob("*.yaml")])
+
+
 def _key(kind: str, parts: Iterable[bytes | str]) -> str:
     from .. import __version__
 
-    # Every module of the package, in every sub-package (path, size, change time): code that
-    # reads or validates packs may change between releases of the same version while someone
-    # works on it, and it may live in any stage (packs, analyze, ...).
     package = Path(__file__).resolve().parent.parent
     code = "".join(f"{p.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns};"
-                   for p in sorted(package.rglob("*.py")) for st in (p.stat(),))
+                   for p in code_files() for st in (p.stat(),))
     h = hashlib.sha256()
     for part in (_FORMAT, kind, sys.version, _spacy_release(), __version__, code, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from ..models import VERDICT_LABELS, compact_json
+from ..models import DEFAULT_PACK_COLOR, VERDICT_LABELS, compact_json
 from ..score.ranking import drives, top_drivers
 
 REPORT_VERSION = 1
@@ -20,7 +20,7 @@ def run_header(*, run_id: str, created: str, profile: str, target: str,
                personas: Sequence[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     head = {"id": run_id, "created": created, "profile": profile, "target": target,
             "personas": [{"id": p["id"], "name": p["name"], "kind": p["kind"],
-                          "color": p.get("color", "#64748b"), "version": p.get("version", "")}
+                          "color": p.get("color", DEFAULT_PACK_COLOR), "version": p.get("version", "")}
                          for p in personas]}
     head.update({k: v for k, v in extra.items() if v is not None})
     return head

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..models import VERDICT_LABELS
+from ..models import DEFAULT_PACK_COLOR, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES
 from ..score.ranking import top_cue_phrases, worst_score
 
 WORST_SHOWN = 15
@@ -29,22 +29,7 @@ SENTENCES_SHOWN = 4
 FIXES_SHOWN = 4
 TABLE_ROWS = 2000
 LIST_SHOWN = 100
-DEFAULT_COLOR = "#64748b"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-LABEL_TEXT = {
-    "on-target": "On target",
-    "wrong-audience": "Wrong audience",
-    "mixed": "Mixed",
-    "risk": "Risk",
-    "neutral": "Neutral",
-}
-LABEL_COLOR = {
-    "on-target": "#15803d",
-    "wrong-audience": "#b91c1c",
-    "mixed": "#b45309",
-    "risk": "#9d174d",
-    "neutral": "#64748b",
-}
 
 
 def e(value: Any) -> str:
@@ -53,7 +38,7 @@ def e(value: Any) -> str:
 
 
 def color_of(value: Any) -> str:
-    return value if isinstance(value, str) and _HEX.match(value) else DEFAULT_COLOR
+    return value if isinstance(value, str) and _HEX.match(value) else DEFAULT_PACK_COLOR
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -131,9 +116,9 @@ class _Ctx:
 
 
 def _badge(label: str) -> str:
-    color = LABEL_COLOR.get(label, DEFAULT_COLOR)
+    color = VERDICT_COLORS.get(label, DEFAULT_PACK_COLOR)
     return (f'<span class="badge" style="background:{tint(color, 0.12)};color:{color};'
-            f'border-color:{tint(color, 0.35)}">{e(LABEL_TEXT.get(label, label))}</span>')
+            f'border-color:{tint(color, 0.35)}">{e(VERDICT_NAMES.get(label, label))}</span>')
 
 
 def _chip(ctx: _Ctx, pid: str | None) -> str:
@@ -203,11 +188,11 @@ def _figures(ctx: _Ctx) -> str:
     bar = ""
     if n:
         segs = "".join(
-            f'<span style="width:{counts[label] / n * 100:.2f}%;background:{LABEL_COLOR[label]}" '
-            f'title="{e(LABEL_TEXT[label])}: {counts[label]}"></span>'
+            f'<span style="width:{counts[label] / n * 100:.2f}%;background:{VERDICT_COLORS[label]}" '
+            f'title="{e(VERDICT_NAMES[label])}: {counts[label]}"></span>'
             for label in VERDICT_LABELS if counts[label])
         legend = "".join(
-            f'<span><i style="background:{LABEL_COLOR[label]}"></i>{e(LABEL_TEXT[label])} '
+            f'<span><i style="background:{VERDICT_COLORS[label]}"></i>{e(VERDICT_NAMES[label])} '
             f'{counts[label]}</span>' for label in VERDICT_LABELS if counts[label])
         bar = f'<div class="mixbar">{segs}</div><div class="legend">{legend}</div>'
     return f'<section class="figures">{html_cards}</section>{bar}'
@@ -226,7 +211,7 @@ def _heatmap(ctx: _Ctx) -> str:
         n = ch.get("pieces", 0)
         wrong = ch.get("wrong_audience", 0) / n if n else 0.0
         cells = [f'<th scope="row">{e(ch["channel"])}</th><td class="num">{n}</td>',
-                 _heat_cell(LABEL_COLOR["wrong-audience"], wrong, f"{ch.get('wrong_audience', 0)}"
+                 _heat_cell(VERDICT_COLORS["wrong-audience"], wrong, f"{ch.get('wrong_audience', 0)}"
                             f" of {n} pieces lead with an anti-persona")]
         shares = ch.get("share_by_persona", {})
         for pid in ctx.order:
@@ -383,8 +368,8 @@ def _piece_card(ctx: _Ctx, piece: Mapping[str, Any], rank: int) -> str:
                         f"<span class=\"muted\">({e(ev.get('text'))})</span></li>" for ev in tone_notes)
         body.append(f'<ul class="tone">{notes}</ul>')
     body.append("</div></div>")
-    return f'<article class="piece" style="border-left-color:{LABEL_COLOR.get(label, DEFAULT_COLOR)}">' \
-        f'{"".join(body)}</article>'
+    edge = VERDICT_COLORS.get(label, DEFAULT_PACK_COLOR)
+    return f'<article class="piece" style="border-left-color:{edge}">{"".join(body)}</article>'
 
 
 def _worst_section(ctx: _Ctx) -> str:

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config, channel_for_url
@@ -34,13 +34,6 @@ MAX_SITEMAPS = 1000
 SITEMAP_MAX_BYTES = 50_000_000
 #: Pages fetched ahead of analysis (the fetch side keeps going while the engine loads).
 _QUEUE_SIZE = 1024
-
-
-def _fetch_dict(result: FetchResult) -> dict[str, Any]:
-    return {"url": result.url, "final_url": result.final_url, "status": result.status,
-            "redirects": [asdict(h) for h in result.redirects], "content_type":
-            result.content_type, "charset": result.charset, "elapsed": round(result.elapsed, 4),
-            "attempts": result.attempts, "error": result.error, "skipped": result.skipped}
 
 
 class PageFeed:
@@ -141,7 +134,7 @@ class PageFeed:
 
     def _page_piece(self, result: FetchResult, entry: UrlEntry | None) -> Piece | _PageProblem:
         """A fetched page as a piece, or the reason it is not one (runs on the fetch side)."""
-        fetch = _fetch_dict(result)
+        fetch = result.to_dict()
         source = result.url
         if result.skipped:
             return _PageProblem(source, result.skipped, "skipped", fetch)

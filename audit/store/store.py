@@ -68,16 +68,12 @@ def _loads(text: str | None, default: Any = None) -> Any:
 # --------------------------------------------------------------------------------- helpers
 
 def fetch_entry(fetch: Any) -> dict[str, Any]:
-    """A fetch log entry as a JSON-able dict, from a dict or a ``FetchResult``-like object
-    (the body is never stored; redirect hops become {"url", "status"})."""
+    """A fetch log entry as a JSON-able dict, from a dict or a ``FetchResult`` (its
+    :meth:`~audit.crawl.results.FetchResult.to_dict`); the body is never stored, redirect hops
+    become {"url", "status"}."""
     if fetch is None:
         return {}
-    if is_dataclass(fetch) and not isinstance(fetch, type):
-        data = asdict(fetch)
-    elif isinstance(fetch, Mapping):
-        data = dict(fetch)
-    else:
-        data = {k: getattr(fetch, k) for k in (*_FETCH_KEYS, "headers") if hasattr(fetch, k)}
+    data = fetch.to_dict() if hasattr(fetch, "to_dict") else dict(fetch)
     data.pop("body", None)
     hops = []
     for hop in data.get("redirects") or []:

@@ -10,16 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..models import VERDICT_NAMES
 from ..score.ranking import DRIVERS_SHOWN
 from .highlight import Swatch, swatch
-
-VERDICT_NAMES = {
-    "on-target": "On target",
-    "wrong-audience": "Wrong audience",
-    "mixed": "Mixed",
-    "risk": "Risk",
-    "neutral": "Neutral",
-}
 
 
 @dataclass(frozen=True, slots=True)

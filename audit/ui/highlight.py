@@ -15,8 +15,9 @@ from html import escape
 from itertools import pairwise
 from typing import Any
 
+from ..models import DEFAULT_PACK_COLOR
+
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-FALLBACK_COLOR = "#64748b"
 #: Longest text shown in one block; a giant page is cut here so the browser stays quick.
 MAX_SHOWN_CHARS = 60_000
 KIND_LABELS = {"persona": "target", "anti-persona": "anti-persona", "risk": "risk"}
@@ -36,7 +37,7 @@ def md_escape(text: Any) -> str:
 
 def safe_color(value: Any) -> str:
     """A ``#rrggbb`` colour, or grey: nothing else ever reaches a style attribute."""
-    return value.lower() if isinstance(value, str) and COLOR_RE.match(value) else FALLBACK_COLOR
+    return value.lower() if isinstance(value, str) and COLOR_RE.match(value) else DEFAULT_PACK_COLOR
 
 
 def tint(color: str, alpha: str = "33") -> str:
@@ -71,7 +72,7 @@ def palette(personas: Iterable[Any]) -> dict[str, Swatch]:
 def swatch(swatches: Mapping[str, Swatch], pid: str | None) -> Swatch:
     if pid and pid in swatches:
         return swatches[pid]
-    return Swatch(pid or "", pid or "unknown", "", FALLBACK_COLOR)
+    return Swatch(pid or "", pid or "unknown", "", DEFAULT_PACK_COLOR)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from ...models import VERDICT_LABELS
+from ...models import VERDICT_LABELS, VERDICT_NAMES
 from ...report.diff import diff_reports
 from ...report.render import export
 from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
-from ..figures import VERDICT_NAMES, diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
+from ..figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
 from ..highlight import Swatch, md_escape, palette, rewrites_html, sections_html
 from ..state import PAGE_SIZE, PARAM_KEYS, ReportView, page_count, page_offset
 from .common import list_runs, open_store, page_header, run_label, show_legend
