@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from audit import Engine, Store
 from audit.models import Piece, Section, piece_id
-from tests.e2e import DRAFTS, HOSTILE_SOURCE, fill_store
+from tests.support.runs import DRAFTS, HOSTILE_SOURCE, fill_store
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60

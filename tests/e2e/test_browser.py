@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 
 from audit.models import piece_id
-
-from . import HOSTILE_SOURCE, OLD_DRAFTS, add_running_run, fill_store
+from tests.support.runs import HOSTILE_SOURCE, OLD_DRAFTS, add_running_run, fill_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]

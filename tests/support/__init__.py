@@ -1,1 +1,2 @@
-"""Test support code: the local site server (sitesrv) the crawl, audit and app tests run against."""
+"""Test support code: the local site server (sitesrv) and stored sample runs (runs) that the
+crawl, audit, app and browser tests share."""
