@@ -90,3 +90,59 @@ def test_a_template_with_many_placeholders_is_one_leak(engine: Engine) -> None:
     # a non-personal template variable is not personal data
     order = engine.check_text("Order {{ order_id }} has shipped.", channel="email")
     assert not any(e.group == "merge-tag-leaks" for e in order.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "You were reading about overdraft fees until nearly 2am. We can help with that.",
+    "We know which laptop you're reading this on, so here's the matching sleeve.",
+    "Most dads find meal planning hard, so we made it one button.",
+    "Men never plan ahead, so our barbers take walk-ins.",
+])
+def test_watched_and_stereotyped_readers(each_engine: Engine, text: str) -> None:
+    assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
+
+
+@pytest.mark.parametrize("text", [
+    "A little thank-you inside: $15 to spend on anything in the shop.",
+    "Here's {{discount_pct}}% off to finish your order.",
+    "This weekend only, sellers won't pay a listing fee on new items.",
+    "Buy now and unlock a reward on your next visit.",
+])
+def test_offers_written_as_gifts_rewards_and_waived_fees(each_engine: Engine, text: str) -> None:
+    assert verdict(each_engine, text, "email") == ("wrong-audience", "bargain-hunter")
+
+
+def test_free_and_open_source_is_a_licence_not_a_deal(engine: Engine) -> None:
+    text = ("The editor is completely free and open source. If it helps you, consider "
+            "sponsoring the maintainers.")
+    assert engine.check_text(text, channel="blog").verdict.persona != "bargain-hunter"
+
+
+def test_personal_and_hobby_use_however_punctuated(engine: Engine) -> None:
+    text = ("Hosted tools cost too much for personal/hobby use, so this one runs on the small "
+            "box in your home network.")
+    assert verdict(engine, text, "landing") == ("on-target", None)
+
+
+def test_a_negated_need_reaches_the_list_after_its_colon(each_engine: Engine) -> None:
+    text = "What you won't need to get going: a kickoff call, a contract, a procurement form."
+    result = each_engine.check_text(text, channel="social")
+    beth = [e for e in result.evidence if e.persona == "beth-bureaucrat" and e.kind == "cue"]
+    assert beth and all(e.negated for e in beth)
+    # a closed negation before a colon does not reach across it
+    other = each_engine.check_text("No setup needed: procurement teams sign off in a week.")
+    assert any(e.text == "procurement" and not e.negated for e in other.evidence)
+
+
+def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
+    text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
+            "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
+    result = engine.check_text(text, channel="blog")
+    assert result.verdict.label == "neutral"
+    assert result.scores["beth-bureaucrat"] < 0.4
+
+
+def test_easy_words_count_once(engine: Engine) -> None:
+    text = "Easy to read, quick to scan, simple to sort, handy to keep: the quarterly report."
+    easy = [e for e in engine.check_text(text).evidence if e.group == "everyday-easy-words"]
+    assert len(easy) >= 3 and sum(1 for e in easy if e.weight > 0) == 1

@@ -62,6 +62,7 @@ class NegationRules:
     comma_breakers: frozenset[str]
     not_negating_next: frozenset[str]
     closers: frozenset[str]
+    list_intro: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +87,7 @@ def negation_rules() -> NegationRules:
                                  [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
         not_negating_next=frozenset(str(w).lower() for w in neg["not_negating_next"]),
         closers=frozenset(str(w).lower() for w in neg["closers"]),
+        list_intro=frozenset(str(w).lower() for w in neg.get("list_intro", ())),
     )
 
 

@@ -71,6 +71,8 @@ class Negator:
         last = len(before) - 1
         for pos in range(last, max(last - r.window, -1), -1):
             word = before[pos]
+            if word == ":" and r.list_intro:
+                return self._negated_list_intro(before[:pos])
             if word in r.breakers or word in r.closers:
                 return False
             following = before[pos + 1] if pos < last else first
@@ -82,6 +84,20 @@ class Negator:
                 return following not in r.not_negating_next
             multi = r.before_multi.get(word)
             if multi and any(_ends_with(before, pos, p) for p in multi):
+                return True
+        return False
+
+    def _negated_list_intro(self, clause: list[str]) -> bool:
+        """Whether the clause before a colon is "you won't need ..." or "no ... required", so
+        the list after the colon is negated."""
+        r = self.rules
+        seen_need = False
+        for word in reversed(clause[-r.window:]):
+            if word in r.breakers:
+                return False
+            if word in r.list_intro:
+                seen_need = True
+            elif seen_need and word in r.before_single:
                 return True
         return False
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..analyze.language import context_rules
 from ..config import Config
@@ -35,11 +35,14 @@ TONE_ALONE_MAX = 0.45
 RISK_LEAD = 0.15
 #: Below this summed cue weight a neutral piece has too little signal to judge.
 MIN_SIGNAL = 0.25
-#: With cue evidence, tone adds at most this share of the cues' own intensity (or TONE_ALONE_MAX).
-TONE_SHARE = 1.0
+#: Tone adds at most this share of a persona's cue intensity (and never more than TONE_ALONE_MAX):
+#: short, plain, second-person sentences are how most marketing copy reads, whoever it is for.
+TONE_SHARE = 0.3
 LENGTH_UNIT = 60.0
 #: The most a page's chrome adds to a persona's intensity (score about 0.2 on its own).
 CHROME_CAP = 0.3
+#: At most this much intensity per persona from cues in informational sentences.
+CONTEXT_CAP = 0.3
 
 
 def length_factor(words: int) -> float:
@@ -72,6 +75,7 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
         ev.weight = w
     _count_once(evidence, personas)
     _cap_chrome(evidence)
+    _cap_context(evidence)
 
 
 def _count_once(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
@@ -96,15 +100,27 @@ def _cap_chrome(evidence: list[Evidence]) -> None:
     """Site chrome (nav, footer...) says who the whole site is for, not what this page says:
     however much of it a page carries, it adds at most CHROME_CAP to a persona's intensity,
     so a footer alone never makes a persona strong."""
+    _cap(evidence, lambda ev: ev.section in CHROME_ROLES, CHROME_CAP)
+
+
+def _cap_context(evidence: list[Evidence]) -> None:
+    """Cues in informational sentences (a definition, a changelog, a contract clause) describe a
+    topic rather than court a reader: together they add at most CONTEXT_CAP to a persona, so a
+    guide that names twenty compliance terms is not a pitch to Beth."""
+    _cap(evidence, lambda ev: bool(ev.context), CONTEXT_CAP)
+
+
+def _cap(evidence: list[Evidence], selected: Callable[[Evidence], bool], cap: float) -> None:
+    """Scale the selected evidence down so it adds at most ``cap`` to each persona."""
     totals: dict[str | None, float] = defaultdict(float)
     for ev in evidence:
-        if ev.section in CHROME_ROLES:
+        if selected(ev):
             totals[ev.counts_for if ev.negated else ev.persona] += ev.weight
     for ev in evidence:
-        if ev.section in CHROME_ROLES:
+        if selected(ev):
             total = totals[ev.counts_for if ev.negated else ev.persona]
-            if total > CHROME_CAP:
-                ev.weight *= CHROME_CAP / total
+            if total > cap:
+                ev.weight *= cap / total
 
 
 def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: int) -> list[Evidence]:
@@ -133,11 +149,12 @@ def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: in
 
 
 def cap_tone_alone(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
-    """Tone pulls, but style alone is not a verdict: a persona with no cue evidence gets at most
-    TONE_ALONE_MAX intensity from tone (below the default ``strong`` threshold)."""
+    """Tone pulls, but style alone is not a verdict: a persona gets at most TONE_SHARE of its
+    cue intensity from tone, and at most TONE_ALONE_MAX (below the default ``strong``
+    threshold) when it has no cue evidence."""
     cue_total = intensities([e for e in evidence if e.kind == "cue"], personas)
     for p in personas:
-        cap = max(TONE_ALONE_MAX, TONE_SHARE * cue_total[p.id]) if cue_total[p.id] > 0 \
+        cap = min(TONE_ALONE_MAX, TONE_SHARE * cue_total[p.id]) if cue_total[p.id] > 0 \
             else TONE_ALONE_MAX
         tone = [e for e in evidence if e.kind == "tone" and e.persona == p.id]
         total = sum(e.weight for e in tone)
