@@ -4,7 +4,7 @@ questions and exclamations.
 
 Counting runs on token attribute arrays (shared with the matcher) with per-word facts cached,
 so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks,
-and metrics are ratios computed once at the end (see :mod:`audit.tonecounts`).
+and metrics are ratios computed once at the end (see :mod:`audit.analyze.tonecounts`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Tone counts that add up across sections and chunks, and the per-piece metrics made from them.
 
-Kept apart from the analyser (:mod:`audit.tone`) because adding up and finishing need no spaCy:
+Kept apart from the analyser (:mod:`audit.analyze.tone`) because adding up and finishing need no spaCy:
 the process that joins a long piece's chunks never loads it.
 """
 
