@@ -20,7 +20,8 @@ _CHROME_RE = re.compile(
         r"(?P<banner>cookie|consent|gdpr|ccpa|announcement|promo-?bar|notice-?bar|"
         r"newsletter-(?:popup|modal|signup|inline|box)|subscribe-(?:popup|modal|box)|"
         r"inline-signup|exit-intent|opt-?in-(?:form|box)|chat-?(?:launcher|widget|bubble)|"
-        r"intercom|livechat|"
+        r"intercom|livechat|paywall|newsletter|subscribe-?(?:form|box|cta|block)|"
+        r"advert|adsense|ad-?(?:slot|unit|container|wrapper|banner)|sponsored|"
         + _W.format(r"popup|modal|lightbox|alert-bar|top-?banner") + ")",
         r"(?P<footer>" + _W.format(r"footer|site-?footer|colophon|copyright") + ")",
         r"(?P<aside>" + _W.format(
@@ -28,7 +29,10 @@ _CHROME_RE = re.compile(
             r"recommended|share|sharing|social-share|share-buttons|comments|author-box|"
             r"author-bio|breadcrumbs?|tags|tag-list|post-navigation|pagination|toc|"
             r"entry-meta|post-meta|article-meta|card-meta|meta|byline|posted-on|feedback|"
-            r"was-this-helpful"
+            r"was-this-helpful|related\w*|\w*relatedposts|read-?next|next-?story|more-?stories|"
+            r"post-ratings|wp-caption-text|(?:image|photo|img|figure)[-_]*caption|"
+            r"credits?|photo-?credit|image-?credit|share\w*|social-?(?:links|icons|media|buttons)|"
+            r"follow-?us|ad|ads|comment\w*|\w*commentlist|disqus\w*|respond|reply"
         ) + ")",
         r"(?P<nav>" + _W.format(r"nav|navbar|navigation|menu|main-menu|mega-?menu|skip-link")
         + ")",

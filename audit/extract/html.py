@@ -30,6 +30,7 @@ from .classify import (
     _is_hidden,
     _useful_alt,
 )
+from .density import content_core, link_list, measure
 
 #: Subtrees that never hold copy a reader sees.
 _SKIP_TAGS = frozenset({
@@ -47,8 +48,11 @@ _BLOCK_TAGS = frozenset({
 })
 _CTA_TAGS = frozenset({"a", "button", "input"})
 #: Tags that can open a zone without any attribute.
-_ZONE_TAGS = frozenset({"main", "article", "header", "footer", "nav", "aside", "dialog"})
+_ZONE_TAGS = frozenset({"main", "article", "header", "footer", "nav", "aside", "dialog",
+                        "figcaption"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Blocks that can be a list of links inside the content column.
+_LIST_BLOCKS = frozenset({"ul", "ol", "div", "section", "table", "p", "dl", "menu"})
 
 #: Invisible characters dropped from copy (email preview padding, soft hyphens); ZWJ is kept
 #: because emoji sequences need it.
@@ -152,7 +156,19 @@ def sections_from_tree(root: Any, *, include_head: bool = True) -> list[Section]
         if head is not None:
             walker.head(head)
     walker.body()
-    return walker.sections
+    return _label_headings(walker.sections)
+
+
+def _label_headings(sections: list[Section]) -> list[Section]:
+    """A short heading right before a list of links or a sidebar block ("Related posts",
+    "Read more", "Share this") titles that block, not the page's copy."""
+    out = list(sections)
+    for i in range(len(out) - 1):
+        here, after = out[i], out[i + 1]
+        if here.role == "heading" and after.role in ("nav", "aside") and \
+                len(here.text.split()) <= 6:
+            out[i] = Section(after.role, here.text)
+    return out
 
 
 def extract_links(html: str, base_url: str) -> list[str]:
@@ -238,6 +254,28 @@ def _text_of(el: Any) -> str:
     return normalize_space("".join(out))
 
 
+#: Class tokens that name an article's own body in common CMS and news themes.
+_ARTICLE_CLASSES = frozenset({
+    "entry-content", "post-content", "article-content", "article-body", "article__body",
+    "post-body", "story-body", "entry-body", "post-entry", "blog-post", "single-post",
+    "article-text", "story-content", "post-text", "entry__content", "c-entry-content",
+})
+
+
+def _is_article(el: Any) -> bool:
+    """An <article>, or a block marked as an article's body by schema.org or class."""
+    if el.tag == "article":
+        return True
+    attrib = el.attrib
+    if not attrib:
+        return False
+    prop = (attrib.get("itemprop") or "").lower()
+    if prop in ("articlebody", "blogpost", "text") and el.tag != "span":
+        return True
+    cls = attrib.get("class")
+    return bool(cls) and not _ARTICLE_CLASSES.isdisjoint(cls[:1000].lower().split())
+
+
 def _ancestors(el: Any | None) -> set[Any]:
     out: set[Any] = set()
     while el is not None:
@@ -261,10 +299,16 @@ class _Walker:
         self.landmarks = [
             (el, role.strip().lower()) for el in root.iter() if (role := el.get("role"))
         ]
-        self.main = self._find_main()
+        body = _child(root, "body") if root.tag == "html" else None
+        self.start = body if body is not None else root
+        self.mass = measure(self.start, _SKIP_TAGS)
+        self.core = self._find_core()
+        self.main = self._article_around_core(self._trusted_main(self._find_main()))
         self.h1 = self._find_h1()
         # Layout wrappers around the main content must not be taken for chrome by class.
         self.protected = _ancestors(self.main) | _ancestors(self.h1)
+        # Nor can the block holding most of the prose, whatever its class says.
+        self.dense = _ancestors(self.core)
         self.hero_fallback = self._hero_fallback()
         self.header_blocks = self._implicit_headers()
         self.special = {self.hero_fallback, *self.header_blocks}
@@ -279,6 +323,81 @@ class _Walker:
         for el, role in self.landmarks:
             if role == "main" and not self._hidden_path(el):
                 return el
+        return None
+
+    def _find_core(self) -> Any | None:
+        """The block holding most of the page's prose, unless that is a footer, a nav or a
+        site header by tag or landmark (a thin page with long legal small print)."""
+        core = content_core(self.start, self.mass)
+        el = core
+        while el is not None and el is not self.start:
+            role = (el.get("role") or "").strip().lower()
+            if el.tag in ("footer", "nav") or role in ("contentinfo", "navigation"):
+                return None
+            el = el.getparent()
+        return core
+
+    def _trusted_main(self, main: Any | None) -> Any | None:
+        """A <main> that holds a small part of the prose while the bulk sits outside it
+        (a <main> around a breadcrumb trail) is not where the page's copy is."""
+        if main is None or self.core is None or main in _ancestors(self.core):
+            return main
+        core_prose = self.mass[self.core].prose
+        main_mass = self.mass.get(main)
+        return main if main_mass and main_mass.prose >= 0.5 * core_prose else None
+
+    def _article_around_core(self, main: Any | None) -> Any | None:
+        """The <article> (or article-body block) that holds the prose, inside the <main> if
+        there is one: text outside it (site header, sidebars, related links, footer) is then
+        the site's, as it is beside a <main>. Pages without one keep ``main``."""
+        if self.core is None:
+            return main
+        el = self.core
+        while el is not None and el is not self.start and el is not main:
+            if _is_article(el):
+                return el
+            el = el.getparent()
+        if main is not None:
+            return main
+        return self._column_around_core() if self._dated() else None
+
+    def _dated(self) -> bool:
+        """A dated post (news, blog, press release): og:type article, a published date or a
+        <time> element. Its prose column is the copy and the rest is the site's; a landing
+        page keeps every unmarked block as copy (a closing call to action below the content
+        wrapper still counts)."""
+        head = _head_of(self.root)
+        if head is not None:
+            for el in head.iter("meta"):
+                key = (el.get("property") or el.get("name") or "").lower()
+                if key == "og:type" and (el.get("content") or "").lower() == "article":
+                    return True
+                if key in ("article:published_time", "date", "pubdate"):
+                    return True
+        return bool(self.start.xpath(
+            'boolean(.//time | .//*[@itemprop="datePublished" or @itemprop="dateCreated"])'))
+
+    def _column_around_core(self) -> Any | None:
+        """The core widened through the wrappers around it that add no prose and few links,
+        stopping before a block that adds sidebars, menus or teasers."""
+        assert self.core is not None
+        core = self.mass[self.core]
+        el = self.core
+        while True:
+            parent = el.getparent()
+            if parent is None or parent is self.start:
+                break
+            m = self.mass.get(parent)
+            if m is None or m.prose > core.prose or m.links > 0.3 * m.text:
+                break
+            el = parent
+        return None if el is self.start else el
+        need = 0.5 * self.mass[self.core].prose
+        for el in self.core.iter():
+            if isinstance(el.tag, str) and _is_article(el):
+                m = self.mass.get(el)
+                if m is not None and m.prose >= need:
+                    return el
         return None
 
     def _find_h1(self) -> Any | None:
@@ -381,11 +500,9 @@ class _Walker:
     # -- body -----------------------------------------------------------------------------
 
     def body(self) -> None:
-        body = _child(self.root, "body") if self.root.tag == "html" else None
-        start = body if body is not None else self.root
         zone = "outside" if self.main is not None else "content"
         buf: list[str] = []
-        self.walk_children(start, zone, False, False, buf, 0)
+        self.walk_children(self.start, zone, False, False, buf, 0)
         self.flush(buf, zone, False, None)
 
     def walk_children(
@@ -429,10 +546,16 @@ class _Walker:
         if depth > _MAX_DEPTH:  # pathological nesting: keep the words, skip the structure
             buf.append(" " + _text_of(el) + " ")
             return
-        if cls or tag in _ZONE_TAGS or el in self.special or (attrib and "role" in attrib):
+        if cls or tag in _ZONE_TAGS or el in self.special or el is self.main or (
+                attrib and "role" in attrib):
             new_zone, new_hero, article = self.enter(el, tag, attrib, cls, zone, hero, article)
         else:
             new_zone, new_hero = zone, hero
+        if new_zone == "content" and tag in _LIST_BLOCKS and el not in self.dense and \
+                link_list(el, self.mass, button=self._button_link):
+            new_zone = "nav"  # related posts, tag clouds, menus inside the content column
+        elif el is self.h1 and zone == "outside":
+            new_zone = "content"  # the headline above an <article> is still the page's own
         opened_hero = new_hero and not hero
         if tag in _BLOCK_TAGS or "-" in tag:
             if buf:
@@ -467,7 +590,7 @@ class _Walker:
             or (protected and tag == "header" and not article)
         ):
             return "content", True, article
-        if not protected:
+        if not protected and el not in self.dense:
             chrome = self._chrome_here(el, tag, attrib, cls, zone, article)
             if chrome:
                 return chrome, False, article
@@ -483,9 +606,20 @@ class _Walker:
             parent = el.getparent()
             if parent is not None and parent.tag in ("blockquote", "figure"):
                 return None  # a quote's attribution is copy
+        if tag == "figcaption":
+            # a photo's caption or credit is the page's furniture; a quote's attribution is copy
+            figure = el.getparent()
+            if figure is not None and figure.tag == "figure" and \
+                    next(figure.iter("blockquote", "q"), None) is None:
+                return "aside"
         if not attrib and tag not in _TAG_CHROME:
             return None
         return _chrome_of(tag, attrib, cls)
+
+    @staticmethod
+    def _button_link(a: Any) -> bool:
+        attrib = a.attrib
+        return bool(attrib) and _buttonish_link(a, attrib, _classes(attrib))
 
     # -- leaves ---------------------------------------------------------------------------
 

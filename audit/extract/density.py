@@ -1,0 +1,118 @@
+"""How much readable text each element of a page holds, and how much of it is link text.
+
+Class names lie about purpose (an article wrapped in Blogger's ``widget Blog``, a
+``has-double-sidebar`` flag on the page wrapper, a ``<main>`` around only the breadcrumbs);
+text mass does not. The block that holds most of a page's prose is its own copy, whatever it is
+called, and a block of short links is navigation wherever it sits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from lxml import etree
+
+
+class Mass(NamedTuple):
+    """Characters of visible text under an element, and how many of them sit inside links."""
+
+    text: int
+    links: int
+
+    @property
+    def prose(self) -> int:
+        """Text that is not link text: what a reader reads rather than clicks."""
+        return self.text - self.links
+
+
+_SKIPPED = Mass(0, 0)
+
+
+def measure(root: Any, skip: frozenset[str]) -> dict[Any, Mass]:
+    """The text mass of every element under ``root`` (itself included) in one pass; ``skip``:
+    tags whose subtrees hold nothing a reader sees (scripts, styles...). Hidden elements are
+    counted: testing every element for them would double the cost, and what they hide is
+    mostly a duplicate menu, which weighs as links, not prose. Iterative: deep trees are safe."""
+    out: dict[Any, Mass] = {}
+    stack: list[list[int] | None] = []
+    in_link = 0
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "start":
+            tag = el.tag
+            if el is not root and (tag.__class__ is not str or tag in skip):
+                walker.skip_subtree()
+                stack.append(None)
+                continue
+            if el.tag == "a":
+                in_link += 1
+            n = len(el.text.strip()) if el.text else 0
+            stack.append([n, n if in_link else 0])
+            continue
+        counts = stack.pop()
+        if counts is not None:
+            out[el] = Mass(counts[0], counts[1])
+            if el.tag == "a":
+                in_link -= 1
+        if not stack:
+            continue
+        parent = stack[-1]
+        if parent is None:
+            continue
+        if counts is not None:
+            parent[0] += counts[0]
+            parent[1] += counts[1]
+        if el.tail:
+            n = len(el.tail.strip())
+            parent[0] += n
+            if in_link:
+                parent[1] += n
+    return out
+
+
+def content_core(start: Any, mass: dict[Any, Mass], *, share: float = 0.6,
+                 minimum: int = 400) -> Any | None:
+    """The smallest element that still holds ``share`` of the prose of the element above it,
+    walking down from ``start``; None when the page has too little prose to tell."""
+    here = mass.get(start)
+    if here is None or here.prose < minimum:
+        return None
+    el = start
+    while True:
+        best, best_prose = None, 0
+        for child in el:
+            if child.tag not in _CONTAINERS:
+                continue
+            m = mass.get(child)
+            if m is not None and m.prose > best_prose:
+                best, best_prose = child, m.prose
+        if best is None or best_prose < share * mass[el].prose or best_prose < minimum:
+            return el
+        el = best
+
+
+def link_list(el: Any, mass: dict[Any, Mass], *, button: Callable[[Any], bool],
+              min_links: int = 3, density: float = 0.7) -> bool:
+    """A block made of plain links ("Related posts", a tag cloud, a menu in the content
+    column): at least ``min_links`` links, mostly link text, no link wrapping a whole card of
+    blocks (a card that is one big link is copy) and no button (a row of calls to action)."""
+    m = mass.get(el)
+    if m is None or m.text == 0 or m.links < density * m.text:
+        return False
+    links = 0
+    for a in el.iter("a"):
+        if button(a):
+            return False
+        for inner in a.iter():
+            if inner is not a and inner.tag in _CARD_TAGS:
+                return False
+        links += 1
+    return links >= min_links
+
+
+#: Blocks that hold other blocks: the content core is one of these, never a single paragraph
+#: or list item that happens to outweigh its siblings.
+_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "table", "tbody", "tr",
+                         "center", "font", "form", "body", "aside", "dd", "blockquote"})
+_CARD_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "ul"})

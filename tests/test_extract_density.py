@@ -1,0 +1,104 @@
+"""Where the page's own copy is when class names mislead: text mass decides over class words,
+a <main> around a breadcrumb trail is not trusted, a dated post's column is its copy, and lists
+of links, captions, ads and comments inside the column are the site's furniture. Every page
+here is our own."""
+
+from __future__ import annotations
+
+from audit.extract.density import content_core, link_list, measure
+from audit.extract.html import _SKIP_TAGS, html_to_piece, parse_html
+from audit.models import CHROME_ROLES
+
+PROSE = ("Our bakery started in a garage with one oven and a stubborn recipe for rye. "
+         "Every loaf is still shaped by hand before dawn, proofed slowly in the cold, and "
+         "baked on stone so the crust cracks when you press it. ")
+STORY = "".join(f"<p>{PROSE} Paragraph {i} goes on about flour and patience.</p>" for i in range(6))
+SIDEBAR = ('<div class="sidebar"><h3>Archive</h3><ul><li><a href="/a">March</a></li>'
+           '<li><a href="/b">April</a></li><li><a href="/c">May</a></li></ul></div>')
+
+
+def roles_of(html: str, needle: str) -> set[str]:
+    piece = html_to_piece(html, "https://bakery.example/post")
+    return {s.role for s in piece.sections if needle in s.text}
+
+
+def copy_of(html: str) -> str:
+    piece = html_to_piece(html, "https://bakery.example/post")
+    return " ".join(s.text for s in piece.sections if s.role not in CHROME_ROLES)
+
+
+def test_a_wrapper_named_like_a_widget_or_sidebar_holding_the_prose_is_copy() -> None:
+    for cls in ("widget Blog", "has-double-sidebar", "entry-content no-share", "toc-content"):
+        html = f'<html><body><div class="{cls}"><h1>Rye at dawn</h1>{STORY}</div>{SIDEBAR}</body></html>'
+        assert roles_of(html, "stubborn recipe") <= {"body"}, cls
+        assert roles_of(html, "Archive") <= CHROME_ROLES
+
+
+def test_a_main_around_only_the_breadcrumbs_is_not_where_the_copy_is() -> None:
+    html = ('<html><body><main><nav class="crumbs">Home / Blog</nav><p>Blog</p></main>'
+            f'<div class="post">{STORY}</div></body></html>')
+    assert roles_of(html, "stubborn recipe") == {"body"}
+
+
+def test_a_dated_post_keeps_its_column_and_leaves_the_rest_to_the_site() -> None:
+    html = ('<html><head><meta property="og:type" content="article"></head><body>'
+            '<div class="top"><p>Bakery Journal, fresh every Friday, since the first loaf</p></div>'
+            f'<div class="layout"><div class="col"><h1>Rye at dawn</h1><time>3 May</time>{STORY}</div>'
+            '<div class="col2"><p>Opening hours are eight till four, closed on Mondays.</p></div>'
+            '</div></body></html>')
+    assert roles_of(html, "stubborn recipe") == {"body"}
+    assert roles_of(html, "Rye at dawn") == {"headline"}
+    assert roles_of(html, "Opening hours") <= CHROME_ROLES
+
+
+def test_a_landing_page_keeps_its_closing_call_to_action() -> None:
+    html = (f'<html><body><div class="content"><h1>Bread for your café</h1>{STORY}</div>'
+            '<section class="band"><h2>Ready to stock real bread?</h2>'
+            '<p>Order a tasting box for your counter this week.</p></section></body></html>')
+    assert "Order a tasting box" in copy_of(html)
+
+
+def test_lists_of_links_in_the_column_and_their_headings_are_navigation() -> None:
+    html = (f'<html><body><main><article><h1>Rye at dawn</h1>{STORY}<h3>Read next</h3><ul>'
+            '<li><a href="/1">Why we proof bread in the cold overnight</a></li>'
+            '<li><a href="/2">A short history of the sourdough starter</a></li>'
+            '<li><a href="/3">Ten loaves we got wrong this year</a></li></ul>'
+            '<div class="actions"><a class="btn" href="/x">Order now</a> <a class="btn" href="/y">'
+            'See prices</a> <a class="btn" href="/z">Visit us</a></div>'
+            '</article></main></body></html>')
+    assert roles_of(html, "history of the sourdough") == {"nav"}
+    assert roles_of(html, "Read next") == {"nav"}
+    assert roles_of(html, "Order now") == {"cta"}  # a row of buttons is not a link list
+
+
+def test_photo_credits_ads_and_comments_are_furniture_but_a_quote_attribution_is_copy() -> None:
+    html = (f'<html><body><main><h1>Rye at dawn</h1>{STORY}'
+            '<figure><img src="rye.jpg" alt="a loaf"><figcaption>Photo: Sam Baker</figcaption></figure>'
+            '<figure><blockquote>Best rye in town.</blockquote><figcaption>Jo, a café owner</figcaption>'
+            '</figure><div class="ad-slot">Cheap flights to Lisbon</div>'
+            '<ol class="commentlist"><li>Lovely post, thanks for the recipe tips!</li></ol>'
+            '</main></body></html>')
+    assert roles_of(html, "Photo: Sam Baker") <= CHROME_ROLES
+    assert roles_of(html, "Jo, a café owner") == {"body"}
+    assert roles_of(html, "Cheap flights") <= CHROME_ROLES
+    assert roles_of(html, "Lovely post") <= CHROME_ROLES
+
+
+def test_text_mass_counts_prose_and_links_and_finds_the_core() -> None:
+    root = parse_html(f'<html><body><div id="page"><div id="story">{STORY}</div>{SIDEBAR}</div>'
+                      '<script>var x = "not text";</script></body></html>')
+    body = root.find("body")
+    mass = measure(body, _SKIP_TAGS)
+    story = body.find(".//div[@id='story']")
+    assert mass[story].links == 0 and mass[story].prose > 1000
+    assert content_core(body, mass) is story
+    ul = body.find(".//ul")
+    assert link_list(ul, mass, button=lambda a: False)
+    assert not link_list(story, mass, button=lambda a: False)
+
+
+def test_deep_pages_are_measured_without_recursion() -> None:
+    html = "<html><body>" + "<div>" * 3000 + STORY + "</div>" * 3000 + "</body></html>"
+    root = parse_html(html)
+    assert root is not None
+    measure(root, _SKIP_TAGS)  # iterative: no RecursionError
