@@ -431,23 +431,47 @@ def run_app(
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file with runs "
                                             "(default ./antipersona.db or $ANTIPERSONA_DB).")]
     = None,
+    address: Annotated[str, typer.Option("--address", help="Address to listen on. The default "
+                                         "is this machine only; anything else lets others on "
+                                         "the network use the app, with no login.")]
+    = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port for the Streamlit server.")] = 8501,
+    allow_private_from_app: Annotated[bool, typer.Option(
+        "--allow-private-from-app", help="On an address other than loopback, keep the Run "
+        "page's 'allow internal addresses' option (off there by default).")] = False,
+    allow_pack_edits: Annotated[bool, typer.Option(
+        "--allow-pack-edits", help="On an address other than loopback, keep the pack editor's "
+        "Save (off there by default).")] = False,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open a browser "
                                           "window too (otherwise the address is printed).")]
     = False,
 ) -> None:
     """Start the Streamlit report (same as `streamlit run app.py`) and print its address.
 
+    It listens on 127.0.0.1 unless --address says otherwise.
+
     Example: antipersona app --db .antipersona-demo/antipersona.db
     """
     import os
     import subprocess
 
+    from .ui.exposure import ENV_ALLOW_PACK_EDITS, ENV_ALLOW_PRIVATE, app_policy, exposure_warning
+
+    if not address.strip():
+        raise fail("--address needs an address, e.g. 127.0.0.1 or 0.0.0.0")
     script = Path(__file__).resolve().parent / "ui" / "app.py"  # installed with the package
     env = dict(os.environ)
     if db is not None:
         env["ANTIPERSONA_DB"] = str(db.resolve())
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+    if allow_private_from_app:
+        env[ENV_ALLOW_PRIVATE] = "1"
+    if allow_pack_edits:
+        env[ENV_ALLOW_PACK_EDITS] = "1"
+    warning = exposure_warning(app_policy(address, env))
+    if warning:
+        err().print("antipersona: " + warning, markup=False, highlight=False)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", address,
+           "--server.port", str(port),
            # Headless also skips Streamlit's first-run e-mail prompt, which would block.
            "--browser.gatherUsageStats", "false", "--server.headless", str(not browser).lower(),
            "--client.toolbarMode", "viewer"]
