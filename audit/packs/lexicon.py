@@ -154,23 +154,28 @@ def _record_lines(node: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], i
 
 
 def _parse(path: Path, problems: list[str]) -> _Doc | None:
+    from ..safeyaml import YamlRefused, check_size, compose, construct
+
     try:
+        check_size(path.stat().st_size)  # before reading: a 100 MB pack is refused unread
         text = path.read_text(encoding="utf-8")
+    except YamlRefused as exc:
+        problems.append(f"{path}:1: {exc.message}")
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{path}:1: cannot read the file ({exc.__class__.__name__}: {exc})")
         return None
     import yaml  # only when packs are read: loading them from the cache needs no YAML
 
-    # libyaml's parser when PyYAML was built with it (ten times faster on the shipped packs).
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node = compose(text)  # refuses aliases ("billion laughs") and deep nesting
+        data = construct(node)
+    except YamlRefused as exc:
+        problems.append(f"{path}:{exc.line}: {exc.message}")
+        return None
     except yaml.YAMLError as exc:
         problems.append(_yaml_problem(path, exc))
         return None
-    finally:
-        loader.dispose()
     doc = _Doc(path, data)
     if node is not None:
         duplicates: list[tuple[str, int, int]] = []
