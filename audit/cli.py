@@ -16,6 +16,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import AntipersonaError, InputError, LexiconError
 from .models import InputProblem
+from .termsafe import safe
 
 app = typer.Typer(
     name="antipersona",
@@ -55,7 +56,7 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="fast, trained, au
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one plain line to stderr and return the Exit to raise."""
-    err().print("antipersona: " + message, markup=False, highlight=False)
+    err().print(safe("antipersona: " + message), markup=False, highlight=False)
     return typer.Exit(code)
 
 
@@ -292,8 +293,8 @@ def eval_cmd(
     if fmt == "json":
         sys.stdout.write(to_json(res))
     else:
-        sys.stdout.write(render_text(res, title=f"{file} ({engine.profile} profile, target "
-                                                f"{cfg.target})"))
+        sys.stdout.write(safe(render_text(res, title=f"{file} ({engine.profile} profile, target "
+                                                     f"{cfg.target})"), keep_layout=True))
 
 
 @personas_app.command("list")
@@ -306,8 +307,8 @@ def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> Non
     for p in load_packs(cfg.personas or None):
         mark = " (target)" if p.id == cfg.target else ""
         mark += " (proposed)" if p.status == "proposed" else ""
-        out.print(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
-                  f"v{p.version}  {p.name}{mark}", markup=False, soft_wrap=True)  # one line a pack
+        out.print(safe(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
+                       f"v{p.version}  {p.name}{mark}"), markup=False, soft_wrap=True)  # one line a pack
 
 
 @personas_app.command("show")
@@ -325,25 +326,29 @@ def personas_show(
         raise fail(f"no pack '{persona_id}' (in use: {', '.join(packs)})")
     p = packs[persona_id]
     out = console()
-    out.print(f"{p.name} ({p.id}, {p.kind}, v{p.version})", style="bold", markup=False)
-    out.print(p.description, markup=False)
-    out.print(f"file: {p.path}", style="dim", markup=False)
+
+    def say(text: str, **style: str) -> None:  # pack text comes from users' files
+        out.print(safe(text, keep_layout=True), markup=False, **style)
+
+    say(f"{p.name} ({p.id}, {p.kind}, v{p.version})", style="bold")
+    say(p.description)
+    say(f"file: {p.path}", style="dim")
     for g in p.cues:
-        out.print(f"\n{g.group}  weight {g.weight:g}  ({g.size} cues)", style="bold", markup=False)
+        say(f"\n{g.group}  weight {g.weight:g}  ({g.size} cues)", style="bold")
         if g.note:
-            out.print(f"  why: {g.note}", markup=False)
+            say(f"  why: {g.note}")
         if g.terms:
-            out.print("  terms: " + ", ".join(g.terms), markup=False)
+            say("  terms: " + ", ".join(g.terms))
         if g.acronyms:
-            out.print("  acronyms: " + ", ".join(g.acronyms), markup=False)
+            say("  acronyms: " + ", ".join(g.acronyms))
         if g.patterns:
-            out.print(f"  patterns: {len(g.patterns)}", markup=False)
+            say(f"  patterns: {len(g.patterns)}")
         if g.regex:
-            out.print("  regex: " + "  ".join(g.regex), markup=False)
+            say("  regex: " + "  ".join(g.regex))
         if g.suggest:
-            out.print("  try instead: " + "; ".join(g.suggest), markup=False)
+            say("  try instead: " + "; ".join(g.suggest))
     for t in p.tone:
-        out.print(f"tone: {t.describe()} (weight {t.weight:g})", markup=False)
+        say(f"tone: {t.describe()} (weight {t.weight:g})")
 
 
 @personas_app.command("lint")
@@ -361,7 +366,7 @@ def personas_lint(
     targets = [*(paths or []), *(personas or [])] or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
     packs, problems = lint_paths(with_user_edits(targets) if not paths else targets)
     for line in problems:
-        print(line)
+        print(safe(line))
     if problems:
         err().print(f"{len(problems)} problem(s) in persona packs", markup=False)
         raise typer.Exit(2)
@@ -503,13 +508,13 @@ def main() -> None:
         app(standalone_mode=True)
     except LexiconError as exc:
         for line in exc.problems:
-            err().print(line, markup=False, highlight=False)
+            err().print(safe(line), markup=False, highlight=False)
         sys.exit(2)
     except InputError as exc:
-        err().print(f"antipersona: {exc}", markup=False, highlight=False)
+        err().print(safe(f"antipersona: {exc}"), markup=False, highlight=False)
         sys.exit(2)
     except AntipersonaError as exc:
-        err().print(f"antipersona: {exc}", markup=False, highlight=False)
+        err().print(safe(f"antipersona: {exc}", keep_layout=True), markup=False, highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err().print("antipersona: interrupted", markup=False)
