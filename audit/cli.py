@@ -16,6 +16,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import AntipersonaError, InputError, LexiconError
 from .models import InputProblem
+from .termsafe import safe
 
 app = typer.Typer(
     name="antipersona",
@@ -55,7 +56,7 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="fast, trained, au
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one plain line to stderr and return the Exit to raise."""
-    err().print("antipersona: " + message, markup=False, highlight=False)
+    err().print(safe("antipersona: " + message), markup=False, highlight=False)
     return typer.Exit(code)
 
 
@@ -292,8 +293,8 @@ def eval_cmd(
     if fmt == "json":
         sys.stdout.write(to_json(res))
     else:
-        sys.stdout.write(render_text(res, title=f"{file} ({engine.profile} profile, target "
-                                                f"{cfg.target})"))
+        sys.stdout.write(safe(render_text(res, title=f"{file} ({engine.profile} profile, target "
+                                                     f"{cfg.target})"), keep_layout=True))
 
 
 @personas_app.command("list")
@@ -306,8 +307,8 @@ def personas_list(config: ConfigOpt = None, personas: PersonasOpt = None) -> Non
     for p in load_packs(cfg.personas or None):
         mark = " (target)" if p.id == cfg.target else ""
         mark += " (proposed)" if p.status == "proposed" else ""
-        out.print(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
-                  f"v{p.version}  {p.name}{mark}", markup=False, soft_wrap=True)  # one line a pack
+        out.print(safe(f"{p.id:<24} {p.kind:<13} {len(p.cues):>2} groups {p.size:>4} cues  "
+                       f"v{p.version}  {p.name}{mark}"), markup=False, soft_wrap=True)  # one line a pack
 
 
 @personas_app.command("show")
@@ -325,25 +326,29 @@ def personas_show(
         raise fail(f"no pack '{persona_id}' (in use: {', '.join(packs)})")
     p = packs[persona_id]
     out = console()
-    out.print(f"{p.name} ({p.id}, {p.kind}, v{p.version})", style="bold", markup=False)
-    out.print(p.description, markup=False)
-    out.print(f"file: {p.path}", style="dim", markup=False)
+
+    def say(text: str, **style: str) -> None:  # pack text comes from users' files
+        out.print(safe(text, keep_layout=True), markup=False, **style)
+
+    say(f"{p.name} ({p.id}, {p.kind}, v{p.version})", style="bold")
+    say(p.description)
+    say(f"file: {p.path}", style="dim")
     for g in p.cues:
-        out.print(f"\n{g.group}  weight {g.weight:g}  ({g.size} cues)", style="bold", markup=False)
+        say(f"\n{g.group}  weight {g.weight:g}  ({g.size} cues)", style="bold")
         if g.note:
-            out.print(f"  why: {g.note}", markup=False)
+            say(f"  why: {g.note}")
         if g.terms:
-            out.print("  terms: " + ", ".join(g.terms), markup=False)
+            say("  terms: " + ", ".join(g.terms))
         if g.acronyms:
-            out.print("  acronyms: " + ", ".join(g.acronyms), markup=False)
+            say("  acronyms: " + ", ".join(g.acronyms))
         if g.patterns:
-            out.print(f"  patterns: {len(g.patterns)}", markup=False)
+            say(f"  patterns: {len(g.patterns)}")
         if g.regex:
-            out.print("  regex: " + "  ".join(g.regex), markup=False)
+            say("  regex: " + "  ".join(g.regex))
         if g.suggest:
-            out.print("  try instead: " + "; ".join(g.suggest), markup=False)
+            say("  try instead: " + "; ".join(g.suggest))
     for t in p.tone:
-        out.print(f"tone: {t.describe()} (weight {t.weight:g})", markup=False)
+        say(f"tone: {t.describe()} (weight {t.weight:g})")
 
 
 @personas_app.command("lint")
@@ -361,7 +366,7 @@ def personas_lint(
     targets = [*(paths or []), *(personas or [])] or list(cfg.personas) or [DEFAULT_LEXICON_DIR]
     packs, problems = lint_paths(with_user_edits(targets) if not paths else targets)
     for line in problems:
-        print(line)
+        print(safe(line))
     if problems:
         err().print(f"{len(problems)} problem(s) in persona packs", markup=False)
         raise typer.Exit(2)
@@ -431,23 +436,47 @@ def run_app(
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file with runs "
                                             "(default ./antipersona.db or $ANTIPERSONA_DB).")]
     = None,
+    address: Annotated[str, typer.Option("--address", help="Address to listen on. The default "
+                                         "is this machine only; anything else lets others on "
+                                         "the network use the app, with no login.")]
+    = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port for the Streamlit server.")] = 8501,
+    allow_private_from_app: Annotated[bool, typer.Option(
+        "--allow-private-from-app", help="On an address other than loopback, keep the Run "
+        "page's 'allow internal addresses' option (off there by default).")] = False,
+    allow_pack_edits: Annotated[bool, typer.Option(
+        "--allow-pack-edits", help="On an address other than loopback, keep the pack editor's "
+        "Save (off there by default).")] = False,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open a browser "
                                           "window too (otherwise the address is printed).")]
     = False,
 ) -> None:
     """Start the Streamlit report (same as `streamlit run app.py`) and print its address.
 
+    It listens on 127.0.0.1 unless --address says otherwise.
+
     Example: antipersona app --db .antipersona-demo/antipersona.db
     """
     import os
     import subprocess
 
+    from .ui.exposure import ENV_ALLOW_PACK_EDITS, ENV_ALLOW_PRIVATE, app_policy, exposure_warning
+
+    if not address.strip():
+        raise fail("--address needs an address, e.g. 127.0.0.1 or 0.0.0.0")
     script = Path(__file__).resolve().parent / "ui" / "app.py"  # installed with the package
     env = dict(os.environ)
     if db is not None:
         env["ANTIPERSONA_DB"] = str(db.resolve())
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+    if allow_private_from_app:
+        env[ENV_ALLOW_PRIVATE] = "1"
+    if allow_pack_edits:
+        env[ENV_ALLOW_PACK_EDITS] = "1"
+    warning = exposure_warning(app_policy(address, env))
+    if warning:
+        err().print("antipersona: " + warning, markup=False, highlight=False)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", address,
+           "--server.port", str(port),
            # Headless also skips Streamlit's first-run e-mail prompt, which would block.
            "--browser.gatherUsageStats", "false", "--server.headless", str(not browser).lower(),
            "--client.toolbarMode", "viewer"]
@@ -479,13 +508,13 @@ def main() -> None:
         app(standalone_mode=True)
     except LexiconError as exc:
         for line in exc.problems:
-            err().print(line, markup=False, highlight=False)
+            err().print(safe(line), markup=False, highlight=False)
         sys.exit(2)
     except InputError as exc:
-        err().print(f"antipersona: {exc}", markup=False, highlight=False)
+        err().print(safe(f"antipersona: {exc}"), markup=False, highlight=False)
         sys.exit(2)
     except AntipersonaError as exc:
-        err().print(f"antipersona: {exc}", markup=False, highlight=False)
+        err().print(safe(f"antipersona: {exc}", keep_layout=True), markup=False, highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err().print("antipersona: interrupted", markup=False)

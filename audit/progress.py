@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .models import InputProblem
 from .runs.audit import Progress as RunProgress
+from .termsafe import safe
 
 
 class ProgressPrinter:
@@ -47,14 +48,14 @@ class ProgressPrinter:
         self._bar.update(self._task, completed=progress.finished, total=total, counts=counts)
 
     def problem(self, problem: InputProblem) -> None:
-        self.console.print(f"antipersona: {problem.source}: {problem.error}", markup=False,
+        self.console.print(safe(f"antipersona: {problem.source}: {problem.error}"), markup=False,
                            highlight=False)
 
     def summary(self, run_id: str, db: Path) -> None:
         p = self.last
         counts = (f"{p.done} pieces analysed, {p.failed} failed, {p.skipped} skipped"
                   + (f", {p.resumed} kept from before" if p.resumed else "")) if p else ""
-        self.console.print(f"run {run_id}: {counts} (store: {db})", markup=False,
+        self.console.print(safe(f"run {run_id}: {counts} (store: {db})"), markup=False,
                            highlight=False)
-        self.console.print(f"see it with: antipersona report {run_id}   or   antipersona app",
+        self.console.print(safe(f"see it with: antipersona report {run_id}   or   antipersona app"),
                            markup=False, highlight=False)

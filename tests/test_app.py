@@ -77,6 +77,18 @@ def _html(at: AppTest) -> str:
     return "\n".join(str(h.proto.body) for h in at.get("html"))
 
 
+@pytest.fixture(autouse=True)
+def loopback_server() -> Any:
+    """The pages see the address `antipersona app` gives Streamlit by default (see
+    audit.ui.exposure: on loopback every option of the app is on)."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> tuple[Path, str]:
     db = tmp_path_factory.mktemp("app") / "runs.db"

@@ -12,16 +12,27 @@ paragraph around the anchor, at most :data:`SPAN` characters each way.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import regex
 from spacy.language import Language
 
+from ..errors import AntipersonaError
 from .regexfilter import DIGIT, Literal, anchors
 
 #: Characters a window reaches on either side of its anchor when no blank line comes first.
 SPAN = 400
+#: Seconds one pack regex may spend on one text, in all its windows. The pack linter refuses
+#: the shapes that backtrack exponentially (audit.packs.redos); this bounds whatever it misses.
+REGEX_SECONDS = 1.0
 _SPACE = re.compile(r"\s")
+_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII
+
+
+class RegexTimeout(AntipersonaError):
+    """A pack regex ran past :data:`REGEX_SECONDS` on one text: the pack needs fixing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +40,8 @@ class CharRegex:
     rx: re.Pattern[str]
     persona: int
     group: int
+    #: "pack-id/group" for messages.
+    label: str = ""
 
 
 class CharRegexes:
@@ -36,6 +49,8 @@ class CharRegexes:
 
     def __init__(self, nlp: Language, entries: Iterable[CharRegex]) -> None:
         self.entries = list(entries)
+        #: The same patterns compiled by the ``regex`` module, which can stop after a time.
+        self._bounded = [regex.compile(e.rx.pattern, e.rx.flags & _FLAGS) for e in self.entries]
         #: Regexes without a known anchor: they scan the whole text.
         self.always: list[int] = []
         #: Literal -> regexes, searched as substrings of the lower-cased text.
@@ -106,12 +121,21 @@ class CharRegexes:
         for rid in self.always:
             at[rid] = [-1]
         for rid, offsets in at.items():
-            rx = self.entries[rid].rx
+            rx = self._bounded[rid]
             spans = [(0, len(text))] if -1 in offsets else _merged(text, offsets)
-            for lo, hi in spans:
-                for m in rx.finditer(text, lo, hi):
-                    if m.end() > m.start():
-                        yield rid, m.start(), m.end()
+            deadline = time.monotonic() + REGEX_SECONDS
+            try:
+                for lo, hi in spans:
+                    left = max(deadline - time.monotonic(), 0.001)
+                    for m in rx.finditer(text, lo, hi, timeout=left):
+                        if m.end() > m.start():
+                            yield rid, m.start(), m.end()
+            except TimeoutError:
+                entry = self.entries[rid]
+                raise RegexTimeout(
+                    f"the regular expression {entry.rx.pattern!r} of {entry.label or 'a pack'} "
+                    f"took over {REGEX_SECONDS:g} s on one text and was stopped; simplify it "
+                    "(antipersona personas lint)") from None
 
 
 def _one_token(nlp: Language, lit: Literal) -> bool:

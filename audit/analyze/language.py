@@ -17,10 +17,9 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "language.yaml"
 
 @lru_cache(maxsize=1)
 def language_data() -> dict[str, Any]:
-    import yaml
+    from ..safeyaml import load
 
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load(DATA_FILE.read_text(encoding="utf-8"))
 
 
 def split_phrases(items: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:

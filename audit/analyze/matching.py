@@ -96,7 +96,8 @@ class CueMatcher:
                     self._keys[vocab.strings.add(own)] = (pi, gi)
                     self._guards[vocab.strings[own]] = guard
                     self._add_pattern(vocab, own, core)
-                char_regexes.extend(CharRegex(re.compile(rx), pi, gi) for rx in group.regex)
+                char_regexes.extend(CharRegex(re.compile(rx), pi, gi, f"{persona.id}/{group.group}")
+                                    for rx in group.regex)
         self.chars = CharRegexes(nlp, char_regexes)
         #: Per token column (LOWER, LEMMA, ORTH): anchor word hash -> the patterns it anchors.
         self._by_col: list[dict[int, _Pattern]] = [

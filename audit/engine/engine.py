@@ -28,6 +28,7 @@ from ..analyze.tonecounts import COLUMNS, metrics, reading_grade
 from ..analyze.typography import normalised_piece, to_original
 from ..config import Config
 from ..errors import ConfigError, InputError
+from ..excerpt import MAX_SENTENCE_CHARS, excerpt
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
 from ..packs.lexicon import Persona, load_packs
@@ -429,6 +430,8 @@ class Engine:
                 first_char += len(raw) - len(raw.lstrip())
                 found = sentences[s_idx] = (first_char, first_char + len(sentence), sentence)
             sent_start, sent_end, sentence = found
+            if len(sentence) > MAX_SENTENCE_CHARS:  # one huge "sentence": keep its part near the cue
+                sentence = excerpt(sentence, hit.start_char - sent_start, hit.end_char - sent_start)
             shift = member.base - member.start
             cuts = member.cuts
             # Suggestions and notes are filled in by _finish: they need not cross processes.
@@ -444,7 +447,9 @@ class Engine:
             key = (to_original(cuts, shift + sent_start), to_original(cuts, shift + sent_end, end=True))
             info = part.sentences.get(key)
             if info is None:
-                info = part.sentences[key] = _Sentence(role, sentence, *sent_tone[s_idx], [])
+                whole = found[2]
+                shown = whole if len(whole) <= MAX_SENTENCE_CHARS else excerpt(whole, 0, 0)
+                info = part.sentences[key] = _Sentence(role, shown, *sent_tone[s_idx], [])
             info.evidence.append(ev)
         return parts
 

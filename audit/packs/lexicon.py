@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import LexiconError
 from ..models import DEFAULT_PACK_COLOR
 from .locations import SHIPPED_PACKS, with_user_edits
+from .redos import catastrophic
 
 #: Where the four default packs live (see :mod:`audit.packs.locations`).
 DEFAULT_LEXICON_DIR = SHIPPED_PACKS
@@ -153,23 +154,28 @@ def _record_lines(node: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], i
 
 
 def _parse(path: Path, problems: list[str]) -> _Doc | None:
+    from ..safeyaml import YamlRefused, check_size, compose, construct
+
     try:
+        check_size(path.stat().st_size)  # before reading: a 100 MB pack is refused unread
         text = path.read_text(encoding="utf-8")
+    except YamlRefused as exc:
+        problems.append(f"{path}:1: {exc.message}")
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{path}:1: cannot read the file ({exc.__class__.__name__}: {exc})")
         return None
     import yaml  # only when packs are read: loading them from the cache needs no YAML
 
-    # libyaml's parser when PyYAML was built with it (ten times faster on the shipped packs).
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node = compose(text)  # refuses aliases ("billion laughs") and deep nesting
+        data = construct(node)
+    except YamlRefused as exc:
+        problems.append(f"{path}:{exc.line}: {exc.message}")
+        return None
     except yaml.YAMLError as exc:
         problems.append(_yaml_problem(path, exc))
         return None
-    finally:
-        loader.dispose()
     doc = _Doc(path, data)
     if node is not None:
         duplicates: list[tuple[str, int, int]] = []
@@ -398,6 +404,10 @@ class _Checker:
                 self.err((*keys, j), "a pattern must be a non-empty list of token mappings, "
                          "like [{LOWER: book}, {LOWER: a}, {LOWER: demo}]")
                 continue
+            slow = next((p for rx in _token_regexes(pat) if (p := regex_problem(rx))), None)
+            if slow:
+                self.err((*keys, j), f"in a token pattern: {slow}")
+                continue
             try:
                 Matcher(vocab, validate=True).add("check", [pat])
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with details
@@ -410,10 +420,9 @@ class _Checker:
     def _regex(self, keys: tuple[Any, ...], value: Any) -> list[str]:
         out = []
         for j, rx in enumerate(self._str_list(keys, value, "regex")):
-            try:
-                re.compile(rx)
-            except re.error as exc:
-                self.err((*keys, j), f"invalid regular expression {rx!r}: {exc}")
+            problem = regex_problem(rx)
+            if problem:
+                self.err((*keys, j), problem)
                 continue
             out.append(rx)
         return out
@@ -445,6 +454,35 @@ class _Checker:
                                   above=float(spec["above"]) if "above" in spec else None,
                                   below=float(spec["below"]) if "below" in spec else None))
         return out
+
+
+def regex_problem(rx: str) -> str | None:
+    """Why a pack's regular expression is refused (it does not compile, or it can take
+    exponential time: see :mod:`audit.packs.redos`), or None."""
+    import regex
+
+    try:
+        re.compile(rx)
+        regex.compile(rx)  # what runs it, with a time bound (audit.analyze.charregex)
+    except (re.error, regex.error) as exc:
+        return f"invalid regular expression {rx!r}: {exc}"
+    why = catastrophic(rx)
+    return f"regular expression {rx!r} can take exponential time: {why}" if why else None
+
+
+def _token_regexes(pattern: list[dict[str, Any]]) -> Iterator[str]:
+    """The REGEX values of a token pattern ({TEXT: {REGEX: ...}}, at any depth)."""
+    stack: list[Any] = list(pattern)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "REGEX" and isinstance(value, str):
+                    yield value
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def pack_files(paths: Iterable[Path]) -> Iterator[Path]:

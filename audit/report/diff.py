@@ -163,6 +163,9 @@ def _verdict_text(v: Mapping[str, Any]) -> str:
 
 def render_diff_table(diff: dict[str, Any], console: Console) -> None:
     """The diff for a terminal: summary, channel shares, changed / added / gone pieces."""
+    from ..termsafe import safe_tree
+
+    diff = safe_tree(diff)  # titles and URLs without terminal control sequences
     s = diff["summary"]
     head = Text("Compared with run ", style="bold")
     head.append(str(diff["old"].get("id", "?")), style="bold cyan")

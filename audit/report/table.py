@@ -18,6 +18,7 @@ from rich.text import Text
 
 from ..models import VERDICT_LABELS
 from ..score.ranking import top_cues, worst_score
+from ..termsafe import safe_tree
 
 LABEL_STYLE = {
     "on-target": "green",
@@ -198,6 +199,7 @@ def render_errors(report: Mapping[str, Any], console: Console, shown: int = ERRO
 def render_table(report: dict[str, Any], console: Console) -> None:
     """Run header, channel view, worst pieces, errors. (A --diff is printed separately with
     :func:`audit.report.diff.render_diff_table`.)"""
+    report = safe_tree(report)  # names, titles and URLs without terminal control sequences
     console.print(header_line(report))
     console.print()
     if report["pieces"]:

@@ -13,6 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from ..termsafe import safe_tree
+
 _LABEL_STYLE = {
     "on-target": "bold green",
     "wrong-audience": "bold red",
@@ -41,6 +43,7 @@ def _sentence_line(sentence: str, phrases: list[tuple[str, str]]) -> Text:
 
 def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[str, Any],
                  target: str, *, verbose: bool = False) -> None:
+    piece = safe_tree(piece)  # titles, file names and copy without terminal control sequences
     verdict = piece["verdict"]
     label = verdict["label"]
     head = Text()
@@ -110,7 +113,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
 
 
 def render_text(report: Mapping[str, Any], console: Console, *, verbose: bool = False) -> None:
-    personas = {p["id"]: p for p in report["run"]["personas"]}
+    personas = {p["id"]: p for p in safe_tree(report["run"]["personas"])}
     target = report["run"]["target"]
     for piece in report["pieces"]:
         render_piece(console, piece, personas, target, verbose=verbose)

@@ -68,6 +68,10 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
             except InputError as exc:
                 problem(exc.source, exc.message)
                 continue
+            except RecursionError:  # a MIME tree or markup nested thousands of levels deep
+                problem("<stdin>" if item == "-" else str(item),
+                        "nested too deeply to read (thousands of levels of parts or elements)")
+                continue
             if piece.source != "<stdin>":
                 outcome.originals.paths[piece.source] = Path(piece.source)
             yield piece

@@ -72,8 +72,12 @@ def _load_structured(text: str, path: Path, suffix: str) -> Any:
             raise InputError(f"{path}:{exc.lineno}", f"invalid JSON ({exc.msg})") from None
     import yaml
 
+    from ..safeyaml import YamlRefused, load
+
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return load(text)  # no aliases ("billion laughs"), no deep nesting, at most 2 MB
+    except YamlRefused as exc:
+        raise InputError(f"{path}:{exc.line}", exc.message) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -12,6 +12,7 @@ a piece is drawn to, its worst anti-persona score) so the report can page, filte
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -210,16 +211,30 @@ class Store(RunQueries):
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front (IMMEDIATE) so it never fails half-way on a lock."""
+        """One write transaction, taken up front (IMMEDIATE) so it never fails half-way on a lock.
+        A database fault (disk full, read-only file, damaged pages) becomes one StoreError
+        saying which, not the rollback's own complaint."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._rollback()
+                    raise
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.Error:
+                    self._rollback()
+                    raise
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from exc
+
+    def _rollback(self) -> None:
+        self._cue_ids.clear()  # ids handed out in the rolled-back transaction are void
+        if self._db.in_transaction:  # SQLite may have rolled back already (disk full ...)
+            with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-                self._cue_ids.clear()  # ids handed out in the rolled-back transaction are void
-                raise
-            self._db.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -228,11 +243,33 @@ class Store(RunQueries):
             if self._db.in_transaction:
                 yield self._db
                 return
-            self._db.execute("BEGIN")
             try:
-                yield self._db
-            finally:
-                self._db.execute("COMMIT")
+                self._db.execute("BEGIN")
+                try:
+                    yield self._db
+                finally:
+                    if self._db.in_transaction:
+                        self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from exc
+
+    def _fault(self, exc: sqlite3.Error) -> StoreError:
+        """One line for what went wrong with the file, in the user's terms."""
+        msg = str(exc)
+        low = msg.lower()
+        if "full" in low:
+            why = "the disk (or the store's size limit) is full; free some space and resume"
+        elif "readonly" in low or "read-only" in low:
+            why = "the file or its folder is read-only; point --db at a writable place"
+        elif "malformed" in low or "not a database" in low or "corrupt" in low:
+            why = "the file is damaged; restore a copy or start a new store with --db"
+        elif "unable to open" in low or "disk i/o" in low:
+            why = "the file cannot be opened or read (its folder, permissions or disk)"
+        elif "locked" in low or "busy" in low:
+            why = "another process keeps it locked; try again when it is done"
+        else:
+            why = "the database failed"
+        return StoreError(f"run store {self.path}: {why} ({msg})")
 
     def _check_writable(self) -> None:
         if self.readonly:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ...config import Config, load_config
 from ...store.store import Store, StoreError, db_path
+from ..exposure import AppPolicy, app_policy
 from ..highlight import Swatch, legend_html, md_escape, palette
 
 if TYPE_CHECKING:  # spaCy loads only when a page needs the engine, not for the Report page
@@ -30,6 +31,11 @@ def _engine() -> Engine:
 def app_config() -> Config:
     """The nearest antipersona.toml / pyproject.toml from where the app was started."""
     return load_config()
+
+
+def policy() -> AppPolicy:
+    """What this server allows, from the address it listens on (see :mod:`audit.ui.exposure`)."""
+    return app_policy(st.get_option("server.address"))
 
 
 def engine() -> Engine:

@@ -14,7 +14,16 @@ from ...packs.locations import save_path
 from ..explain import evidence_rows, verdict_headline
 from ..highlight import KIND_LABELS, Swatch, md_escape, palette, safe_color, sections_html, swatch
 from ..packs import all_terms, group_rows, tone_rows, validate_pack_text
-from .common import engine, engine_palette, list_runs, open_store, page_header, reset_engine, run_label
+from .common import (
+    engine,
+    engine_palette,
+    list_runs,
+    open_store,
+    page_header,
+    policy,
+    reset_engine,
+    run_label,
+)
 
 KIND_HELP = {
     "persona": "the customer the copy should attract",
@@ -93,9 +102,16 @@ def _editor(personas: list[Persona]) -> None:
     if key not in st.session_state:
         st.session_state[key] = path.read_text(encoding="utf-8")
     text = st.text_area(f"{path.name}", key=key, height=420)
+    can_save = policy().allow_pack_edits
     check_col, save_col, reset_col = st.columns([1, 1, 4])
     check = check_col.button("Check", key="edit_check")
-    save = save_col.button("Save", key="edit_save", type="primary")
+    save = save_col.button("Save", key="edit_save", type="primary", disabled=not can_save,
+                           help=None if can_save else "Saving is off: this app is reachable from "
+                           "other machines. Whoever starts it can turn it on with "
+                           "`antipersona app --allow-pack-edits`.") and can_save
+    if not can_save:
+        st.caption("Saving is off because this app is reachable from other machines; Check "
+                   "still validates an edit.")
     if reset_col.button("Discard changes", key="edit_reset", type="tertiary"):
         del st.session_state[key]
         st.rerun()

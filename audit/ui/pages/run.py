@@ -25,7 +25,7 @@ from ..runs import (
     upload_dir,
     write_url_list,
 )
-from .common import db_file, list_runs, open_store, page_header
+from .common import db_file, list_runs, open_store, page_header, policy
 
 STARTED_KEY = "runs_started"
 UPLOAD_TYPES = ["txt", "csv", "tsv", "xml", "gz", "eml", "mbox"]
@@ -44,10 +44,13 @@ def render() -> None:
             "ad export (.csv)", type=UPLOAD_TYPES, accept_multiple_files=True, key="run_files")
         name = st.text_input("Name of this run", key="run_name",
                              placeholder="e.g. Spring site audit (default: the date and time)")
+        allowed = policy().allow_private
         allow_private = st.checkbox(
-            "Allow internal / local addresses", key="run_allow_private",
+            "Allow internal / local addresses", key="run_allow_private", disabled=not allowed,
             help="Off by default: the crawler refuses localhost and private network addresses. "
-                 "Tick it to audit a staging site on your own network.")
+                 "Tick it to audit a staging site on your own network." if allowed else
+                 "Not available: this app is reachable from other machines. Whoever starts it "
+                 "can turn this on with `antipersona app --allow-private-from-app`.")
         with st.expander("Advanced"):
             delay = st.number_input("Seconds between requests to the same site", min_value=0.0,
                                     max_value=60.0, value=None, step=0.5, key="run_delay",
@@ -66,6 +69,7 @@ def _start(pasted: str, files: list[Any], name: str, allow_private: bool,
     """Save what was given, build the command, start it and remember it for this session."""
     now = datetime.now()
     db = db_file()
+    allow_private = allow_private and policy().allow_private  # checked again on the server
     parsed = parse_pasted(pasted)
     for problem in parsed.problems:
         st.warning(problem)
