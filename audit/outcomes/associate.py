@@ -43,11 +43,13 @@ def describe(name: str, metric: str, rho: float, ci: Sequence[float], n: int,
              credible: bool) -> str:
     """The one sentence a manager reads: association, never cause."""
     numbers = f"rho {rho:.2f}, 95% CI {interval_text(ci)}, {n} pages"
-    if not credible:
-        return (f"no clear link between pulling toward {name} and {metric_phrase(metric)}: "
-                f"{numbers}")
     way = "higher" if rho > 0 else "lower"
-    return f"pages that pull toward {name} have {way} {metric_phrase(metric)}: {numbers}"
+    if credible:
+        return f"pages that pull toward {name} have {way} {metric_phrase(metric)}: {numbers}"
+    if ci[0] > 0 or ci[1] < 0:
+        return (f"pages that pull toward {name} may have {way} {metric_phrase(metric)}, but not "
+                f"clearly once every pair tested is counted: {numbers}")
+    return f"no clear link between pulling toward {name} and {metric_phrase(metric)}: {numbers}"
 
 
 def sessions_metric(metrics: Sequence[str]) -> str | None:

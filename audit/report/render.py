@@ -49,8 +49,12 @@ def export(report: dict[str, Any], fmt: str, *, diff: dict[str, Any] | None = No
     from .table import render_table
 
     render_table(report, console)
+    from .outcomes_view import render_outcome_moves, render_outcomes
+
+    render_outcomes(report, console)
     if changes is not None:
         from .diff import render_diff_table
 
         render_diff_table(changes, console)
+        render_outcome_moves(changes, console)
     return buf.getvalue()
