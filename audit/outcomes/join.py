@@ -107,7 +107,8 @@ def join_file(parsed: OutcomeFile, index: PageIndex, site: str | None) -> JoinRe
             continue
         out.joined += 1
         grouped.setdefault(source, []).append(row.values)
-    weight = next((m for m in parsed.metrics if m.lower() in _WEIGHTS), None)
+    lower = {m.lower(): m for m in parsed.metrics}
+    weight = next((lower[w] for w in _WEIGHTS if w in lower), None)
     for source, rows in grouped.items():
         out.values[source] = merge_rows(rows, parsed.percent, weight)
     return out

@@ -64,4 +64,4 @@ def check_site(site: str) -> str:
         text = "https://" + text
     normalize_url(text)  # raises with a plain reason
     parts = urlsplit(text)
-    return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
