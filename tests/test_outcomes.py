@@ -341,3 +341,20 @@ def test_outcomes_add_refuses_a_bad_site(tmp_path: Path, cli_env: dict[str, str]
                            "--site", "ftp://x.example", "--db", str(tmp_path / "r.db")],
                           capture_output=True, text=True, env=cli_env, timeout=120)
     assert done.returncode == 2 and "--site ftp://x.example" in done.stderr
+
+
+def test_resampled_ranks_match_a_full_ranking() -> None:
+    from audit.outcomes.stats import _dense, _resampled_ranks
+
+    x = np.array([3.0, 1.0, 2.0, 2.0, 5.0, 1.0])
+    dense, distinct = _dense(x)
+    idx = np.random.default_rng(0).integers(0, len(x), size=(200, len(x)))
+    assert np.allclose(_resampled_ranks(dense, distinct, idx), rank_rows(x[idx]))
+
+
+def test_large_runs_use_fewer_rounds_and_stay_sensible() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.random(5000).round(2)
+    y = x + rng.random(5000)
+    low, high = bootstrap_ci(x, y, seed="a|b")
+    assert low < spearman(x, y) < high and high - low < 0.05

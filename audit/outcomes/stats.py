@@ -17,6 +17,12 @@ import numpy as np
 
 BOOTSTRAP_ROUNDS = 2000
 SEED = 20261116
+#: Above this many pages, fewer rounds (at least MIN_ROUNDS, about WORK / n).
+LARGE_N = 500
+MIN_ROUNDS = 400
+WORK = 1_000_000
+#: Resampled values held at once (per side).
+CHUNK = 1_000_000
 
 
 def rank_rows(values: np.ndarray) -> np.ndarray:
@@ -61,14 +67,40 @@ def bootstrap_ci(x: Sequence[float], y: Sequence[float], *, rounds: int = BOOTST
     if isinstance(seed, str):
         seed = zlib.crc32(seed.encode("utf-8")) ^ SEED
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(rounds, n))
-    rhos = _pearson_rows(rank_rows(xs[idx]), rank_rows(ys[idx]))
+    dx, ux = _dense(xs)
+    dy, uy = _dense(ys)
+    if n > LARGE_N:  # the interval is narrow there; keep a large run's report quick
+        rounds = max(MIN_ROUNDS, min(rounds, WORK // n))
+    block = max(1, CHUNK // max(n, 1))  # resamples per step, so memory stays small
+    parts = []
+    for start in range(0, rounds, block):
+        idx = rng.integers(0, n, size=(min(block, rounds - start), n))
+        parts.append(_pearson_rows(_resampled_ranks(dx, ux, idx), _resampled_ranks(dy, uy, idx)))
+    rhos = np.concatenate(parts)
+    rounds = len(rhos)
     rhos = rhos[~np.isnan(rhos)]
     if len(rhos) < rounds // 2:
         return (math.nan, math.nan)
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(rhos, [tail, 100 - tail])
     return float(low), float(high)
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's index among the distinct values, and how many distinct values there are."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return inverse.reshape(-1), len(uniq)
+
+
+def _resampled_ranks(dense: np.ndarray, distinct: int, idx: np.ndarray) -> np.ndarray:
+    """Average ranks of resampled rows without sorting: a resample only repeats the original
+    values, so counting each distinct value per row (one bincount) gives every rank."""
+    d = dense[idx]
+    rows = d.shape[0]
+    flat = d + (np.arange(rows) * distinct)[:, None]
+    counts = np.bincount(flat.ravel(), minlength=rows * distinct).reshape(rows, distinct)
+    average = np.cumsum(counts, axis=1) - counts + (counts + 1) / 2
+    return np.take_along_axis(average, d, axis=1)
 
 
 def spearman_p(rho: float, n: int) -> float:
