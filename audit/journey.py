@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -37,7 +36,7 @@ class StageRule:
     def matches(self, channel: str, path: str, title: str) -> bool:
         if self.channel and channel not in self.channel:
             return False
-        if self.url and not any(u in path for u in self.url):
+        if self.url and _any_pattern(self.url).search(path) is None:
             return False
         if self.path and path not in self.path:
             return False
@@ -47,6 +46,12 @@ class StageRule:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in
                 (("stage", self.stage), ("channel", self.channel), ("url", self.url),
                  ("path", self.path), ("text", self.text)) if v}
+
+
+@lru_cache(maxsize=64)
+def _any_pattern(parts: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of these substrings, as one search in C."""
+    return re.compile("|".join(re.escape(p) for p in parts))
 
 
 @lru_cache(maxsize=64)
@@ -106,22 +111,31 @@ def rules_from_config(raw: Iterable[Mapping[str, Any]] | None) -> tuple[StageRul
 
 
 def _path_of(source: str) -> str:
-    try:
-        parts = urlsplit(source)
-    except ValueError:
+    """The lower-cased path of a web address ("" for a file or ad row), without urlsplit's
+    cost: a report of 10,000 pieces asks this 10,000 times."""
+    low = source[:8].lower()
+    if not (low.startswith("http://") or low.startswith("https://")):
         return ""
-    if parts.scheme not in ("http", "https"):
-        return ""
-    return (parts.path or "/").lower()
+    start = source.find("/", source.find("//") + 2)
+    if start < 0:
+        return "/"
+    end = len(source)
+    for mark in "?#":
+        at = source.find(mark, start)
+        if 0 <= at < end:
+            end = at
+    return source[start:end].lower() or "/"
 
 
 def stage_of(piece: Mapping[str, Any], extra: Sequence[StageRule] = ()) -> str:
     """A piece's journey stage: the first matching rule (``extra`` first), else the default."""
     rules, default = default_rules()
+    if extra:
+        rules = (*extra, *rules)
     channel = str(piece.get("channel") or "landing")
     path = _path_of(str(piece.get("source") or ""))
     title = str(piece.get("title") or "").lower()
-    for rule in (*extra, *rules):
+    for rule in rules:
         if rule.matches(channel, path, title):
             return rule.stage
     return default

@@ -16,7 +16,10 @@ def light_pieces(store: Store, run_id: str) -> list[dict[str, Any]]:
     """Every piece's light row with its journey ``stage`` (the run's own stage rules first)."""
     head = store.run(run_id)
     rules = rules_from_config(head["config"].get("stage_rules"))
-    rows = store.piece_rows(run_id)
+    with store._read() as db:  # four plain columns: a 10,000-piece run reads in milliseconds
+        rows = [{"source": r[0], "channel": r[1], "title": r[2], "drawn": r[3]} for r in db.execute(
+            "SELECT source, channel, title, drawn FROM pieces WHERE run_id = ? ORDER BY pk",
+            (run_id,))]
     for row in rows:
         row["stage"] = stage_of(row, rules)
     return rows
@@ -28,7 +31,7 @@ def stage_matrix(rows: list[dict[str, Any]], personas: list[str]) -> list[dict[s
     count: Counter[str] = Counter(r["stage"] for r in rows)
     drawn: Counter[tuple[str, str]] = Counter((r["stage"], r["drawn"]) for r in rows if r.get("drawn"))
     sums: dict[tuple[str, str], float] = defaultdict(float)
-    for r in rows:
+    for r in rows:  # scores only when the rows carry them (the mean is a tooltip)
         for pid, score in (r.get("scores") or {}).items():
             sums[(r["stage"], pid)] += float(score)
     out = []
@@ -49,6 +52,9 @@ def run_outcomes(store: Store, run_id: str, rows: list[dict[str, Any]],
     values = store.outcome_values(run_id)
     if not values:
         return None
+    scores = {r["source"]: r["scores"] for r in store.piece_rows(run_id)}
+    for row in rows:
+        row["scores"] = scores.get(row["source"], {})
     head = store.run(run_id)
     return attach_outcomes(rows, head["personas"], values, files=store.outcome_files(run_id),
                            min_sessions=min_sessions)
