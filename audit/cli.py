@@ -28,6 +28,9 @@ app = typer.Typer(
 personas_app = typer.Typer(help="The persona packs in use: list, show, lint; learn proposes one.",
                            no_args_is_help=True)
 app.add_typer(personas_app, name="personas")
+outcomes_app = typer.Typer(help="Per-page outcomes (GA4, Search Console, url,metric,value CSV) "
+                           "joined to a stored run.", no_args_is_help=True)
+app.add_typer(outcomes_app, name="outcomes")
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -218,6 +221,9 @@ def report_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
                                                 "instead of standard output.")] = None,
     db: DbOpt = None,
+    min_sessions: Annotated[float | None, typer.Option(
+        "--min-sessions", metavar="N", help="Outcome associations count only pages with at "
+        "least N sessions (needs an imported Sessions metric).", min=0)] = None,
 ) -> None:
     """Show a stored run as a table, JSON, CSV, standalone HTML or SARIF; --diff compares runs.
 
@@ -233,12 +239,54 @@ def report_cmd(
         raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
     with Store(path, readonly=True) as store:
         rendered = render_report(store, run, fmt=fmt, diff=diff,
-                                 width=None if output else err().width)
+                                 width=None if output else err().width, min_sessions=min_sessions)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
         err().print(f"wrote {output}", markup=False)
     else:
         sys.stdout.write(rendered)
+
+
+@outcomes_app.command("add")
+def outcomes_add(
+    run: Annotated[str, typer.Argument(metavar="RUN", help="Run id or unique prefix, 'latest' "
+                                       "or 'previous' (as for report).")],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="GA4 report exports (CSV), Search Console exports (Pages.csv "
+        "or the zip), or url,metric,value CSV files.")],
+    site: Annotated[str | None, typer.Option("--site", metavar="ORIGIN", help="Origin that "
+                                             "turns page paths (GA4's Landing page, Page path) "
+                                             "into addresses, e.g. https://www.example.com.")]
+    = None,
+    db: DbOpt = None,
+) -> None:
+    """Join per-page outcomes to a stored run; reports then show which persona scores travel
+    with which outcomes. Each file says how many rows joined and which did not, and why.
+
+    Example: antipersona outcomes add latest ga4-landing-pages.csv refunds.csv --site https://www.example.com
+    """
+    from .outcomes.importer import describe_result, import_outcomes
+    from .outcomes.urls import check_site
+    from .store.store import Store, db_path
+
+    if site is not None:
+        try:
+            site = check_site(site)
+        except ValueError as exc:
+            raise fail(f"--site {site}: {exc}") from exc
+    path = db_path(db)
+    if not path.exists():
+        raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
+    with Store(path) as store:
+        run_id = store.resolve_run(run)
+        results, problems = import_outcomes(
+            store, run_id, files, site=site, on_problem=_report_problem,
+            on_result=lambda r: print("\n".join(describe_result(r)), flush=True))
+    if results:
+        err().print(f"imported {len(results)} file(s) into run {run_id}; see them with "
+                    f"`antipersona report {run_id}`", markup=False)
+    if problems:
+        raise typer.Exit(2)
 
 
 @app.command("eval")

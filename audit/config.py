@@ -77,6 +77,8 @@ class Config:
         ChannelRule("/pricing", "landing"),
     )
     channels: tuple[str, ...] = ("landing", "blog", "email", "ad", "social", "docs", "draft")
+    #: Journey-stage rules tried before the shipped ones (audit/data/journey.yaml).
+    stage_rules: tuple[Any, ...] = ()
     model: str = "auto"
     #: Inputs larger than this are refused with a clear message (bytes).
     max_file_bytes: int = 20_000_000
@@ -121,7 +123,7 @@ def load_config(path: Path | None = None) -> Config:
 def config_from_mapping(table: dict[str, Any], path: Path) -> Config:
     """Build a Config from a parsed TOML table, naming the file and key on any mistake."""
     known = {"target", "personas", "thresholds", "section_weights", "channel_rules", "channels",
-             "model", "max_file_bytes"}
+             "model", "max_file_bytes", "stage_rules"}
     for key in table:
         if key not in known:
             raise ConfigError(f"{path}: unknown key '{key}' (known: {', '.join(sorted(known))})")
@@ -172,6 +174,15 @@ def config_from_mapping(table: dict[str, Any], path: Path) -> Config:
         if not isinstance(chans, list) or not chans:
             raise ConfigError(f"{path}: channels must be a non-empty list of names")
         kw["channels"] = tuple(str(c) for c in chans)
+    if "stage_rules" in table:
+        from .journey import rule_from_mapping
+
+        rules = table["stage_rules"]
+        if not isinstance(rules, list):
+            raise ConfigError(f"{path}: stage_rules must be a list of {{stage, contains|channel|"
+                              "text}} tables")
+        kw["stage_rules"] = tuple(rule_from_mapping(r, f"{path}: stage_rules[{i}]")
+                                  for i, r in enumerate(rules))
     if "max_file_bytes" in table:
         mfb = table["max_file_bytes"]
         if isinstance(mfb, bool) or not isinstance(mfb, int) or mfb <= 0:

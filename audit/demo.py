@@ -94,7 +94,38 @@ def main(argv: list[str] | None = None) -> int:
                                name="Example site (demo)", on_progress=printer.update,
                                on_problem=printer.problem)
         printer.summary(run_id, db)
+        import_demo_outcomes(db, run_id, ex / "outcomes", origin, Path(tmp), console)
     return 0
+
+
+def import_demo_outcomes(db: Path, run_id: str, folder: Path, origin: str, tmp: Path,
+                         console: Console) -> None:
+    """Join the example's invented outcomes (a GA4 landing-page export, a Search Console
+    export zipped as Google gives it, a shop's refunds and tickets) to the demo run, as
+    `antipersona outcomes add` would, so the Report page shows associations at first launch."""
+    import zipfile
+
+    from .outcomes.importer import describe_result, import_outcomes
+    from .store.store import Store
+
+    files = []
+    for name in ("ga4-landing-pages.csv", "shop-refunds-and-tickets.csv"):
+        filled = tmp / name
+        filled.write_bytes((folder / name).read_bytes().replace(PLACEHOLDER.encode(),
+                                                               origin.encode()))
+        files.append(filled)
+    gsc = tmp / "search-console-performance.zip"
+    with zipfile.ZipFile(gsc, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member in sorted((folder / "search-console").glob("*.csv")):
+            zf.writestr(member.name, member.read_text(encoding="utf-8").replace(PLACEHOLDER,
+                                                                                origin))
+    files.append(gsc)
+    with Store(db) as store:
+        import_outcomes(store, run_id, files, site=origin,
+                        on_result=lambda r: console.print("\n".join(describe_result(r)),
+                                                          markup=False),
+                        on_problem=lambda p: console.print(f"{p.source}: {p.error}",
+                                                           markup=False))
 
 
 if __name__ == "__main__":

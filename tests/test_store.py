@@ -167,8 +167,11 @@ def test_report_round_trip(store: Store, analysed: dict[str, Any]) -> None:
     store.finish_run(run_id, "done")
     report = store.report(run_id)
     results = analysed["results"]
-    # The JSON contract: stored pieces come back exactly as PieceResult.to_dict() made them.
-    assert report["pieces"] == results
+    # The JSON contract: stored pieces come back exactly as PieceResult.to_dict() made them,
+    # plus the journey stage the report gives each.
+    assert [{k: v for k, v in p.items() if k != "stage"} for p in report["pieces"]] == results
+    assert {p["stage"] for p in report["pieces"]} <= {"awareness", "consideration", "decision",
+                                                      "retention"}
     assert json.loads(json.dumps(report)) == report
     assert report["version"] == 1
     run = report["run"]

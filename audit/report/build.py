@@ -95,21 +95,36 @@ def write_json(out: TextIO, report: dict[str, Any], *, pretty: bool | None = Non
             out.write(compact_json(value))
             continue
         out.write("[")
+        summaries = report.get("pieces") or []
         for j, piece in enumerate(encoded_pieces):
             if j:
                 out.write(",")
-            out.write(piece)
+            stage = summaries[j].get("stage") if j < len(summaries) else None
+            # The stage is given when the report is built, after the piece was encoded.
+            tail = ',"stage":' + compact_json(stage) + "}"
+            out.write(piece if stage is None or not piece.endswith("}") or piece.endswith(tail)
+                      else piece[:-1] + tail)
         out.write("]")
     out.write("}\n")
 
 
 def build_report(run: dict[str, Any], pieces: list[dict[str, Any]],
-                 errors: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
-    """The one JSON object `check --format json` and `report --format json` print."""
-    return {
+                 errors: Iterable[dict[str, Any]] = (), *, stage_rules: Sequence[Any] = (),
+                 outcomes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one JSON object `check --format json` and `report --format json` print. Each
+    piece gets its journey ``stage`` (``stage_rules``: the config's, tried first);
+    ``outcomes``: the associations of imported page outcomes, when the run has any."""
+    from ..journey import add_stages, stage_summary
+
+    add_stages(pieces, stage_rules)
+    report = {
         "version": REPORT_VERSION,
         "run": run,
         "pieces": pieces,
         "channels": channel_summary(pieces, run.get("target", "")),
+        "stages": stage_summary(pieces, run.get("target", "")),
         "errors": list(errors),
     }
+    if outcomes is not None:
+        report["outcomes"] = outcomes
+    return report

@@ -60,12 +60,27 @@ def _compare(old: Mapping[str, Any], new: Mapping[str, Any], target: str,
     # Worse when the pull toward anti-personas grows more than the pull toward the target.
     swing = (new_worst - old_worst) - (scores.get(target, {}).get("delta", 0.0))
     direction = "worse" if swing > 1e-9 else "better" if swing < -1e-9 else "same"
-    return {"id": new.get("id"), "source": new["source"], "channel": new.get("channel"),
-            "title": new.get("title") or old.get("title", ""),
-            "old_verdict": _verdict(old), "new_verdict": _verdict(new),
-            "verdict_changed": verdict_changed, "moved": moved, "scores": scores,
-            "old_worst": round(old_worst, 4), "new_worst": round(new_worst, 4),
-            "direction": direction}
+    change = {"id": new.get("id"), "source": new["source"], "channel": new.get("channel"),
+              "title": new.get("title") or old.get("title", ""),
+              "old_verdict": _verdict(old), "new_verdict": _verdict(new),
+              "verdict_changed": verdict_changed, "moved": moved, "scores": scores,
+              "old_worst": round(old_worst, 4), "new_worst": round(new_worst, 4),
+              "direction": direction}
+    if verdict_changed:
+        moves = outcome_moves(old.get("outcomes") or {}, new.get("outcomes") or {})
+        if moves:
+            change["outcomes"] = moves
+    return change
+
+
+def outcome_moves(old: Mapping[str, float], new: Mapping[str, float]) -> dict[str, Any]:
+    """Each imported metric of a page before and now (delta when both runs have it)."""
+    out: dict[str, Any] = {}
+    for metric in dict.fromkeys([*new, *old]):
+        a, b = old.get(metric), new.get(metric)
+        out[metric] = {"old": a, "new": b,
+                       "delta": None if a is None or b is None else round(b - a, 6)}
+    return out
 
 
 def _channel_shares(report: Mapping[str, Any]) -> dict[str, tuple[int, int]]:

@@ -658,9 +658,12 @@ def render_html(report: dict[str, Any], *, diff: dict[str, Any] | None = None) -
     ctx = _Ctx(report)
     diff = diff if diff is not None else report.get("diff")
     title = ctx.run.get("name") or f"Run {ctx.run.get('id', '')}"
-    parts = [_header(ctx), _figures(ctx), _heatmap(ctx), _drivers(ctx),
-             _diff_section(ctx, diff) if diff else "", _worst_section(ctx), _all_pieces(ctx),
-             _errors(ctx)]
+    from .html_outcomes import CSS as OUTCOME_CSS
+    from .html_outcomes import diff_outcomes, heat_pair, outcomes_section
+
+    parts = [_header(ctx), _figures(ctx), heat_pair(ctx), _drivers(ctx), outcomes_section(ctx),
+             _diff_section(ctx, diff) if diff else "", diff_outcomes(diff), _worst_section(ctx),
+             _all_pieces(ctx), _errors(ctx)]
     packs = ", ".join(f"{p.get('id')} {p.get('version', '')}".strip()
                       for p in ctx.run.get("personas", []))
     footer = (f'<footer>Made by antipersona {e(__version__)} · profile '
@@ -669,5 +672,5 @@ def render_html(report: dict[str, Any], *, diff: dict[str, Any] | None = None) -
             f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="referrer" content="no-referrer">'
-            f"<title>{e(title)} · antipersona</title><style>{_CSS}</style></head>"
+            f"<title>{e(title)} · antipersona</title><style>{_CSS}{OUTCOME_CSS}</style></head>"
             f"<body><main>{''.join(parts)}{footer}</main><script>{_JS}</script></body></html>\n")

@@ -13,14 +13,15 @@ from .build import dump_json
 
 
 def render_report(store: Store, run: str | None, *, fmt: str, diff: str | None = None,
-                  width: int | None = None) -> str:
+                  width: int | None = None, min_sessions: float | None = None) -> str:
     run_id = store.resolve_run(run)
-    report = store.report(run_id)
+    report = store.report(run_id, min_sessions=min_sessions)
     changes = None
     if diff:
         from .diff import diff_reports
 
-        changes = diff_reports(store.report(store.resolve_run(diff)), report)
+        changes = diff_reports(store.report(store.resolve_run(diff), min_sessions=min_sessions),
+                               report)
         report["diff"] = changes
     return export(report, fmt, diff=changes, width=width)
 
@@ -48,8 +49,12 @@ def export(report: dict[str, Any], fmt: str, *, diff: dict[str, Any] | None = No
     from .table import render_table
 
     render_table(report, console)
+    from .outcomes_view import render_outcome_moves, render_outcomes
+
+    render_outcomes(report, console)
     if changes is not None:
         from .diff import render_diff_table
 
         render_diff_table(changes, console)
+        render_outcome_moves(changes, console)
     return buf.getvalue()

@@ -115,7 +115,8 @@ class AuditRun:
         cfg = self.config
         return {"target": cfg.target, "thresholds": asdict(cfg.thresholds),
                 "section_weights": cfg.section_weights, "model": cfg.model,
-                "config_file": cfg.source, "fetch": asdict(self.fetch), "channel": self.channel}
+                "config_file": cfg.source, "fetch": asdict(self.fetch), "channel": self.channel,
+                "stage_rules": [r.to_dict() for r in cfg.stage_rules]}
 
     # -- bookkeeping ---------------------------------------------------------------------
 

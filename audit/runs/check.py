@@ -86,7 +86,8 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
         else:
             results.append(result.to_dict())
     header = report_header(engine, new_run_id("check"))
-    outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors])
+    outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors],
+                                  stage_rules=config.stage_rules)
     return outcome
 
 

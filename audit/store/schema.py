@@ -173,3 +173,35 @@ def _split_sql(script: str) -> Iterator[str]:
 #: MIGRATIONS[n] moves a store from schema n to n + 1 (n = 0 is a new file).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+_SCHEMA_V2 = """
+-- Outcomes imported from analytics exports, joined to a run's pieces by source.
+CREATE TABLE outcomes (
+    run_id  TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source  TEXT NOT NULL,
+    metric  TEXT NOT NULL,
+    value   REAL NOT NULL,
+    file    TEXT NOT NULL,
+    added   TEXT NOT NULL,
+    UNIQUE (run_id, source, metric)
+);
+
+CREATE TABLE outcome_files (
+    pk       INTEGER PRIMARY KEY,
+    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    file     TEXT NOT NULL,
+    summary  TEXT NOT NULL DEFAULT '{}',
+    added    TEXT NOT NULL
+);
+"""
+
+
+def _migrate_to_2(db: sqlite3.Connection) -> None:
+    """Schema 2: outcome tables (`antipersona outcomes add`)."""
+    for statement in _split_sql(_SCHEMA_V2):
+        db.execute(statement)
+
+
+MIGRATIONS.append(_migrate_to_2)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import StoreError
 from ..models import new_run_id, now_iso
 from ..score.ranking import drawn_to, top_cues, worst_score
+from .outcomes import OutcomeStore
 from .queries import RunQueries
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -105,7 +106,7 @@ def _sections(sections: Iterable[Any] | None) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------------- store
 
-class Store(RunQueries):
+class Store(RunQueries, OutcomeStore):
     """One open run store. Safe to share between threads (calls are serialised by a lock)."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -722,17 +723,26 @@ class Store(RunQueries):
 
     # -- the JSON report ------------------------------------------------------------------
 
-    def report(self, run_id: str) -> dict[str, Any]:
-        """The stored run as DESIGN.md's JSON report (one consistent snapshot)."""
+    def report(self, run_id: str, *, min_sessions: float | None = None) -> dict[str, Any]:
+        """The stored run as DESIGN.md's JSON report (one consistent snapshot); with the
+        associations of its imported outcomes when it has any (``min_sessions``: only pages
+        with at least that many sessions count)."""
+        from ..journey import rules_from_config
+        from ..outcomes.associate import attach_outcomes
         from ..report.build import build_report, run_header
 
         with self._read():
             head = self.run(run_id)
             pieces = self._pieces(self._db, run_id)
             errors = self.errors(run_id)
+            values = self.outcome_values(run_id)
+            files = self.outcome_files(run_id) if values else []
         header = run_header(run_id=head["id"], created=head["created"], profile=head["profile"],
                             target=head["target"], personas=head["personas"], model=head["model"],
                             name=head["name"], status=head["status"], finished=head["finished"],
                             sources=head["sources"])
-        return build_report(header, pieces, errors)
+        outcomes = attach_outcomes(pieces, head["personas"], values, files=files,
+                                   min_sessions=min_sessions) if values else None
+        return build_report(header, pieces, errors, outcomes=outcomes,
+                            stage_rules=rules_from_config(head["config"].get("stage_rules")))
 

@@ -25,6 +25,7 @@ from ..explain import evidence_rows, rewrites, verdict_headline
 from ..figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
 from ..highlight import Swatch, md_escape, palette, rewrites_html, sections_html
 from ..state import PAGE_SIZE, PARAM_KEYS, ReportView, page_count, page_offset
+from . import outcomes as outcome_views
 from .common import list_runs, open_store, page_header, run_label, show_legend
 
 #: Widget keys, one per view field; the query string mirrors them.
@@ -51,8 +52,13 @@ def render() -> None:
     if head["status"] == "running":
         st.info("This run is still going: the figures grow as pieces arrive. Reload to refresh.")
     _headline(store, run_id)
-    _heatmap(store, run_id, swatches, target)
+    left, right = st.columns(2, gap="large")
+    with left:
+        _heatmap(store, run_id, swatches, target)
+    with right:
+        outcome_views.journey(store, run_id, swatches, target)
     _drivers(store, run_id, swatches, target)
+    outcome_views.outcomes(store, run_id, swatches)
     view = _pieces(store, run_id, swatches, head)
     _publish(view)
     if view.piece:
