@@ -4,6 +4,7 @@ checking, auditing and reporting logic all live in the library."""
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sys
 from functools import cache
@@ -128,6 +129,50 @@ def check(
         raise typer.Exit(2)
     if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
         raise typer.Exit(1)
+
+
+@app.command("extract")
+def extract(
+    inputs: Annotated[list[str], typer.Argument(
+        metavar="FILE...|URL...", help="Files or folders (html, md, eml, txt), - for stdin, or "
+        "http(s) URLs.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Channel of the pieces "
+                                                "(default: from the URL or file).")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow loopback and "
+                                                "private addresses (refused by default).")]
+    = False,
+    no_robots: Annotated[bool, typer.Option("--ignore-robots", help="Fetch pages robots.txt "
+                                            "disallows (only for your own site).")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """What the tool reads on a page: its sections with roles, site chrome marked.
+
+    Answers "why did it say that about this page?". Example:
+    antipersona extract https://example.com/pricing -f json
+    """
+    from .crawl.results import FetchSettings
+    from .runs.extracting import extract_inputs
+
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown --format '{fmt}' (use text or json)")
+    cfg = load_config(config)
+    if channel is not None and channel not in cfg.channels:
+        raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)})")
+    fetch = FetchSettings(allow_private=allow_private, robots=not no_robots)
+    try:
+        result = extract_inputs(inputs, cfg, fetch=fetch, channel=channel,
+                                on_error=_report_problem)
+    except KeyboardInterrupt:
+        raise fail("interrupted", 130) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from .report.sections import render_sections
+
+        render_sections(result, sys.stdout, width=shutil.get_terminal_size((80, 24)).columns)
+    if result["errors"]:
+        raise typer.Exit(2)
 
 
 def _report_problem(problem: InputProblem) -> None:
