@@ -45,7 +45,7 @@ class Thresholds:
     #: Target and an anti-persona both at or above this, and close -> mixed.
     mixed: float = 0.4
     #: ... and the weaker at least this share of the stronger.
-    mixed_ratio: float = 0.7
+    mixed_ratio: float = 0.8
     #: A risk pack at or above this makes the verdict "risk" (unless an anti-persona is stronger)...
     risk: float = 0.4
     #: ... and at or above this it decides whatever else the piece does.

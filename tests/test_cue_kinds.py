@@ -146,3 +146,10 @@ def test_easy_words_count_once(engine: Engine) -> None:
     text = "Easy to read, quick to scan, simple to sort, handy to keep: the quarterly report."
     easy = [e for e in engine.check_text(text).evidence if e.group == "everyday-easy-words"]
     assert len(easy) >= 3 and sum(1 for e in easy if e.weight > 0) == 1
+
+
+def test_crossed_out_items_in_a_comparison_are_rejected(each_engine: Engine) -> None:
+    text = "Other apps: ❌ $29/month ❌ per-user fees ❌ a sales call. Ours: ✅ one price."
+    result = each_engine.check_text(text, channel="ad")
+    crossed = [e for e in result.evidence if e.kind == "cue" and e.text in ("$29/month", "sales call")]
+    assert crossed and all(e.negated for e in crossed)

@@ -29,10 +29,10 @@ _CHROME_RE = re.compile(
             r"recommended|share|sharing|social-share|share-buttons|comments|author-box|"
             r"author-bio|breadcrumbs?|tags|tag-list|post-navigation|pagination|toc|"
             r"entry-meta|post-meta|article-meta|card-meta|meta|byline|posted-on|feedback|"
-            r"was-this-helpful|related\w*|\w*relatedposts|read-?next|next-?story|more-?stories|"
+            r"was-this-helpful|related\w*|relatedposts|read-?next|next-?story|more-?stories|"
             r"post-ratings|wp-caption-text|(?:image|photo|img|figure)[-_]*caption|"
             r"credits?|photo-?credit|image-?credit|share\w*|social-?(?:links|icons|media|buttons)|"
-            r"follow-?us|ad|ads|comment\w*|\w*commentlist|disqus\w*|respond|reply"
+            r"follow-?us|ad|ads|comment\w*|commentlist|disqus\w*|respond|reply"
         ) + ")",
         r"(?P<nav>" + _W.format(r"nav|navbar|navigation|menu|main-menu|mega-?menu|skip-link")
         + ")",

@@ -36,35 +36,40 @@ def measure(root: Any, skip: frozenset[str]) -> dict[Any, Mass]:
     mostly a duplicate menu, which weighs as links, not prose. Iterative: deep trees are safe."""
     out: dict[Any, Mass] = {}
     stack: list[list[int] | None] = []
+    push, pop = stack.append, stack.pop
+    make = Mass._make
     in_link = 0
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "start":
             tag = el.tag
-            if el is not root and (tag.__class__ is not str or tag in skip):
+            if tag.__class__ is not str or tag in skip:
                 walker.skip_subtree()
-                stack.append(None)
+                push(None)
                 continue
-            if el.tag == "a":
+            text = el.text
+            n = len(text.strip()) if text else 0
+            if tag == "a":
                 in_link += 1
-            n = len(el.text.strip()) if el.text else 0
-            stack.append([n, n if in_link else 0])
+                push([n, n, 1])
+            else:
+                push([n, n if in_link else 0, 0])
             continue
-        counts = stack.pop()
+        counts = pop()
+        tail = el.tail
+        n = len(tail.strip()) if tail else 0
         if counts is not None:
-            out[el] = Mass(counts[0], counts[1])
-            if el.tag == "a":
-                in_link -= 1
+            out[el] = make(counts[:2])
+            in_link -= counts[2]
         if not stack:
-            continue
+            break
         parent = stack[-1]
         if parent is None:
             continue
         if counts is not None:
-            parent[0] += counts[0]
-            parent[1] += counts[1]
-        if el.tail:
-            n = len(el.tail.strip())
+            parent[0] += counts[0] + n
+            parent[1] += counts[1] + (n if in_link else 0)
+        else:
             parent[0] += n
             if in_link:
                 parent[1] += n
