@@ -195,22 +195,25 @@ def audit_cmd(
                                                "(id, prefix or 'latest').")] = None,
     channel: Annotated[str | None, typer.Option("--channel", "-c", help="File every piece under "
                                                 "this channel.")] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests at once, in all.")]
-    = 8,
-    per_host: Annotated[int, typer.Option("--per-host", help="Requests at once per host.")] = 2,
-    delay: Annotated[float, typer.Option("--delay", help="Seconds between requests to one host "
-                                         "(0 turns it off).")] = 1.0,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", help="Requests at once, "
+                                                    "in all [default: 8].")] = None,
+    per_host: Annotated[int | None, typer.Option("--per-host", help="Requests at once per host "
+                                                 "[default: 2].")] = None,
+    delay: Annotated[float | None, typer.Option("--delay", help="Seconds between requests to "
+                                                "one host, 0 turns it off [default: 1].")] = None,
     user_agent: Annotated[str | None, typer.Option("--user-agent", help="User-Agent header, "
                                                    "also the robots.txt agent.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request in all.")]
-    = 30.0,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page body read, in "
-                                           "bytes (after decompression).")] = 5_000_000,
-    no_robots: Annotated[bool, typer.Option("--no-robots", help="Ignore robots.txt (only for "
-                                            "sites you own).")] = False,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow loopback and "
-                                                "private addresses (internal sites, tests).")]
-    = False,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per request in all "
+                                                  "[default: 30].")] = None,
+    max_bytes: Annotated[int | None, typer.Option("--max-bytes", help="Largest page body read, "
+                                                  "in bytes after decompression [default: "
+                                                  "5000000].")] = None,
+    no_robots: Annotated[bool | None, typer.Option("--no-robots/--robots", help="Ignore "
+                                                   "robots.txt (only for sites you own).",
+                                                   show_default=False)] = None,
+    allow_private: Annotated[bool | None, typer.Option(
+        "--allow-private/--no-allow-private", help="Allow loopback and private addresses "
+        "(internal sites, tests).", show_default=False)] = None,
     config: ConfigOpt = None,
     personas: PersonasOpt = None,
     target: TargetOpt = None,
@@ -218,11 +221,13 @@ def audit_cmd(
 ) -> None:
     """Crawl and analyse sources into a stored run; progress on stderr, resumable.
 
-    Example: antipersona audit urls.csv https://example.com/sitemap.xml --name "May audit"
+    A resumed run keeps the settings it was started with; fetch options given with --resume
+    replace them, and pages that failed (or were refused by a setting you changed) are tried
+    again. Example: antipersona audit urls.csv https://example.com/sitemap.xml --name "May audit"
     """
-    from .crawl.results import DEFAULT_USER_AGENT, FetchSettings
+    from .crawl.results import FetchSettings
     from .progress import ProgressPrinter
-    from .runs.audit import run_audit
+    from .runs.audit import resume_command, run_audit
     from .store.store import db_path
 
     cfg = settings(config, personas, target, model)
@@ -230,25 +235,27 @@ def audit_cmd(
         raise fail(f"unknown channel '{channel}' (known: {', '.join(cfg.channels)})")
     if not sources and not resume:
         raise fail("name at least one source, or --resume RUN")
+    given = {"concurrency": concurrency, "per_host": per_host, "delay": delay,
+             "user_agent": user_agent, "timeout": timeout, "max_bytes": max_bytes,
+             "robots": None if no_robots is None else not no_robots,
+             "allow_private": allow_private}
+    overrides = {k: v for k, v in given.items() if v is not None}
     try:
-        fetch = FetchSettings(concurrency=concurrency, per_host=per_host, delay=delay,
-                              user_agent=user_agent or DEFAULT_USER_AGENT, timeout=timeout,
-                              max_bytes=max_bytes, robots=not no_robots,
-                              allow_private=allow_private)
+        FetchSettings(**overrides)  # a bad value is told before anything starts
     except ValueError as exc:
         raise fail(str(exc)) from exc
     path = db_path(db)
     printer = ProgressPrinter(err())
     try:
         with printer:
-            run_id = run_audit(list(sources or []), db=path, config=cfg, fetch=fetch, name=name,
-                               resume=resume, channel=channel, on_progress=printer.update,
-                               on_problem=printer.problem)
+            run_id = run_audit(list(sources or []), db=path, config=cfg, name=name,
+                               resume=resume, channel=channel, fetch_overrides=overrides,
+                               on_progress=printer.update, on_problem=printer.problem)
     except KeyboardInterrupt:
         stored = printer.last.done if printer.last else 0
-        where = f" --db {db}" if db is not None else ""
+        run = (printer.last.run_id if printer.last else None) or "latest"
         raise fail(f"interrupted; the {stored} piece(s) analysed so far are stored. Carry on "
-                   f"with: antipersona audit --resume latest{where}", 130) from None
+                   f"with: {resume_command(run, path, db_path(None))}", 130) from None
     printer.summary(run_id, path)
     last = printer.last
     if last is not None and last.done == 0 and last.resumed == 0 and last.failed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -324,13 +325,71 @@ def test_ctrl_c_stops_an_audit_with_one_line_saying_how_to_carry_on(
     assert "Traceback" not in stderr
     lines = [line for line in stderr.splitlines() if "interrupted" in line]
     assert len(lines) == 1, stderr
-    assert f"Carry on with: antipersona audit --resume latest --db {db}" in lines[0]
     said = int(lines[0].split("the ", 1)[1].split(" ", 1)[0])
     assert not _outlived(children), "a child outlived Ctrl-C"
     with Store(db) as store:
         run_id = store.resolve_run("latest")
         assert store.run(run_id)["status"] == "interrupted"
         assert said == len(store.pieces(run_id)) >= 5
+    command = lines[0].split("Carry on with: ", 1)[1]
+    assert command == f"antipersona audit --resume {run_id} --db {db}"
+
+
+def test_the_printed_resume_command_works_as_pasted_with_the_run_settings(
+        tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """The run was started with --allow-private, --no-robots and a slow pace: pasted as
+    printed, the resume reuses them (loopback is allowed again) and finishes every page."""
+    with SiteServer() as srv:
+        proc, db, _ = _slow_audit(srv, tmp_path, cli_env, 30, 4)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+        command = next(line for line in stderr.splitlines() if "Carry on with:" in line)
+        args = shlex.split(command.split("Carry on with: ", 1)[1])[1:]
+        r = _cli([*args, "--delay", "0", "--model", "fast"], cli_env, tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "loopback" not in r.stderr
+        with Store(db) as store:
+            run_id = store.resolve_run("latest")
+            assert len(store.pieces(run_id)) == 30
+            assert store.errors(run_id) == []
+
+
+def test_resume_retries_pages_a_changed_setting_now_allows(
+        site: SiteServer, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    db = tmp_path / "r.db"
+    first = _cli(["audit", site.url("/"), "--db", str(db), "--model", "fast", "--no-robots"],
+                 cli_env, tmp_path)
+    assert first.returncode == 2 and "loopback" in first.stderr
+    with Store(db) as store:
+        run_id = store.runs()[0]["id"]
+    again = _cli(["audit", "--resume", run_id, "--db", str(db), "--allow-private",
+                  "--model", "fast"], cli_env, tmp_path)
+    assert again.returncode == 0, again.stderr
+    with Store(db) as store:
+        assert [p["source"] for p in store.pieces(run_id)] == [site.url("/")]
+        assert store.errors(run_id) == []
+        assert store.run(run_id)["config"]["fetch"]["robots"] is False  # kept from the start
+
+
+def test_two_resumes_of_one_run_at_once_are_refused(tmp_path: Path,
+                                                    cli_env: dict[str, str]) -> None:
+    with SiteServer() as srv:
+        proc, db, _ = _slow_audit(srv, tmp_path, cli_env, 30, 2)
+        try:
+            with Store(db) as store:
+                run_id = store.resolve_run("latest")
+            second = _cli(["audit", "--resume", run_id, "--db", str(db), "--model", "fast"],
+                          cli_env, tmp_path)
+            assert second.returncode == 2
+            assert "being worked on by another process" in second.stderr
+            assert "Traceback" not in second.stderr
+        finally:
+            proc.kill()
+            proc.wait()
+        # the first process is gone (kill -9 leaves its claim behind): the run is free again
+        third = _cli(["audit", "--resume", run_id, "--db", str(db), "--delay", "0",
+                      "--model", "fast"], cli_env, tmp_path)
+        assert third.returncode == 0, third.stderr
 
 
 def test_ctrl_c_stops_a_check_with_exit_130(tmp_path: Path, cli_env: dict[str, str]) -> None:

@@ -12,9 +12,10 @@ fetching them again.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from ..sources.ads import read_ad_csv
 from ..sources.emails import iter_emails
 from ..store.store import Store
 from .fetching import PageFeed
+from .lock import RunLock
 from .planning import Plan, _guard, _read_html_file, plan_sources
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ class Progress:
     skipped: int = 0
     resumed: int = 0
     started: float = field(default_factory=time.monotonic)
+    #: The run's id once it is stored (so an interrupted run can be named when resumed).
+    run_id: str | None = None
 
     @property
     def finished(self) -> int:
@@ -75,15 +79,18 @@ class AuditRun:
     def __init__(self, sources: list[str], *, store: Store, engine: Engine | Callable[[], Engine],
                  config: Config | None = None, fetch: FetchSettings | None = None,
                  name: str | None = None, resume: str | None = None, channel: str | None = None,
+                 fetch_overrides: Mapping[str, Any] | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
                  on_problem: Callable[[InputProblem], None] | None = None) -> None:
-        """``engine`` may be a function that builds one: fetching then starts while it loads."""
+        """``engine`` may be a function that builds one: fetching then starts while it loads.
+        ``fetch``: the whole fetch settings; ``fetch_overrides``: only the settings the user
+        gave, laid over the defaults, or over the resumed run's own settings."""
         self.store = store
         self._engine = engine
         self.config = config or (engine.config if not callable(engine) else Config())
-        self.fetch = fetch or FetchSettings()
         self.channel = channel
         self.name = name
+        self._lock: RunLock | None = None
         self.on_progress = on_progress
         self.on_problem = on_problem
         self.progress = Progress()
@@ -92,10 +99,19 @@ class AuditRun:
         if resume:
             self.run_id = store.resolve_run(resume)
             header = store.run(self.run_id)
+            stored = resumed_settings(header)
+            self.fetch = fetch or replace(stored.fetch, **dict(fetch_overrides or {}))
+            self.channel = channel or stored.channel
             self.sources = sources or list(header.get("sources") or [])
-            self.done = store.done_sources(self.run_id)
+            # Failures are tried again (a host may be back, a flag may now allow them); pages
+            # skipped by robots.txt or the address policy too when those settings changed.
+            changed = (self.fetch.robots, self.fetch.allow_private) != \
+                (stored.fetch.robots, stored.fetch.allow_private)
+            self.done = store.done_sources(self.run_id, retry_failed=True, retry_skipped=changed)
             self.progress.resumed = len(self.done)
+            self._lock = RunLock(store, self.run_id)
         else:
+            self.fetch = fetch or FetchSettings(**dict(fetch_overrides or {}))
             self.sources = sources
             self.done = set()
         if not self.sources:
@@ -142,6 +158,8 @@ class AuditRun:
     # -- the run -------------------------------------------------------------------------
 
     def run(self) -> str:
+        if self._lock is not None:
+            self._lock.acquire()  # resumed: refused before a page is fetched if another has it
         if self._has_urls():
             self._feed.start()  # pages arrive while the engine loads
         try:
@@ -151,10 +169,15 @@ class AuditRun:
                     name=self.name, sources=self.sources, config=self._config_dict(),
                     personas=[p.to_dict() for p in engine.personas], profile=engine.profile,
                     model=engine.model, target=engine.config.target)
+                self._lock = RunLock(self.store, self.run_id)
+                self._lock.acquire()
             else:  # resumed: running again only once the engine is there
                 self.store.finish_run(self.run_id, "running")
+            self.progress.run_id = self.run_id
         except BaseException:
             self._feed.stop()
+            if self._lock is not None:
+                self._lock.release()
             raise
         status = "failed"
         try:
@@ -180,6 +203,8 @@ class AuditRun:
             self._feed.stop()
             self._push(force=True)
             self.store.finish_run(self.run_id, status)
+            if self._lock is not None:
+                self._lock.release()
         return self.run_id
 
     def _chrome_counted(self) -> set[str]:
@@ -252,8 +277,39 @@ class AuditRun:
                     yield item
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSettings:
+    """What a run was started with, as its resume reuses it."""
+
+    fetch: FetchSettings
+    channel: str | None
+
+
+def resumed_settings(header: Mapping[str, Any]) -> StoredSettings:
+    """The fetch settings and channel stored with a run (defaults for what older runs lack)."""
+    config = header.get("config") or {}
+    stored = config.get("fetch") or {}
+    known = {f.name for f in fields(FetchSettings)}
+    try:
+        fetch = FetchSettings(**{k: v for k, v in stored.items() if k in known})
+    except (TypeError, ValueError):
+        fetch = FetchSettings()
+    channel = config.get("channel")
+    return StoredSettings(fetch, channel if isinstance(channel, str) else None)
+
+
+def resume_command(run_id: str, db: Path | None, default_db: Path) -> str:
+    """The command that carries on a run, to print when one is interrupted: it names the run
+    (not "latest", which another run may become) and the store when it is not the default."""
+    parts = ["antipersona", "audit", "--resume", run_id]
+    if db is not None and Path(db).resolve() != Path(default_db).resolve():
+        parts += ["--db", str(db)]
+    return shlex.join(parts)
+
+
 def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSettings | None = None,
               name: str | None = None, resume: str | None = None, channel: str | None = None,
+              fetch_overrides: Mapping[str, Any] | None = None,
               engine: Engine | None = None,
               on_progress: Callable[[Progress], None] | None = None,
               on_problem: Callable[[InputProblem], None] | None = None) -> str:
@@ -265,7 +321,8 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
 
     with Store(db) as store:
         job = AuditRun(sources, store=store, engine=engine or build, config=config, fetch=fetch,
-                       name=name, resume=resume, channel=channel, on_progress=on_progress,
+                       name=name, resume=resume, channel=channel,
+                       fetch_overrides=fetch_overrides, on_progress=on_progress,
                        on_problem=on_problem)
         return job.run()
 

@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -376,6 +376,32 @@ class Store(RunQueries, OutcomeStore):
             if cur.rowcount == 0:
                 raise self._missing(run_id)
 
+    def claim_run(self, run_id: str, owner: dict[str, Any],
+                  held: Callable[[dict[str, Any], str | None], bool]) -> dict[str, Any] | None:
+        """Mark ``owner`` (pid, host) as the process working on a run, in one write
+        transaction, unless another owner still ``held`` it (given that owner and the time of
+        its last progress update): then nothing is written and that owner is returned."""
+        self._check_writable()
+        with self._tx() as db:
+            row = db.execute("SELECT status, progress FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise self._missing(run_id)
+            progress = json.loads(row["progress"] or "{}")
+            current = progress.get("owner")
+            if row["status"] == "running" and isinstance(current, dict) and current != owner \
+                    and held(current, progress.get("updated")):
+                return current
+            db.execute("UPDATE runs SET progress = json_patch(progress, ?) WHERE id = ?",
+                       (_dumps({"owner": owner, "updated": now_iso()}), run_id))
+        return None
+
+    def release_run(self, run_id: str) -> None:
+        """Forget the run's owner (the process is done with it)."""
+        self._check_writable()
+        with self._tx() as db:
+            db.execute("UPDATE runs SET progress = json_remove(progress, '$.owner') WHERE id = ?",
+                       (run_id,))
+
     def finish_run(self, run_id: str, status: str = "done") -> None:
         """Close a run with its final status (or set it back to running when resumed)."""
         self._check_writable()
@@ -585,10 +611,14 @@ class Store(RunQueries, OutcomeStore):
 
     # -- resume ---------------------------------------------------------------------------
 
-    def done_sources(self, run_id: str, *, retry_failed: bool = False) -> set[str]:
+    def done_sources(self, run_id: str, *, retry_failed: bool = False,
+                     retry_skipped: bool = False) -> set[str]:
         """Sources --resume must not fetch again: stored results and recorded errors
-        (failed ones too, unless ``retry_failed``)."""
-        kinds = ("skipped",) if retry_failed else ERROR_KINDS
+        (failed ones too, unless ``retry_failed``; skipped ones unless ``retry_skipped``)."""
+        kinds = tuple(k for k, retry in (("failed", retry_failed), ("skipped", retry_skipped))
+                      if not retry)
+        if not kinds:
+            kinds = ("",)
         with self._read() as db:
             self._require_run(db, run_id)
             done = {r[0] for r in db.execute("SELECT source FROM pieces WHERE run_id = ?",

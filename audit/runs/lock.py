@@ -1,0 +1,75 @@
+"""One process per run: a second ``audit --resume`` of a run that is still being worked on is
+refused, instead of fetching every remaining page twice.
+
+The owner (pid and host) is written into the run's progress record, which the working process
+updates every half second. A claim is refused while the owner is alive: on this machine, while
+its pid exists; on another machine sharing the file, while its progress moved in the last
+minute. A run whose process was killed (kill -9, a power cut) is free again at once on the same
+machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import AntipersonaError
+from ..store.store import Store
+
+#: A run worked on from another machine counts as held while its progress is this recent.
+STALE_AFTER_S = 60.0
+
+
+class RunBusy(AntipersonaError):
+    """Another process is working on the run."""
+
+
+def _owner() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def held(owner: dict[str, Any], updated: str | None) -> bool:
+    """Whether ``owner`` still works on the run (its last progress at ``updated``)."""
+    if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int):
+        return _alive(owner["pid"])
+    if not updated:
+        return False
+    try:
+        age = datetime.now(UTC) - datetime.fromisoformat(updated)
+    except ValueError:
+        return False
+    return age.total_seconds() < STALE_AFTER_S
+
+
+class RunLock:
+    """Claim a run for this process for the length of its work."""
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.owned = False
+
+    def acquire(self) -> None:
+        other = self.store.claim_run(self.run_id, _owner(), held)
+        if other is not None:
+            raise RunBusy(f"run {self.run_id} is being worked on by another process (pid "
+                          f"{other.get('pid')} on {other.get('host')}); wait for it to finish, "
+                          "or stop it first")
+        self.owned = True
+
+    def release(self) -> None:
+        if self.owned:
+            self.owned = False
+            self.store.release_run(self.run_id)
