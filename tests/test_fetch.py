@@ -602,6 +602,17 @@ def test_robots_disallow_skips_with_the_rule(srv: SiteServer) -> None:
     assert len(srv.hits("/robots.txt")) == 1  # fetched once per origin, shared by concurrent fetches
 
 
+def test_robots_with_a_byte_order_mark_keeps_its_first_group(srv: SiteServer) -> None:
+    srv.page("/robots.txt", b"\xef\xbb\xbfUser-agent: *\nDisallow: /members\n",
+             content_type="text/plain")
+    srv.page("/members/area", "<html>inside</html>")
+    srv.page("/welcome", "<html>hello</html>")
+    blocked, open_page = fetch_many([srv.url("/members/area"), srv.url("/welcome")], robots=True)
+    assert blocked.skipped == "blocked by robots.txt (Disallow: /members)"
+    assert open_page.ok
+    assert srv.hits("/members/area") == []
+
+
 def test_no_robots_fetches_disallowed_pages(srv: SiteServer) -> None:
     srv.robots("User-agent: *\nDisallow: /\n")
     srv.page("/private", "<html>x</html>")
