@@ -43,6 +43,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 #: Bytes that never occur in text (everything below 0x20 except tab, LF, FF, CR, ESC).
 _CONTROL = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}) | {0x7F}
 _CONTROL_BYTES = bytes(sorted(_CONTROL))
+_ASCII_BYTES = bytes(range(0x80))
 _SNIFF = 8192
 
 #: Labels the web uses for windows-1252 (WHATWG Encoding: latin-1 and ASCII mean cp1252).
@@ -110,6 +111,8 @@ def decode_bytes_info(data: bytes, source: str, *, declared: str | None = None) 
         if text is not None:
             return Decoded(text, codec, "bom")
     utf8 = _try(data, "utf-8")
+    if utf8 is None:
+        utf8 = _mostly_utf8(data)  # a stray bad byte must not turn the whole text to mojibake
     label = _usable(declared)
     if label and b"\x00" not in head:
         label = _ascii_compatible(label)  # "UTF-16" on bytes without NULs is a mislabel
@@ -131,6 +134,26 @@ def decode_bytes_info(data: bytes, source: str, *, declared: str | None = None) 
     if utf8 is not None:
         return Decoded(_strip_bom(utf8), "utf-8", "utf-8")
     return _detect(data, source)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with U+FFFD for the few invalid bytes, when the rest is clearly UTF-8; else None.
+
+    Strict decoding fails on one stray byte (a cut multi-byte character, one pasted cp1252
+    quote), and detection then reads the whole document in a legacy code page. Valid
+    multi-byte sequences almost never occur by chance in legacy text, so when they outnumber
+    the invalid ones (or match them while those are under 1 % of the bytes) it is UTF-8.
+    """
+    text = data.decode("utf-8", "replace")
+    non_ascii_bytes = len(data.translate(None, _ASCII_BYTES))
+    non_ascii_chars = len(text) - (len(data) - non_ascii_bytes)
+    invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = non_ascii_chars - invalid
+    if valid < 1 or invalid < 1:
+        return None
+    if valid >= 3 * invalid or (valid >= invalid and invalid * 100 <= len(data)):
+        return text
+    return None
 
 
 def _bom_encoding(data: bytes) -> str | None:
