@@ -136,3 +136,17 @@ def test_an_empty_url_list_says_so(tmp_path: Path, engine: Engine) -> None:
     urls.write_text("# nothing yet\n\n", encoding="utf-8")
     pieces, errors = audit([str(urls)], tmp_path, engine)
     assert pieces == set() and errors == {str(urls): "no URLs in the list"}
+
+
+def test_an_email_body_lost_to_its_boundary_is_a_run_error(tmp_path: Path,
+                                                           engine: Engine) -> None:
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    (mails / "lost.eml").write_bytes(
+        b"From: hello@tallyfox.example\nSubject: Start free today\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/mixed; boundary=abc\n\nNo parts at all.\n")
+    pieces, errors = audit([str(mails)], tmp_path, engine)
+    assert pieces == {str(mails / "lost.eml")}  # the subject is still audited
+    assert errors == {f"{mails / 'lost.eml'} (body)": "body not read: the message is multipart but no "
+                      "part was found (its MIME boundary never appears); only the subject is "
+                      "audited"}

@@ -51,6 +51,15 @@ _CP1252_LABELS = frozenset({"iso-8859-1", "latin-1", "latin1", "iso8859-1", "asc
                             "l1", "cp819", "ibm819", "iso-ir-100", "windows-1252", "cp1252",
                             "x-cp1252"})
 
+#: Labels that browsers and mail clients read as a superset (WHATWG Encoding): text labelled
+#: gb2312 routinely holds GBK characters, ks_c_5601-1987 is Windows' Korean code page.
+_SUPERSETS = {"gb2312": "gbk", "gb_2312-80": "gbk", "csgb2312": "gbk", "euc-cn": "gbk",
+              "x-gbk": "gbk", "chinese": "gbk", "ks_c_5601-1987": "cp949", "ks_c_5601": "cp949",
+              "euc-kr": "cp949", "csksc56011987": "cp949", "korean": "cp949",
+              "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+              "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874",
+              "iso-8859-11": "cp874", "big5": "big5hkscs"}
+
 _META_RE = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.IGNORECASE
 )
@@ -171,6 +180,12 @@ def _looks_utf16(head: bytes) -> bool:
     return max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half
 
 
+def codec_for(label: str | None) -> str | None:
+    """The Python codec to read text labelled ``label`` with, as browsers and mail clients
+    read it (ISO-8859-1 as windows-1252, gb2312 as GBK ...); None when unknown."""
+    return _usable(label)
+
+
 def _usable(label: str | None) -> str | None:
     """A Python codec name for a charset label, or None when unknown or not ASCII-safe."""
     if not label:
@@ -180,6 +195,8 @@ def _usable(label: str | None) -> str | None:
         return None
     if name in _CP1252_LABELS:
         return "cp1252"
+    if name in _SUPERSETS:
+        return _SUPERSETS[name]
     try:
         info = codecs.lookup(name)
     except (LookupError, ValueError):
