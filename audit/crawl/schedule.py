@@ -11,7 +11,11 @@ from collections import OrderedDict, deque
 class HostQueue:
     """URLs waiting per host, handed out round-robin with at most ``per_host`` in hand per
     host. ``put`` waits while ``lookahead`` URLs are waiting, so a long list is read lazily;
-    that many URLs of one host can be read past to reach another host's."""
+    that many URLs of one host can be read past to reach another host's.
+
+    Each put or finished URL makes at most one more URL takeable, so it wakes one waiting
+    worker, not all of them (that would cost a wake-up per worker per page).
+    """
 
     def __init__(self, per_host: int, lookahead: int) -> None:
         self.per_host = per_host
@@ -20,42 +24,45 @@ class HostQueue:
         self._in_hand: dict[str, int] = {}
         self._count = 0
         self._closed = False
-        self._changed = asyncio.Condition()
+        lock = asyncio.Lock()
+        self._takeable = asyncio.Condition(lock)  # workers wait here
+        self._room = asyncio.Condition(lock)  # the reader of the input waits here
 
     async def put(self, host: str, url: str) -> None:
-        async with self._changed:
-            await self._changed.wait_for(lambda: self._count < self.lookahead)
+        async with self._room:
+            await self._room.wait_for(lambda: self._count < self.lookahead)
             self._waiting.setdefault(host, deque()).append(url)
             self._count += 1
-            self._changed.notify_all()
+            self._takeable.notify()
 
     async def close(self) -> None:
         """No more URLs will be put; workers leave once the waiting ones are taken."""
-        async with self._changed:
+        async with self._takeable:
             self._closed = True
-            self._changed.notify_all()
+            self._takeable.notify_all()
 
     async def get(self) -> tuple[str, str] | None:
         """The next (host, url) to fetch, or None when the queue is closed and empty. The
         caller calls :meth:`done` with the host when that URL is finished."""
-        async with self._changed:
+        async with self._takeable:
             while True:
                 picked = self._pick()
                 if picked is not None:
-                    self._changed.notify_all()
+                    self._room.notify()
                     return picked
                 if self._closed and not self._count:
+                    self._takeable.notify_all()  # the others leave too
                     return None
-                await self._changed.wait()
+                await self._takeable.wait()
 
     async def done(self, host: str) -> None:
-        async with self._changed:
+        async with self._takeable:
             left = self._in_hand.get(host, 0) - 1
             if left > 0:
                 self._in_hand[host] = left
             else:
                 self._in_hand.pop(host, None)
-            self._changed.notify_all()
+            self._takeable.notify()
 
     def _pick(self) -> tuple[str, str] | None:
         for host, urls in self._waiting.items():
