@@ -978,3 +978,24 @@ def test_failures_count_only_in_a_row(srv: SiteServer) -> None:
     assert results[5].error == "HTTP 500 Internal Server Error"
     assert results[6].error == ("host skipped after 2 failures in a row: "
                                 "HTTP 500 Internal Server Error")
+
+
+def test_host_queue_takes_hosts_in_turn_within_their_share() -> None:
+    from audit.crawl.schedule import HostQueue
+
+    async def go() -> list[Any]:
+        q = HostQueue(per_host=1, lookahead=10)
+        for host, url in (("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1")):
+            await q.put(host, url)
+        taken = [await q.get(), await q.get()]
+        third = asyncio.create_task(q.get())
+        await asyncio.sleep(0.05)
+        taken.append(third.done())  # both hosts have their one URL in hand: it waits
+        await q.done("a")
+        taken.append(await third)
+        await q.close()
+        await q.done("a")
+        taken += [await q.get(), await q.get()]
+        return taken
+
+    assert run(go()) == [("a", "a1"), ("b", "b1"), False, ("a", "a2"), ("a", "a3"), None]
