@@ -32,6 +32,8 @@ app.add_typer(personas_app, name="personas")
 outcomes_app = typer.Typer(help="Per-page outcomes (GA4, Search Console, url,metric,value CSV) "
                            "joined to a stored run.", no_args_is_help=True)
 app.add_typer(outcomes_app, name="outcomes")
+runs_app = typer.Typer(help="The stored runs: list them, delete one.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -339,6 +341,49 @@ def outcomes_add(
                     f"`antipersona report {run_id}`", markup=False)
     if problems:
         raise typer.Exit(2)
+
+
+@runs_app.command("list")
+def runs_list(db: DbOpt = None) -> None:
+    """The stored runs, newest first: id, created, status, pieces, errors, name.
+
+    Runs without pieces are marked empty; `latest` and `previous` pass them by.
+    """
+    from .store.store import Store, db_path
+
+    path = db_path(db)
+    if not path.exists():
+        raise fail(f"{path}: no run store here yet")
+    with Store(path, readonly=True) as store:
+        runs = store.runs()
+    for r in runs:
+        status = "empty" if r["empty"] else r["status"]
+        sys.stdout.write(f"{r['id']}\t{str(r['created'])[:16].replace('T', ' ')}\t{status}\t"
+                         f"{r['pieces']} pieces\t{r['errors']} errors\t{r['name'] or ''}\n")
+
+
+@runs_app.command("delete")
+def runs_delete(
+    runs: Annotated[list[str], typer.Argument(metavar="RUN...", help="Run ids, unique prefixes "
+                                              "or names ('latest' and 'previous' too).")],
+    db: DbOpt = None,
+) -> None:
+    """Delete stored runs with their pieces, errors and fetch log.
+
+    Example: antipersona runs delete 20261122-2153
+    """
+    from .store.store import Store, db_path
+
+    path = db_path(db)
+    if not path.exists():
+        raise fail(f"{path}: no run store here yet")
+    with Store(path) as store:
+        ids = [store.resolve_run(ref) for ref in runs]  # all resolved before any is deleted
+        counts = {r["id"]: r["pieces"] for r in store.runs()}
+        for run_id in dict.fromkeys(ids):
+            store.delete_run(run_id)
+            err().print(f"deleted run {run_id} ({counts.get(run_id, 0)} pieces)", markup=False,
+                        highlight=False)
 
 
 @app.command("eval")

@@ -177,6 +177,23 @@ def test_report_defaults_to_the_newest_run(use_db: tuple[Path, str]) -> None:
     assert _param(at, "run") == use_db[1]
 
 
+def test_report_opens_on_the_newest_run_with_pieces(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path, engine: Engine) -> None:
+    from audit import Store
+
+    db = tmp_path / "empty-last.db"
+    full = fill_store(db, engine, name="real audit", drafts=DRAFTS[:3])
+    with Store(db) as store:  # a refused audit afterwards: a run with no pieces
+        empty = store.create_run(name="refused", sources=["http://127.0.0.1/"], config={},
+                                 personas=[], profile="fast", model="", target="x")
+        store.finish_run(empty, "done")
+    monkeypatch.setenv("ANTIPERSONA_DB", str(db))
+    at = _page(_report_page)
+    _no_errors(at)
+    assert at.selectbox(key="rv_run").value == full
+    assert "empty: nothing could be read" in at.selectbox(key="rv_run").format_func(empty)
+
+
 def test_report_link_restores_filters(use_db: tuple[Path, str]) -> None:
     at = _page(_report_page, {"run": use_db[1], "channel": "landing", "persona": "beth-bureaucrat"})
     _no_errors(at)

@@ -147,3 +147,29 @@ def test_undetectable_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data: _NoGuess())
     with pytest.raises(InputError, match="could not detect the text encoding"):
         decode_bytes(b"\xc3\x28 not utf-8 \xa0\xa1", "odd.txt")
+
+
+@pytest.mark.parametrize("text", [
+    "Здравствуйте! Новая коллекция уже в магазине: скидки для постоянных клиентов "
+    "и бесплатная доставка до пятницы. Спасибо, что читаете нашу рассылку.",
+    "Frische Grüße aus Köln! Unsere neue Kollektion ist da: größere Auswahl, "
+    "schnellere Lieferung und faire Preise für kleine Läden.",
+])
+@pytest.mark.parametrize("declared", [None, "utf-8", "iso-8859-1"])
+def test_utf8_with_one_stray_byte_stays_utf8(text: str, declared: str | None) -> None:
+    good = text.encode()
+    cut = good.index(b" ", len(good) // 2)
+    data = good[:cut] + b"\xff" + good[cut:]  # one byte that is never valid UTF-8
+    info = decode_bytes_info(b"<html><body><p>" + data + b"</p></body></html>", "p",
+                             declared=declared)
+    assert info.encoding == "utf-8"
+    assert info.text.count("\ufffd") == 1
+    assert info.text.replace("\ufffd", "") == f"<html><body><p>{text}</p></body></html>"
+
+
+def test_legacy_text_with_one_accent_is_not_taken_for_broken_utf8() -> None:
+    data = ("A long English paragraph about our small café and its prices, " * 4).encode("cp1252")
+    assert decode_bytes(data, "p") == ("A long English paragraph about our small café and its "
+                                       "prices, " * 4)
+    ru = "Привет, мир! Скидки до пятницы.".encode("cp1251")
+    assert decode_bytes(ru, "p", declared="windows-1251") == "Привет, мир! Скидки до пятницы."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 from pathlib import Path
 
@@ -179,3 +180,123 @@ def test_html_body_is_untrusted_text() -> None:
     piece = eml_to_piece(data, "h.eml")
     assert texts(piece, "preheader") == ["Use <script>alert(1)</script> freely"]
     assert "alert(2)" not in piece.text and "alert(3)" not in piece.text
+
+
+# --- headers as mail clients show them ---------------------------------------------------
+
+
+def mail(subject: bytes, body: bytes = b"Hello there, freelancer.\n",
+         ctype: bytes = b"text/plain; charset=utf-8") -> Piece:
+    data = (b"From: Mara <hello@tallyfox.example>\nSubject: " + subject +
+            b"\nMIME-Version: 1.0\nContent-Type: " + ctype + b"\n\n" + body)
+    return eml_to_piece(data, "h.eml")
+
+
+@pytest.mark.parametrize(("raw", "ctype", "expected"), [
+    ("Frische Brötchen für Frühaufsteher".encode("cp1252"), b"text/plain; charset=iso-8859-1",
+     "Frische Brötchen für Frühaufsteher"),
+    ("Frische Brötchen – “heute”".encode("cp1252"), b"text/plain", "Frische Brötchen – “heute”"),
+    ("Grüße aus Köln".encode(), b"text/plain; charset=koi8-r", "Grüße aus Köln"),
+    ("Скидки до пятницы".encode("koi8-r"), b"text/plain; charset=koi8-r", "Скидки до пятницы"),
+])
+def test_raw_8bit_subjects_read_as_mail_clients_do(raw: bytes, ctype: bytes,
+                                                   expected: str) -> None:
+    piece = mail(raw, ctype=ctype)
+    assert texts(piece, "subject") == [expected]
+
+
+@pytest.mark.parametrize(("subject", "expected"), [
+    (b"=?gb2312?B?" + base64.b64encode("朱镕基的新店".encode("gbk")) + b"?=",
+     "朱镕基的新店"),
+    (b"=?ks_c_5601-1987?B?" + base64.b64encode("똠방각하 할인".encode("cp949"))
+     + b"?=", "똠방각하 할인"),
+    (b"=?iso-8859-1?Q?=93Simple=94_invoices?=", "“Simple” invoices"),
+    (b"=?utf-8?B?8J+Q?= =?utf-8?B?uyBuZXc=?=", "🐻 new"),  # one character split over two words
+    (b"Gr=?utf-8?Q?=C3=BC=C3=9Fe?= aus K\xc3\xb6ln", "Grüße aus Köln"),
+])
+def test_encoded_subjects_use_the_charset_clients_use(subject: bytes, expected: str) -> None:
+    assert texts(mail(subject), "subject") == [expected]
+
+
+# --- mail chrome in other languages ------------------------------------------------------
+
+
+@pytest.mark.parametrize("web", ["Im Browser ansehen", "Voir dans le navigateur",
+                                 "Ver en el navegador", "Diese E-Mail im Browser anzeigen",
+                                 "Visualizza nel browser", "View online"])
+def test_view_in_browser_lines_in_other_languages_are_not_the_preheader(web: str) -> None:
+    body = f"{web}\n\nNeue Rechnungsvorlagen für kleine Läden.\n\nJetzt kostenlos testen.\n"
+    piece = mail(b"Neu", body=body.encode())
+    assert texts(piece, "header") == [web]
+    assert texts(piece, "preheader") == ["Neue Rechnungsvorlagen für kleine Läden."]
+
+
+@pytest.mark.parametrize("footer", [
+    "Sie möchten keine Newsletter mehr? Hier abmelden.",
+    "Pour ne plus recevoir nos e-mails, vous pouvez vous désabonner.",
+    "Si no quieres recibir más correos, puedes darte de baja aquí.",
+    "Manage preferences | Privacy",
+    "You are receiving this because you signed up on our website.",
+])
+def test_unsubscribe_footers_in_other_wordings_stay_out_of_the_body(footer: str) -> None:
+    body = f"Hallo Sam,\n\nUnsere Preise bleiben klein.\n\n{footer}\n"
+    piece = mail(b"Neu", body=body.encode())
+    assert texts(piece, "footer") == [footer]
+    assert footer not in texts(piece, "body")
+
+
+def test_chrome_wordings_are_data() -> None:
+    from audit.sources.mailchrome import DATA_FILE, mail_chrome
+
+    assert DATA_FILE.name == "email.yaml" and DATA_FILE.parent.name == "data"
+    chrome = mail_chrome()
+    assert chrome.is_footer("Newsletter abbestellen") and not chrome.is_footer("Start free")
+    assert not chrome.is_web_version("Our app works in any browser, " + "and it is fast. " * 20)
+
+
+def test_email_body_with_one_stray_byte_stays_utf8() -> None:
+    text = "Здравствуйте! Новая коллекция уже в магазине, доставка бесплатно."
+    raw = text.encode()
+    cut = raw.index(b" ", 40)
+    piece = mail(b"News", body=raw[:cut] + b"\xfe" + raw[cut:] + b"\n")
+    assert texts(piece, "preheader") == [text[:text.index(" ", 22)] + "\ufffd" +
+                                         text[text.index(" ", 22):]]
+
+
+# --- bodies lost to MIME boundaries ------------------------------------------------------
+
+MULTI = b"""From: hello@tallyfox.example
+Subject: Boundaries
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="declared-one"
+
+"""
+
+
+def test_a_body_under_another_boundary_is_read_with_a_warning() -> None:
+    data = MULTI + (b"--used-one\nContent-Type: text/plain; charset=utf-8\n\n"
+                    b"Start free, no card needed.\n--used-one--\n")
+    piece = eml_to_piece(data, "b.eml")
+    assert texts(piece, "preheader") == ["Start free, no card needed."]
+    assert piece.meta["warnings"] == [
+        "the MIME boundary the message declares (declared-one) never appears; its parts were "
+        "read by the boundary the body uses (used-one)"]
+
+
+def test_a_multipart_without_parts_warns_that_the_body_is_lost() -> None:
+    piece = eml_to_piece(MULTI + b"Nothing here is a MIME part.\n", "b.eml")
+    assert [s.role for s in piece.sections] == ["subject"]
+    assert piece.meta["warnings"] == [
+        "body not read: the message is multipart but no part was found (its MIME boundary "
+        "never appears); only the subject is audited"]
+
+
+def test_a_missing_closing_boundary_warns() -> None:
+    data = MULTI + (b"--declared-one\nContent-Type: text/plain\n\nStart free today.\n\n"
+                    b"Forwarded notes that were never meant to be copy.\n")
+    piece = eml_to_piece(data, "b.eml")
+    assert texts(piece, "preheader") == ["Start free today."]
+    assert piece.meta["warnings"] == [
+        "the closing MIME boundary is missing: the body may be cut short or carry text that "
+        "is not part of the email"]
+    assert "warnings" not in load("welcome_multipart.eml").meta

@@ -27,7 +27,7 @@ import httpcore
 import pytest
 
 from audit.crawl.body import BodyTooLarge, gunzip_capped
-from audit.crawl.fetcher import Fetcher
+from audit.crawl.fetcher import LOOKAHEAD, Fetcher
 from audit.crawl.netsafe import IPAddress, ResolveFailed, SystemResolver
 from audit.crawl.results import FetchResult, FetchSettings, Hop
 from audit.crawl.retry import parse_retry_after
@@ -411,10 +411,19 @@ def test_trickling_body_is_cut_by_the_total_timeout(srv: SiteServer) -> None:
     assert res.error == "timed out after 0.5 s" and res.body is None
 
 
-def test_timeouts_are_retried(srv: SiteServer) -> None:
+def test_read_timeouts_are_retried(srv: SiteServer) -> None:
     srv.slow("/slow", 3.0)
-    res = fetch_one(srv.url("/slow"), timeout=0.2, retries=1)
-    assert res.attempts == 2 and res.error == "timed out after 0.2 s (gave up after 2 attempts)"
+    res = fetch_one(srv.url("/slow"), timeout=5, read_timeout=0.2, retries=1)
+    assert res.attempts == 2
+    assert res.error == "timed out after 0.2 s (waiting for data) (gave up after 2 attempts)"
+
+
+def test_a_total_timeout_is_not_retried(srv: SiteServer) -> None:
+    """The whole budget for the URL is spent; another try would only spend it again."""
+    srv.trickle("/drip", chunks=50, interval=0.05)
+    res = fetch_one(srv.url("/drip"), timeout=0.3, read_timeout=1, retries=3)
+    assert res.attempts == 1 and res.error == "timed out after 0.3 s"
+    assert len(srv.hits("/drip")) == 1
 
 
 # ----------------------------------------------------------------------------- retries
@@ -428,13 +437,15 @@ def test_429_waits_for_retry_after(srv: SiteServer) -> None:
     assert second - first >= 0.98
 
 
-def test_retry_after_is_capped_and_the_cap_is_reported(srv: SiteServer) -> None:
+def test_retry_after_over_the_limit_is_not_retried_early(srv: SiteServer) -> None:
     srv.page("/busy", "slow down", status=429, headers={"Retry-After": "100"})
     res = fetch_one(srv.url("/busy"), retries=1, max_retry_after=0.2)
-    assert res.attempts == 2 and res.elapsed < 2
+    assert res.attempts == 1 and res.elapsed < 2
     assert res.error == (
-        "HTTP 429 Too Many Requests (gave up after 2 attempts; Retry-After of 100 s was capped at 0.2 s)"
+        "HTTP 429 Too Many Requests (Retry-After of 100 s is longer than the 0.2 s limit; "
+        "not retried)"
     )
+    assert len(srv.hits("/busy")) == 1
 
 
 def test_500_then_200_succeeds_on_the_second_attempt(srv: SiteServer) -> None:
@@ -602,6 +613,17 @@ def test_robots_disallow_skips_with_the_rule(srv: SiteServer) -> None:
     assert len(srv.hits("/robots.txt")) == 1  # fetched once per origin, shared by concurrent fetches
 
 
+def test_robots_with_a_byte_order_mark_keeps_its_first_group(srv: SiteServer) -> None:
+    srv.page("/robots.txt", b"\xef\xbb\xbfUser-agent: *\nDisallow: /members\n",
+             content_type="text/plain")
+    srv.page("/members/area", "<html>inside</html>")
+    srv.page("/welcome", "<html>hello</html>")
+    blocked, open_page = fetch_many([srv.url("/members/area"), srv.url("/welcome")], robots=True)
+    assert blocked.skipped == "blocked by robots.txt (Disallow: /members)"
+    assert open_page.ok
+    assert srv.hits("/members/area") == []
+
+
 def test_no_robots_fetches_disallowed_pages(srv: SiteServer) -> None:
     srv.robots("User-agent: *\nDisallow: /\n")
     srv.page("/private", "<html>x</html>")
@@ -700,7 +722,7 @@ def test_iter_fetch_dedups_and_reports_bad_urls(srv: SiteServer) -> None:
 
 
 def test_iter_fetch_reads_its_input_lazily(srv: SiteServer) -> None:
-    """20,000 URLs in, 400 results out: the generator must not have been drained ahead."""
+    """20,000 URLs in, 400 results out: the generator must not have been drained far ahead."""
     srv.page("/p", "<html>ok</html>")
     drawn = 0
 
@@ -725,7 +747,7 @@ def test_iter_fetch_reads_its_input_lazily(srv: SiteServer) -> None:
             return max_ahead, max_tasks, fetcher.workers, len(asyncio.all_tasks())
 
     max_ahead, max_tasks, workers, tasks_left = run(go())
-    bound = 3 * workers + 2  # queued + running + finished-but-unread
+    bound = LOOKAHEAD + 2 * workers + 2  # waiting + running + finished-but-unread
     assert max_ahead <= bound and drawn <= 400 + bound, (max_ahead, drawn)
     assert max_tasks <= workers + 5  # no task per URL
     assert tasks_left == 1  # everything cancelled on close but the test itself
@@ -863,3 +885,117 @@ def test_make_site_is_a_realistic_deterministic_site() -> None:
     assert site["/sitemap_index.xml"].count(b"<sitemap>") == 2
     assert gzip.decompress(site["/sitemaps/pages-2.xml.gz"]).count(b"<loc>") == 15
     assert b"Sitemap: http://shop.test/sitemap.xml" in site["/robots.txt"]
+
+
+# ----------------------------------------------------------------------------- hostile hosts
+
+
+def crawl_two_hosts(bad: SiteServer, good: SiteServer, n_bad: int, *, until_good: bool = False,
+                    **kw: Any) -> tuple[list[FetchResult], list[FetchResult], float]:
+    """``n_bad`` URLs on ``bad`` (as 127.0.0.1) listed ahead of 5 on ``good`` (as localhost):
+    the results of each and how long after the start the last good page arrived (with
+    ``until_good``, the crawl stops there)."""
+    urls = [bad.url(f"/p{i}") for i in range(n_bad)]
+    urls += [f"http://localhost:{good.port}/ok{i}" for i in range(5)]
+
+    async def go() -> tuple[list[FetchResult], list[FetchResult], float]:
+        started = time.monotonic()
+        good_done = 0.0
+        bad_res: list[FetchResult] = []
+        good_res: list[FetchResult] = []
+        async with Fetcher(settings(**kw)) as f, contextlib.aclosing(f.iter_fetch(urls)) as it:
+            async for res in it:
+                if "localhost" in res.url:
+                    good_res.append(res)
+                    good_done = time.monotonic() - started
+                    if until_good and len(good_res) == 5:
+                        break
+                else:
+                    bad_res.append(res)
+        return bad_res, good_res, good_done
+
+    return run(go())
+
+
+@pytest.fixture
+def good() -> Iterator[SiteServer]:
+    with SiteServer() as server:
+        server.pages({f"/ok{i}": "<html>fine</html>" for i in range(5)})
+        yield server
+
+
+def test_a_host_asking_for_an_endless_wait_is_skipped_and_others_go_on(
+        srv: SiteServer, good: SiteServer) -> None:
+    srv.route("/", lambda _r: Reply(429, {"Retry-After": "99999"}, b"go away"))
+    for i in range(40):
+        srv.route(f"/p{i}", lambda _r: Reply(429, {"Retry-After": "99999"}, b"go away"))
+    bad, ok, good_done = crawl_two_hosts(srv, good, 40, retries=3, delay=0.05, per_host=2)
+    assert len(ok) == 5 and all(r.ok for r in ok) and good_done < 5
+    assert len(bad) == 40 and not any(r.ok for r in bad)
+    assert len(srv.log) <= 2  # the requests in flight when the first 429 came in
+    skipped = [r for r in bad if r.attempts == 0]
+    assert len(skipped) >= 38
+    assert {r.error for r in skipped} == {
+        "host skipped: it asked for a wait of 99999 s (HTTP 429 Too Many Requests), "
+        "longer than the 120 s limit"}
+
+
+def test_a_host_that_keeps_timing_out_is_skipped_after_five_in_a_row(
+        srv: SiteServer, good: SiteServer) -> None:
+    for i in range(20):
+        srv.slow(f"/p{i}", 3.0)
+    bad, ok, good_done = crawl_two_hosts(srv, good, 20, retries=3, timeout=0.4, per_host=2)
+    assert len(ok) == 5 and all(r.ok for r in ok) and good_done < 3
+    timed_out = [r for r in bad if r.error == "timed out after 0.4 s"]
+    skipped = [r for r in bad if r.error == "host skipped after 5 failures in a row: "
+                                             "timed out after 0.4 s"]
+    assert 5 <= len(timed_out) <= 6 and len(timed_out) + len(skipped) == 20
+    assert len(srv.log) == len(timed_out)  # not retried, and nothing sent once skipped
+
+
+def test_a_host_waiting_out_retry_after_does_not_hold_the_other_hosts_back(
+        srv: SiteServer, good: SiteServer) -> None:
+    for i in range(40):
+        srv.sequence(f"/p{i}", [Reply(503, {"Retry-After": "2"}), Reply(200, HTML, b"<html/>")])
+    _, ok, good_done = crawl_two_hosts(srv, good, 40, retries=1, per_host=2, concurrency=4,
+                                         until_good=True)
+    assert len(ok) == 5 and all(r.ok for r in ok) and good_done < 1.5
+    assert len(srv.log) == 2  # the host's two slots, both waiting out the Retry-After
+
+
+def test_failures_count_only_in_a_row(srv: SiteServer) -> None:
+    """A broken page between working ones is the page's problem, not the host's."""
+    srv.page("/broken", "oops", status=500)
+    srv.page("/fine", "<html>x</html>")
+    order = ["/broken", "/fine", "/broken", "/fine", "/broken", "/broken", "/fine"]
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(settings(host_failures=2)) as f:
+            return [await f.fetch(srv.url(f"{p}?n={i}")) for i, p in enumerate(order)]
+
+    results = run(go())
+    assert [r.ok for r in results[:4]] == [False, True, False, True]
+    assert results[5].error == "HTTP 500 Internal Server Error"
+    assert results[6].error == ("host skipped after 2 failures in a row: "
+                                "HTTP 500 Internal Server Error")
+
+
+def test_host_queue_takes_hosts_in_turn_within_their_share() -> None:
+    from audit.crawl.schedule import HostQueue
+
+    async def go() -> list[Any]:
+        q = HostQueue(per_host=1, lookahead=10)
+        for host, url in (("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1")):
+            await q.put(host, url)
+        taken = [await q.get(), await q.get()]
+        third = asyncio.create_task(q.get())
+        await asyncio.sleep(0.05)
+        taken.append(third.done())  # both hosts have their one URL in hand: it waits
+        await q.done("a")
+        taken.append(await third)
+        await q.close()
+        await q.done("a")
+        taken += [await q.get(), await q.get()]
+        return taken
+
+    assert run(go()) == [("a", "a1"), ("b", "b1"), False, ("a", "a2"), ("a", "a3"), None]

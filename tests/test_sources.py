@@ -11,9 +11,9 @@ from audit import InputError
 from audit.models import InputProblem
 from audit.sources.lists import (
     MAX_SITEMAP_BYTES,
-    Sitemap,
     UrlEntry,
     is_sitemap_source,
+    looks_like_sitemap,
     parse_sitemap,
     read_url_list,
     url_problem,
@@ -105,7 +105,56 @@ EXPECTED = [
 
 def test_sitemap_urlset() -> None:
     sitemap = parse_sitemap((LISTS / "sitemap.xml").read_bytes(), "sitemap.xml")
-    assert sitemap == Sitemap(urls=EXPECTED, sitemaps=[])  # trimmed, de-duplicated, absolute
+    assert sitemap.urls == EXPECTED and sitemap.sitemaps == []  # trimmed, de-duplicated
+    assert sitemap.skipped == ["line 9: '/relative/ignored' (a relative address, and a sitemap "
+                               "file has no web address to resolve it)"]
+
+
+def test_relative_locs_resolve_against_the_sitemap_address() -> None:
+    data = (b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            b"<url><loc>/pricing</loc></url><url><loc>blog/hello</loc></url>"
+            b"<url><loc>https://other.example/x</loc></url></urlset>")
+    sitemap = parse_sitemap(data, "https://tallyfox.example/maps/sitemap.xml")
+    assert sitemap.urls == ["https://tallyfox.example/pricing",
+                            "https://tallyfox.example/maps/blog/hello", "https://other.example/x"]
+    assert sitemap.skipped == []
+
+
+def test_upper_case_sitemaps_are_read() -> None:
+    data = (b"<?xml version='1.0'?><URLSET><URL><LOC>https://tallyfox.example/</LOC></URL>"
+            b"<URL><LOC>https://tallyfox.example/pricing</LOC></URL></URLSET>")
+    assert parse_sitemap(data, "s.xml").urls == EXPECTED[:2]
+    index = b"<SitemapIndex><Sitemap><Loc>https://tallyfox.example/a.xml</Loc></Sitemap></SitemapIndex>"
+    assert parse_sitemap(index, "i.xml").sitemaps == ["https://tallyfox.example/a.xml"]
+
+
+def test_a_sitemap_without_pages_says_why() -> None:
+    empty = parse_sitemap(b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'/>", "s")
+    assert empty.empty_reason() == "sitemap lists no pages"
+    junk = parse_sitemap(b"<urlset>\n<url><loc>mailto:hi@x.example</loc></url>\n</urlset>", "s")
+    assert junk.empty_reason() == ("sitemap lists no pages that are web addresses (skipped "
+                                   "line 2: 'mailto:hi@x.example' (only http and https pages "
+                                   "are audited))")
+    feed = parse_sitemap(b"<rss><channel><title>Quiet</title></channel></rss>", "f")
+    assert feed.empty_reason() == "feed has no items with links"
+    assert parse_sitemap((LISTS / "sitemap.xml").read_bytes(), "s").empty_reason() is None
+
+
+@pytest.mark.parametrize("body", [
+    b"<?xml version='1.0' encoding='UTF-8'?>\n<!-- generator -->\n<urlset>",
+    b"\xef\xbb\xbf<?xml version='1.0'?><?xml-stylesheet href='s.xsl'?><sitemapindex>",
+    b"<rss version='2.0'><channel>",
+    b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+    b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>",
+])
+def test_sitemaps_and_feeds_are_recognised_by_their_content(body: bytes) -> None:
+    assert looks_like_sitemap(body)
+
+
+@pytest.mark.parametrize("body", [b"<!doctype html><html>", b"<html><body>rss feed</body>",
+                                  b"<?xml version='1.0'?><svg>", b"https://x.example/\n"])
+def test_pages_are_not_taken_for_sitemaps(body: bytes) -> None:
+    assert not looks_like_sitemap(body)
 
 
 def test_gzipped_sitemap() -> None:

@@ -274,6 +274,61 @@ def test_add_results_is_all_or_nothing(store: Store, analysed: dict[str, Any]) -
 
 # ------------------------------------------------------------------------------ runs
 
+def other_run(store: Store, analysed: dict[str, Any], sources: list[str], name: str,
+              pieces: int) -> str:
+    run_id = store.create_run(name=name, sources=sources, config={"target": TARGET},
+                              personas=analysed["personas"], profile=analysed["profile"],
+                              model=analysed["model"], target=TARGET)
+    for r in analysed["results"][:pieces]:
+        store.add_result(run_id, r, sections=analysed["sections"][r["source"]])
+    store.finish_run(run_id, "done")
+    return run_id
+
+
+def test_latest_and_previous_skip_empty_runs_and_prefer_the_same_sources(
+        store: Store, analysed: dict[str, Any]) -> None:
+    site_may = other_run(store, analysed, ["https://shop.example/sitemap.xml"], "site may", 3)
+    mail_june = other_run(store, analysed, ["newsletters/"], "mail june", 2)
+    site_june = other_run(store, analysed, ["https://shop.example/sitemap.xml"], "site june", 3)
+    refused = other_run(store, analysed, ["http://127.0.0.1:8000/"], "refused", 0)
+    assert [r["empty"] for r in store.runs()] == [True, False, False, False]
+    assert store.resolve_run("latest") == store.resolve_run(None) == site_june
+    assert store.resolve_run("previous") == site_may  # same sources, past the mail run
+    assert store.resolve_run("previous", relative_to=mail_june) == site_may  # none the same
+    assert store.resolve_run(refused) == refused  # still reachable by its id
+    with pytest.raises(StoreError, match="no run with pieces before"):
+        store.resolve_run("previous", relative_to=site_may)
+
+
+def test_only_empty_runs_still_resolve(store: Store, analysed: dict[str, Any]) -> None:
+    refused = other_run(store, analysed, ["x"], "refused", 0)
+    assert store.resolve_run("latest") == refused
+
+
+def test_runs_cli_lists_and_deletes(tmp_path: Path, analysed: dict[str, Any],
+                                    cli_env: dict[str, str]) -> None:
+    db = tmp_path / "cli.db"
+    with Store(db) as s:
+        first = fill(s, analysed, name="first")
+        empty = other_run(s, analysed, ["x"], "refused", 0)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "audit", *args, "--db", str(db)],
+                              capture_output=True, text=True, env=cli_env, timeout=60)
+
+    listed = cli("runs", "list")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith(empty) and "\tempty\t" in lines[0] and "refused" in lines[0]
+    assert lines[1].startswith(first) and f"\trunning\t{len(analysed['results'])} pieces\t" in lines[1]
+    gone = cli("runs", "delete", "refused")
+    assert gone.returncode == 0 and gone.stderr.strip() == f"deleted run {empty} (0 pieces)"
+    missing = cli("runs", "delete", "nope")
+    assert missing.returncode == 2 and "no run 'nope'" in missing.stderr
+    with Store(db) as s:
+        assert [r["id"] for r in s.runs()] == [first]
+
+
 def test_runs_resolve_progress_finish(store: Store, analysed: dict[str, Any]) -> None:
     with pytest.raises(StoreError, match="no runs"):
         store.resolve_run(None)

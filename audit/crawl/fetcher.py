@@ -34,16 +34,20 @@ from .body import (
     read_body,
     small_headers,
 )
+from .breaker import HostBreaker
 from .netsafe import AddressPolicy, Resolver, SafeNetworkBackend, SafeTransport, default_ssl_context
 from .politeness import Politeness
 from .results import HTML_TYPES, SITEMAP_TYPES, FetchResult, FetchSettings, Hop, Outcome, failed
 from .retry import RETRY_STATUSES, parse_retry_after, with_retries
 from .robots import ROBOTS_MAX_BYTES, RobotsCache
+from .schedule import HostQueue
 from .urls import host_of, normalize_url
 from .wording import describe, http_error, megabytes, not_accepted
 
 #: Connections per httpx pool; more concurrency gets more pools (see Fetcher.__aenter__).
 POOL_SHARD = 1
+#: URLs read ahead of the fetches, so that one host's long run of URLs can be read past.
+LOOKAHEAD = 1024
 
 
 class Fetcher:
@@ -74,6 +78,7 @@ class Fetcher:
         self._busy: list[int] = []
         self._polite: Politeness | None = None
         self._robots: RobotsCache | None = None
+        self._breaker = HostBreaker(self.settings.host_failures)
 
     @property
     def workers(self) -> int:
@@ -146,16 +151,18 @@ class Fetcher:
     async def iter_fetch(self, urls: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[FetchResult]:
         """Fetch many URLs, yielding results as they complete.
 
-        The input is read lazily through a small queue, so a 50,000-line list runs in bounded
-        memory: at most ``workers`` fetches run, plus as many queued URLs and finished results.
+        The input is read lazily: at most ``LOOKAHEAD`` URLs wait, ``workers`` fetches run and
+        as many finished results wait to be read, so a 50,000-line list runs in bounded memory.
+        Hosts take turns and none has more URLs in hand than ``per_host``, so a slow or hostile
+        host cannot hold every worker while other hosts' URLs wait behind its own.
         Duplicate URLs (after normalisation) are fetched once; unusable ones come back at once
         as failed results. To stop early, close the generator (``contextlib.aclosing``) so its
         tasks are cancelled at once rather than when it is garbage-collected.
         """
         n = self.workers
-        inbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=n)
+        inbox = HostQueue(self.settings.per_host, LOOKAHEAD)
         outbox: asyncio.Queue[FetchResult | None] = asyncio.Queue(maxsize=n)
-        producer = asyncio.create_task(self._produce(urls, inbox, outbox, n))
+        producer = asyncio.create_task(self._produce(urls, inbox, outbox))
         workers = [asyncio.create_task(self._work(inbox, outbox)) for _ in range(n)]
         try:
             done = 0
@@ -177,9 +184,8 @@ class Fetcher:
     async def _produce(
         self,
         urls: Iterable[str] | AsyncIterable[str],
-        inbox: asyncio.Queue[str | None],
+        inbox: HostQueue,
         outbox: asyncio.Queue[FetchResult | None],
-        n_workers: int,
     ) -> None:
         seen: set[str] = set()
         try:
@@ -191,20 +197,21 @@ class Fetcher:
                     continue
                 if url not in seen:
                     seen.add(url)
-                    await inbox.put(url)
-        except Exception:
-            await _close_queue(inbox, n_workers)  # let the workers finish, then re-raise
-            raise
-        await _close_queue(inbox, n_workers)
+                    await inbox.put(host_of(url), url)
+        finally:
+            await inbox.close()  # let the workers finish (then an input error is re-raised)
 
-    async def _work(
-        self, inbox: asyncio.Queue[str | None], outbox: asyncio.Queue[FetchResult | None]
-    ) -> None:
+    async def _work(self, inbox: HostQueue, outbox: asyncio.Queue[FetchResult | None]) -> None:
         # A None on the outbox tells iter_fetch this worker is finished, also when it failed;
         # on cancellation nothing is sent (nobody is listening any more).
         try:
-            while (url := await inbox.get()) is not None:
-                await outbox.put(await self.fetch(url))
+            while (item := await inbox.get()) is not None:
+                host, url = item
+                try:
+                    result = await self.fetch(url)
+                finally:
+                    await inbox.done(host)
+                await outbox.put(result)
         except Exception:
             await outbox.put(None)
             raise
@@ -233,6 +240,9 @@ class Fetcher:
         error: str | None = None
         skipped: str | None = None
         while True:
+            error = self._breaker.reason(host_of(current))
+            if error:
+                break
             if s.robots:
                 assert self._robots is not None
                 skipped, error = await self._robots.verdict(current)
@@ -286,7 +296,7 @@ class Fetcher:
         self, url: str, accept: tuple[str, ...], max_bytes: int, *, truncate: bool = False
     ) -> tuple[Outcome, int]:
         return await with_retries(lambda: self._exchange(url, accept, max_bytes, truncate=truncate),
-                                  url, self.settings, self._politeness)
+                                  url, self.settings, self._politeness, self._breaker)
 
     @property
     def _politeness(self) -> Politeness:
@@ -318,7 +328,9 @@ class Fetcher:
                         await response.aclose()
             except Exception as exc:
                 message, retryable = describe(exc, phase, host_of(url), self.settings)
-                return Outcome(error=message, retryable=retryable)
+                timed_out = isinstance(exc, (TimeoutError, httpx.TimeoutException))
+                return Outcome(error=message, retryable=retryable,
+                               trouble=retryable or timed_out)
             finally:
                 self._busy[shard] -= 1
 
@@ -351,7 +363,7 @@ class Fetcher:
             await discard_small_body(response)
             return out
         if status in RETRY_STATUSES:
-            out.retryable = True
+            out.retryable = out.trouble = True
             out.retry_after = parse_retry_after(response.headers.get("retry-after"))
         if not 200 <= status < 300:
             out.error = http_error(status, response.reason_phrase)
@@ -366,6 +378,7 @@ class Fetcher:
             body = await read_body(response, max_bytes, truncate)
         except Exception as exc:  # keep status and headers: the response did arrive
             out.error, out.retryable = describe(exc, "body", response.url.host, self.settings)
+            out.trouble = out.retryable or isinstance(exc, (TimeoutError, httpx.TimeoutException))
             return out
         if media is None and set(accept) <= set(HTML_TYPES) and not looks_like_html(body):
             out.skipped = not_accepted("no content type", accept)
@@ -389,11 +402,6 @@ def _gunzip_body(body: bytes, max_bytes: int) -> tuple[bytes | None, str | None]
         return None, f"body larger than {megabytes(max_bytes)} once decompressed, stopped"
     except zlib.error as exc:
         return None, f"could not decompress the gzip file ({exc})"
-
-
-async def _close_queue(queue: asyncio.Queue[str | None], n_workers: int) -> None:
-    for _ in range(n_workers):
-        await queue.put(None)
 
 
 async def _aiter(urls: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:

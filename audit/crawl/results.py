@@ -41,6 +41,9 @@ class FetchSettings:
     backoff: float = 0.5
     max_retry_after: float = 120.0
     max_redirects: int = 10
+    #: URLs of one host failing in a row (overload, network trouble, timeouts) after which the
+    #: rest of that host's URLs fail at once; 0 never gives up on a host.
+    host_failures: int = 5
 
     def __post_init__(self) -> None:
         problems = [
@@ -58,6 +61,7 @@ class FetchSettings:
                 (self.backoff < 0, "backoff cannot be negative"),
                 (self.max_retry_after < 0, "max Retry-After cannot be negative"),
                 (self.max_redirects < 0, "max redirects cannot be negative"),
+                (self.host_failures < 0, "host failures cannot be negative"),
                 (not self.user_agent.strip(), "user agent cannot be empty"),
                 (any(c in self.user_agent for c in "\r\n"), "user agent must be one line"),
             )
@@ -116,6 +120,9 @@ class Outcome:
     skipped: str | None = None
     retryable: bool = False
     retry_after: float | None = None
+    #: The host looks unwell (overload status, network trouble, a timeout): counts toward its
+    #: circuit breaker, whether or not another try could help.
+    trouble: bool = False
 
 def failed(url: str, message: str, elapsed: float) -> FetchResult:
     return FetchResult(

@@ -130,7 +130,9 @@ class RobotsCache:
     def _read(self, origin: str, out: Outcome) -> RobotsRules:
         status = out.status or 0
         if 200 <= status < 300:
-            text = (out.body or b"").decode("utf-8", "replace")
+            # RFC 9309 2.3: a leading UTF-8 byte-order mark is not part of the first line;
+            # kept, it hides the first "User-agent" line and with it that group's rules.
+            text = (out.body or b"").decode("utf-8-sig", "replace")
             try:
                 parser = Protego.parse(text)
             except Exception:  # a parser bug must not fail the crawl; RFC 9309 reads junk as allow

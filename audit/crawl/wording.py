@@ -48,7 +48,8 @@ def describe(exc: Exception, phase: str, host: str, s: FetchSettings) -> tuple[s
     if isinstance(exc, httpx.ReadTimeout):
         return f"timed out after {seconds(s.read_timeout)} (waiting for data)", True
     if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
-        return f"timed out after {seconds(s.timeout)}", True
+        # The whole budget for one URL is spent: trying again only spends it again.
+        return f"timed out after {seconds(s.timeout)}", False
     tls = _tls_problem(exc, host)
     if tls is not None:
         return tls, False

@@ -20,8 +20,8 @@ def render_report(store: Store, run: str | None, *, fmt: str, diff: str | None =
     if diff:
         from .diff import diff_reports
 
-        changes = diff_reports(store.report(store.resolve_run(diff), min_sessions=min_sessions),
-                               report)
+        changes = diff_reports(store.report(store.resolve_run(diff, relative_to=run_id),
+                                            min_sessions=min_sessions), report)
         report["diff"] = changes
     return export(report, fmt, diff=changes, width=width)
 

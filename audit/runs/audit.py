@@ -272,6 +272,10 @@ class AuditRun:
                 elif item.source in self.done:
                     continue
                 else:
+                    # A warning (a body lost to a MIME boundary) sits beside the piece: the
+                    # store keeps one outcome per source, so it gets a source of its own.
+                    for warning in item.meta.get("warnings", ()):
+                        self._problem(f"{item.source} (body)", warning)
                     if self.channel:
                         item.channel = self.channel
                     yield item

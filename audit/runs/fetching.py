@@ -18,14 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config, channel_for_url
+from ..crawl.body import looks_like_html
 from ..crawl.fetcher import Fetcher
-from ..crawl.results import FetchResult, FetchSettings
+from ..crawl.results import HTML_TYPES, SITEMAP_TYPES, FetchResult, FetchSettings
 from ..crawl.urls import normalize_url
+from ..crawl.wording import not_accepted
 from ..errors import AntipersonaError, InputError
 from ..extract.html import html_to_piece
 from ..models import InputProblem, Piece
 from ..sources.decode import decode_bytes_info
-from ..sources.lists import UrlEntry, parse_sitemap, read_url_list
+from ..sources.lists import UrlEntry, looks_like_sitemap, parse_sitemap, read_url_list
 from .planning import Plan, _guard
 
 #: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
@@ -34,6 +36,9 @@ MAX_SITEMAPS = 1000
 SITEMAP_MAX_BYTES = 50_000_000
 #: Pages fetched ahead of analysis (the fetch side keeps going while the engine loads).
 _QUEUE_SIZE = 1024
+#: Page URLs also take feeds and XML: WordPress's /feed/ and sitemaps without .xml are sniffed.
+PAGE_TYPES = (*HTML_TYPES, "application/rss+xml", "application/atom+xml", "application/xml",
+              "text/xml")
 
 
 class PageFeed:
@@ -132,14 +137,22 @@ class PageFeed:
                     return _Failure(f"the fetch process ended unexpectedly "
                                     f"(exit code {getattr(worker, 'exitcode', None)})")
 
-    def _page_piece(self, result: FetchResult, entry: UrlEntry | None) -> Piece | _PageProblem:
-        """A fetched page as a piece, or the reason it is not one (runs on the fetch side)."""
+    def _page_piece(self, result: FetchResult, entry: UrlEntry | None,
+                    ) -> Piece | _PageProblem | _FoundSitemap:
+        """A fetched page as a piece, or the reason it is not one, or the sitemap or feed it
+        turned out to be (runs on the fetch side)."""
         fetch = result.to_dict()
         source = result.url
         if result.skipped:
             return _PageProblem(source, result.skipped, "skipped", fetch)
         if not result.ok or result.body is None:
             return _PageProblem(source, result.error or "no content", "failed", fetch)
+        media = result.content_type
+        if looks_like_sitemap(result.body):
+            return _FoundSitemap(source, result.final_url or source, result.body, fetch)
+        if media not in HTML_TYPES and not looks_like_html(result.body):
+            return _PageProblem(source, not_accepted(media or "no content type", HTML_TYPES),
+                                "skipped", fetch)
         try:
             decoded = decode_bytes_info(result.body, source, declared=result.charset)
         except InputError as exc:
@@ -184,19 +197,25 @@ class PageFeed:
 
     async def _fetch_all(self, entries: dict[str, UrlEntry], put: Callable[..., bool],
                          stop: threading.Event) -> None:
-        async with Fetcher(self.fetch) as fetcher:
-            urls = self._urls(fetcher, entries, put)
+        found = _Found()
+        async with Fetcher(self.fetch, accept=PAGE_TYPES) as fetcher:
+            urls = self._urls(fetcher, entries, put, found)
             async with contextlib.aclosing(fetcher.iter_fetch(urls)) as results:
                 async for result in results:
                     if stop.is_set():
                         break
                     item = self._page_piece(result, entries.pop(result.url, None))
-                    if not put(item, False):  # the queue is full: wait off the event loop
+                    if isinstance(item, _FoundSitemap):
+                        found.queue.put_nowait(item)
+                    elif not put(item, False):  # the queue is full: wait off the event loop
                         await asyncio.to_thread(put, item)
+                    found.finished()
 
     async def _urls(self, fetcher: Fetcher, entries: dict[str, UrlEntry],
-                    put: Callable[..., bool]) -> AsyncIterator[str]:
-        """Every URL to fetch, once, skipping those a resumed run already has."""
+                    put: Callable[..., bool], found: _Found) -> AsyncIterator[str]:
+        """Every URL to fetch, once, skipping those a resumed run already has; then, until
+        every page is back, the pages of feeds and sitemaps that page URLs turned out to be."""
+        admitted: set[str] = set()
 
         def admit(entry: UrlEntry) -> str | None:
             try:
@@ -204,20 +223,26 @@ class PageFeed:
             except ValueError as exc:
                 put(InputProblem(entry.source or entry.url, str(exc)))
                 return None
-            if url in self.done or url in entries:
+            if url in self.done or url in admitted:
                 return None
+            admitted.add(url)
             entries[url] = entry
+            found.pending += 1
             return url
 
         for page in self.plan.pages:
             if (url := admit(UrlEntry(page, 0, source=page))) is not None:
                 yield url
         for path in self.plan.lists:
+            listed = 0
             for item in _guard(read_url_list, path):
+                listed += 1
                 if isinstance(item, InputProblem):
                     put(item)
                 elif (url := admit(item)) is not None:
                     yield url
+            if not listed:
+                put(InputProblem(str(path), "no URLs in the list"))
         budget = [MAX_SITEMAPS]
         for path in self.plan.sitemap_files:
             try:
@@ -231,6 +256,15 @@ class PageFeed:
         for sm_url in self.plan.sitemap_urls:
             async for url in self._fetch_sitemap(fetcher, sm_url, 0, budget, admit, put):
                 yield url
+        while (item := await found.next()) is not None:
+            try:
+                sitemap = parse_sitemap(item.body, item.source, base=item.base)
+            except InputError as exc:
+                put(_PageProblem(item.source, exc.message, "failed", item.fetch))
+                continue
+            async for url in self._sitemap_urls(fetcher, sitemap, item.source, 1, budget, admit,
+                                                put):
+                yield url
 
     async def _fetch_sitemap(self, fetcher: Fetcher, url: str, depth: int, budget: list[int],
                              admit: Callable[[UrlEntry], str | None],
@@ -239,12 +273,16 @@ class PageFeed:
             put(InputProblem(url, f"sitemap not read: more than {MAX_SITEMAPS} sitemaps"))
             return
         budget[0] -= 1
-        result = await fetcher.fetch_bytes(url, max_bytes=SITEMAP_MAX_BYTES)
+        result = await fetcher.fetch_bytes(url, SITEMAP_TYPES + HTML_TYPES,
+                                           max_bytes=SITEMAP_MAX_BYTES)
         if not result.ok or result.body is None:
             put(InputProblem(url, f"sitemap: {result.error or result.skipped or 'no content'}"))
             return
+        if result.content_type in HTML_TYPES and not looks_like_sitemap(result.body):
+            put(InputProblem(url, f"not a sitemap: an HTML page ({result.content_type})"))
+            return
         try:
-            sitemap = parse_sitemap(result.body, url)
+            sitemap = parse_sitemap(result.body, url, base=result.final_url or url)
         except InputError as exc:
             put(InputProblem(url, exc.message))
             return
@@ -255,6 +293,13 @@ class PageFeed:
     async def _sitemap_urls(self, fetcher: Fetcher, sitemap: Any, source: str, depth: int,
                             budget: list[int], admit: Callable[[UrlEntry], str | None],
                             put: Callable[..., bool]) -> AsyncIterator[str]:
+        reason = sitemap.empty_reason()
+        if reason:
+            put(InputProblem(source, reason))
+        elif sitemap.skipped:
+            put(InputProblem(source, f"{len(sitemap.skipped)} entr"
+                             f"{'y' if len(sitemap.skipped) == 1 else 'ies'} not read as web "
+                             f"addresses: " + "; ".join(sitemap.skipped[:3])))
         for n, page in enumerate(sitemap.urls, 1):
             if (url := admit(UrlEntry(page, n, source=source))) is not None:
                 yield url
@@ -275,6 +320,37 @@ class _PageProblem:
     error: str
     kind: str
     fetch: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _FoundSitemap:
+    """A page URL that served a sitemap or an RSS/Atom feed: its pages are audited instead."""
+
+    source: str
+    base: str
+    body: bytes
+    fetch: dict[str, Any]
+
+
+class _Found:
+    """Sitemaps and feeds found among the fetched pages, handed back to the URL generator,
+    which waits for them until every URL it gave out has come back."""
+
+    def __init__(self) -> None:
+        self.pending = 0  # URLs given out whose result has not been handled yet
+        self.queue: asyncio.Queue[_FoundSitemap | None] = asyncio.Queue()
+
+    def finished(self) -> None:
+        self.pending -= 1
+        if self.pending <= 0:
+            self.queue.put_nowait(None)  # wake the generator to see that nothing is out
+
+    async def next(self) -> _FoundSitemap | None:
+        while self.pending > 0 or not self.queue.empty():
+            item = await self.queue.get()
+            if item is not None:
+                return item
+        return None
 
 
 @dataclass(slots=True)

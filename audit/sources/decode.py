@@ -43,12 +43,22 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 #: Bytes that never occur in text (everything below 0x20 except tab, LF, FF, CR, ESC).
 _CONTROL = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}) | {0x7F}
 _CONTROL_BYTES = bytes(sorted(_CONTROL))
+_ASCII_BYTES = bytes(range(0x80))
 _SNIFF = 8192
 
 #: Labels the web uses for windows-1252 (WHATWG Encoding: latin-1 and ASCII mean cp1252).
 _CP1252_LABELS = frozenset({"iso-8859-1", "latin-1", "latin1", "iso8859-1", "ascii", "us-ascii",
                             "l1", "cp819", "ibm819", "iso-ir-100", "windows-1252", "cp1252",
                             "x-cp1252"})
+
+#: Labels that browsers and mail clients read as a superset (WHATWG Encoding): text labelled
+#: gb2312 routinely holds GBK characters, ks_c_5601-1987 is Windows' Korean code page.
+_SUPERSETS = {"gb2312": "gbk", "gb_2312-80": "gbk", "csgb2312": "gbk", "euc-cn": "gbk",
+              "x-gbk": "gbk", "chinese": "gbk", "ks_c_5601-1987": "cp949", "ks_c_5601": "cp949",
+              "euc-kr": "cp949", "csksc56011987": "cp949", "korean": "cp949",
+              "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+              "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874",
+              "iso-8859-11": "cp874", "big5": "big5hkscs"}
 
 _META_RE = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.IGNORECASE
@@ -110,6 +120,8 @@ def decode_bytes_info(data: bytes, source: str, *, declared: str | None = None) 
         if text is not None:
             return Decoded(text, codec, "bom")
     utf8 = _try(data, "utf-8")
+    if utf8 is None:
+        utf8 = _mostly_utf8(data)  # a stray bad byte must not turn the whole text to mojibake
     label = _usable(declared)
     if label and b"\x00" not in head:
         label = _ascii_compatible(label)  # "UTF-16" on bytes without NULs is a mislabel
@@ -133,6 +145,26 @@ def decode_bytes_info(data: bytes, source: str, *, declared: str | None = None) 
     return _detect(data, source)
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with U+FFFD for the few invalid bytes, when the rest is clearly UTF-8; else None.
+
+    Strict decoding fails on one stray byte (a cut multi-byte character, one pasted cp1252
+    quote), and detection then reads the whole document in a legacy code page. Valid
+    multi-byte sequences almost never occur by chance in legacy text, so when they outnumber
+    the invalid ones (or match them while those are under 1 % of the bytes) it is UTF-8.
+    """
+    text = data.decode("utf-8", "replace")
+    non_ascii_bytes = len(data.translate(None, _ASCII_BYTES))
+    non_ascii_chars = len(text) - (len(data) - non_ascii_bytes)
+    invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = non_ascii_chars - invalid
+    if valid < 1 or invalid < 1:
+        return None
+    if valid >= 3 * invalid or (valid >= invalid and invalid * 100 <= len(data)):
+        return text
+    return None
+
+
 def _bom_encoding(data: bytes) -> str | None:
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -148,6 +180,12 @@ def _looks_utf16(head: bytes) -> bool:
     return max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half
 
 
+def codec_for(label: str | None) -> str | None:
+    """The Python codec to read text labelled ``label`` with, as browsers and mail clients
+    read it (ISO-8859-1 as windows-1252, gb2312 as GBK ...); None when unknown."""
+    return _usable(label)
+
+
 def _usable(label: str | None) -> str | None:
     """A Python codec name for a charset label, or None when unknown or not ASCII-safe."""
     if not label:
@@ -157,6 +195,8 @@ def _usable(label: str | None) -> str | None:
         return None
     if name in _CP1252_LABELS:
         return "cp1252"
+    if name in _SUPERSETS:
+        return _SUPERSETS[name]
     try:
         info = codecs.lookup(name)
     except (LookupError, ValueError):

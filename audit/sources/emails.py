@@ -12,7 +12,7 @@ import email.policy
 import mailbox
 import re
 from collections.abc import Iterator
-from email.header import decode_header, make_header
+from email import errors
 from email.message import EmailMessage, Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -22,6 +22,8 @@ from ..errors import InputError
 from ..extract.html import normalize_space, parse_html, sections_from_tree
 from ..models import CHROME_ROLES, InputProblem, Piece, Section
 from .decode import decode_bytes, looks_binary
+from .mailchrome import mail_chrome
+from .mailheader import body_charset, header_text
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "received")
@@ -34,18 +36,9 @@ _PREHEADER_STYLE = re.compile(
 )
 _PREHEADER_SCAN = 60
 _PREHEADER_MAX = 400
-_FOOTER_RE = re.compile(
-    r"unsubscribe|opt[ -]?out|manage (?:your )?(?:email )?preferences|email preferences|"
-    r"you(?:'re| are) receiving this|you received this|update your preferences|"
-    r"no longer wish to receive|©|\(c\) \d{4}|all rights reserved",
-    re.IGNORECASE,
-)
-_WEB_VERSION_RE = re.compile(
-    r"^(?:view|read|open|see) (?:this (?:email|message) )?(?:in|on) (?:your |a |the )?"
-    r"(?:web )?browser|^(?:view|read) (?:the )?(?:web|online) version|^trouble viewing",
-    re.IGNORECASE,
-)
 _PREVIEW_MAX = 140
+_BOUNDARY_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", re.MULTILINE)
+_BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*(?:"[^"\r\n]*"|[^\s;]+)', re.IGNORECASE)
 _MBOX_FROM_RE = re.compile(r">+From ")
 _C1_RE = re.compile("[\x80-\x9f]+")
 
@@ -54,13 +47,19 @@ def eml_to_piece(data: bytes, source: str) -> Piece:
     """Parse one RFC 822 message into a Piece (channel "email"); InputError if not an email."""
     _check_is_email(data, source)
     msg = email.message_from_bytes(data, policy=email.policy.default)
-    headers = {name: _header(msg, name) for name in _MAIL_HEADERS}
+    msg, warnings = _mend_boundary(data, msg)
+    fallback = body_charset(msg)
+    headers = {name: _header(msg, name, fallback) for name in _MAIL_HEADERS}
     if not any(headers[h] for h in ("from", "to", "subject", "date", "message-id")):
         raise InputError(source, "not an email: no From, To, Subject or Date header")
     subject = normalize_space(headers["subject"])
     sections: list[Section] = [Section("subject", subject)] if subject else []
-    sections.extend(_body_sections(msg, source))
+    body = _body_sections(msg, source)
+    sections.extend(body)
     meta = _meta(msg, headers)
+    warnings += _boundary_warnings(msg, bool(body))
+    if warnings:
+        meta["warnings"] = warnings
     return Piece(source=source, sections=sections, channel="email", title=subject, meta=meta)
 
 
@@ -144,9 +143,9 @@ def _check_is_email(data: bytes, source: str) -> None:
         raise InputError(source, "not an email: it does not start with mail headers")
 
 
-def _header(msg: Message, name: str) -> str:
-    """A header as text, RFC 2047 words decoded; lenient with malformed values."""
-    return _fix_c1(_raw_header(msg, name))
+def _header(msg: Message, name: str, fallback: str | None = None) -> str:
+    """A header as text, as a mail client shows it (see :mod:`.mailheader`)."""
+    return _fix_c1(header_text(msg, name, fallback))
 
 
 def _fix_c1(text: str) -> str:
@@ -156,18 +155,44 @@ def _fix_c1(text: str) -> str:
     return _C1_RE.sub(lambda m: m.group().encode("latin-1").decode("cp1252", "replace"), text)
 
 
-def _raw_header(msg: Message, name: str) -> str:
-    try:
-        value = msg.get(name)
-        return str(value) if value is not None else ""
-    except Exception:  # the modern header parser can choke on malformed values
-        for key, raw in msg.raw_items():
-            if key.lower() == name:
-                try:
-                    return str(make_header(decode_header(raw)))
-                except Exception:
-                    return str(raw)
-        return ""
+def _mend_boundary(data: bytes, msg: Message) -> tuple[Message, list[str]]:
+    """A multipart message whose declared boundary never appears, re-read with the boundary
+    its body does use (mailers and hand edits get them out of step); else left as it is."""
+    if not _has_defect(msg, errors.StartBoundaryNotFoundDefect):
+        return msg, []
+    payload = msg.get_payload()
+    found = _BOUNDARY_LINE.search(payload) if isinstance(payload, str) else None
+    if found is None or payload.count(f"--{found.group(1)}") < 2:
+        return msg, []
+    head_end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0),
+                   default=-1)
+    if head_end < 0:
+        return msg, []
+    guess = found.group(1).encode("utf-8", "surrogateescape")
+    head = _BOUNDARY_PARAM.sub(b'boundary="' + guess.replace(b"\\", b"\\\\") + b'"',
+                               data[:head_end], count=1)
+    mended = email.message_from_bytes(head + data[head_end:], policy=email.policy.default)
+    if not mended.is_multipart() or not mended.get_payload():
+        return msg, []
+    declared = msg.get_param("boundary") or "?"
+    return mended, [f"the MIME boundary the message declares ({declared}) never appears; its "
+                    f"parts were read by the boundary the body uses ({found.group(1)})"]
+
+
+def _boundary_warnings(msg: Message, has_body: bool) -> list[str]:
+    """Why part of the body may be lost to a MIME boundary mismatch, in plain words."""
+    if msg.get_content_maintype() == "multipart" and not has_body and (
+            not msg.is_multipart() or not msg.get_payload()):
+        return ["body not read: the message is multipart but no part was found (its MIME "
+                "boundary never appears); only the subject is audited"]
+    if any(_has_defect(part, errors.CloseBoundaryNotFoundDefect) for part in msg.walk()):
+        return ["the closing MIME boundary is missing: the body may be cut short or carry "
+                "text that is not part of the email"]
+    return []
+
+
+def _has_defect(msg: Message, kind: type) -> bool:
+    return any(isinstance(d, kind) for d in getattr(msg, "defects", ()))
 
 
 def _meta(msg: Message, headers: dict[str, str]) -> dict[str, Any]:
@@ -285,9 +310,10 @@ def _mail_role(section: Section) -> Section:
     """Unsubscribe blocks are footer chrome; "view in browser" lines are header chrome."""
     if section.role not in ("body", "hero"):
         return section
-    if _WEB_VERSION_RE.search(section.text):
+    chrome = mail_chrome()
+    if chrome.is_web_version(section.text):
         return Section("header", section.text)
-    if _FOOTER_RE.search(section.text):
+    if chrome.is_footer(section.text):
         return Section("footer", section.text)
     return section
 

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -29,6 +29,12 @@ _OPTIONAL_COLUMNS = ("channel", "name", "campaign")
 _BARE_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]|$)")
 _BARE_AMP = re.compile(rb"&(?!(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][\w.-]*);)")
 _TRAILING_COMMENT = re.compile(r"\s#")  # " # note" after a URL; "#frag" stays
+#: The start of a sitemap or feed: BOM, XML declaration, comments and a doctype may come first.
+_SITEMAP_ROOT = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*|<!DOCTYPE[^>]*>\s*)*"
+    rb"<(?:[\w.-]+:)?(?:urlset|sitemapindex|rss|feed|rdf)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass
@@ -49,6 +55,18 @@ class Sitemap:
 
     urls: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
+    #: Entries that were not web addresses, as "line N: what" (reported, not dropped silently).
+    skipped: list[str] = field(default_factory=list)
+    kind: str = "sitemap"  # sitemap | feed | list
+
+    def empty_reason(self) -> str | None:
+        """Why this document gives no pages, or None when it lists some."""
+        if self.urls or self.sitemaps:
+            return None
+        what = "feed has no items with links" if self.kind == "feed" else "sitemap lists no pages"
+        if self.skipped:
+            return f"{what} that are web addresses ({_examples(self.skipped)})"
+        return what
 
 
 def url_problem(value: str) -> str | None:
@@ -152,15 +170,30 @@ def is_sitemap_source(s: str) -> bool:
     return path.endswith((".xml", ".xml.gz")) or "sitemap" in low
 
 
-def parse_sitemap(data: bytes, source: str) -> Sitemap:
-    """Page and child-sitemap URLs of a sitemap (XML, gzipped, plain text, RSS/Atom feed)."""
+def looks_like_sitemap(data: bytes) -> bool:
+    """Does a body read as a sitemap, sitemap index or RSS/Atom feed, whatever it was served as?
+
+    Servers label these text/html or text/xml as often as anything; WordPress serves its feed
+    at ``/feed/`` with no extension to go by.
+    """
+    return _SITEMAP_ROOT.match(data[:4096]) is not None
+
+
+def parse_sitemap(data: bytes, source: str, base: str | None = None) -> Sitemap:
+    """Page and child-sitemap URLs of a sitemap (XML, gzipped, plain text, RSS/Atom feed).
+
+    Relative addresses are resolved against ``base`` (default: ``source`` when it is a web
+    address); those that still are not web addresses are listed in ``skipped``.
+    """
+    if base is None and source.startswith(("http://", "https://")):
+        base = source
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, source)
     if len(data) > MAX_SITEMAP_BYTES:
         raise InputError(source, "sitemap is larger than 50 MB; refused")
     start = data.lstrip()[:1]
     if start == b"<" or data.startswith((b"\xef\xbb\xbf<", b"\xff\xfe", b"\xfe\xff")):
-        return _parse_xml(data, source)
+        return _parse_xml(data, source, base)
     return _parse_text(data, source)
 
 
@@ -185,7 +218,7 @@ def _safe_parser(recover: bool) -> etree.XMLParser:
     )
 
 
-def _parse_xml(data: bytes, source: str) -> Sitemap:
+def _parse_xml(data: bytes, source: str, base: str | None) -> Sitemap:
     head = data[:65536]
     if b"<!ENTITY" in head or b"<!entity" in head:
         raise InputError(source, "sitemap declares XML entities; refused as unsafe")
@@ -197,11 +230,14 @@ def _parse_xml(data: bytes, source: str) -> Sitemap:
             raise InputError(source, f"not valid XML: {exc}") from exc
     kind = etree.QName(root).localname.lower() if isinstance(root.tag, str) else ""
     if kind == "urlset":
-        return Sitemap(urls=_locs(root, "url"))
+        urls, skipped = _locs(root, "url", base)
+        return Sitemap(urls=urls, skipped=skipped)
     if kind == "sitemapindex":
-        return Sitemap(sitemaps=_locs(root, "sitemap"))
+        sitemaps, skipped = _locs(root, "sitemap", base)
+        return Sitemap(sitemaps=sitemaps, skipped=skipped)
     if kind in ("rss", "rdf", "feed"):
-        return Sitemap(urls=_feed_links(root))
+        urls, skipped = _feed_links(root, base)
+        return Sitemap(urls=urls, skipped=skipped, kind="feed")
     raise InputError(source, f"not a sitemap: the root element is <{kind or '?'}>")
 
 
@@ -218,41 +254,81 @@ def _parse_broken(data: bytes) -> etree._Element | None:
     return None
 
 
+def _name(el: etree._Element) -> str:
+    """Local tag name in lower case: real sitemaps come as <URLSET><URL><LOC> too."""
+    return etree.QName(el).localname.lower() if isinstance(el.tag, str) else ""
+
+
 def _children(el: etree._Element, name: str) -> Iterator[etree._Element]:
     for child in el:
-        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+        if _name(child) == name:
             yield child
 
 
-def _locs(root: etree._Element, entry: str) -> list[str]:
-    """<loc> of each <url>/<sitemap> entry that is an http(s) address, without repeats."""
-    out: list[str] = []
-    seen: set[str] = set()
+def _absolute(value: str, base: str | None) -> tuple[str | None, str | None]:
+    """(address, None) for a usable http(s) address, resolving a relative one against
+    ``base``; (None, why) otherwise."""
+    problem = url_problem(value)
+    if problem is not None and base is not None and not urlsplit(value).scheme:
+        resolved = urljoin(base, value)
+        if url_problem(resolved) is None:
+            return resolved, None
+    if problem is not None:
+        if base is None and value.startswith(("/", "./", "../")):
+            problem = "a relative address, and a sitemap file has no web address to resolve it"
+        shown = value if len(value) <= 80 else value[:80] + "..."
+        return None, f"{shown!r} ({problem})"
+    return value, None
+
+
+class _Collector:
+    """Addresses in document order without repeats, and the entries that were not ones."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.urls: list[str] = []
+        self.skipped: list[str] = []
+        self._seen: set[str] = set()
+
+    def add(self, value: str, el: etree._Element) -> None:
+        if not value:
+            return
+        url, why = _absolute(value, self.base)
+        if url is None:
+            self.skipped.append(f"line {el.sourceline}: {why}" if el.sourceline else str(why))
+        elif url not in self._seen:
+            self._seen.add(url)
+            self.urls.append(url)
+
+
+def _locs(root: etree._Element, entry: str, base: str | None) -> tuple[list[str], list[str]]:
+    """<loc> of each <url>/<sitemap> entry, and the entries that are not web addresses."""
+    found = _Collector(base)
     for item in _children(root, entry):
         for loc in _children(item, "loc"):
-            url = (loc.text or "").strip()
-            if url and url not in seen and url_problem(url) is None:
-                seen.add(url)
-                out.append(url)
+            found.add((loc.text or "").strip(), loc)
             break
-    return out
+    return found.urls, found.skipped
 
 
-def _feed_links(root: etree._Element) -> list[str]:
+def _feed_links(root: etree._Element, base: str | None) -> tuple[list[str], list[str]]:
     """RSS <item><link> and Atom <entry><link href>, which search engines take as sitemaps."""
-    out: list[str] = []
-    seen: set[str] = set()
+    found = _Collector(base)
     for el in root.iter():
-        if not isinstance(el.tag, str) or etree.QName(el).localname != "link":
+        if _name(el) != "link":
             continue
         parent = el.getparent()
-        if parent is None or etree.QName(parent).localname not in ("item", "entry"):
+        if parent is None or _name(parent) not in ("item", "entry"):
             continue
-        url = (el.get("href") or el.text or "").strip()
-        if url and url not in seen and url_problem(url) is None:
-            seen.add(url)
-            out.append(url)
-    return out
+        if el.get("rel") not in (None, "alternate"):
+            continue  # Atom's rel="replies", "enclosure" ... are not the entry's page
+        found.add((el.get("href") or el.text or "").strip(), el)
+    return found.urls, found.skipped
+
+
+def _examples(skipped: list[str]) -> str:
+    more = f" and {len(skipped) - 2} more" if len(skipped) > 2 else ""
+    return "skipped " + "; ".join(skipped[:2]) + more
 
 
 def _parse_text(data: bytes, source: str) -> Sitemap:
@@ -273,4 +349,4 @@ def _parse_text(data: bytes, source: str) -> Sitemap:
             other += 1
     if not urls or other > len(urls):
         raise InputError(source, "not a sitemap: neither sitemap XML nor a list of URLs")
-    return Sitemap(urls=urls)
+    return Sitemap(urls=urls, kind="list")

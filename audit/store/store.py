@@ -27,6 +27,7 @@ from ..errors import StoreError
 from ..models import new_run_id, now_iso
 from ..score.ranking import drawn_to, top_cues, worst_score
 from .outcomes import OutcomeStore
+from .picking import latest_run, previous_run
 from .queries import RunQueries
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -535,6 +536,7 @@ class Store(RunQueries, OutcomeStore):
         d = {k: row[k] for k in ("id", "name", "created", "finished", "status", "pieces",
                                  "errors", "skipped", "target", "profile", "model")}
         d["progress"] = _loads(row["progress"], {})
+        d["empty"] = not d["pieces"] and d["status"] != "running"  # skipped by latest/previous
         return d
 
     def runs(self) -> list[dict[str, Any]]:
@@ -566,21 +568,24 @@ class Store(RunQueries, OutcomeStore):
         d.update(_loads(row["extra"], {}))
         return d
 
-    def resolve_run(self, ref: str | None) -> str:
+    def resolve_run(self, ref: str | None, *, relative_to: str | None = None) -> str:
         """A run id from what a user typed: none/"latest", "previous", an id, a unique id
-        prefix, or a run name (newest run of that name)."""
+        prefix, or a run name (newest run of that name). "latest" and "previous" skip runs
+        without pieces (see :mod:`.picking`); "previous" is relative to ``relative_to``
+        when given (the run a diff compares), else to the latest."""
         with self._read() as db:
-            ids = [r[0] for r in db.execute(
-                "SELECT id FROM runs ORDER BY created DESC, rowid DESC LIMIT 2")]
-            if not ids:
+            latest = latest_run(db)
+            if latest is None:
                 raise StoreError(f"no runs in {self.path} yet (run `antipersona audit` first)")
             if ref is None or ref.strip() in ("", "latest"):
-                return ids[0]
+                return latest
             ref = ref.strip()
             if ref == "previous":
-                if len(ids) < 2:
-                    raise StoreError(f"only one run in {self.path}; there is no previous run")
-                return ids[1]
+                before = previous_run(db, relative_to or latest)
+                if before is None:
+                    raise StoreError(f"no run with pieces before {relative_to or latest} in "
+                                     f"{self.path}; there is no previous run")
+                return before
             if db.execute("SELECT 1 FROM runs WHERE id = ?", (ref,)).fetchone():
                 return ref
             like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

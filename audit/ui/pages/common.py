@@ -104,7 +104,9 @@ def run_label(run: dict[str, Any]) -> str:
     created = str(run.get("created") or "")[:16].replace("T", " ")
     pieces = run.get("pieces")
     parts = [name, created]
-    if isinstance(pieces, int):
+    if run.get("empty"):
+        parts.append("empty: nothing could be read")
+    elif isinstance(pieces, int):
         parts.append(f"{pieces:,} pieces")
     status = str(run.get("status") or "")
     if status and status != "done":

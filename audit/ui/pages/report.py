@@ -117,7 +117,7 @@ def _pick_run(store: Store, runs: list[dict[str, Any]]) -> str:
         except StoreError:
             st.warning(md_escape(f"Run {wanted!r} is not in this database; showing the newest run."))
             wanted = ""
-    st.session_state[KEYS["run"]] = wanted or ids[0]
+    st.session_state[KEYS["run"]] = wanted or store.resolve_run(None)  # skips empty runs
     labels = {r["id"]: run_label(r) for r in runs}
     return str(st.selectbox("Run", ids, key=KEYS["run"], format_func=lambda i: labels.get(i, i),
                             on_change=_on_run_change,

@@ -1,0 +1,152 @@
+"""Sources that used to yield nothing without a word: upper-case and relative sitemaps, feeds
+known only by their content, sitemaps served as HTML. Each now gives its pages, or an error
+naming the source and saying why (and the CLI exits 2 when nothing could be read)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audit import Config, Engine, FetchSettings, Store, run_audit
+from tests.support.sitesrv import SiteServer
+
+FAST = FetchSettings(allow_private=True, delay=0, retries=0, timeout=5)
+PAGE = ("<!doctype html><html><head><title>{0}</title></head><body><main><h1>{0}</h1>"
+        "<p>Send your first invoice in two minutes, free to start.</p></main></body></html>")
+PATHS = ["/", "/pricing", "/blog/first-invoice"]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(Config(), model="fast")
+
+
+@pytest.fixture()
+def srv() -> Iterator[SiteServer]:
+    with SiteServer() as server:
+        server.pages({p: PAGE.format(f"Page {p}") for p in PATHS})
+        yield server
+
+
+def audit(sources: list[str], tmp_path: Path, engine: Engine) -> tuple[set[str], dict[str, Any]]:
+    """The sources audited: the pieces' sources and the errors by source."""
+    db = tmp_path / "runs.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    run_id = run_audit(sources, db=db, config=Config(), fetch=FAST, engine=engine)
+    with Store(db) as store:
+        report = store.report(run_id)
+    return ({p["source"] for p in report["pieces"]},
+            {e["source"]: e["error"] for e in report["errors"]})
+
+
+def test_an_upper_case_sitemap_gives_its_pages(srv: SiteServer, tmp_path: Path,
+                                                engine: Engine) -> None:
+    locs = "".join(f"<URL><LOC>{srv.url(p)}</LOC></URL>" for p in PATHS)
+    srv.page("/sitemap.xml", f"<?xml version='1.0'?><URLSET>{locs}</URLSET>")
+    pieces, errors = audit([srv.url("/sitemap.xml")], tmp_path, engine)
+    assert pieces == {srv.url(p) for p in PATHS} and errors == {}
+
+
+def test_relative_locs_are_resolved_against_the_sitemap(srv: SiteServer, tmp_path: Path,
+                                                         engine: Engine) -> None:
+    srv.page("/maps/sitemap.xml", "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+             "<url><loc>/</loc></url><url><loc>../pricing</loc></url>"
+             "<url><loc>/blog/first-invoice</loc></url><url><loc>tel:+100</loc></url></urlset>")
+    pieces, errors = audit([srv.url("/maps/sitemap.xml")], tmp_path, engine)
+    assert pieces == {srv.url(p) for p in PATHS}
+    assert errors == {srv.url("/maps/sitemap.xml"): "1 entry not read as web addresses: line 1: "
+                      "'tel:+100' (only http and https pages are audited)"}
+
+
+@pytest.mark.parametrize("ctype", ["application/rss+xml; charset=UTF-8", "text/xml",
+                                   "text/html; charset=utf-8"])
+def test_a_wordpress_feed_url_is_read_as_a_feed(srv: SiteServer, tmp_path: Path,
+                                                engine: Engine, ctype: str) -> None:
+    items = "".join(f"<item><title>t</title><link>{srv.url(p)}</link></item>" for p in PATHS[1:])
+    srv.page("/feed/", f"<?xml version='1.0' encoding='UTF-8'?>\n<rss version='2.0'><channel>"
+             f"<title>Blog</title><link>{srv.url('/')}</link>{items}</channel></rss>",
+             content_type=ctype)
+    pieces, errors = audit([srv.url("/feed/")], tmp_path, engine)
+    assert pieces == {srv.url(p) for p in PATHS[1:]} and errors == {}
+
+
+def test_an_atom_feed_is_read_by_its_content(srv: SiteServer, tmp_path: Path,
+                                             engine: Engine) -> None:
+    srv.page("/news", '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/'
+             'Atom"><title>News</title><entry><title>x</title><link rel="alternate" '
+             'href="/pricing"/><link rel="replies" href="/comments"/></entry></feed>',
+             content_type="application/atom+xml")
+    pieces, errors = audit([srv.url("/news")], tmp_path, engine)
+    assert pieces == {srv.url("/pricing")} and errors == {}
+
+
+def test_a_sitemap_served_as_html_is_read(srv: SiteServer, tmp_path: Path,
+                                          engine: Engine) -> None:
+    locs = "".join(f"<url><loc>{srv.url(p)}</loc></url>" for p in PATHS)
+    srv.page("/sitemap.xml", f"<?xml version='1.0'?><urlset>{locs}</urlset>",
+             content_type="text/html; charset=utf-8")
+    srv.page("/pages-index", f"<?xml version='1.0'?><urlset>{locs}</urlset>",
+             content_type="text/html")  # named like a page, not like a sitemap
+    for source in ("/sitemap.xml", "/pages-index"):
+        pieces, errors = audit([srv.url(source)], tmp_path / source[1:], engine)
+        assert pieces == {srv.url(p) for p in PATHS} and errors == {}
+    srv.page("/sitemap-page", PAGE.format("Our sitemap"))
+    pieces, errors = audit([srv.url("/sitemap-page")], tmp_path / "x", engine)
+    assert pieces == set()
+    assert errors == {srv.url("/sitemap-page"): "not a sitemap: an HTML page (text/html)"}
+
+
+def test_xml_that_is_neither_page_nor_sitemap_is_named(srv: SiteServer, tmp_path: Path,
+                                                        engine: Engine) -> None:
+    srv.page("/data", "<?xml version='1.0'?><prices><p>1</p></prices>",
+             content_type="application/xml")
+    pieces, errors = audit([srv.url("/data")], tmp_path, engine)
+    assert pieces == set() and errors == {srv.url("/data"): "not HTML (application/xml), skipped"}
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    ("<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'></urlset>",
+     "sitemap lists no pages"),
+    ("<rss version='2.0'><channel><title>Quiet</title></channel></rss>",
+     "feed has no items with links"),
+])
+def test_a_source_without_pages_says_why_and_exits_2(srv: SiteServer, tmp_path: Path,
+                                                      cli_env: dict[str, str], body: str,
+                                                      why: str) -> None:
+    srv.page("/sitemap.xml", body)
+    db = tmp_path / "x.db"
+    r = subprocess.run([sys.executable, "-m", "audit", "audit", srv.url("/sitemap.xml"),
+                        "--db", str(db), "--model", "fast", "--allow-private", "--delay", "0"],
+                       capture_output=True, text=True, env=cli_env, cwd=tmp_path, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert why in r.stderr and srv.url("/sitemap.xml") in r.stderr
+    with Store(db) as store:
+        run_id = store.runs()[0]["id"]
+        assert [(e["source"], e["error"]) for e in store.errors(run_id)] == [
+            (srv.url("/sitemap.xml"), why)]
+
+
+def test_an_empty_url_list_says_so(tmp_path: Path, engine: Engine) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# nothing yet\n\n", encoding="utf-8")
+    pieces, errors = audit([str(urls)], tmp_path, engine)
+    assert pieces == set() and errors == {str(urls): "no URLs in the list"}
+
+
+def test_an_email_body_lost_to_its_boundary_is_a_run_error(tmp_path: Path,
+                                                           engine: Engine) -> None:
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    (mails / "lost.eml").write_bytes(
+        b"From: hello@tallyfox.example\nSubject: Start free today\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/mixed; boundary=abc\n\nNo parts at all.\n")
+    pieces, errors = audit([str(mails)], tmp_path, engine)
+    assert pieces == {str(mails / "lost.eml")}  # the subject is still audited
+    assert errors == {f"{mails / 'lost.eml'} (body)": "body not read: the message is multipart but no "
+                      "part was found (its MIME boundary never appears); only the subject is "
+                      "audited"}
