@@ -262,6 +262,10 @@ def audit_cmd(
     last = printer.last
     if last is not None and last.done == 0 and last.resumed == 0 and last.failed:
         raise typer.Exit(2)  # nothing could be read: every input was bad
+    if last is not None and last.done == 0 and last.resumed == 0 and last.skipped:
+        raise fail(f"nothing was analysed: all {last.skipped} page(s) were skipped (robots.txt "
+                   "disallows them, or they are not HTML); see `antipersona report "
+                   f"{run_id}` for each reason, or pass --no-robots for a site you own")
 
 
 @app.command("report")

@@ -489,3 +489,17 @@ def test_progress_is_quiet_when_not_a_terminal(site: SiteServer, tmp_path: Path,
     assert r.returncode == 0
     assert "━" not in r.stderr and "auditing" not in r.stderr
     assert "1 pieces analysed" in r.stderr
+
+
+def test_an_audit_that_robots_skipped_entirely_says_so_and_exits_2(
+        tmp_path: Path, cli_env: dict[str, str]) -> None:
+    with SiteServer() as srv:
+        srv.robots("User-agent: *\nDisallow: /\n")
+        srv.page("/a", SOLO)
+        srv.page("/b", SOLO)
+        r = _cli(["audit", srv.url("/a"), srv.url("/b"), "--db", str(tmp_path / "x.db"),
+                  "--allow-private", "--model", "fast"], cli_env, tmp_path)
+        assert not srv.hits("/a") and not srv.hits("/b")
+    assert r.returncode == 2, r.stderr
+    assert "nothing was analysed: all 2 page(s) were skipped" in r.stderr
+    assert "Traceback" not in r.stderr
