@@ -326,3 +326,15 @@ def test_unmarked_top_bar_with_navigation_is_header_and_link_rows_are_nav() -> N
     assert texts(piece, "header") == ["Brand", "Sign in"]
     assert texts(piece, "nav") == ["Alpha Beta", "One · Two"]
     assert texts(piece, "hero") == ["Body copy."]
+
+
+def test_copy_after_nesting_deeper_than_the_parser_goes_is_kept() -> None:
+    deep = 5000
+    html = ("<html><head><title>Deep page</title></head><body>" + "<div>" * deep
+            + "<p>Buried words</p>" + "</div>" * deep
+            + "<p>The offer after the deep block.</p><script>var hidden = 1;</script></body></html>")
+    piece = html_to_piece(html, "https://deep.example/")
+    texts_read = [s.text for s in piece.sections]
+    assert "The offer after the deep block." in texts_read
+    assert "Buried words" in texts_read and "Deep page" in texts_read
+    assert not any("hidden" in t for t in texts_read)

@@ -31,6 +31,7 @@ from .classify import (
     _useful_alt,
 )
 from .density import content_core, link_list, measure
+from .flat import flat_tree
 
 #: Subtrees that never hold copy a reader sees.
 _SKIP_TAGS = frozenset({
@@ -92,11 +93,18 @@ def parse_html(html: str) -> Any | None:
     parser = _parser()
     try:
         root = etree.fromstring(data, parser)
-        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-            root = etree.fromstring(data, _parser(deep=True))
+        if _too_deep(parser):
+            deep = _parser(deep=True)
+            root = etree.fromstring(data, deep)
+            if _too_deep(deep):  # beyond ~2,048 levels libxml2 keeps nothing after the limit
+                return flat_tree(html)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     return root
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
 
 
 def normalize_space(text: str) -> str:
