@@ -300,3 +300,24 @@ def test_a_missing_closing_boundary_warns() -> None:
         "the closing MIME boundary is missing: the body may be cut short or carry text that "
         "is not part of the email"]
     assert "warnings" not in load("welcome_multipart.eml").meta
+
+
+def test_an_unquoted_from_line_in_a_body_does_not_split_the_message(tmp_path: Path) -> None:
+    box = tmp_path / "letters.mbox"
+    box.write_bytes(
+        b"From ann@bakery.example Tue Mar  4 09:12:00 2025\n"
+        b"From: Ann <ann@bakery.example>\nSubject: Spring menu\n\n"
+        b"Our rye is back this week.\n"
+        b"From my side: thank you for ordering every Friday.\n\n"
+        b"From ann@bakery.example Wed Mar  5 09:12:00 2025\n"
+        b"From: Ann <ann@bakery.example>\nSubject: Opening hours\n\n"
+        b"We open at eight on Saturdays now.\n")
+    items = list(iter_emails(box))
+    assert [type(i).__name__ for i in items] == ["Piece", "Piece"], items
+    first = items[0]
+    assert isinstance(first, Piece)
+    assert "From my side" in " ".join(s.text for s in first.sections)
+    empty = tmp_path / "empty.mbox"
+    empty.write_bytes(b"")
+    [problem] = list(iter_emails(empty))
+    assert isinstance(problem, InputProblem) and "no messages" in problem.error

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import mailbox
 import re
 from collections.abc import Iterator
 from email import errors
@@ -24,6 +23,10 @@ from ..models import CHROME_ROLES, InputProblem, Piece, Section
 from .decode import decode_bytes, looks_binary
 from .mailchrome import mail_chrome
 from .mailheader import body_charset, header_text
+from .mbox import MessageTooLarge, split_mbox
+
+#: One message of an mbox larger than this is refused (a body that big is not an email).
+MAX_MESSAGE = 50_000_000
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "received")
@@ -107,23 +110,24 @@ def _iter_file(path: Path) -> Iterator[Piece | InputProblem]:
 
 
 def _iter_mbox(path: Path) -> Iterator[Piece | InputProblem]:
+    number = 0
     try:
-        box = mailbox.mbox(str(path), create=False)
-        keys = list(box.iterkeys())
-    except (OSError, mailbox.Error) as exc:
-        yield InputProblem(str(path), f"cannot read the mbox: {exc}")
-        return
-    try:
-        for number, key in enumerate(keys, start=1):
+        for number, data in enumerate(split_mbox(path, max_message=MAX_MESSAGE), start=1):
             source = f"{path}:message {number}"
             try:
-                yield eml_to_piece(box.get_bytes(key), source)
+                yield eml_to_piece(data, source)
             except InputError as exc:
                 yield InputProblem(source, exc.message)
             except Exception as exc:  # untrusted input: keep going with the next message
                 yield InputProblem(source, f"could not parse the message ({type(exc).__name__})")
-    finally:
-        box.close()
+    except OSError as exc:
+        yield InputProblem(str(path), f"cannot read the mbox: {exc.strerror or exc}")
+        return
+    except MessageTooLarge as exc:
+        yield InputProblem(f"{path}:message {number + 1}", str(exc))
+        return
+    if number == 0:
+        yield InputProblem(str(path), "the mbox holds no messages")
 
 
 # --- one message -------------------------------------------------------------------------
