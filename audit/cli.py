@@ -73,7 +73,8 @@ def check(
     channel: Annotated[str | None, typer.Option("--channel", "-c", help="Channel of the pieces "
                                                 "(landing, blog, email, ad, social, docs, draft).")]
     = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or sarif.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif or rdjson "
+                                     "(reviewdog).")] = "text",
     fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Exit 1 when a piece gets "
                                                       "this verdict: wrong-audience, mixed, risk "
                                                       "(repeatable or comma-separated).")] = None,
@@ -89,8 +90,8 @@ def check(
     """
     from .runs.check import check_inputs
 
-    if fmt not in ("text", "json", "sarif"):
-        raise fail(f"unknown --format '{fmt}' (use text, json or sarif)")
+    if fmt not in ("text", "json", "sarif", "rdjson"):
+        raise fail(f"unknown --format '{fmt}' (use text, json, sarif or rdjson)")
     triggers = {v.strip() for item in (fail_on or []) for v in item.split(",") if v.strip()}
     bad = triggers - {"wrong-audience", "mixed", "risk"}
     if bad:
@@ -116,6 +117,11 @@ def check(
 
         sarif = build_sarif(report, outcome.originals)
         sys.stdout.write(json.dumps(sarif, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "rdjson":
+        from .report.rdjson import build_rdjson
+
+        rdjson = build_rdjson(report, outcome.originals)
+        sys.stdout.write(json.dumps(rdjson, indent=2, ensure_ascii=False) + "\n")
     else:
         from .report.text import render_text
 
