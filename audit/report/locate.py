@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ..analyze.typography import TABLE as _TYPOGRAPHY
+from ..extract.frontmatter import copy_values
+from ..extract.mdx import mdx_spans
 from ..extract.textsplit import CODE_FENCE, FRONT_MATTER, MD_COMMENT
 
 #: Between two words of a phrase: what the reader dropped or turned into a single space.
@@ -54,8 +56,6 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _HTML_SKIPPED = re.compile(
     r"<(script|style|noscript|template|svg|math|iframe|object|textarea|select|datalist|canvas|"
     r"video|audio)\b[^>]*+(?:>.*?(?:</\1\s*>|\Z)|\Z)", re.DOTALL | re.IGNORECASE)
-_MD_FRONT_FIELD = re.compile(r"^[ \t]*(?:title|description|subject)[ \t]*:[ \t]*(.*?)[ \t]*$",
-                             re.IGNORECASE | re.MULTILINE)
 _MD_LINK_TARGET = re.compile(r"!?\[[^\]]*\](\([^)]*\))")
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _SUBJECT = re.compile(r"^subject[ \t]*:[ \t]*(.*(?:\n[ \t]+.*)*)", re.IGNORECASE | re.MULTILINE)
@@ -179,7 +179,7 @@ def prepare(source: str, text: str) -> SourceFile:
         if f.kind == "html":
             skipped += _html_skipped(text, 0, len(text))
         elif f.kind == "markdown":
-            skipped += _markdown_skipped(text)
+            skipped += _markdown_skipped(text, mdx=Path(source).suffix.lower() == ".mdx")
     f.skipped = _merge(skipped)
     return f
 
@@ -188,6 +188,8 @@ def _kind(source: str, text: str) -> str:
     from ..sources.readers import kind_of, sniff
 
     kind = kind_of(Path(source))
+    if kind == "mdx":
+        return "markdown"  # with its code skipped (see _markdown_skipped)
     return sniff(text) if kind == "auto" else kind
 
 
@@ -248,14 +250,16 @@ def _attributes(text: str, lo: int, hi: int) -> dict[str, tuple[str, tuple[int, 
     return attrs
 
 
-def _markdown_skipped(text: str) -> list[tuple[int, int]]:
+def _markdown_skipped(text: str, *, mdx: bool = False) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     body = 0
     fm = FRONT_MATTER.match(text)
     if fm:
-        holes = [m.span(1) for m in _MD_FRONT_FIELD.finditer(text, fm.start(1), fm.end(1))]
+        holes = [(v.start, v.end) for v in copy_values(fm.group(1), fm.start(1))]
         out += _minus(fm.span(), holes)
         body = fm.end()
+    if mdx:
+        out += mdx_spans(text)
     out += [m.span() for m in CODE_FENCE.finditer(text, body)]
     out += [m.span() for m in MD_COMMENT.finditer(text, body)]
     out += [m.span(1) for m in _MD_LINK_TARGET.finditer(text, body)]
