@@ -129,6 +129,10 @@ def check(
     if outcome.errors:
         raise typer.Exit(2)
     if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
+        from .report.tripped import tripped_lines
+
+        for line in tripped_lines(report, triggers, outcome.encoded):
+            fail("--fail-on: " + line)  # printed the way every error line is
         raise typer.Exit(1)
 
 
