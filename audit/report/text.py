@@ -13,6 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from .unread import why
+
 _LABEL_STYLE = {
     "on-target": "bold green",
     "wrong-audience": "bold red",
@@ -51,6 +53,8 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
         head.append(f" → {personas.get(verdict['persona'], {}).get('name', verdict['persona'])}")
     head.append(f"   {piece['words']} words", style="dim")
     console.print(head)
+    if piece.get("needs_render"):
+        console.print(Text("  " + why(piece), style="bold yellow"))
     if verdict.get("reason"):
         console.print(Text("  " + verdict["reason"], style="italic"))
     for pid, score in sorted(piece["scores"].items(), key=lambda kv: -kv[1]):

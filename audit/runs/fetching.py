@@ -27,6 +27,7 @@ from ..models import InputProblem, Piece
 from ..sources.decode import decode_bytes_info
 from ..sources.lists import UrlEntry, parse_sitemap, read_url_list
 from .planning import Plan, _guard
+from .rendering import mark_shell
 
 #: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
 MAX_SITEMAP_DEPTH = 3
@@ -152,7 +153,10 @@ class PageFeed:
             meta.update({k: v for k, v in (("name", entry.name), ("campaign", entry.campaign),
                                            ("list", entry.source)) if v})
         piece = html_to_piece(decoded.text, source, channel=channel, meta=meta)
+        shell = mark_shell(piece, decoded.text)
         if not piece.sections:
+            if shell is not None:
+                return _PageProblem(source, shell, "failed", fetch)
             return _PageProblem(source, "no readable copy on the page", "failed", fetch)
         return piece
 
