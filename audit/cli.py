@@ -172,6 +172,9 @@ def audit_cmd(
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow loopback and "
                                                 "private addresses (internal sites, tests).")]
     = False,
+    render: Annotated[str, typer.Option("--render", help="Read client-rendered pages in the "
+                                        "system's Chromium: never, auto (pages flagged as "
+                                        "script shells) or always.")] = "never",
     config: ConfigOpt = None,
     personas: PersonasOpt = None,
     target: TargetOpt = None,
@@ -195,9 +198,16 @@ def audit_cmd(
         fetch = FetchSettings(concurrency=concurrency, per_host=per_host, delay=delay,
                               user_agent=user_agent or DEFAULT_USER_AGENT, timeout=timeout,
                               max_bytes=max_bytes, robots=not no_robots,
-                              allow_private=allow_private)
+                              allow_private=allow_private, render=render)
     except ValueError as exc:
         raise fail(str(exc)) from exc
+    if render != "never":
+        from .crawl.render import RenderUnavailable, require_renderer
+
+        try:
+            require_renderer()
+        except RenderUnavailable as exc:
+            raise fail(str(exc)) from exc
     path = db_path(db)
     printer = ProgressPrinter(err())
     try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,20 @@ def test_audit_flags_shells_in_every_report(tmp_path: Path, engine: Engine) -> N
     rows = {r["source"]: r for r in csv.DictReader(io.StringIO(export(report, "csv")))}
     assert rows[url("/shell-titled")]["reason"].startswith("client-rendered: copy not read")
     assert "client-rendered" not in rows[url("/static")]["reason"]
+
+
+def test_missing_chromium_is_one_clear_line(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "ANTIPERSONA_CHROMIUM": str(tmp_path / "no-such-chromium")}
+    proc = subprocess.run([sys.executable, "-m", "audit", "audit", "https://example.test/",
+                           "--render", "auto", "--db", str(tmp_path / "x.db")],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith("antipersona: ANTIPERSONA_CHROMIUM=") and "apt-get install chromium" in line
+
+
+def test_render_mode_is_checked(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "audit", "audit", "https://example.test/",
+                           "--render", "sometimes"], capture_output=True, text=True, env=cli_env,
+                          cwd=tmp_path)
+    assert proc.returncode == 2 and "render must be never, auto or always" in proc.stderr

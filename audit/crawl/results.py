@@ -41,6 +41,8 @@ class FetchSettings:
     backoff: float = 0.5
     max_retry_after: float = 120.0
     max_redirects: int = 10
+    #: Client-rendered pages in Chromium: never, auto (pages flagged as shells), always.
+    render: str = "never"
 
     def __post_init__(self) -> None:
         problems = [
@@ -60,6 +62,8 @@ class FetchSettings:
                 (self.max_redirects < 0, "max redirects cannot be negative"),
                 (not self.user_agent.strip(), "user agent cannot be empty"),
                 (any(c in self.user_agent for c in "\r\n"), "user agent must be one line"),
+                (self.render not in ("never", "auto", "always"),
+                 "render must be never, auto or always"),
             )
             if bad
         ]
