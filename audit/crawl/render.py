@@ -41,9 +41,9 @@ MAX_REQUESTS = 200
 _SKIPPED_TYPES = frozenset({"image", "media", "font"})
 #: After "load", how long to wait for the page's own requests to settle before reading it.
 _SETTLE_MS = 3000
-INSTALL_HINT = ("--render needs Playwright and a Chromium: pip install playwright (it is in "
-                "the test extras), then apt-get install chromium, or set ANTIPERSONA_CHROMIUM "
-                "to a Chromium or Chrome binary")
+INSTALL_HINT = ("--render needs Playwright and a Chromium: pip install 'antipersona[render]' "
+                "(or pip install playwright), then apt-get install chromium, or set "
+                "ANTIPERSONA_CHROMIUM to a Chromium or Chrome binary")
 
 
 class RenderUnavailable(AntipersonaError):
