@@ -80,7 +80,8 @@ def check(
     channel: Annotated[str | None, typer.Option("--channel", "-c", help="Channel of the pieces "
                                                 "(landing, blog, email, ad, social, docs, draft).")]
     = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or sarif.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif or rdjson "
+                                     "(reviewdog).")] = "text",
     fail_on: Annotated[list[str] | None, typer.Option("--fail-on", help="Exit 1 when a piece gets "
                                                       "this verdict: wrong-audience, mixed, risk "
                                                       "(repeatable or comma-separated).")] = None,
@@ -96,8 +97,8 @@ def check(
     """
     from .runs.check import check_inputs
 
-    if fmt not in ("text", "json", "sarif"):
-        raise fail(f"unknown --format '{fmt}' (use text, json or sarif)")
+    if fmt not in ("text", "json", "sarif", "rdjson"):
+        raise fail(f"unknown --format '{fmt}' (use text, json, sarif or rdjson)")
     triggers = {v.strip() for item in (fail_on or []) for v in item.split(",") if v.strip()}
     bad = triggers - {"wrong-audience", "mixed", "risk"}
     if bad:
@@ -123,6 +124,11 @@ def check(
 
         sarif = build_sarif(report, outcome.originals)
         sys.stdout.write(json.dumps(sarif, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "rdjson":
+        from .report.rdjson import build_rdjson
+
+        rdjson = build_rdjson(report, outcome.originals)
+        sys.stdout.write(json.dumps(rdjson, indent=2, ensure_ascii=False) + "\n")
     else:
         from .report.text import render_text
 
@@ -130,6 +136,10 @@ def check(
     if outcome.errors:
         raise typer.Exit(2)
     if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
+        from .report.tripped import tripped_lines
+
+        for line in tripped_lines(report, triggers, outcome.encoded):
+            fail("--fail-on: " + line)  # printed the way every error line is
         raise typer.Exit(1)
 
 
@@ -216,6 +226,10 @@ def audit_cmd(
     allow_private: Annotated[bool | None, typer.Option(
         "--allow-private/--no-allow-private", help="Allow loopback and private addresses "
         "(internal sites, tests).", show_default=False)] = None,
+    render: Annotated[str | None, typer.Option("--render", help="Read client-rendered pages in "
+                                               "the system's Chromium: never, auto (pages "
+                                               "flagged as script shells) or always [default: "
+                                               "never].")] = None,
     config: ConfigOpt = None,
     personas: PersonasOpt = None,
     target: TargetOpt = None,
@@ -240,12 +254,19 @@ def audit_cmd(
     given = {"concurrency": concurrency, "per_host": per_host, "delay": delay,
              "user_agent": user_agent, "timeout": timeout, "max_bytes": max_bytes,
              "robots": None if no_robots is None else not no_robots,
-             "allow_private": allow_private}
+             "allow_private": allow_private, "render": render}
     overrides = {k: v for k, v in given.items() if v is not None}
     try:
         FetchSettings(**overrides)  # a bad value is told before anything starts
     except ValueError as exc:
         raise fail(str(exc)) from exc
+    if render not in (None, "never"):
+        from .crawl.render import RenderUnavailable, require_renderer
+
+        try:
+            require_renderer()
+        except RenderUnavailable as exc:
+            raise fail(str(exc)) from exc
     path = db_path(db)
     printer = ProgressPrinter(err())
     try:

@@ -220,7 +220,10 @@ class PieceResult:
 
     def _head(self) -> dict[str, Any]:
         p = self.piece
-        return {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title}
+        head = {"id": p.id, "source": p.source, "channel": p.channel, "title": p.title}
+        # a client-rendered page whose copy was not read / was read in a browser (DESIGN)
+        head.update({flag: True for flag in ("needs_render", "rendered") if p.meta.get(flag)})
+        return head
 
     def analysis_json(self) -> str:
         """The analysis fields as compact JSON members (no braces), as ``compact_json`` writes

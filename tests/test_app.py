@@ -318,6 +318,7 @@ def test_run_page_builds_the_audit_command(monkeypatch: pytest.MonkeyPatch, tmp_
     at.checkbox(key="run_allow_private").check()
     at.number_input(key="run_delay").set_value(2.0)
     at.number_input(key="run_concurrency").set_value(4)
+    at.selectbox(key="run_render").set_value("auto")
     _button(at, "Start the audit").click().run()
     _no_errors(at)
     assert len(started) == 1
@@ -328,7 +329,7 @@ def test_run_page_builds_the_audit_command(monkeypatch: pytest.MonkeyPatch, tmp_
     assert listed.read_text().split() == ["https://example.com/pricing"]
     assert cmd[5] == "https://example.com/sitemap.xml"
     assert cmd[6:] == ["--db", str(db.resolve()), "--name", "Spring audit", "--allow-private",
-                       "--delay", "2", "--concurrency", "4"]
+                       "--delay", "2", "--concurrency", "4", "--render", "auto"]
     assert any("not a web address" in w.value for w in at.warning)
 
 

@@ -273,3 +273,54 @@ def test_an_occurrence_not_found_gets_no_region_not_another_ones(
     assert len(locs) == 2
     assert locs[0]["region"] == at(3, 4, 3, 18, "Request a demo")
     assert "region" not in locs[1]
+
+
+# --- f) repositories: URIs relative to the working directory, URLs never as files ----------
+
+def test_absolute_paths_inside_the_working_directory_become_relative(
+        tmp_path: Path, cli_env: dict[str, str]) -> None:
+    (tmp_path / "site").mkdir()
+    path = write(tmp_path / "site", "plans.txt", "Quick setup\n\nRequest a demo with our team.\n")
+    [loc] = demo_locations(sarif_of([str(path)], cli_env, tmp_path))
+    assert loc["artifactLocation"] == {"uri": "site/plans.txt"}
+
+
+def test_files_outside_the_working_directory_get_file_uris(tmp_path: Path,
+                                                            cli_env: dict[str, str]) -> None:
+    (tmp_path / "work").mkdir()
+    path = write(tmp_path, "draft one.txt", "Quick setup\n\nRequest a demo with our team.\n")
+    [loc] = demo_locations(sarif_of([str(path)], cli_env, tmp_path / "work"))
+    uri = loc["artifactLocation"]["uri"]
+    assert uri == "file://" + str(tmp_path).replace(" ", "%20") + "/draft%20one.txt"
+    assert "uriBaseId" not in loc["artifactLocation"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a backslash is a separator there")
+def test_backslashes_in_file_names_are_kept(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    write(tmp_path, "q3\\launch.txt", "Quick setup\n\nRequest a demo with our team.\n")
+    [loc] = demo_locations(sarif_of(["q3\\launch.txt"], cli_env, tmp_path))
+    assert loc["artifactLocation"]["uri"] == "q3%5Claunch.txt"
+
+
+def test_crawled_pages_are_urls_not_repository_files() -> None:
+    from audit.report.sarif import build_sarif
+
+    ev = {"persona": "beth-bureaucrat", "group": "sales-led-buying", "text": "Request a demo",
+          "section": "cta", "start": 0, "end": 14, "weight": 0.5, "negated": False,
+          "suggest": ["start free"], "kind": "cue"}
+    report = {"run": {"personas": [{"id": "beth-bureaucrat", "name": "Beth",
+                                    "kind": "anti-persona"}]},
+              "pieces": [{"source": "https://shop.example/pricing?plan=team", "evidence": [ev],
+                          "verdict": {"label": "wrong-audience"}}]}
+    [result] = build_sarif(report, {})["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "https://shop.example/pricing?plan=team"}}
+
+
+def test_curly_apostrophes_in_the_file_are_found(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    text = "# Books for small shops\n\nWe\u2019ll brief your organization\u2019s stakeholders.\n"
+    write(tmp_path, "brief.md", text)
+    sarif = sarif_of(["brief.md"], cli_env, tmp_path)
+    [res] = [r for r in sarif["runs"][0]["results"] if "stakeholders" in r["message"]["text"]]
+    region = res["locations"][0]["physicalLocation"]["region"]
+    assert region == at(3, 13, 3, 45, "your organization\u2019s stakeholders")

@@ -220,6 +220,10 @@ def test_audit_command_has_the_documented_shape(tmp_path: Path) -> None:
                    "--db", str(db), "--name", "May audit"]
     full = audit_command(["a.txt"], db, "n", allow_private=True, delay=0.5, concurrency=3)
     assert full[-5:] == ["--allow-private", "--delay", "0.5", "--concurrency", "3"]
+    assert audit_command(["a.txt"], db, "n", render="auto")[-2:] == ["--render", "auto"]
+    assert "--render" not in audit_command(["a.txt"], db, "n", render="never")
+    with pytest.raises(ValueError):
+        audit_command(["a.txt"], db, "n", render="--db=x")
 
 
 @pytest.mark.parametrize("bad", ["--db=/etc/passwd", "-x", ""])

@@ -44,6 +44,8 @@ class FetchSettings:
     #: URLs of one host failing in a row (overload, network trouble, timeouts) after which the
     #: rest of that host's URLs fail at once; 0 never gives up on a host.
     host_failures: int = 5
+    #: Client-rendered pages in Chromium: never, auto (pages flagged as shells), always.
+    render: str = "never"
 
     def __post_init__(self) -> None:
         problems = [
@@ -64,6 +66,8 @@ class FetchSettings:
                 (self.host_failures < 0, "host failures cannot be negative"),
                 (not self.user_agent.strip(), "user agent cannot be empty"),
                 (any(c in self.user_agent for c in "\r\n"), "user agent must be one line"),
+                (self.render not in ("never", "auto", "always"),
+                 "render must be never, auto or always"),
             )
             if bad
         ]

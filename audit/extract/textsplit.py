@@ -116,17 +116,21 @@ def _para_sections(para: str, *, markdown: bool) -> list[Section]:
     return out
 
 
-def split_markdown(text: str) -> list[Section]:
-    """Markdown: front matter title, headings (first H1 = headline), CTAs, body paragraphs."""
+def split_markdown(text: str, *, mdx: bool = False) -> list[Section]:
+    """Markdown: front matter copy fields (see :mod:`.frontmatter`), headings (first H1 =
+    headline), CTAs, body paragraphs. ``mdx``: imports, exports, JSX tags and expressions are
+    blanked first (see :mod:`.mdx`)."""
+    from .frontmatter import copy_values
+
     text = text.replace("\r\n", "\n")
+    if mdx:
+        from .mdx import blank_mdx
+
+        text = blank_mdx(text)
     sections: list[Section] = []
     fm = FRONT_MATTER.match(text)
     if fm:
-        for line in fm.group(1).splitlines():
-            key, _, value = line.partition(":")
-            if key.strip().lower() in ("title", "description", "subject") and value.strip():
-                role = {"title": "title", "description": "meta", "subject": "subject"}
-                sections.append(Section(role[key.strip().lower()], value.strip().strip("\"'")))
+        sections += [Section(v.role, v.text) for v in copy_values(fm.group(1))]
         text = text[fm.end():]
     text = CODE_FENCE.sub("", text)  # code is not copy
     text = MD_COMMENT.sub("", text)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..score.ranking import top_cue_phrases
+from .unread import why
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Tone metrics first in this order when present; any others follow in the order seen.
@@ -67,6 +68,8 @@ def render_csv(report: dict[str, Any]) -> str:
         row = [piece.get("id"), piece.get("source"), piece.get("channel"), piece.get("title"),
                piece.get("words"), verdict.get("label"), verdict.get("persona"),
                *[scores.get(pid) for pid in personas], "; ".join(top_cue_phrases(piece, target, limit=5)),
-               verdict.get("reason", ""), *[piece.get("tone", {}).get(k) for k in tone]]
+               "; ".join(filter(None, [why(piece) if piece.get("needs_render") else "",
+                                       verdict.get("reason", "")])),
+               *[piece.get("tone", {}).get(k) for k in tone]]
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

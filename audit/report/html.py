@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..models import DEFAULT_PACK_COLOR, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES
 from ..score.ranking import top_cue_phrases, worst_score
+from .unread import unread_html
 
 WORST_SHOWN = 15
 SENTENCES_SHOWN = 4
@@ -663,7 +664,7 @@ def render_html(report: dict[str, Any], *, diff: dict[str, Any] | None = None) -
 
     parts = [_header(ctx), _figures(ctx), heat_pair(ctx), _drivers(ctx), outcomes_section(ctx),
              _diff_section(ctx, diff) if diff else "", diff_outcomes(diff), _worst_section(ctx),
-             _all_pieces(ctx), _errors(ctx)]
+             _all_pieces(ctx), unread_html(report), _errors(ctx)]
     packs = ", ".join(f"{p.get('id')} {p.get('version', '')}".strip()
                       for p in ctx.run.get("personas", []))
     footer = (f'<footer>Made by antipersona {e(__version__)} · profile '

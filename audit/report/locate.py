@@ -7,7 +7,10 @@ comments and link targets, and an email's other headers and unused MIME parts ar
 words may be split by markup (``<b>request</b> a demo``). The k-th time a phrase occurs in the
 analysed text maps to its k-th occurrence in those parts of the file. When that cannot be found
 there is no region (an email subject: the Subject header's line) rather than a wrong line.
-Columns are UTF-16 code units (see sarif.COLUMN_KIND).
+Phrases are matched as the engine reads them, after typography is normalised: ``don't`` in
+the evidence finds ``don’t`` (or ``don&rsquo;t``) in the file, and soft hyphens or zero-width
+characters inside a word do not hide it. Columns are UTF-16 code units (see
+sarif.COLUMN_KIND); :meth:`SourceFile.utf8_position` gives reviewdog's UTF-8 byte columns.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from html.entities import html5
 from pathlib import Path
 from typing import Any
 
+from ..analyze.typography import TABLE as _TYPOGRAPHY
+from ..extract.frontmatter import copy_values
+from ..extract.mdx import mdx_spans
 from ..extract.textsplit import CODE_FENCE, FRONT_MATTER, MD_COMMENT
 
 #: Between two words of a phrase: what the reader dropped or turned into a single space.
@@ -50,8 +56,6 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _HTML_SKIPPED = re.compile(
     r"<(script|style|noscript|template|svg|math|iframe|object|textarea|select|datalist|canvas|"
     r"video|audio)\b[^>]*+(?:>.*?(?:</\1\s*>|\Z)|\Z)", re.DOTALL | re.IGNORECASE)
-_MD_FRONT_FIELD = re.compile(r"^[ \t]*(?:title|description|subject)[ \t]*:[ \t]*(.*?)[ \t]*$",
-                             re.IGNORECASE | re.MULTILINE)
 _MD_LINK_TARGET = re.compile(r"!?\[[^\]]*\](\([^)]*\))")
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _SUBJECT = re.compile(r"^subject[ \t]*:[ \t]*(.*(?:\n[ \t]+.*)*)", re.IGNORECASE | re.MULTILINE)
@@ -101,6 +105,12 @@ class SourceFile:
         before = self.text[self.line_starts[line - 1]:i]
         return line, (len(before) if before.isascii() else len(before.encode("utf-16-le")) // 2) + 1
 
+    def utf8_position(self, i: int) -> tuple[int, int]:
+        """1-based line and column (in UTF-8 bytes, as reviewdog counts) of offset i."""
+        line = bisect_right(self.line_starts, i)
+        before = self.text[self.line_starts[line - 1]:i]
+        return line, len(before.encode("utf-8", "surrogatepass")) + 1
+
     def region(self, start: int, end: int) -> dict[str, Any]:
         (l1, c1), (l2, c2) = self.position(start), self.position(end)
         return {"startLine": l1, "startColumn": c1, "endLine": l2, "endColumn": c2,
@@ -122,7 +132,8 @@ def _phrase_pattern(phrase: str, kind: str) -> re.Pattern[str] | None:
     if not words:
         return None
     entities = kind in ("html", "eml")
-    body = _SEPARATORS[kind].join("".join(_char_pattern(c, entities) for c in w) for w in words)
+    body = _SEPARATORS[kind].join(_INVISIBLE.join(_char_pattern(c, entities) for c in w)
+                                  for w in words)
     if words[0][0].isalnum():
         body = _ALNUM_BEFORE + body
     if words[-1][-1].isalnum():
@@ -130,14 +141,31 @@ def _phrase_pattern(phrase: str, kind: str) -> re.Pattern[str] | None:
     return re.compile(body, re.IGNORECASE)
 
 
+#: Normalised character -> the characters the engine folds into it (``'`` <- ``’``, ``ʼ`` ...).
+_VARIANTS: dict[str, tuple[str, ...]] = defaultdict(tuple)
+for _code, _folded in _TYPOGRAPHY.items():
+    _VARIANTS[str(_folded)] += (chr(_code),)
+#: Between two characters of a word: what the engine drops before matching (soft hyphens...).
+_INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]*"
+
+
 @lru_cache(maxsize=512)
 def _char_pattern(c: str, entities: bool) -> str:
-    """A character, or in HTML also any character reference that stands for it."""
-    if not entities or (c.isascii() and c not in "&'\"<>"):
-        return re.escape(c)
-    refs = {f"&#0*{ord(c)};", f"&#x0*{ord(c):x};"}
-    refs.update("&" + re.escape(name) for name, value in html5.items() if value == c)
-    return "(?:" + "|".join([re.escape(c), *sorted(refs, key=len, reverse=True)]) + ")"
+    """A character or a typographic variant of it, in HTML also any character reference that
+    stands for one of them."""
+    chars = (c, *_VARIANTS.get(c, ()))
+    alternatives = [re.escape(ch) for ch in chars]
+    if entities:
+        refs: set[str] = set()
+        for ch in chars:
+            if ch.isascii() and ch not in "&'\"<>":
+                continue
+            refs.update({f"&#0*{ord(ch)};", f"&#x0*{ord(ch):x};"})
+            refs.update("&" + re.escape(name) for name, value in html5.items() if value == ch)
+        alternatives += sorted(refs, key=len, reverse=True)
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
 
 
 def prepare(source: str, text: str) -> SourceFile:
@@ -151,7 +179,7 @@ def prepare(source: str, text: str) -> SourceFile:
         if f.kind == "html":
             skipped += _html_skipped(text, 0, len(text))
         elif f.kind == "markdown":
-            skipped += _markdown_skipped(text)
+            skipped += _markdown_skipped(text, mdx=Path(source).suffix.lower() == ".mdx")
     f.skipped = _merge(skipped)
     return f
 
@@ -160,6 +188,8 @@ def _kind(source: str, text: str) -> str:
     from ..sources.readers import kind_of, sniff
 
     kind = kind_of(Path(source))
+    if kind == "mdx":
+        return "markdown"  # with its code skipped (see _markdown_skipped)
     return sniff(text) if kind == "auto" else kind
 
 
@@ -220,14 +250,16 @@ def _attributes(text: str, lo: int, hi: int) -> dict[str, tuple[str, tuple[int, 
     return attrs
 
 
-def _markdown_skipped(text: str) -> list[tuple[int, int]]:
+def _markdown_skipped(text: str, *, mdx: bool = False) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     body = 0
     fm = FRONT_MATTER.match(text)
     if fm:
-        holes = [m.span(1) for m in _MD_FRONT_FIELD.finditer(text, fm.start(1), fm.end(1))]
+        holes = [(v.start, v.end) for v in copy_values(fm.group(1), fm.start(1))]
         out += _minus(fm.span(), holes)
         body = fm.end()
+    if mdx:
+        out += mdx_spans(text)
     out += [m.span() for m in CODE_FENCE.finditer(text, body)]
     out += [m.span() for m in MD_COMMENT.finditer(text, body)]
     out += [m.span(1) for m in _MD_LINK_TARGET.finditer(text, body)]
@@ -303,14 +335,22 @@ def occurrence_ranks(evidence: list[dict[str, Any]], f: SourceFile) -> dict[tupl
     return {key: sorted(starts) for key, starts in ranks.items()}
 
 
-def region(f: SourceFile, ev: Mapping[str, Any], ranks: dict[tuple[str, str], list[int]]
-            ) -> dict[str, Any] | None:
+def span(f: SourceFile, ev: Mapping[str, Any], ranks: dict[tuple[str, str], list[int]]
+         ) -> tuple[int, int] | None:
+    """Offsets of the evidence's phrase in the file, or None when it cannot be placed for sure."""
     zone = f.zone_of(ev.get("section", ""))
     starts = ranks.get((zone, _phrase_key(ev["text"])), [])
     nth = bisect_left(starts, ev.get("start", -1))
     found = f.occurrences(ev["text"], zone)
-    if nth < len(found):
-        return f.region(*found[nth])
+    return found[nth] if nth < len(found) else None
+
+
+def region(f: SourceFile, ev: Mapping[str, Any], ranks: dict[tuple[str, str], list[int]]
+            ) -> dict[str, Any] | None:
+    found = span(f, ev, ranks)
+    if found is not None:
+        return f.region(*found)
+    zone = f.zone_of(ev.get("section", ""))
     if zone == "subject" and f.subject_header:
         return f.line_region(*f.subject_header)
     return None

@@ -9,15 +9,14 @@ Where each phrase is in the file is worked out by :mod:`audit.report.locate`.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from .. import __version__
 from .locate import SourceFile, occurrence_ranks, prepare
 from .locate import region as locate_region
+from .paths import artifact_uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"risk": "error", "wrong-audience": "warning", "mixed": "warning"}
@@ -40,18 +39,13 @@ def _rule_id(persona: str, group: str) -> str:
 
 
 def _artifact(source: str) -> dict[str, Any]:
-    """artifactLocation: a valid URI reference (RFC 3986) for the source."""
+    """artifactLocation: a valid URI reference (RFC 3986) for the source. A file is named
+    relative to the working directory (what code scanning resolves against the repository
+    root), or by a ``file://`` URI when outside it; a crawled page by its own absolute URL with
+    no ``uriBaseId``, so it is never mistaken for a repository file."""
     if source == _STDIN:
         return {"uri": "stdin", "description": {"text": "standard input (no file to point at)"}}
-    if urlsplit(source).scheme in ("http", "https"):
-        return {"uri": source}
-    path = source.replace("\\", "/")
-    uri = quote(path, safe="/!$&'()*+,;=:@")
-    if re.match(r"[A-Za-z]:/", path):  # a Windows drive
-        uri = "file:///" + uri
-    elif ":" in uri.split("/", 1)[0]:  # would read as a scheme
-        uri = "./" + uri
-    return {"uri": uri}
+    return {"uri": artifact_uri(source)}
 
 
 def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None = None) -> dict:

@@ -19,6 +19,7 @@ from rich.text import Text
 from ..models import VERDICT_LABELS
 from ..score.ranking import top_cues, worst_score
 from ..termsafe import safe_tree
+from .unread import render_unread
 
 LABEL_STYLE = {
     "on-target": "green",
@@ -211,4 +212,5 @@ def render_table(report: dict[str, Any], console: Console) -> None:
             console.print(Text("No piece draws an anti-persona or trips a risk pack.",
                                style="green"))
         console.print()
+    render_unread(report, console)
     render_errors(report, console)

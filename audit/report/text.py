@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..termsafe import safe_tree
+from .unread import why
 
 _LABEL_STYLE = {
     "on-target": "bold green",
@@ -54,6 +55,8 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
         head.append(f" → {personas.get(verdict['persona'], {}).get('name', verdict['persona'])}")
     head.append(f"   {piece['words']} words", style="dim")
     console.print(head)
+    if piece.get("needs_render"):
+        console.print(Text("  " + why(piece), style="bold yellow"))
     if verdict.get("reason"):
         console.print(Text("  " + verdict["reason"], style="italic"))
     for pid, score in sorted(piece["scores"].items(), key=lambda kv: -kv[1]):

@@ -26,9 +26,11 @@ from ..crawl.wording import not_accepted
 from ..errors import AntipersonaError, InputError
 from ..extract.html import html_to_piece
 from ..models import InputProblem, Piece
+from ..report.unread import NOT_READ
 from ..sources.decode import decode_bytes_info
 from ..sources.lists import UrlEntry, looks_like_sitemap, parse_sitemap, read_url_list
 from .planning import Plan, _guard
+from .rendering import mark_shell
 
 #: Sitemaps are followed this deep (index -> index -> urlset) and at most this many are read.
 MAX_SITEMAP_DEPTH = 3
@@ -39,6 +41,8 @@ _QUEUE_SIZE = 1024
 #: Page URLs also take feeds and XML: WordPress's /feed/ and sitemaps without .xml are sniffed.
 PAGE_TYPES = (*HTML_TYPES, "application/rss+xml", "application/atom+xml", "application/xml",
               "text/xml")
+#: Pages rendered in Chromium at once (``--render``): each is a browser tab's memory.
+RENDER_POOL = 2
 
 
 class PageFeed:
@@ -138,9 +142,10 @@ class PageFeed:
                                     f"(exit code {getattr(worker, 'exitcode', None)})")
 
     def _page_piece(self, result: FetchResult, entry: UrlEntry | None,
-                    ) -> Piece | _PageProblem | _FoundSitemap:
+                    rendered: str | None = None) -> Piece | _PageProblem | _FoundSitemap:
         """A fetched page as a piece, or the reason it is not one, or the sitemap or feed it
-        turned out to be (runs on the fetch side)."""
+        turned out to be (runs on the fetch side). ``rendered``: the page's HTML as Chromium
+        left it, read instead of the body."""
         fetch = result.to_dict()
         source = result.url
         if result.skipped:
@@ -158,16 +163,47 @@ class PageFeed:
         except InputError as exc:
             return _PageProblem(source, exc.message, "failed", fetch)
         fetch["charset"] = decoded.encoding
+        html = decoded.text if rendered is None else rendered
         channel = self.channel or (entry.channel if entry and entry.channel else None) or \
             channel_for_url(result.final_url or source, self.config.channel_rules)
         meta: dict[str, Any] = {"fetch": fetch}
         if entry is not None:
             meta.update({k: v for k, v in (("name", entry.name), ("campaign", entry.campaign),
                                            ("list", entry.source)) if v})
-        piece = html_to_piece(decoded.text, source, channel=channel, meta=meta)
+        piece = html_to_piece(html, source, channel=channel, meta=meta)
+        if rendered is not None:
+            piece.meta["rendered"] = True
+            if not piece.sections:
+                return _PageProblem(source, f"{NOT_READ} (no copy after rendering)", "failed",
+                                    fetch)
+            return piece
+        shell = mark_shell(piece, html)
         if not piece.sections:
+            if shell is not None:
+                return _PageProblem(source, shell, "failed", fetch)
             return _PageProblem(source, "no readable copy on the page", "failed", fetch)
         return piece
+
+    def _wants_render(self, item: Piece | _PageProblem) -> bool:
+        """Whether ``--render`` sends this page to the browser."""
+        if isinstance(item, _PageProblem):
+            return self.fetch.render != "never" and item.error.startswith(NOT_READ)
+        return self.fetch.render == "always" or (self.fetch.render == "auto"
+                                                 and bool(item.meta.get("needs_render")))
+
+    async def _render_page(self, renderer: Any, result: FetchResult, entry: UrlEntry | None,
+                           item: Piece | _PageProblem, put: Callable[..., bool]) -> None:
+        """Render one page in Chromium and hand on what it gave (or the page as served, with
+        why rendering failed)."""
+        done = await renderer.render(result.final_url or result.url)
+        if done.html is not None:
+            item = self._page_piece(result, entry, rendered=done.html)
+        elif isinstance(item, _PageProblem):
+            item = _PageProblem(item.source, f"{item.error}; {done.error}", item.kind, item.fetch)
+        else:
+            item.meta["render_error"] = done.error
+        if not put(item, False):
+            await asyncio.to_thread(put, item)
 
     def _fetch_thread(self, outbox: Any) -> None:
         stop = self._stop
@@ -198,18 +234,32 @@ class PageFeed:
     async def _fetch_all(self, entries: dict[str, UrlEntry], put: Callable[..., bool],
                          stop: threading.Event) -> None:
         found = _Found()
-        async with Fetcher(self.fetch, accept=PAGE_TYPES) as fetcher:
+        rendering: Any = contextlib.nullcontext(None)
+        if self.fetch.render != "never":
+            from ..crawl.render import Renderer
+
+            rendering = Renderer(self.fetch, pool=RENDER_POOL)
+        async with Fetcher(self.fetch, accept=PAGE_TYPES) as fetcher, rendering as renderer:
             urls = self._urls(fetcher, entries, put, found)
+            pending: set[asyncio.Task[None]] = set()
             async with contextlib.aclosing(fetcher.iter_fetch(urls)) as results:
                 async for result in results:
                     if stop.is_set():
                         break
-                    item = self._page_piece(result, entries.pop(result.url, None))
+                    entry = entries.pop(result.url, None)
+                    item = self._page_piece(result, entry)
                     if isinstance(item, _FoundSitemap):
                         found.queue.put_nowait(item)
+                    elif renderer is not None and self._wants_render(item):
+                        task = asyncio.create_task(self._render_page(renderer, result, entry,
+                                                                     item, put))
+                        pending.add(task)
+                        task.add_done_callback(pending.discard)
                     elif not put(item, False):  # the queue is full: wait off the event loop
                         await asyncio.to_thread(put, item)
                     found.finished()
+            if pending and not stop.is_set():
+                await asyncio.gather(*pending)
 
     async def _urls(self, fetcher: Fetcher, entries: dict[str, UrlEntry],
                     put: Callable[..., bool], found: _Found) -> AsyncIterator[str]:

@@ -1,4 +1,4 @@
-"""Files and stdin for ``antipersona check``: txt, md, html, eml -> Piece, or one clear error.
+"""Files and stdin for ``antipersona check``: txt, md, mdx, html, eml -> Piece, or one clear error.
 
 Every failure is an :class:`InputError` naming the file (missing, a folder, unreadable, empty,
 too large, binary, undecodable), so the CLI prints one line and goes on with the next input.
@@ -59,7 +59,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str = "auto",
                      max_bytes: int = 20_000_000) -> Piece:
-    """Turn raw bytes into a piece; ``kind`` is text, markdown, html, eml or auto (sniffed)."""
+    """Turn raw bytes into a piece; ``kind`` is text, markdown, mdx, html, eml or auto
+    (sniffed)."""
     if len(data) > max_bytes:
         raise InputError(source, f"input is over the {max_bytes / 1e6:.0f} MB limit")
     if not data.strip():
@@ -84,8 +85,9 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
         from ..extract.html import html_to_piece
 
         piece = html_to_piece(text, source, channel=channel or "landing")
-    elif kind == "markdown":
-        piece = Piece(source=source, sections=split_markdown(text), channel=channel or "draft")
+    elif kind in ("markdown", "mdx"):
+        piece = Piece(source=source, sections=split_markdown(text, mdx=kind == "mdx"),
+                      channel=channel or "draft")
     else:
         piece = Piece(source=source, sections=split_plain(text), channel=channel or "draft")
     if not any(s.text.strip() for s in piece.sections):
@@ -104,6 +106,8 @@ def sniff(text: str) -> str:
 
 def kind_of(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix == ".mdx":
+        return "mdx"
     if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
     if suffix in HTML_SUFFIXES:

@@ -94,7 +94,7 @@ def default_run_name(now: datetime) -> str:
 
 def audit_command(sources: Sequence[str], db: Path, name: str, *, allow_private: bool = False,
                   delay: float | None = None, concurrency: int | None = None,
-                  python: str = sys.executable) -> list[str]:
+                  render: str = "never", python: str = sys.executable) -> list[str]:
     """The ``audit`` command line for a run. A source that looks like an option is refused,
     so nothing typed into the app can change the command's flags."""
     bad = [s for s in sources if not s or s.startswith("-")]
@@ -109,6 +109,10 @@ def audit_command(sources: Sequence[str], db: Path, name: str, *, allow_private:
         cmd += ["--delay", f"{delay:g}"]
     if concurrency is not None:
         cmd += ["--concurrency", str(int(concurrency))]
+    if render not in ("never", "auto", "always"):
+        raise ValueError(f"not a render mode: {render!r}")
+    if render != "never":
+        cmd += ["--render", render]
     return cmd
 
 

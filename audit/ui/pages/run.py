@@ -57,15 +57,20 @@ def render() -> None:
                                     placeholder="default")
             concurrency = st.number_input("Pages fetched at once", min_value=1, max_value=64,
                                           value=None, step=1, key="run_concurrency", placeholder="default")
+            render = st.selectbox(
+                "Client-rendered pages", ("never", "auto", "always"), key="run_render",
+                help="auto: pages whose copy is written by JavaScript are read in Chromium "
+                     "(needs Playwright and Chromium installed); always: every page is.")
         submitted = st.form_submit_button("Start the audit", type="primary")
     if submitted:
-        _start(pasted or "", files or [], name or "", allow_private, delay, concurrency)
+        _start(pasted or "", files or [], name or "", allow_private, delay, concurrency,
+               render or "never")
     _progress()
     _history()
 
 
 def _start(pasted: str, files: list[Any], name: str, allow_private: bool,
-           delay: float | None, concurrency: float | None) -> None:
+           delay: float | None, concurrency: float | None, render: str = "never") -> None:
     """Save what was given, build the command, start it and remember it for this session."""
     now = datetime.now()
     db = db_file()
@@ -83,7 +88,8 @@ def _start(pasted: str, files: list[Any], name: str, allow_private: bool,
     sources += parsed.sitemaps
     run_name = name.strip() or default_run_name(now)
     cmd = audit_command(sources, db.resolve(), run_name, allow_private=allow_private, delay=delay,
-                        concurrency=int(concurrency) if concurrency is not None else None)
+                        concurrency=int(concurrency) if concurrency is not None else None,
+                        render=render)
     proc = start_audit(cmd, folder / "audit.log")
     st.session_state.setdefault(STARTED_KEY, []).insert(0, {
         "name": run_name, "pid": proc.pid, "proc": proc, "log": str(folder / "audit.log"),

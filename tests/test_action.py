@@ -1,0 +1,85 @@
+"""The composite GitHub Action's check step, run as the runner would run it (bash, with the
+inputs as environment variables) in a repository with a pull request's changes: only the
+changed copy files are checked, the report is written where asked, --fail-on fails the step."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None,
+                                reason="needs git and bash")
+
+
+def check_step() -> dict:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    [step] = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    return step
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.test",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.test"}
+                          ).stdout.strip()
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "rdjson"])
+def test_action_checks_the_changed_copy_only(tmp_path: Path, fmt: str) -> None:
+    step = check_step()
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "old.md").write_text("# Old page\n\nRequest a demo with procurement.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "pricing.md").write_text("# Plans\n\nTalk to sales about SSO, SOC 2 and your "
+                                     "procurement review before the steering committee signs off.\n")
+    (repo / "app.js").write_text("// request a demo\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "change")
+    output = tmp_path / "out" / f"report.{fmt}"
+    output.parent.mkdir()
+    gh_output = tmp_path / "github-output"
+    env = {**os.environ, "FILES": "", "FAIL_ON": "wrong-audience,risk", "FORMAT": fmt,
+           "OUTPUT": str(output), "BASE_SHA": base, "GITHUB_OUTPUT": str(gh_output),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = step["run"].replace("git fetch --quiet --depth=1 origin", "true")  # no remote here
+    proc = subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 1, proc.stderr  # --fail-on fired on pricing.md
+    assert "pricing.md: wrong-audience" in proc.stderr
+    assert f"report={output}" in gh_output.read_text()
+    report = json.loads(output.read_text())
+    if fmt == "sarif":
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in report["runs"][0]["results"]}
+    else:
+        uris = {d["location"]["path"] for d in report["diagnostics"]}
+    assert uris == {"pricing.md"}  # old.md is unchanged, app.js is not copy
+
+
+def test_action_with_nothing_to_check_writes_an_empty_report(tmp_path: Path) -> None:
+    step = check_step()
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    output = tmp_path / "report.sarif"
+    env = {**os.environ, "FILES": "", "FAIL_ON": "wrong-audience", "FORMAT": "sarif",
+           "OUTPUT": str(output), "BASE_SHA": "", "GITHUB_OUTPUT": str(tmp_path / "gh"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(output.read_text())["runs"][0]["results"] == []
