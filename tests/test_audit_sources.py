@@ -150,3 +150,12 @@ def test_an_email_body_lost_to_its_boundary_is_a_run_error(tmp_path: Path,
     assert errors == {f"{mails / 'lost.eml'} (body)": "body not read: the message is multipart but no "
                       "part was found (its MIME boundary never appears); only the subject is "
                       "audited"}
+
+
+def test_a_utf16_url_list_without_a_byte_order_mark_is_a_url_list(tmp_path: Path) -> None:
+    from audit.runs.planning import plan_sources
+
+    listing = tmp_path / "pages.csv"
+    listing.write_bytes("url,channel\nhttps://a.example/,landing\n".encode("utf-16-le"))
+    plan = plan_sources([str(listing)])
+    assert plan.lists == [listing] and plan.ads == []

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import InputProblem, Piece
+from ..sources.decode import decode_bytes
 from ..sources.lists import is_sitemap_source
 from ..sources.readers import read_piece
 
@@ -87,14 +88,13 @@ def _csv_has_url_column(path: Path) -> bool:
         head = path.read_bytes()[:4096]
     except OSError:
         return True  # read_url_list reports the problem with the file
-    for enc in ("utf-8-sig", "utf-16", "latin-1"):
-        try:
-            first = head.decode(enc).splitlines()[0].lower()
-            break
-        except (UnicodeDecodeError, IndexError):
-            continue
-    else:
+    try:  # the same decoding as the readers: UTF-16 without a byte-order mark included
+        lines = decode_bytes(head[: len(head) - len(head) % 2], str(path)).splitlines()
+    except InputError:
+        return True  # read_url_list reports the problem with the file
+    if not lines:
         return True
+    first = lines[0].lower()
     cells = {c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",").split(",")}
     return bool(cells & {"url", "address", "loc", "page", "page url"})
 
