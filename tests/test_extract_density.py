@@ -102,3 +102,22 @@ def test_deep_pages_are_measured_without_recursion() -> None:
     root = parse_html(html)
     assert root is not None
     measure(root, _SKIP_TAGS)  # iterative: no RecursionError
+
+
+def test_qualifiers_and_modifiers_are_not_purposes() -> None:
+    for cls in ("report__section report__section--ads", "layout has-sidebar", "post is-sticky",
+                "opinion commentary"):
+        html = (f'<html><body><main><div class="{cls}"><h1>Rye at dawn</h1>{STORY}</div>'
+                "</main></body></html>")
+        assert roles_of(html, "stubborn recipe") == {"body"}, cls
+
+
+def test_a_dated_post_reads_lone_links_as_teasers_but_a_listing_keeps_them() -> None:
+    post = ('<html><head><meta property="og:type" content="article"></head><body><main>'
+            f'<article><h1>Rye at dawn</h1>{STORY}<p><a href="/x">Why our ovens run on wood</a>'
+            '</p></article></main></body></html>')
+    assert roles_of(post, "ovens run on wood") == {"nav"}
+    listing = ('<html><body><main>' + "".join(
+        f'<article><time>{d} May</time><h2><a href="/{d}">Loaf number {d}</a></h2>'
+        f'<p>{PROSE}</p></article>' for d in range(1, 5)) + "</main></body></html>")
+    assert roles_of(listing, "Loaf number 2") == {"heading"}

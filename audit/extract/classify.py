@@ -32,7 +32,7 @@ _CHROME_RE = re.compile(
             r"was-this-helpful|related\w*|relatedposts|read-?next|next-?story|more-?stories|"
             r"post-ratings|wp-caption-text|(?:image|photo|img|figure)[-_]*caption|"
             r"credits?|photo-?credit|image-?credit|share\w*|social-?(?:links|icons|media|buttons)|"
-            r"follow-?us|ad|ads|comment\w*|commentlist|disqus\w*|respond|reply"
+            r"follow-?us|ad|ads|comments?(?:[-_]\w+)?|commentlist|disqus\w*|respond|reply"
         ) + ")",
         r"(?P<nav>" + _W.format(r"nav|navbar|navigation|menu|main-menu|mega-?menu|skip-link")
         + ")",
@@ -50,6 +50,12 @@ _BUILDER_CHROME: tuple[tuple[str, str], ...] = (
     ("wp-block-navigation", "nav"), ("et_pb_menu", "nav"),
     ("w-nav", "nav"),
 )
+#: Qualifiers say how a block looks or what it lacks, not what it is: a BEM modifier
+#: ("section--ads", "card--share"), and "has-sidebar", "no-share", "with-comments",
+#: "is-sticky" tokens. They are dropped before class words are read for chrome.
+_QUALIFIER_RE = re.compile(
+    r"--[\w-]*|(?:^|(?<=\s))(?:has|no|with|without|is|show|hide|enable|disable|allow)-\S*")
+_QUALIFIER_HINT = "has-"
 _HERO_RE = re.compile(_W.format(r"hero|jumbotron|masthead|banner-hero|hero-\w+|splash"))
 _CTA_RE = re.compile(_W.format(r"btn|btn-\w+|button|button-\w+|cta|cta-\w+|call-to-action"))
 _HIDDEN_CLASSES = frozenset({
@@ -136,11 +142,12 @@ def _read_classes(cls: str) -> _ClassInfo:
         if any(t in _HIDDEN_CLASSES for t in tokens):
             # "hidden md:block" (Tailwind) and "d-none d-md-block" (Bootstrap) show on desktop.
             hidden = not any(_RESPONSIVE_SHOW_RE.search(t) for t in tokens)
-    plain = cls
+    plain = _QUALIFIER_RE.sub(" ", cls) if ("--" in cls or _QUALIFIER_HINT in cls
+                                            or "no-" in cls or "is-" in cls) else cls
     chrome = None
-    if _BUILDER_RE.search(cls):
-        chrome = _builder_chrome(cls)
-        plain = _BUILDER_RE.sub(" ", cls)
+    if _BUILDER_RE.search(plain):
+        chrome = _builder_chrome(plain)
+        plain = _BUILDER_RE.sub(" ", plain)
     if chrome is None:
         match = _CHROME_RE.search(plain)
         chrome = match.lastgroup if match else None

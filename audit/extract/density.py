@@ -77,9 +77,12 @@ def measure(root: Any, skip: frozenset[str]) -> dict[Any, Mass]:
 
 
 def content_core(start: Any, mass: dict[Any, Mass], *, share: float = 0.6,
-                 minimum: int = 400) -> Any | None:
+                 minimum: int = 400, aside: Callable[[Any], bool] = lambda el: False
+                 ) -> Any | None:
     """The smallest element that still holds ``share`` of the prose of the element above it,
-    walking down from ``start``; None when the page has too little prose to tell."""
+    walking down from ``start``; None when the page has too little prose to tell. ``aside``:
+    blocks never taken for the core however much they hold (hidden panels, a consent dialog's
+    small print, a comment thread), tested only along the way down."""
     here = mass.get(start)
     if here is None or here.prose < minimum:
         return None
@@ -87,7 +90,7 @@ def content_core(start: Any, mass: dict[Any, Mass], *, share: float = 0.6,
     while True:
         best, best_prose = None, 0
         for child in el:
-            if child.tag not in _CONTAINERS:
+            if child.tag not in _CONTAINERS or aside(child):
                 continue
             m = mass.get(child)
             if m is not None and m.prose > best_prose:

@@ -54,6 +54,8 @@ _ZONE_TAGS = frozenset({"main", "article", "header", "footer", "nav", "aside", "
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Blocks that can be a list of links inside the content column.
 _LIST_BLOCKS = frozenset({"ul", "ol", "div", "section", "table", "p", "dl", "menu"})
+#: Blocks that can be a teaser: one link to another article, on a dated post.
+_TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd", "span"})
 
 #: Invisible characters dropped from copy (email preview padding, soft hyphens); ZWJ is kept
 #: because emoji sequences need it.
@@ -262,6 +264,17 @@ def _text_of(el: Any) -> str:
     return normalize_space("".join(out))
 
 
+def _not_core(el: Any) -> bool:
+    """A block that is never the page's main copy, however much text it holds: a hidden one
+    (a consent panel's small print, a collapsed menu). Class words are not trusted here: they
+    also name wrappers of the copy ("has-sidebar"), so text mass decides for those."""
+    attrib = el.attrib
+    if not attrib:
+        return False
+    cls = _classes(attrib)
+    return _is_hidden(attrib, cls)
+
+
 #: Class tokens that name an article's own body in common CMS and news themes.
 _ARTICLE_CLASSES = frozenset({
     "entry-content", "post-content", "article-content", "article-body", "article__body",
@@ -311,6 +324,8 @@ class _Walker:
         self.start = body if body is not None else root
         self.mass = measure(self.start, _SKIP_TAGS)
         self.core = self._find_core()
+        #: A dated post (news, blog, press release) rather than a landing page.
+        self.post = self._dated()
         self.main = self._article_around_core(self._trusted_main(self._find_main()))
         self.h1 = self._find_h1()
         # Layout wrappers around the main content must not be taken for chrome by class.
@@ -336,7 +351,7 @@ class _Walker:
     def _find_core(self) -> Any | None:
         """The block holding most of the page's prose, unless that is a footer, a nav or a
         site header by tag or landmark (a thin page with long legal small print)."""
-        core = content_core(self.start, self.mass)
+        core = content_core(self.start, self.mass, aside=_not_core)
         el = core
         while el is not None and el is not self.start:
             role = (el.get("role") or "").strip().lower()
@@ -367,7 +382,7 @@ class _Walker:
             el = el.getparent()
         if main is not None:
             return main
-        return self._column_around_core() if self._dated() else None
+        return self._column_around_core() if self.post else None
 
     def _dated(self) -> bool:
         """A dated post (news, blog, press release): og:type article, a published date or a
@@ -382,8 +397,11 @@ class _Walker:
                     return True
                 if key in ("article:published_time", "date", "pubdate"):
                     return True
-        return bool(self.start.xpath(
-            'boolean(.//time | .//*[@itemprop="datePublished" or @itemprop="dateCreated"])'))
+        # One or two dates (published, updated) on a page that is not a list of articles: a
+        # listing (a blog index, a news front) dates every teaser and is copy as a whole.
+        dates = self.start.xpath(
+            'count(.//time | .//*[@itemprop="datePublished" or @itemprop="dateCreated"])')
+        return 1 <= dates <= 2 and self.start.xpath("count(.//article)") <= 1
 
     def _column_around_core(self) -> Any | None:
         """The core widened through the wrappers around it that add no prose and few links,
@@ -559,9 +577,14 @@ class _Walker:
             new_zone, new_hero, article = self.enter(el, tag, attrib, cls, zone, hero, article)
         else:
             new_zone, new_hero = zone, hero
-        if new_zone == "content" and tag in _LIST_BLOCKS and el not in self.dense and \
-                link_list(el, self.mass, button=self._button_link):
-            new_zone = "nav"  # related posts, tag clouds, menus inside the content column
+        if new_zone == "content" and el not in self.dense and (
+                (tag in _LIST_BLOCKS and link_list(el, self.mass, button=self._button_link))
+                or (self.post and tag in _TEASER_BLOCKS
+                    and link_list(el, self.mass, button=self._button_link, min_links=1,
+                                  density=0.9))):
+            # related posts, tag clouds, menus inside the content column; on a dated post
+            # also a lone link to another article ("Read also: ...")
+            new_zone = "nav"
         elif el is self.h1 and zone == "outside":
             new_zone = "content"  # the headline above an <article> is still the page's own
         opened_hero = new_hero and not hero
