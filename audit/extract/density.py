@@ -29,11 +29,14 @@ class Mass(NamedTuple):
 _SKIPPED = Mass(0, 0)
 
 
-def measure(root: Any, skip: frozenset[str]) -> dict[Any, Mass]:
-    """The text mass of every element under ``root`` (itself included) in one pass; ``skip``:
-    tags whose subtrees hold nothing a reader sees (scripts, styles...). Hidden elements are
-    counted: testing every element for them would double the cost, and what they hide is
-    mostly a duplicate menu, which weighs as links, not prose. Iterative: deep trees are safe."""
+def measure(root: Any, skip: frozenset[str], keep: frozenset[str] | None = None
+            ) -> dict[Any, Mass]:
+    """The text mass of the elements under ``root`` (itself included) in one pass; ``skip``:
+    tags whose subtrees hold nothing a reader sees (scripts, styles...); ``keep``: the tags
+    whose mass is wanted (all when None; inline elements are counted into their blocks either
+    way). Hidden elements are counted: testing every element for them would double the cost,
+    and what they hide is mostly a duplicate menu, which weighs as links, not prose.
+    Iterative: deep trees are safe."""
     out: dict[Any, Mass] = {}
     stack: list[list[int] | None] = []
     push, pop = stack.append, stack.pop
@@ -59,7 +62,8 @@ def measure(root: Any, skip: frozenset[str]) -> dict[Any, Mass]:
         tail = el.tail
         n = len(tail.strip()) if tail else 0
         if counts is not None:
-            out[el] = make(counts[:2])
+            if keep is None or el.tag in keep or el is root:
+                out[el] = make(counts[:2])
             in_link -= counts[2]
         if not stack:
             break
