@@ -154,6 +154,22 @@ def test_check_a_draft_highlights_cues(server: str, page: Any) -> None:
     _screenshot(page, "check-a-draft")
 
 
+def test_try_an_example_on_a_fresh_load_checks_it(server: str, page: Any) -> None:
+    """The first click on a fresh page used to raise StreamlitWidgetAlreadyInstantiatedError
+    (the text box's state was written after the box existed) and left the Upload tab blank."""
+    page.goto(f"{server}/check")
+    page.get_by_role("button", name="Try an example").click()
+    page.locator('mark.ap-cue[data-persona="beth-bureaucrat"]').first.wait_for(timeout=ENGINE_LOAD_MS)
+    assert "stakeholder alignment" in page.get_by_label("Draft copy").input_value()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_text("Suggested rewrites").wait_for()
+    _screenshot(page, "check-example")
+    page.get_by_role("tab", name="Upload a file").click()
+    page.locator('[data-testid="stFileUploader"]').wait_for(state="visible")
+    page.get_by_text("A draft file (txt, md, html or eml)").wait_for(state="visible")
+    _screenshot(page, "check-example-upload-tab")
+
+
 def test_check_an_uploaded_file_shows_its_markup_as_text(server: str, page: Any, tmp_path: Path) -> None:
     draft = tmp_path / "hostile-draft.txt"
     draft.write_text('Use coupon code SAVE50 <img src=x onerror="window.__pwned=1"> for the lowest price.\n',
