@@ -253,9 +253,26 @@ def test_other_pages_render(server: str, page: Any) -> None:
     page.get_by_role("button", name="Start the audit").wait_for()
     page.get_by_text("Allow internal / local addresses").wait_for()
     page.get_by_role("button", name="Open report").first.wait_for()
-    page.get_by_text("120 of 400 pieces").wait_for()  # the running run's live progress
+    page.get_by_text("124 of 400 sources").wait_for()  # the running run's live progress
     _screenshot(page, "run-an-audit")
     page.goto(f"{server}/personas")
     page.get_by_text("Tone that pulls toward this pack").first.wait_for()
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     _screenshot(page, "personas")
+
+
+def test_run_list_refreshes_when_a_run_ends(server: str, stored: tuple[Path, str], page: Any) -> None:
+    """Runs last in this module: it ends the 'nightly crawl' the other tests watch running.
+    The page is not reloaded: its progress poll redraws the list when a run's status changes."""
+    from audit import Store
+
+    db, _ = stored
+    page.goto(f"{server}/run")
+    page.get_by_text("124 of 400 sources").wait_for()
+    page.get_by_text("0 pieces · running").wait_for()
+    with Store(db) as store:
+        (nightly,) = [r for r in store.runs() if r["name"] == "nightly crawl"]
+        store.finish_run(nightly["id"], "failed")
+    page.get_by_text("0 pieces · failed").wait_for(timeout=15_000)
+    assert page.get_by_text("124 of 400 sources").count() == 0
+    _screenshot(page, "run-list-refreshed")

@@ -22,11 +22,12 @@ from ...report.render import export
 from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
+from ..failures import FailureSummary, in_app_words, summarise_failures
 from ..figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
 from ..highlight import Swatch, md_escape, palette, rewrites_html, sections_html
 from ..state import PAGE_SIZE, PARAM_KEYS, ReportView, page_count, page_offset
 from . import outcomes as outcome_views
-from .common import list_runs, open_store, page_header, run_label, show_legend
+from .common import list_runs, open_store, page_header, policy, run_label, show_legend
 
 #: Widget keys, one per view field; the query string mirrors them.
 KEYS = {name: f"rv_{name}" for name in PARAM_KEYS}
@@ -63,7 +64,6 @@ def render() -> None:
     _publish(view)
     if view.piece:
         _drilldown(store, run_id, view.piece, swatches, target)
-    _errors(store, run_id)
     _compare_and_download(store, run_id, runs, head, swatches)
 
 
@@ -140,16 +140,41 @@ def _stamp(store: Store, run_id: str) -> str:
 def _headline(store: Store, run_id: str) -> None:
     verdicts = store.verdict_counts(run_id)
     fig = headline(verdicts, _wrong_by_channel(str(store.path), run_id, _stamp(store, run_id)))
-    cols = st.columns(4)
+    errors = store.errors(run_id)
+    failures = summarise_failures(errors, allow_private=policy().allow_private)
+    cols = st.columns(5)
     quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
-    cols[0].metric("Pieces audited", f"{fig.pieces:,}", f"{fig.risk:,} trip a risk pack", **quiet)
-    cols[1].metric("Wrong audience", f"{fig.wrong_share:.0%}", f"{fig.wrong:,} pieces", **quiet,
+    cols[0].metric("Pieces audited", f"{fig.pieces:,}", failures.short(), **quiet,
+                   help="Pieces read and analysed; sources that could not be read are listed "
+                        "just below.")
+    cols[1].metric("Wrong audience", f"{fig.wrong_share:.0%}", _pieces_word(fig.wrong), **quiet,
                    help="Share of pieces whose verdict is wrong-audience: an anti-persona leads.")
-    cols[2].metric("On target", f"{fig.on_target_share:.0%}", f"{fig.on_target:,} pieces", **quiet,
+    cols[2].metric("Risk", f"{fig.risk_share:.0%}", _pieces_word(fig.risk), **quiet,
+                   help="Share of pieces that trip a risk pack (creepy personalisation, fake "
+                        "scarcity).")
+    cols[3].metric("On target", f"{fig.on_target_share:.0%}", _pieces_word(fig.on_target), **quiet,
                    help="Share of pieces where the target persona leads.")
-    cols[3].metric("Worst channel", fig.worst_channel or "none",
+    cols[4].metric("Worst channel", fig.worst_channel or "none",
                    f"{fig.worst_share:.0%} wrong audience" if fig.worst_channel else "none wrong",
                    **quiet, help="The channel with the largest share of wrong-audience pieces.")
+    _failures(errors, failures)
+
+
+def _pieces_word(n: int) -> str:
+    return f"{n:,} piece{'s' if n != 1 else ''}"
+
+
+def _failures(errors: list[dict[str, Any]], failures: FailureSummary) -> None:
+    """Sources the run could not read, said where the figures are, in the app's words."""
+    if not failures.total:
+        return
+    st.warning(md_escape(failures.sentence()), icon=":material/link_off:")
+    allow = policy().allow_private
+    with st.expander(f"Which sources were not read ({failures.total:,})"):
+        st.dataframe(pd.DataFrame([{"Source": e["source"],
+                                    "Problem": in_app_words(e["error"], allow_private=allow),
+                                    "Kind": e["kind"]} for e in errors]),
+                     hide_index=True, width="stretch")
 
 
 def _heatmap(store: Store, run_id: str, swatches: dict[str, Swatch], target: str) -> None:
@@ -327,16 +352,6 @@ def _drilldown(store: Store, run_id: str, piece_id: str, swatches: dict[str, Swa
     with st.expander("Every cue found in this piece"):
         st.dataframe(pd.DataFrame(evidence_rows(piece["evidence"], swatches)), hide_index=True,
                      width="stretch")
-
-
-def _errors(store: Store, run_id: str) -> None:
-    """Sources the run could not read, out of the way but one click off."""
-    errors = store.errors(run_id)
-    if not errors:
-        return
-    with st.expander(f"{len(errors):,} source(s) could not be audited"):
-        st.dataframe(pd.DataFrame([{"Source": e["source"], "Problem": e["error"], "Kind": e["kind"]}
-                                   for e in errors]), hide_index=True, width="stretch")
 
 
 def _compare_and_download(store: Store, run_id: str, runs: list[dict[str, Any]], head: dict[str, Any],
