@@ -249,6 +249,31 @@ def test_report_compares_with_an_earlier_run(monkeypatch: pytest.MonkeyPatch, tm
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pieces added"] == "4"
     assert "Wrong audience now" in metrics
+    # The share link (and the address bar) carry the comparison, and a link restores it.
+    assert _param(at, "compare") == old
+    link = next(c.value for c in at.code if "report?" in c.value)
+    assert link.endswith(f"report?run={new}&compare={old}")
+    again = _page(_report_page, {"run": new, "compare": old})
+    _no_errors(again)
+    assert again.selectbox(key="rv_compare").value == old
+    assert "Wrong audience now" in {m.label for m in again.metric}
+
+
+def test_comparing_a_run_with_itself_shows_no_change_neutrally(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path, engine: Engine) -> None:
+    db = tmp_path / "same.db"
+    old = fill_store(db, engine, name="before")
+    time.sleep(1.1)
+    new = fill_store(db, engine, name="after")
+    monkeypatch.setenv("ANTIPERSONA_DB", str(db))
+    at = _page(_report_page, {"run": new, "compare": old})
+    _no_errors(at)
+    now = next(m for m in at.metric if m.label == "Wrong audience now")
+    assert now.proto.delta == "no change since then"
+    assert "+0" not in now.proto.delta
+    from streamlit.proto.Metric_pb2 import Metric
+
+    assert now.proto.color == Metric.MetricColor.GRAY
 
 
 def test_report_without_runs_explains_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -187,11 +187,11 @@ def test_md_escape_neutralises_markdown_html_and_directives() -> None:
 
 def test_view_round_trips_through_query_params() -> None:
     view = ReportView(run="r1", channel="landing", verdict="wrong-audience", persona="beth-bureaucrat",
-                      q="demo", score=0.5, piece="abc", page=3)
+                      q="demo", score=0.5, piece="abc", page=3, compare="r0")
     params = view.to_params()
     assert params == {"run": "r1", "channel": "landing", "verdict": "wrong-audience",
                       "persona": "beth-bureaucrat", "q": "demo", "score": "0.5", "piece": "abc",
-                      "page": "3"}
+                      "page": "3", "compare": "r0"}
     assert ReportView.from_params(params) == view
     assert ReportView().to_params() == {}
     assert view.link().startswith("report?run=r1&channel=landing")
@@ -350,6 +350,16 @@ def test_drivers_and_piece_tables() -> None:
                           "cues": "“demo”", "words": 12}], SW)
     assert table[0]["Title"] == "https://x" and table[0]["Verdict"] == "Wrong audience"
     assert table[0]["Attracts"] == "Beth"
+
+
+def test_share_change_is_neutral_when_nothing_moved() -> None:
+    from audit.ui.figures import share_change
+
+    assert share_change(0.3, 0.3) == ("no change since then", "off")
+    assert share_change(0.301, 0.304) == ("no change since then", "off")  # not "+0 pts" in red
+    assert share_change(None, None) == ("no change since then", "off")
+    assert share_change(0.2, 0.25) == ("+5 pts since then", "inverse")
+    assert share_change(0.5, 0.25) == ("-25 pts since then", "inverse")
 
 
 def test_diff_rows() -> None:

@@ -241,6 +241,8 @@ def test_report_compares_with_last_month(server: str, stored: tuple[Path, str], 
     page.get_by_role("option").filter(has_text="last month").click()
     page.get_by_text("Wrong audience now").wait_for()
     page.get_by_text("Pieces that changed").wait_for()
+    page.wait_for_function("() => /[?&]compare=/.test(location.search)")  # the link keeps it
+    assert "compare=" in page.locator('[data-testid="stCode"]').last.inner_text()
     _screenshot(page, "report-compare")
     with page.expect_download() as got:
         page.get_by_role("button", name="Download CSV").click()

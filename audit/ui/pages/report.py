@@ -23,7 +23,14 @@ from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
 from ..failures import FailureSummary, in_app_words, summarise_failures
-from ..figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
+from ..figures import (
+    diff_channel_rows,
+    diff_piece_rows,
+    drivers_rows,
+    headline,
+    piece_table,
+    share_change,
+)
 from ..highlight import Swatch, md_escape, palette, rewrites_html, sections_html
 from ..state import PAGE_SIZE, PARAM_KEYS, ReportView, page_count, page_offset
 from . import outcomes as outcome_views
@@ -369,7 +376,9 @@ def _compare(store: Store, run_id: str, runs: list[dict[str, Any]],
         st.caption("This is the only run so far. Audit the same pages again later to see the trend.")
         return None
     labels = {r["id"]: run_label(r) for r in earlier}
-    other = st.selectbox("Earlier run", [ALL, *labels], key="rv_compare",
+    if st.session_state.get(KEYS["compare"]) not in (ALL, *labels):
+        st.session_state[KEYS["compare"]] = ALL  # a link naming a run that is not here
+    other = st.selectbox("Earlier run", [ALL, *labels], key=KEYS["compare"],
                          format_func=lambda i: labels.get(i, "Choose a run to compare with…"),
                          help="Pieces are matched by their address. Loading both runs takes a moment "
                               "on large audits.")
@@ -392,9 +401,9 @@ def _show_diff(diff: dict[str, Any], swatches: dict[str, Swatch]) -> None:
     old_share, new_share = s.get("old_wrong_audience_share"), s.get("new_wrong_audience_share")
     cols = st.columns(4)
     quiet = {"delta_arrow": "off", "border": True}
-    change = ((new_share or 0) - (old_share or 0)) * 100
-    cols[0].metric("Wrong audience now", f"{(new_share or 0):.0%}", f"{change:+.0f} pts since then",
-                   delta_color="inverse", border=True)
+    change, color = share_change(old_share, new_share)
+    cols[0].metric("Wrong audience now", f"{(new_share or 0):.0%}", change, delta_color=color,
+                   border=True, delta_arrow="off" if color == "off" else "auto")
     cols[1].metric("Pieces got worse", f"{s['worse']:,}", f"{s['better']:,} got better",
                    delta_color="off", **quiet)
     cols[2].metric("New verdicts", f"{s['verdict_changed']:,}", f"of {s['matched']:,} pieces in both runs",
@@ -427,8 +436,8 @@ def _page_url() -> str:
 
 def _downloads(store: Store, run_id: str, head: dict[str, Any], diff: dict[str, Any] | None) -> None:
     st.subheader("Share")
-    st.caption("This link opens exactly this view (run, filters, page and open piece); the address "
-               "bar holds it too.")
+    st.caption("This link opens exactly this view (run, filters, page, open piece and the run it "
+               "is compared with); the address bar holds it too.")
     st.code(_current_view().link(_page_url()), language=None, wrap_lines=True)
     st.caption("The files hold the whole run" + (", and the HTML report includes the comparison."
                                                  if diff else "."))
