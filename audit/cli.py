@@ -125,9 +125,14 @@ def check(
         from .report.text import render_text
 
         render_text(report, console(soft_wrap=True), verbose=verbose)
+    from .report.text import tripped_lines
+
+    tripped = tripped_lines(report, triggers)
+    for line in tripped:  # which pieces fail the CI job, and why
+        fail(f"--fail-on: {line}")
     if outcome.errors:
         raise typer.Exit(2)
-    if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
+    if tripped:
         raise typer.Exit(1)
 
 

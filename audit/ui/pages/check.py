@@ -135,8 +135,8 @@ def _show_result(result: dict[str, Any], swatches: dict[str, Swatch]) -> None:
         st.caption("Tone only counts toward scores for copy of 40 words or more.")
 
     with st.expander("Every cue found"):
-        st.dataframe(pd.DataFrame(evidence_rows(result["evidence"], swatches)), hide_index=True,
-                     width="stretch")
+        rows = evidence_rows(result["evidence"], swatches, result.get("tone"))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _show_sentences(result: dict[str, Any], swatches: dict[str, Swatch]) -> None:

@@ -357,8 +357,8 @@ def _drilldown(store: Store, run_id: str, piece_id: str, swatches: dict[str, Swa
         else:
             st.write("Nothing here pulls toward an anti-persona.")
     with st.expander("Every cue found in this piece"):
-        st.dataframe(pd.DataFrame(evidence_rows(piece["evidence"], swatches)), hide_index=True,
-                     width="stretch")
+        rows = evidence_rows(piece["evidence"], swatches, piece.get("tone"))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _compare_and_download(store: Store, run_id: str, runs: list[dict[str, Any]], head: dict[str, Any],
