@@ -229,6 +229,15 @@ def render_errors(report: Mapping[str, Any], console: Console, shown: int = ERRO
                            style="dim"))
 
 
+def render_channels(report: Mapping[str, Any], console: Console) -> None:
+    """Who each channel attracts, on its own: the report's ``channels`` summary as the small
+    table `report` opens with (`make run` prints it before it serves the app)."""
+    report = safe_tree(report)
+    console.print(channel_table(report))
+    console.print(Text("Share of each channel's pieces whose verdict names each persona (the "
+                       "target for on-target pieces); the rest are neutral.", style="dim"))
+
+
 def render_table(report: dict[str, Any], console: Console) -> None:
     """Run header, channel view, worst pieces, errors. (A --diff is printed separately with
     :func:`audit.report.diff.render_diff_table`.)"""
