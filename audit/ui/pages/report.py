@@ -149,7 +149,7 @@ def _headline(store: Store, run_id: str) -> None:
     fig = headline(verdicts, _wrong_by_channel(str(store.path), run_id, _stamp(store, run_id)))
     errors = store.errors(run_id)
     failures = summarise_failures(errors, allow_private=policy().allow_private)
-    cols = st.columns(5)
+    cols = st.columns([1.35, 1.2, 0.85, 0.95, 1.1])  # the first delta is the longest: "3 could not be read"
     quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
     cols[0].metric("Pieces audited", f"{fig.pieces:,}", failures.short(), **quiet,
                    help="Pieces read and analysed; sources that could not be read are listed "
