@@ -133,13 +133,14 @@ def check(
         from .report.text import render_text
 
         render_text(report, console(soft_wrap=True), verbose=verbose)
+    from .report.tripped import tripped_lines
+
+    tripped = tripped_lines(report, triggers, outcome.encoded)
+    for line in tripped:  # which pieces fail the CI job, and why, the way every error line is
+        fail("--fail-on: " + line)
     if outcome.errors:
         raise typer.Exit(2)
-    if any(p["verdict"]["label"] in triggers for p in report["pieces"]):
-        from .report.tripped import tripped_lines
-
-        for line in tripped_lines(report, triggers, outcome.encoded):
-            fail("--fail-on: " + line)  # printed the way every error line is
+    if tripped:
         raise typer.Exit(1)
 
 

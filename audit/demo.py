@@ -1,5 +1,6 @@
 """`make run`'s main job: serve the bundled example site on 127.0.0.1, audit it together with the
-example emails, ads and URL list, and store the run where the Streamlit app will open it.
+example emails, ads and URL list, and store the run where the Streamlit app will open it; then
+print who each channel attracts, so the terminal answers the first question before the app opens.
 
 The site's sitemap and URL list carry the placeholder ``{{ORIGIN}}``; the server fills in its
 own address, so the example works on any free port.
@@ -95,7 +96,21 @@ def main(argv: list[str] | None = None) -> int:
                                on_problem=printer.problem)
         printer.summary(run_id, db)
         import_demo_outcomes(db, run_id, ex / "outcomes", origin, Path(tmp), console)
+    print_channels(db, run_id, console)
     return 0
+
+
+def print_channels(db: Path, run_id: str, console: Console) -> None:
+    """The run's channel summary (verdict shares per channel), as `antipersona report` opens."""
+    from .report.table import render_channels
+    from .store.store import Store
+
+    with Store(db, readonly=True) as store:
+        report = store.report(run_id)
+    console.print()
+    render_channels(report, console)
+    console.print(f"the whole report: antipersona report {run_id} --db {db}", markup=False,
+                  soft_wrap=True)
 
 
 def import_demo_outcomes(db: Path, run_id: str, folder: Path, origin: str, tmp: Path,

@@ -14,6 +14,14 @@ from .runs.audit import Progress as RunProgress
 from .termsafe import safe
 
 
+def count_text(progress: RunProgress) -> str:
+    """"12/40" when the run knows how many sources it has (the bar's own count, so a resumed
+    run counts what is left), else "12" (sitemaps and mailboxes are counted as they are read)."""
+    if progress.total is None:
+        return f"{progress.finished}"
+    return f"{progress.finished}/{max(progress.total - progress.resumed, 0)}"
+
+
 class ProgressPrinter:
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -26,11 +34,11 @@ class ProgressPrinter:
         if self.live:
             self._bar = Progress(
                 TextColumn("[bold]auditing"), BarColumn(),
-                TextColumn("{task.completed}"),
+                TextColumn("{task.fields[count]}"),
                 TextColumn("{task.fields[counts]}"), TimeRemainingColumn(),
                 console=self.console, transient=True)
             self._bar.start()
-            self._task = self._bar.add_task("audit", total=None, counts="")
+            self._task = self._bar.add_task("audit", total=None, counts="", count="0")
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -45,7 +53,8 @@ class ProgressPrinter:
         counts = (f"done {progress.done} · failed {progress.failed} · skipped "
                   f"{progress.skipped} · {progress.rate:.1f}/s")
         total = progress.total - progress.resumed if progress.total is not None else None
-        self._bar.update(self._task, completed=progress.finished, total=total, counts=counts)
+        self._bar.update(self._task, completed=progress.finished, total=total, counts=counts,
+                         count=count_text(progress))
 
     def problem(self, problem: InputProblem) -> None:
         self.console.print(safe(f"antipersona: {problem.source}: {problem.error}"), markup=False,

@@ -170,6 +170,29 @@ def test_report_shows_headline_figures_and_the_table(use_db: tuple[Path, str]) -
     assert any(s.value == "Who each channel attracts" for s in at.subheader)
 
 
+def test_report_says_what_could_not_be_read_in_the_headline(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path, engine: Engine) -> None:
+    """Failures used to sit in a collapsed box at the bottom, telling app users to pass a CLI
+    flag; now the headline counts them and the reason names the Run page's option."""
+    db = tmp_path / "refused.db"
+    run_id = fill_store(db, engine, drafts=DRAFTS[:3])
+    with Store(db) as store:
+        for i in (1, 2):
+            store.add_error(run_id, f"http://127.0.0.1:800{i}/", "refused: a loopback address "
+                            "(127.0.0.1); pass --allow-private to audit internal sites")
+    monkeypatch.setenv("ANTIPERSONA_DB", str(db))
+    at = _page(_report_page, {"run": run_id})
+    _no_errors(at)
+    pieces = next(m for m in at.metric if m.label == "Pieces audited")
+    assert (pieces.value, pieces.proto.delta) == ("3", "3 could not be read")
+    warning = at.warning[0].value.replace("\\", "")  # md_escape's backslashes
+    assert "3 sources were not read" in warning and "2 × refused: a loopback address" in warning
+    assert "on the Run page" in warning and "--allow-private" not in warning
+    assert any("Which sources were not read (3)" in e.label for e in at.expander)
+    problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert not problems["Problem"].str.contains("--allow-private").any()
+
+
 def test_report_defaults_to_the_newest_run(use_db: tuple[Path, str]) -> None:
     at = _page(_report_page)
     _no_errors(at)
@@ -204,7 +227,7 @@ def test_report_link_restores_filters(use_db: tuple[Path, str]) -> None:
     assert _param(at, "channel") == "landing"
     link = next(c.value for c in at.code if "report?" in c.value)
     assert link.endswith(f"report?run={use_db[1]}&channel=landing&persona=beth-bureaucrat")
-    assert any("could not be audited" in e.label for e in at.expander)
+    assert any("Which sources were not read (1)" in e.label for e in at.expander)
 
 
 def test_report_filter_widgets_update_the_link(use_db: tuple[Path, str]) -> None:
@@ -243,6 +266,31 @@ def test_report_compares_with_an_earlier_run(monkeypatch: pytest.MonkeyPatch, tm
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pieces added"] == "4"
     assert "Wrong audience now" in metrics
+    # The share link (and the address bar) carry the comparison, and a link restores it.
+    assert _param(at, "compare") == old
+    link = next(c.value for c in at.code if "report?" in c.value)
+    assert link.endswith(f"report?run={new}&compare={old}")
+    again = _page(_report_page, {"run": new, "compare": old})
+    _no_errors(again)
+    assert again.selectbox(key="rv_compare").value == old
+    assert "Wrong audience now" in {m.label for m in again.metric}
+
+
+def test_comparing_a_run_with_itself_shows_no_change_neutrally(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path, engine: Engine) -> None:
+    db = tmp_path / "same.db"
+    old = fill_store(db, engine, name="before")
+    time.sleep(1.1)
+    new = fill_store(db, engine, name="after")
+    monkeypatch.setenv("ANTIPERSONA_DB", str(db))
+    at = _page(_report_page, {"run": new, "compare": old})
+    _no_errors(at)
+    now = next(m for m in at.metric if m.label == "Wrong audience now")
+    assert now.proto.delta == "no change since then"
+    assert "+0" not in now.proto.delta
+    from streamlit.proto.Metric_pb2 import Metric
+
+    assert now.proto.color == Metric.MetricColor.GRAY
 
 
 def test_report_without_runs_explains_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -346,7 +394,7 @@ def test_run_page_shows_progress_of_a_running_run(monkeypatch: pytest.MonkeyPatc
     _no_errors(at)
     bars = at.get("progress")
     assert bars, "no progress bar"
-    assert "10 of 40 pieces" in str(bars[0].proto.text)
+    assert "12 of 40 sources · 10 analysed · 2 failed" in str(bars[0].proto.text)
     assert abs(bars[0].proto.value - 30) <= 1
 
 
@@ -386,6 +434,36 @@ def test_run_page_runs_a_real_audit_and_offers_its_report(monkeypatch: pytest.Mo
     with Store(db, readonly=True) as store:
         (run,) = store.runs()
     assert (run["name"], run["status"], run["pieces"]) == ("local site", "done", 2)
+
+
+def test_run_page_says_why_a_run_read_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A run of loopback pages without the option stores 0 pieces: the page says why, with the
+    option's name on this page rather than the CLI flag."""
+    from tests.support.sitesrv import SiteServer
+
+    db = tmp_path / "runs.db"
+    monkeypatch.setenv("ANTIPERSONA_DB", str(db))
+    with SiteServer() as site:
+        site.pages({"/": SITE_PAGE.format(title="Home", body="Start free.")})
+        at = _page(_run_page)
+        at.text_area(key="run_urls").input(f"{site.url('/')}\n")
+        at.text_input(key="run_name").input("refused run")
+        _button(at, "Start the audit").click().run()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if any("refused run" in m.value and "finished" in m.value for m in at.markdown):
+                break
+            time.sleep(0.5)
+            at.run()
+        else:
+            pytest.fail("the run did not finish")
+    _no_errors(at)
+    assert any("finished: 0 pieces, 1 failed." in m.value for m in at.markdown)
+    why = [w.value.replace("\\", "") for w in at.warning]
+    assert any("refused: a loopback address; tick “Allow internal / local addresses” on the Run "
+               "page" in w for w in why), why
+    assert not any("--allow-private" in w for w in why)
+    assert any("refused: a loopback address" in c.value.replace("\\", "") for c in at.caption)
 
 
 # -- speed -------------------------------------------------------------------------------------

@@ -78,9 +78,15 @@ def test_fail_on_sets_exit_code_for_ci(drafts: Path, tmp_path: Path,
                                        cli_env: dict[str, str]) -> None:
     fired = run(["check", str(drafts), "--fail-on", "wrong-audience"], cli_env, tmp_path)
     assert fired.returncode == 1
+    # One line per piece that tripped it: source, verdict, persona (solo.md did not).
+    tripped = [line for line in fired.stderr.splitlines() if "--fail-on" in line]
+    assert len(tripped) == 1
+    assert tripped[0].startswith(f"antipersona: --fail-on: {drafts / 'enterprise.txt'}: "
+                                 "wrong-audience → Beth the Bureaucrat: \"")
     quiet = run(["check", str(drafts / "solo.md"), "--fail-on", "wrong-audience,risk"], cli_env,
                 tmp_path)
     assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert "--fail-on" not in quiet.stderr
     bad = run(["check", str(drafts), "--fail-on", "sometimes"], cli_env, tmp_path)
     assert bad.returncode == 2 and "unknown --fail-on" in bad.stderr
 

@@ -112,11 +112,19 @@ def test_check_json_pieces_carry_their_stage(tmp_path: Path, cli_env: dict[str, 
     assert report["stages"][0]["stage"] == "decision"
 
 
-def test_demo_imports_its_outcomes(tmp_path: Path) -> None:
+def test_demo_imports_its_outcomes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from audit.demo import main
     from audit.store.store import Store
 
     assert main(["--out", str(tmp_path)]) == 0
+    # Before the app opens, the terminal already says who each channel attracts.
+    printed = capsys.readouterr().err
+    summary = printed[printed.index("Who each channel attracts"):]
+    rows = {line.split()[0]: line.split()[1:] for line in summary.splitlines()
+            if line.split() and line.split()[0] in ("ad", "blog", "docs", "email", "landing")}
+    assert set(rows) == {"ad", "blog", "docs", "email", "landing"}
+    assert all(len(cells) == 6 for cells in rows.values())  # pieces, wrong, four personas
+    assert "personalization" in summary and "the whole report: antipersona report" in summary
     with Store(tmp_path / "antipersona.db") as store:
         run_id = store.resolve_run("latest")
         files = store.outcome_files(run_id)

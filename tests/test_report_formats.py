@@ -81,7 +81,7 @@ def test_table_shows_channels_worst_pieces_and_errors(report: dict[str, Any]) ->
     render_table(report, console)
     out = console.export_text()
     assert report["run"]["id"] in out and "Q4 <b>audit</b>" in out
-    assert "Through which channels" in out and "Worst pieces" in out
+    assert "Who each channel attracts" in out and "Worst pieces" in out
     for channel in ("landing", "blog", "email", "ad"):
         assert channel in out
     # Page text printed as it is: rich markup in a title is not interpreted.
@@ -93,6 +93,44 @@ def test_table_shows_channels_worst_pieces_and_errors(report: dict[str, Any]) ->
     assert worst and worst[0]["verdict"]["label"] != "on-target"
     first_title = worst[0]["title"][:20]
     assert out.index("Worst pieces") < out.index(first_title, out.index("Worst pieces"))
+
+
+def test_table_reads_at_80_columns(report: dict[str, Any]) -> None:
+    """The channel view used to cut "Verdicts" to "Verdic…", "on-target" to "on-tar…" and
+    every cue group to six letters in an 80-column terminal."""
+    from audit.report.outcomes_view import stage_table
+
+    console = Console(record=True, width=80, color_system=None)
+    render_table(report, console)
+    console.print(stage_table(report))
+    out = console.export_text()
+    lines = out.splitlines()
+    assert max(console.measure(line).maximum for line in lines) <= 80
+    assert "…" not in out  # nothing ellipsised
+    for word in ("landing", "blog", "email", "ad", "Susie", "Beth", "Bargain", "Hunter", "Over-",
+                 "personalization", "Wrong", "audience", "wrong-audience", "consideration"):
+        assert word in out, word
+    groups = {str(g["group"]) for ch in report["channels"] for gs in ch["drivers"].values()
+              for g in gs[:3]}
+    assert groups and all(g in out or g.startswith("tone:") for g in groups)
+    for piece in worst_pieces(report):
+        assert piece["verdict"]["label"] in out
+
+
+def test_tone_metrics_read_in_plain_words(report: dict[str, Any]) -> None:
+    from audit.analyze.tonenames import plain_metric, tone_evidence_line
+
+    assert plain_metric("acronym_density", 9.449) == "acronyms per 100 words 9.4"
+    assert plain_metric("passive_ratio", 0.25) == "passive sentences 25%"
+    ev = {"persona": "beth-bureaucrat", "group": "tone:acronym_density", "section": "",
+          "start": -1, "end": -1, "weight": 0.2, "negated": False, "suggest": [],
+          "text": "acronym_density = 9.449", "kind": "tone",
+          "note": "Tone pulls toward Beth the Bureaucrat: acronym_density above 3."}  # as stored
+    line = tone_evidence_line(ev, {})
+    assert line == ("Tone pulls toward Beth the Bureaucrat: acronyms per 100 words above 3 "
+                    "(this copy: 9.4)")
+    assert "acronym_density" not in render_html({**report, "pieces": [
+        {**report["pieces"][1], "evidence": [*report["pieces"][1]["evidence"], ev]}]})
 
 
 def test_table_of_an_empty_run() -> None:
@@ -356,7 +394,36 @@ def test_text_output_gives_each_groups_suggestions_once_per_piece(engine) -> Non
     console = Console(record=True, width=400, color_system=None)
     render_text(report, console, verbose=True)
     out = console.export_text()
-    procurement = [line for line in out.splitlines() if "/ procurement-and-legal" in line]
+    lines = out.splitlines()
+    procurement = [i for i, line in enumerate(lines) if "/ procurement-and-legal" in line]
     assert len(procurement) >= 4
-    assert sum("try:" in line for line in procurement) == 1
-    assert "try:" in procurement[0]
+    # The group's suggestions, on their own line, follow its first phrase and no other.
+    tips = [i for i in procurement if lines[i + 1].lstrip().startswith("try:")]
+    assert tips == [procurement[0]]
+
+
+def test_text_output_wraps_under_its_indent_and_names_tone_metrics(engine) -> None:
+    from audit.report.text import render_text
+
+    text = ("Enterprise-grade governance for your stakeholders\n\nOur SOC 2, ISO 27001, SSO, SAML, "
+            "SCIM and HIPAA compliant platform gives procurement, IT and legal the security "
+            "review, DPA, MSA and RBAC controls they need before sign-off. Request a demo with "
+            "our enterprise sales team to discuss a custom quote and a master services "
+            "agreement for your approval workflow.\n")
+    result = engine.check_text(text)
+    report = {"run": {"target": engine.config.target,
+                      "personas": [p.to_dict() for p in engine.personas]},
+              "pieces": [result.to_dict()], "errors": []}
+    console = Console(record=True, width=80, color_system=None, soft_wrap=True)  # as check does
+    render_text(report, console, verbose=True)
+    out = console.export_text()
+    lines = out.splitlines()
+    heads = [line for line in lines if not line.startswith(" " * 8)]
+    assert max(len(line) for line in lines if line not in heads[:1]) <= 80
+    tips = [i for i, line in enumerate(lines) if line.lstrip().startswith("try:")]
+    assert tips and any(len(lines[i]) > 60 for i in tips)
+    # A long suggestion goes on under its own indent, not back at column 0.
+    assert all(lines[i + 1].startswith(" " * 14) for i in tips if len(lines[i]) > 70)
+    assert not any(line != line.rstrip() for line in lines)
+    assert "acronyms per 100 words" in out and "acronym_density" not in out
+    assert "(this copy: " in out

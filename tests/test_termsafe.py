@@ -97,3 +97,18 @@ def test_cli_check_output_and_errors_are_clean(tmp_path: Path, cli_env: dict[str
     assert run.returncode == 2, run.stderr
     assert "Procurement" in run.stdout and "sign-off" in run.stdout and "broken" in run.stderr
     assert _clean(run.stdout) and _clean(run.stderr), (run.stdout, run.stderr)
+
+
+def test_progress_counts_against_the_total_when_it_is_known() -> None:
+    from audit.progress import count_text
+    from audit.runs.audit import Progress
+
+    assert count_text(Progress(total=40, done=10, failed=2)) == "12/40"
+    assert count_text(Progress(total=40, done=3, resumed=30)) == "3/10"  # what is left
+    assert count_text(Progress(done=7)) == "7"  # a sitemap: not known yet
+    buf = io.StringIO()
+    console = Console(file=buf, width=120, force_terminal=True, color_system=None)
+    with ProgressPrinter(console) as printer:
+        printer.update(Progress(total=40, done=10, failed=2))
+        printer._bar.refresh()  # type: ignore[union-attr]
+    assert "12/40" in buf.getvalue()

@@ -187,11 +187,11 @@ def test_md_escape_neutralises_markdown_html_and_directives() -> None:
 
 def test_view_round_trips_through_query_params() -> None:
     view = ReportView(run="r1", channel="landing", verdict="wrong-audience", persona="beth-bureaucrat",
-                      q="demo", score=0.5, piece="abc", page=3)
+                      q="demo", score=0.5, piece="abc", page=3, compare="r0")
     params = view.to_params()
     assert params == {"run": "r1", "channel": "landing", "verdict": "wrong-audience",
                       "persona": "beth-bureaucrat", "q": "demo", "score": "0.5", "piece": "abc",
-                      "page": "3"}
+                      "page": "3", "compare": "r0"}
     assert ReportView.from_params(params) == view
     assert ReportView().to_params() == {}
     assert view.link().startswith("report?run=r1&channel=landing")
@@ -265,10 +265,26 @@ def test_parse_pasted_sorts_pages_sitemaps_and_problems() -> None:
 def test_progress_wording() -> None:
     progress = {"total": 400, "done": 120, "failed": 3, "skipped": 1, "rate": 4.2, "eta": 66}
     assert progress_fraction(progress) == pytest.approx(124 / 400)
-    assert progress_caption(progress) == ("120 of 400 pieces · 3 failed · 1 skipped · 4.2 pieces/s · "
-                                          "about 66 s left")
+    # The bar's count is what its length shows (failed and skipped are finished too).
+    assert progress_caption(progress) == ("124 of 400 sources · 120 analysed · 3 failed · 1 skipped · "
+                                          "4.2 pieces/s · about 66 s left")
+    resumed = {"total": 10, "done": 2, "resumed": 5}
+    assert progress_fraction(resumed) == pytest.approx(0.7)
+    assert progress_caption(resumed).startswith("7 of 10 sources · 2 analysed · 5 kept from before")
+    assert progress_caption({"done": 12, "total": None}).startswith("12 sources so far (the total")
     assert progress_fraction({}) == 0.0 and progress_caption(None) == "starting…"
     assert progress_fraction({"total": 2, "done": 5}) == 1.0
+
+
+def test_run_list_signature_and_the_reason_a_run_stopped() -> None:
+    from audit.ui.runs import failure_line, runs_signature
+
+    before = runs_signature([{"id": "a", "status": "running", "pieces": 3}])
+    assert before == runs_signature([{"id": "a", "status": "running", "pieces": 9}])
+    assert before != runs_signature([{"id": "a", "status": "done", "pieces": 9}])
+    log = "auditing 3/9\nantipersona: x.txt: no such file\nantipersona: name at least one source\n"
+    assert failure_line(log) == "name at least one source"
+    assert failure_line("run 1: 2 pieces analysed") == ""
 
 
 # -- charts and figures ------------------------------------------------------------------------
@@ -338,6 +354,16 @@ def test_drivers_and_piece_tables() -> None:
                           "cues": "“demo”", "words": 12}], SW)
     assert table[0]["Title"] == "https://x" and table[0]["Verdict"] == "Wrong audience"
     assert table[0]["Attracts"] == "Beth"
+
+
+def test_share_change_is_neutral_when_nothing_moved() -> None:
+    from audit.ui.figures import share_change
+
+    assert share_change(0.3, 0.3) == ("no change since then", "off")
+    assert share_change(0.301, 0.304) == ("no change since then", "off")  # not "+0 pts" in red
+    assert share_change(None, None) == ("no change since then", "off")
+    assert share_change(0.2, 0.25) == ("+5 pts since then", "inverse")
+    assert share_change(0.5, 0.25) == ("-25 pts since then", "inverse")
 
 
 def test_diff_rows() -> None:
@@ -416,3 +442,28 @@ def test_parse_problem() -> None:
     p = parse_problem("/x/y.yaml:12: weight 9 is out of range")
     assert (p.file, p.line, p.message) == ("/x/y.yaml", 12, "weight 9 is out of range")
     assert parse_problem("no line here").line == 0
+
+
+# -- sources not read ----------------------------------------------------------------------------
+
+def test_failures_are_counted_grouped_and_worded_for_the_app() -> None:
+    from audit.ui.failures import in_app_words, summarise_failures
+
+    refused = ("refused: a loopback address ({ip}); pass --allow-private to audit internal sites")
+    errors = [{"source": f"http://127.0.0.{i}/", "error": refused.format(ip=f"127.0.0.{i}"),
+               "kind": "failed"} for i in (1, 2)]
+    errors += [{"source": "https://a.example/gone", "error": "HTTP 404 Not Found", "kind": "failed"},
+               {"source": "https://a.example/x.pdf", "error": "not HTML (application/pdf), skipped",
+                "kind": "skipped"}]
+    got = summarise_failures(errors)
+    assert (got.failed, got.skipped, got.total) == (3, 1, 4)
+    assert got.short() == "3 could not be read, 1 skipped"
+    reason, count = got.reasons[0]
+    assert count == 2 and "--allow-private" not in reason
+    assert "“Allow internal / local addresses” on the Run page" in reason
+    sentence = got.sentence()
+    assert sentence.startswith("4 sources were not read: 2 × refused: a loopback address; tick")
+    assert "1 × HTTP 404 Not Found" in sentence
+    exposed = in_app_words(errors[0]["error"], allow_private=False)
+    assert "--allow-private-from-app" in exposed and "pass --allow-private " not in exposed
+    assert summarise_failures([]).short() == "every source read" and summarise_failures([]).sentence() == ""

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..analyze.tonenames import tone_evidence_line
 from ..models import DEFAULT_PACK_COLOR, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES
 from ..score.ranking import top_cue_phrases, worst_score
 from .unread import unread_html
@@ -365,8 +366,8 @@ def _piece_card(ctx: _Ctx, piece: Mapping[str, Any], rank: int) -> str:
     body.append(_fixes(ctx, piece.get("evidence", [])))
     tone_notes = [ev for ev in piece.get("evidence", []) if ev.get("kind") == "tone"]
     if tone_notes:
-        notes = "".join(f"<li>{e(ev.get('note') or ev.get('text'))} "
-                        f"<span class=\"muted\">({e(ev.get('text'))})</span></li>" for ev in tone_notes)
+        notes = "".join(f"<li>{e(tone_evidence_line(ev, piece.get('tone') or {}))}</li>"
+                        for ev in tone_notes)
         body.append(f'<ul class="tone">{notes}</ul>')
     body.append("</div></div>")
     edge = VERDICT_COLORS.get(label, DEFAULT_PACK_COLOR)

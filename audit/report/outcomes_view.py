@@ -45,7 +45,9 @@ def outcomes_table(report: Mapping[str, Any]) -> Table | None:
                              style="bold"), title_justify="left")
     for head, justify in (("Persona", "left"), ("Metric", "left"), ("rho", "right"),
                           ("95% CI", "right"), ("Pages", "right"), ("q", "right")):
-        table.add_column(Text(head), justify=justify)  # type: ignore[arg-type]
+        # Names wrap rather than end in "…" in an 80-column terminal; numbers never wrap.
+        table.add_column(Text(head), justify=justify,  # type: ignore[arg-type]
+                         overflow="fold", no_wrap=justify == "right")
     for a in rows[:ASSOCIATIONS_SHOWN]:
         style = ("bold red" if a["rho"] > 0 else "bold green") if a.get("credible") else "dim"
         low, high = a["ci"]

@@ -1,7 +1,8 @@
 """Terminal view of a stored run for `antipersona report --format table`.
 
 Answers the manager's question first — through which channels does the copy draw the wrong
-audience, and which cue groups drive it — then lists the worst pieces and the errors.
+audience, and which cue groups drive it — then lists the worst pieces and the errors. Readable
+in an 80-column terminal: narrow columns, cells that wrap rather than cut.
 
 Every cell is a rich ``Text`` (never a markup string): titles, URLs and cue phrases come from
 crawled pages and may contain "[bold]" or worse.
@@ -9,13 +10,15 @@ crawled pages and may contain "[bold]" or worse.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..analyze.tonenames import metric_phrase
 from ..models import VERDICT_LABELS
 from ..score.ranking import top_cues, worst_score
 from ..termsafe import safe_tree
@@ -104,64 +107,90 @@ def header_line(report: Mapping[str, Any]) -> Text:
     return line
 
 
-def channel_table(report: Mapping[str, Any]) -> Table:
-    """Per channel: pieces, verdict mix, share drawn to each persona, and the driving cue groups."""
+def persona_order(report: Mapping[str, Any]) -> list[str]:
+    """The target first, then the other packs in the report's order."""
     personas = persona_index(report)
     target = report["run"].get("target", "")
-    order = [target, *[pid for pid in personas if pid != target]] if target in personas \
+    return [target, *[pid for pid in personas if pid != target]] if target in personas \
         else list(personas)
-    table = Table(title=Text("Through which channels", style="bold"), title_justify="left",
-                  show_lines=True, expand=False)
+
+
+def _header(persona: Mapping[str, Any]) -> Text:
+    """"→ Bargain\nHunter": a header a word a line (and "Over-\npersonalization"), so the
+    table's widest header is one word and four packs fit in 80 columns without "Over-pe…"."""
+    name = short_name(persona).replace("-", "-\n").replace(" ", "\n")
+    return Text(f"→ {name}", style=f"bold {persona.get('color', '')}")
+
+
+def channel_table(report: Mapping[str, Any]) -> Table:
+    """Who each channel attracts: per channel, its pieces, the share whose verdict is wrong
+    audience, and the share drawn to each persona (the one its verdict names). Narrow enough
+    for an 80-column terminal with four packs; what drives each persona is
+    :func:`drivers_table`."""
+    personas = persona_index(report)
+    table = Table(title=Text("Who each channel attracts", style="bold"), title_justify="left",
+                  box=box.SIMPLE_HEAD, expand=False, pad_edge=False, collapse_padding=True)
     table.add_column(Text("Channel"), no_wrap=True)
-    table.add_column(Text("Pieces"), justify="right")
-    table.add_column(Text("Verdicts"))
+    table.add_column(Text("Pieces"), justify="right", no_wrap=True)
+    table.add_column(Text("Wrong\naudience", style="red"), justify="right")
+    order = persona_order(report)
     for pid in order:
-        p = personas[pid]
-        table.add_column(Text(f"→ {short_name(p)}", style=f"bold {p.get('color', '')}"),
-                         justify="right")
-    table.add_column(Text("Driven by"))
+        table.add_column(_header(personas[pid]), justify="right")
     for ch in report.get("channels", []):
-        verdicts = Text()
-        for label in VERDICT_LABELS:
-            share = ch.get("verdicts", {}).get(label, 0)
-            if share:
-                if verdicts:
-                    verdicts.append("\n")
-                verdicts.append(f"{_pct(share):>4} {label}", style=LABEL_STYLE[label])
-        cells: list[Text] = [_t(ch["channel"], "bold"), _t(ch["pieces"]), verdicts]
+        wrong = ch.get("verdicts", {}).get("wrong-audience")
+        if wrong is None:
+            wrong = (ch.get("wrong_audience") or 0) / ch["pieces"] if ch.get("pieces") else 0.0
+        cells: list[Text] = [_t(ch["channel"], "bold"), _t(ch["pieces"]),
+                             _t(_pct(wrong) if wrong else "·", "red" if wrong else "")]
         for pid in order:
             share = ch.get("share_by_persona", {}).get(pid, 0.0)
             style = ("bold " + personas[pid].get("color", "")) if share >= 0.25 else ""
             cells.append(_t(_pct(share) if share else "·", style))
-        cells.append(_drivers_text(ch.get("drivers", {}), personas))
         table.add_row(*cells)
     return table
 
 
-def _drivers_text(drivers: Mapping[str, Sequence[Mapping[str, Any]]],
-                  personas: Mapping[str, Mapping[str, Any]]) -> Text:
-    out = Text()
-    for pid, groups in drivers.items():
-        if not groups:
-            continue
-        if out:
-            out.append("\n")
+def drivers_table(report: Mapping[str, Any]) -> Table | None:
+    """What draws each anti-persona and risk pack, per channel: its heaviest cue groups."""
+    personas = persona_index(report)
+    rows = [(ch["channel"], pid, groups) for ch in report.get("channels", [])
+            for pid, groups in (ch.get("drivers") or {}).items() if groups]
+    if not rows:
+        return None
+    table = Table(title=Text("What draws them, by channel", style="bold"), title_justify="left",
+                  box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
+    table.add_column(Text("Channel"), no_wrap=True)
+    table.add_column(Text("Draws"))
+    table.add_column(Text("Cue groups, heaviest first"))
+    last = None
+    for channel, pid, groups in rows:
         p = personas.get(pid, {})
-        out.append(short_name(p) if p else pid, style=f"bold {p.get('color', '')}")
-        out.append(": " + ", ".join(str(g["group"]) for g in groups[:3]))
-    return out
+        table.add_row(_t(channel if channel != last else "", "bold"),
+                      _t(p.get("name") or pid, p.get("color", "")),
+                      _t(", ".join(_group_name(str(g["group"])) for g in groups[:3])))
+        last = channel
+    return table
+
+
+def _group_name(group: str) -> str:
+    """Cue groups by name; a tone pull by its metric in plain words."""
+    if group.startswith("tone:"):
+        return f"tone ({metric_phrase(group.removeprefix('tone:'))})"
+    return group
 
 
 def worst_table(report: Mapping[str, Any], limit: int = WORST_PIECES) -> Table:
+    """The pieces that misfire most: score, verdict, channel, then the piece with its address
+    and top cues in one wrapping cell, so an 80-column terminal folds nothing important."""
     personas = persona_index(report)
     target = report["run"].get("target", "")
     kinds = {pid: p.get("kind", "") for pid, p in personas.items()}
-    table = Table(title=Text("Worst pieces", style="bold"), title_justify="left")
-    table.add_column(Text("Score"), justify="right")
+    table = Table(title=Text("Worst pieces", style="bold"), title_justify="left",
+                  box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
+    table.add_column(Text("Score"), justify="right", no_wrap=True)
     table.add_column(Text("Verdict"), no_wrap=True)
-    table.add_column(Text("Channel"))
-    table.add_column(Text("Piece"), overflow="fold", max_width=48)
-    table.add_column(Text("Top cues"), overflow="fold")
+    table.add_column(Text("Channel"), no_wrap=True)
+    table.add_column(Text("Piece, address and top cues"), overflow="fold", ratio=1)
     for piece in worst_pieces(report, limit):
         verdict = piece["verdict"]
         label = verdict["label"]
@@ -174,8 +203,12 @@ def worst_table(report: Mapping[str, Any], limit: int = WORST_PIECES) -> Table:
         if piece.get("title"):
             piece_text.append("\n")
             piece_text.append(str(piece["source"])[:200], style="dim")
+        cues = top_cues(piece, target)
+        if cues:
+            piece_text.append("\n")
+            piece_text.append(cues)
         table.add_row(_t(f"{worst_score(piece['scores'], target, kinds):.2f}"), vtext,
-                      _t(piece.get("channel", "")), piece_text, _t(top_cues(piece, target)))
+                      _t(piece.get("channel", "")), piece_text)
     return table
 
 
@@ -197,6 +230,15 @@ def render_errors(report: Mapping[str, Any], console: Console, shown: int = ERRO
                            style="dim"))
 
 
+def render_channels(report: Mapping[str, Any], console: Console) -> None:
+    """Who each channel attracts, on its own: the report's ``channels`` summary as the small
+    table `report` opens with (`make run` prints it before it serves the app)."""
+    report = safe_tree(report)
+    console.print(channel_table(report))
+    console.print(Text("Share of each channel's pieces whose verdict names each persona (the "
+                       "target for on-target pieces); the rest are neutral.", style="dim"))
+
+
 def render_table(report: dict[str, Any], console: Console) -> None:
     """Run header, channel view, worst pieces, errors. (A --diff is printed separately with
     :func:`audit.report.diff.render_diff_table`.)"""
@@ -205,7 +247,9 @@ def render_table(report: dict[str, Any], console: Console) -> None:
     console.print()
     if report["pieces"]:
         console.print(channel_table(report))
-        console.print()
+        drivers = drivers_table(report)
+        if drivers is not None:
+            console.print(drivers)
         if worst_pieces(report, 1):
             console.print(worst_table(report))
         else:

@@ -2,7 +2,9 @@
 sentence with the persona and cue group it pulls toward, and what to write instead.
 
 Built with rich ``Text`` objects (styles applied to spans), never markup strings, so copy that
-contains brackets or markup prints as it is.
+contains brackets or markup prints as it is. Sentences, suggestions and tone notes are wrapped
+to the terminal's width under their own indent (a terminal's own wrap would break words and
+run back to column 0); tone metrics are named in plain words.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from ..analyze.tonenames import plain_metric, tone_evidence_line
 from ..termsafe import safe_tree
 from .unread import why
 
@@ -42,6 +45,17 @@ def _sentence_line(sentence: str, phrases: list[tuple[str, str]]) -> Text:
     return line
 
 
+def _indented(console: Console, text: Text, indent: int, first: Text | None = None) -> None:
+    """``text`` wrapped within the console's width, every line ``indent`` columns in; the
+    first line may start with a label of that width instead. No padding is added, so piped
+    output carries no trailing spaces."""
+    width = max(20, console.width - indent)
+    for i, line in enumerate(text.wrap(console, width, justify="default", overflow="fold")):
+        line.rstrip()
+        lead = first if i == 0 and first is not None else Text(" " * indent)
+        console.print(Text.assemble(lead, line), soft_wrap=True)
+
+
 def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[str, Any],
                  target: str, *, verbose: bool = False) -> None:
     piece = safe_tree(piece)  # titles, file names and copy without terminal control sequences
@@ -58,7 +72,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
     if piece.get("needs_render"):
         console.print(Text("  " + why(piece), style="bold yellow"))
     if verdict.get("reason"):
-        console.print(Text("  " + verdict["reason"], style="italic"))
+        _indented(console, Text(verdict["reason"], style="italic"), 2)
     for pid, score in sorted(piece["scores"].items(), key=lambda kv: -kv[1]):
         p = personas.get(pid, {})
         row = Text("  ")
@@ -67,8 +81,8 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
         row.append(f" {score:.2f}")
         console.print(row)
     if verdict.get("clashes"):
-        console.print(Text("  clashing phrases: " + ", ".join(f'"{c}"' for c in verdict["clashes"]),
-                           style="yellow"))
+        _indented(console, Text("clashing phrases: " + ", ".join(f'"{c}"' for c in verdict["clashes"]),
+                                style="yellow"), 2)
     by_sentence: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for ev in piece["evidence"]:
         if ev.get("kind") == "tone":
@@ -82,13 +96,13 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
                                "(--verbose shows all)", style="dim"))
             break
         phrases = [(e["text"], personas.get(e["persona"], {}).get("color", "white")) for e in evs]
-        line = Text(f"  {section:>9} │ ", style="dim")
-        line.append_text(_sentence_line(sentence[:400], phrases))
-        console.print(line)
+        _indented(console, _sentence_line(sentence[:400], phrases), 14,
+                  first=Text(f"  {section:>9} │ ", style="dim"))
         for ev in evs:
             p = personas.get(ev["persona"], {})
-            detail = Text("            ")
+            detail = Text()
             detail.append(f"“{ev['text']}”", style=p.get("color", "white"))
+            tip = None
             if ev.get("negated"):
                 owner = ev.get("counts_for")
                 detail.append("  negated", style="green")
@@ -99,19 +113,19 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
                 group = (ev["persona"], ev["group"])
                 if p.get("kind") != "persona" and ev.get("suggest") and group not in advised:
                     advised.add(group)
-                    detail.append("   try: " + " · ".join(ev["suggest"][:3]), style="cyan")
-            console.print(detail)
-    tone_ev = [e for e in piece["evidence"] if e.get("kind") == "tone"]
+                    tip = Text("try: " + " · ".join(ev["suggest"][:3]), style="cyan")
+            _indented(console, detail, 12)
+            if tip is not None:
+                _indented(console, tip, 14)
     tone = piece.get("tone", {})
-    summary = Text("  tone: ", style="dim")
-    summary.append(f"grade {tone.get('reading_grade', 0):.1f}, "
-                   f"{tone.get('avg_sentence_words', 0):.0f} words/sentence, "
-                   f"passive {tone.get('passive_ratio', 0):.0%}, "
-                   f"you/we {tone.get('second_person_ratio', 0):.0%}/"
-                   f"{tone.get('first_person_ratio', 0):.0%}")
-    console.print(summary)
-    for ev in tone_ev:
-        console.print(Text(f"        {ev['note']} ({ev['text']})", style="dim"))
+    summary = Text("tone: ", style="dim")
+    summary.append(", ".join(plain_metric(m, float(tone.get(m, 0))) for m in
+                             ("reading_grade", "avg_sentence_words", "passive_ratio",
+                              "second_person_ratio")))
+    _indented(console, summary, 2)
+    for ev in piece["evidence"]:
+        if ev.get("kind") == "tone":
+            _indented(console, Text(tone_evidence_line(ev, tone), style="dim"), 8)
     console.print()
 
 
@@ -128,3 +142,5 @@ def render_text(report: Mapping[str, Any], console: Console, *, verbose: bool = 
         line = Text(f"{len(pieces)} pieces: ", style="bold")
         line.append(", ".join(f"{n} {label}" for label, n in sorted(counts.items())))
         console.print(line)
+
+

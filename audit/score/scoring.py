@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from ..analyze.language import context_rules
 from ..config import Config
 from ..models import CHROME_ROLES, Evidence, Verdict
-from ..packs.lexicon import Persona
+from ..packs.lexicon import Persona, ToneTarget
 
 SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40
@@ -143,9 +143,19 @@ def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: in
             out.append(Evidence(
                 persona=p.id, group=f"tone:{t.metric}", text=f"{t.metric} = {value:g}",
                 section="", start=-1, end=-1, weight=t.weight * min(1.0, excess),
-                note=f"Tone pulls toward {p.name}: {t.describe()}.", kind="tone",
+                note=f"Tone pulls toward {p.name}: {_plain_target(t)}.", kind="tone",
             ))
     return out
+
+
+def _plain_target(t: ToneTarget) -> str:
+    """"acronyms per 100 words above 3": the note is read by people (the JSON's ``text`` and
+    ``group`` keep the field name)."""
+    from ..analyze.tonenames import plain_threshold
+
+    if t.above is not None:
+        return plain_threshold(t.metric, "above", t.above)
+    return plain_threshold(t.metric, "below", float(t.below or 0.0))
 
 
 def cap_tone_alone(evidence: list[Evidence], personas: Sequence[Persona]) -> None:

@@ -10,7 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..analyze.tonenames import format_metric, metric_title, plain_metric
 from .highlight import Swatch, swatch
+
+#: The app's name for a metric's table title (kept for the pages that import it from here).
+metric_label = metric_title
 
 VERDICT_TEXT = {
     "on-target": ("On target", "success"),
@@ -19,37 +23,6 @@ VERDICT_TEXT = {
     "risk": ("Risk", "warning"),
     "neutral": ("Neutral", "info"),
 }
-
-METRIC_LABELS = {
-    "reading_grade": ("Reading grade", "school grade needed to read it"),
-    "avg_sentence_words": ("Words per sentence", "average sentence length"),
-    "long_word_share": ("Long words", "share of words with 3+ syllables"),
-    "passive_ratio": ("Passive sentences", "share of sentences in the passive voice"),
-    "nominalization_rate": ("Nominalisations", "share of -tion/-ment style nouns"),
-    "second_person_ratio": ("'You' vs 'we'", "share of 'you' among you/we pronouns"),
-    "first_person_ratio": ("'We' vs 'you'", "share of 'we' among you/we pronouns"),
-    "imperative_ratio": ("Direct calls to action", "share of sentences that tell the reader to act"),
-    "acronym_density": ("Acronyms", "per 100 words"),
-    "hype_rate": ("Hype words", "per 100 words"),
-    "urgency_rate": ("Urgency words", "per 100 words"),
-    "price_rate": ("Price mentions", "per 100 words"),
-    "number_rate": ("Numbers", "per 100 words"),
-    "question_rate": ("Questions", "share of sentences"),
-    "exclamation_rate": ("Exclamations", "share of sentences"),
-}
-_SHARE_METRICS = {"long_word_share", "passive_ratio", "nominalization_rate", "second_person_ratio",
-                  "first_person_ratio", "imperative_ratio", "question_rate", "exclamation_rate"}
-
-
-def metric_label(metric: str) -> str:
-    return METRIC_LABELS.get(metric, (metric.replace("_", " ").capitalize(), ""))[0]
-
-
-def format_metric(metric: str, value: float) -> str:
-    if metric in _SHARE_METRICS:
-        return f"{value:.0%}"
-    return f"{value:.1f}"
-
 
 def verdict_headline(verdict: Mapping[str, Any], swatches: Mapping[str, Swatch],
                      target: str) -> tuple[str, str]:
@@ -153,15 +126,21 @@ def sentence_rows(sentences: Sequence[Mapping[str, Any]],
     return rows
 
 
-def evidence_rows(evidence: Iterable[Mapping[str, Any]],
-                  swatches: Mapping[str, Swatch]) -> list[dict[str, Any]]:
-    """Every cue found, as table rows (tone evidence included, labelled as tone)."""
+def evidence_rows(evidence: Iterable[Mapping[str, Any]], swatches: Mapping[str, Swatch],
+                  tone: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every cue found, as table rows (tone evidence included, labelled as tone and, given
+    the piece's ``tone``, worded "acronyms per 100 words 9.4")."""
     rows = []
     for ev in evidence:
         sw = swatch(swatches, str(ev.get("persona", "")))
         state = "negated" if ev.get("negated") else ("tone" if ev.get("kind") == "tone" else "counted")
+        phrase = str(ev.get("text", ""))
+        if ev.get("kind") == "tone" and tone is not None:
+            metric = str(ev.get("group", "")).removeprefix("tone:")
+            if isinstance(tone.get(metric), (int, float)):
+                phrase = plain_metric(metric, float(tone[metric]))
         rows.append({
-            "Phrase": str(ev.get("text", "")),
+            "Phrase": phrase,
             "Persona": sw.name,
             "Cue group": str(ev.get("group", "")),
             "Where": str(ev.get("section", "")),

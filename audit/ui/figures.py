@@ -100,6 +100,16 @@ def _points(delta: float | None) -> str:
     return f"{delta * 100:+.0f} pts"
 
 
+def share_change(old: float | None, new: float | None) -> tuple[str, str]:
+    """The wrong-audience share's move between runs as a metric delta and its colour: a rise
+    is bad (red), a fall good (green), and a change that rounds to 0 points is neither, with
+    no sign ("+0 pts" in red read as things getting worse)."""
+    points = round(((new or 0.0) - (old or 0.0)) * 100)
+    if points == 0:
+        return "no change since then", "off"
+    return f"{points:+d} pts since then", "inverse"
+
+
 def _share_of(share: float | None, pieces: int) -> str:
     return f"{_pct(share)} of {pieces:,}" if pieces else "not audited"
 

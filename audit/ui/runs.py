@@ -143,15 +143,19 @@ def _num(progress: Mapping[str, Any], key: str) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
+def _finished(progress: Mapping[str, Any]) -> float:
+    """Sources dealt with: analysed, failed, skipped, and those a resumed run kept."""
+    return sum(_num(progress, key) for key in ("done", "failed", "skipped", "resumed"))
+
+
 def progress_fraction(progress: Mapping[str, Any] | None) -> float:
-    """Done share in [0, 1] (failed and skipped pieces count as done: they are finished)."""
+    """Finished share in [0, 1] (failed and skipped pieces count: they are finished)."""
     if not progress:
         return 0.0
     total = _num(progress, "total")
     if total <= 0:
         return 0.0
-    finished = _num(progress, "done") + _num(progress, "failed") + _num(progress, "skipped")
-    return max(0.0, min(1.0, finished / total))
+    return max(0.0, min(1.0, _finished(progress) / total))
 
 
 def format_eta(seconds: float) -> str:
@@ -165,16 +169,19 @@ def format_eta(seconds: float) -> str:
 
 
 def progress_caption(progress: Mapping[str, Any] | None) -> str:
-    """"120 of 400 pieces · 3 failed · 4.2 pages/s · about 1 min left"."""
+    """"124 of 400 sources · 120 analysed · 3 failed · 1 skipped · 4.2 pieces/s · about 1 min
+    left": the bar's own count first, so its length and its words agree."""
     if not progress:
         return "starting…"
     total = int(_num(progress, "total"))
-    done = int(_num(progress, "done"))
-    parts = [f"{done:,} of {total:,} pieces" if total else f"{done:,} pieces so far"]
-    for key in ("failed", "skipped"):
-        n = int(_num(progress, key))
-        if n:
-            parts.append(f"{n:,} {key}")
+    finished = int(_finished(progress))
+    parts = [f"{finished:,} of {total:,} sources" if total else
+             f"{finished:,} sources so far (the total is known once sitemaps, mailboxes and ad "
+             "exports are read)"]
+    counts = [(int(_num(progress, key)), word) for key, word in
+              (("done", "analysed"), ("failed", "failed"), ("skipped", "skipped"),
+               ("resumed", "kept from before"))]
+    parts += [f"{n:,} {word}" for n, word in counts if n]
     rate = _num(progress, "rate")
     if rate > 0:
         parts.append(f"{rate:.1f} pieces/s")
@@ -182,3 +189,18 @@ def progress_caption(progress: Mapping[str, Any] | None) -> str:
     if eta:
         parts.append(eta)
     return " · ".join(parts)
+
+
+def runs_signature(runs: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """What the Run page's list shows that a run's end changes: which runs exist and their
+    status. The live progress poll redraws the whole page when it changes."""
+    return tuple((str(r.get("id")), str(r.get("status"))) for r in runs)
+
+
+def failure_line(log_text: str) -> str:
+    """The audit's own last "antipersona: …" line from its output: why it stopped."""
+    for line in reversed(log_text.splitlines()):
+        line = line.strip()
+        if line.startswith("antipersona: "):
+            return line.removeprefix("antipersona: ")
+    return ""

@@ -11,8 +11,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlencode
 
-#: Parameters a Report link may carry (``page`` is the table page, 1-based).
-PARAM_KEYS = ("run", "channel", "verdict", "persona", "q", "score", "piece", "page")
+#: Parameters a Report link may carry (``page`` is the table page, 1-based; ``compare`` the
+#: earlier run the comparison shows).
+PARAM_KEYS = ("run", "channel", "verdict", "persona", "q", "score", "piece", "page", "compare")
 MAX_PARAM_CHARS = 200
 #: Rows per table page: enough to scan, small enough to render fast on a 10,000-piece run.
 PAGE_SIZE = 200
@@ -43,7 +44,8 @@ def _score(value: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class ReportView:
-    """Which run, which filters, which piece is open and which table page is shown."""
+    """Which run, which filters, which piece is open, which table page is shown and which
+    earlier run it is compared with."""
 
     run: str = ""
     channel: str = ""
@@ -53,6 +55,7 @@ class ReportView:
     score: float = 0.0
     piece: str = ""
     page: int = 1
+    compare: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> ReportView:

@@ -154,6 +154,22 @@ def test_check_a_draft_highlights_cues(server: str, page: Any) -> None:
     _screenshot(page, "check-a-draft")
 
 
+def test_try_an_example_on_a_fresh_load_checks_it(server: str, page: Any) -> None:
+    """The first click on a fresh page used to raise StreamlitWidgetAlreadyInstantiatedError
+    (the text box's state was written after the box existed) and left the Upload tab blank."""
+    page.goto(f"{server}/check")
+    page.get_by_role("button", name="Try an example").click()
+    page.locator('mark.ap-cue[data-persona="beth-bureaucrat"]').first.wait_for(timeout=ENGINE_LOAD_MS)
+    assert "stakeholder alignment" in page.get_by_label("Draft copy").input_value()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_text("Suggested rewrites").wait_for()
+    _screenshot(page, "check-example")
+    page.get_by_role("tab", name="Upload a file").click()
+    page.locator('[data-testid="stFileUploader"]').wait_for(state="visible")
+    page.get_by_text("A draft file (txt, md, html or eml)").wait_for(state="visible")
+    _screenshot(page, "check-example-upload-tab")
+
+
 def test_check_an_uploaded_file_shows_its_markup_as_text(server: str, page: Any, tmp_path: Path) -> None:
     draft = tmp_path / "hostile-draft.txt"
     draft.write_text('Use coupon code SAVE50 <img src=x onerror="window.__pwned=1"> for the lowest price.\n',
@@ -225,6 +241,8 @@ def test_report_compares_with_last_month(server: str, stored: tuple[Path, str], 
     page.get_by_role("option").filter(has_text="last month").click()
     page.get_by_text("Wrong audience now").wait_for()
     page.get_by_text("Pieces that changed").wait_for()
+    page.wait_for_function("() => /[?&]compare=/.test(location.search)")  # the link keeps it
+    assert "compare=" in page.locator('[data-testid="stCode"]').last.inner_text()
     _screenshot(page, "report-compare")
     with page.expect_download() as got:
         page.get_by_role("button", name="Download CSV").click()
@@ -237,9 +255,26 @@ def test_other_pages_render(server: str, page: Any) -> None:
     page.get_by_role("button", name="Start the audit").wait_for()
     page.get_by_text("Allow internal / local addresses").wait_for()
     page.get_by_role("button", name="Open report").first.wait_for()
-    page.get_by_text("120 of 400 pieces").wait_for()  # the running run's live progress
+    page.get_by_text("124 of 400 sources").wait_for()  # the running run's live progress
     _screenshot(page, "run-an-audit")
     page.goto(f"{server}/personas")
     page.get_by_text("Tone that pulls toward this pack").first.wait_for()
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     _screenshot(page, "personas")
+
+
+def test_run_list_refreshes_when_a_run_ends(server: str, stored: tuple[Path, str], page: Any) -> None:
+    """Runs last in this module: it ends the 'nightly crawl' the other tests watch running.
+    The page is not reloaded: its progress poll redraws the list when a run's status changes."""
+    from audit import Store
+
+    db, _ = stored
+    page.goto(f"{server}/run")
+    page.get_by_text("124 of 400 sources").wait_for()
+    page.get_by_text("0 pieces · running").wait_for()
+    with Store(db) as store:
+        (nightly,) = [r for r in store.runs() if r["name"] == "nightly crawl"]
+        store.finish_run(nightly["id"], "failed")
+    page.get_by_text("0 pieces · failed").wait_for(timeout=15_000)
+    assert page.get_by_text("124 of 400 sources").count() == 0
+    _screenshot(page, "run-list-refreshed")

@@ -16,6 +16,8 @@ from ..highlight import Swatch, md_escape, rewrites_html, sections_html, text_bl
 from .common import engine, engine_palette, page_header, show_legend
 
 RESULT_KEY = "check_result"
+#: Set by the example button's callback: check the example on this run of the page.
+EXAMPLE_KEY = "draft_check_example"
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "eml"]
 EXAMPLE = (
     "Streamline stakeholder alignment with our enterprise-grade governance platform. "
@@ -35,9 +37,8 @@ def render() -> None:
         with paste:
             text = st.text_area("Draft copy", key="draft_text", height=180,
                                 placeholder="Paste a headline, email, ad or landing page copy…")
-            if st.button("Try an example", type="tertiary", key="draft_example"):
-                st.session_state["draft_text"] = EXAMPLE
-                st.rerun()
+            st.button("Try an example", type="tertiary", key="draft_example", on_click=_use_example,
+                      help="Fill in an example draft and check it.")
         with upload:
             file = st.file_uploader("A draft file (txt, md, html or eml)", type=UPLOAD_TYPES,
                                     key="draft_file")
@@ -48,13 +49,22 @@ def render() -> None:
         right.write("")
         right.write("")
         go = right.button("Check this draft", type="primary", width="stretch", key="draft_check")
-    if go:
+    if st.session_state.pop(EXAMPLE_KEY, False):
+        _run_check(EXAMPLE, None, channel)
+    elif go:
         _run_check(text or "", file, channel)
     result = st.session_state.get(RESULT_KEY)
     if result is None:
         st.info("Paste some copy (or upload a file) and press **Check this draft**.")
         return
     _show_result(result, engine_palette())
+
+
+def _use_example() -> None:
+    """Runs before the page is drawn again, so the text box can still take a new value (set
+    after the box exists, Streamlit raises StreamlitWidgetAlreadyInstantiatedError)."""
+    st.session_state["draft_text"] = EXAMPLE
+    st.session_state[EXAMPLE_KEY] = True
 
 
 def _run_check(text: str, file: Any, channel: str) -> None:
@@ -125,8 +135,8 @@ def _show_result(result: dict[str, Any], swatches: dict[str, Swatch]) -> None:
         st.caption("Tone only counts toward scores for copy of 40 words or more.")
 
     with st.expander("Every cue found"):
-        st.dataframe(pd.DataFrame(evidence_rows(result["evidence"], swatches)), hide_index=True,
-                     width="stretch")
+        rows = evidence_rows(result["evidence"], swatches, result.get("tone"))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _show_sentences(result: dict[str, Any], swatches: dict[str, Swatch]) -> None:

@@ -22,11 +22,19 @@ from ...report.render import export
 from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
-from ..figures import diff_channel_rows, diff_piece_rows, drivers_rows, headline, piece_table
+from ..failures import FailureSummary, in_app_words, summarise_failures
+from ..figures import (
+    diff_channel_rows,
+    diff_piece_rows,
+    drivers_rows,
+    headline,
+    piece_table,
+    share_change,
+)
 from ..highlight import Swatch, md_escape, palette, rewrites_html, sections_html
 from ..state import PAGE_SIZE, PARAM_KEYS, ReportView, page_count, page_offset
 from . import outcomes as outcome_views
-from .common import list_runs, open_store, page_header, run_label, show_legend
+from .common import list_runs, open_store, page_header, policy, run_label, show_legend
 
 #: Widget keys, one per view field; the query string mirrors them.
 KEYS = {name: f"rv_{name}" for name in PARAM_KEYS}
@@ -63,7 +71,6 @@ def render() -> None:
     _publish(view)
     if view.piece:
         _drilldown(store, run_id, view.piece, swatches, target)
-    _errors(store, run_id)
     _compare_and_download(store, run_id, runs, head, swatches)
 
 
@@ -140,16 +147,41 @@ def _stamp(store: Store, run_id: str) -> str:
 def _headline(store: Store, run_id: str) -> None:
     verdicts = store.verdict_counts(run_id)
     fig = headline(verdicts, _wrong_by_channel(str(store.path), run_id, _stamp(store, run_id)))
-    cols = st.columns(4)
+    errors = store.errors(run_id)
+    failures = summarise_failures(errors, allow_private=policy().allow_private)
+    cols = st.columns([1.35, 1.2, 0.85, 0.95, 1.1])  # the first delta is the longest: "3 could not be read"
     quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
-    cols[0].metric("Pieces audited", f"{fig.pieces:,}", f"{fig.risk:,} trip a risk pack", **quiet)
-    cols[1].metric("Wrong audience", f"{fig.wrong_share:.0%}", f"{fig.wrong:,} pieces", **quiet,
+    cols[0].metric("Pieces audited", f"{fig.pieces:,}", failures.short(), **quiet,
+                   help="Pieces read and analysed; sources that could not be read are listed "
+                        "just below.")
+    cols[1].metric("Wrong audience", f"{fig.wrong_share:.0%}", _pieces_word(fig.wrong), **quiet,
                    help="Share of pieces whose verdict is wrong-audience: an anti-persona leads.")
-    cols[2].metric("On target", f"{fig.on_target_share:.0%}", f"{fig.on_target:,} pieces", **quiet,
+    cols[2].metric("Risk", f"{fig.risk_share:.0%}", _pieces_word(fig.risk), **quiet,
+                   help="Share of pieces that trip a risk pack (creepy personalisation, fake "
+                        "scarcity).")
+    cols[3].metric("On target", f"{fig.on_target_share:.0%}", _pieces_word(fig.on_target), **quiet,
                    help="Share of pieces where the target persona leads.")
-    cols[3].metric("Worst channel", fig.worst_channel or "none",
+    cols[4].metric("Worst channel", fig.worst_channel or "none",
                    f"{fig.worst_share:.0%} wrong audience" if fig.worst_channel else "none wrong",
                    **quiet, help="The channel with the largest share of wrong-audience pieces.")
+    _failures(errors, failures)
+
+
+def _pieces_word(n: int) -> str:
+    return f"{n:,} piece{'s' if n != 1 else ''}"
+
+
+def _failures(errors: list[dict[str, Any]], failures: FailureSummary) -> None:
+    """Sources the run could not read, said where the figures are, in the app's words."""
+    if not failures.total:
+        return
+    st.warning(md_escape(failures.sentence()), icon=":material/link_off:")
+    allow = policy().allow_private
+    with st.expander(f"Which sources were not read ({failures.total:,})"):
+        st.dataframe(pd.DataFrame([{"Source": e["source"],
+                                    "Problem": in_app_words(e["error"], allow_private=allow),
+                                    "Kind": e["kind"]} for e in errors]),
+                     hide_index=True, width="stretch")
 
 
 def _heatmap(store: Store, run_id: str, swatches: dict[str, Swatch], target: str) -> None:
@@ -325,18 +357,8 @@ def _drilldown(store: Store, run_id: str, piece_id: str, swatches: dict[str, Swa
         else:
             st.write("Nothing here pulls toward an anti-persona.")
     with st.expander("Every cue found in this piece"):
-        st.dataframe(pd.DataFrame(evidence_rows(piece["evidence"], swatches)), hide_index=True,
-                     width="stretch")
-
-
-def _errors(store: Store, run_id: str) -> None:
-    """Sources the run could not read, out of the way but one click off."""
-    errors = store.errors(run_id)
-    if not errors:
-        return
-    with st.expander(f"{len(errors):,} source(s) could not be audited"):
-        st.dataframe(pd.DataFrame([{"Source": e["source"], "Problem": e["error"], "Kind": e["kind"]}
-                                   for e in errors]), hide_index=True, width="stretch")
+        rows = evidence_rows(piece["evidence"], swatches, piece.get("tone"))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _compare_and_download(store: Store, run_id: str, runs: list[dict[str, Any]], head: dict[str, Any],
@@ -354,7 +376,9 @@ def _compare(store: Store, run_id: str, runs: list[dict[str, Any]],
         st.caption("This is the only run so far. Audit the same pages again later to see the trend.")
         return None
     labels = {r["id"]: run_label(r) for r in earlier}
-    other = st.selectbox("Earlier run", [ALL, *labels], key="rv_compare",
+    if st.session_state.get(KEYS["compare"]) not in (ALL, *labels):
+        st.session_state[KEYS["compare"]] = ALL  # a link naming a run that is not here
+    other = st.selectbox("Earlier run", [ALL, *labels], key=KEYS["compare"],
                          format_func=lambda i: labels.get(i, "Choose a run to compare with…"),
                          help="Pieces are matched by their address. Loading both runs takes a moment "
                               "on large audits.")
@@ -377,9 +401,9 @@ def _show_diff(diff: dict[str, Any], swatches: dict[str, Swatch]) -> None:
     old_share, new_share = s.get("old_wrong_audience_share"), s.get("new_wrong_audience_share")
     cols = st.columns(4)
     quiet = {"delta_arrow": "off", "border": True}
-    change = ((new_share or 0) - (old_share or 0)) * 100
-    cols[0].metric("Wrong audience now", f"{(new_share or 0):.0%}", f"{change:+.0f} pts since then",
-                   delta_color="inverse", border=True)
+    change, color = share_change(old_share, new_share)
+    cols[0].metric("Wrong audience now", f"{(new_share or 0):.0%}", change, delta_color=color,
+                   border=True, delta_arrow="off" if color == "off" else "auto")
     cols[1].metric("Pieces got worse", f"{s['worse']:,}", f"{s['better']:,} got better",
                    delta_color="off", **quiet)
     cols[2].metric("New verdicts", f"{s['verdict_changed']:,}", f"of {s['matched']:,} pieces in both runs",
@@ -412,8 +436,8 @@ def _page_url() -> str:
 
 def _downloads(store: Store, run_id: str, head: dict[str, Any], diff: dict[str, Any] | None) -> None:
     st.subheader("Share")
-    st.caption("This link opens exactly this view (run, filters, page and open piece); the address "
-               "bar holds it too.")
+    st.caption("This link opens exactly this view (run, filters, page, open piece and the run it "
+               "is compared with); the address bar holds it too.")
     st.code(_current_view().link(_page_url()), language=None, wrap_lines=True)
     st.caption("The files hold the whole run" + (", and the HTML report includes the comparison."
                                                  if diff else "."))

@@ -12,14 +12,18 @@ from typing import Any
 
 import streamlit as st
 
+from ...store.store import Store
+from ..failures import in_app_words, summarise_failures
 from ..highlight import md_escape
 from ..runs import (
     audit_command,
     default_run_name,
+    failure_line,
     log_tail,
     parse_pasted,
     progress_caption,
     progress_fraction,
+    runs_signature,
     save_uploads,
     start_audit,
     upload_dir,
@@ -28,6 +32,9 @@ from ..runs import (
 from .common import db_file, list_runs, open_store, page_header, policy
 
 STARTED_KEY = "runs_started"
+#: The runs (id, status) the page was last drawn with; the progress poll redraws the page
+#: (run list included) when a run starts or ends.
+SEEN_KEY = "runs_seen"
 UPLOAD_TYPES = ["txt", "csv", "tsv", "xml", "gz", "eml", "mbox"]
 POLL_SECONDS = 1.5
 
@@ -110,6 +117,11 @@ def _progress() -> None:
     in a terminal shows too) and of runs this session started that ended early."""
     store = open_store()
     runs = list_runs(store) if store else []
+    seen = runs_signature(runs)
+    if st.session_state.get(SEEN_KEY, seen) != seen:
+        st.session_state[SEEN_KEY] = seen
+        st.rerun(scope="app")  # a run started or ended: the list below is out of date
+    st.session_state[SEEN_KEY] = seen
     started: list[dict[str, Any]] = st.session_state.get(STARTED_KEY, [])
     live = [r for r in runs if r["status"] == "running"]
     if not live and not started:
@@ -120,10 +132,10 @@ def _progress() -> None:
             st.markdown(f"**{md_escape(run.get('name') or run['id'])}**")
             st.progress(progress_fraction(run.get("progress")), text=progress_caption(run.get("progress")))
     for item in started:
-        _started_item(item, runs)
+        _started_item(item, runs, store)
 
 
-def _started_item(item: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+def _started_item(item: dict[str, Any], runs: list[dict[str, Any]], store: Store | None) -> None:
     """What became of a run this session started: still starting, finished (open it), or
     stopped before it stored anything (show the end of its output)."""
     proc = item.get("proc")
@@ -133,9 +145,13 @@ def _started_item(item: dict[str, Any], runs: list[dict[str, Any]]) -> None:
         if code is None:
             st.caption(f"“{md_escape(item['name'])}” is starting…")
         else:
+            tail = log_tail(Path(item["log"]))
+            why = in_app_words(failure_line(tail), allow_private=policy().allow_private)
             with st.container(border=True):
-                st.error(f"“{md_escape(item['name'])}” stopped before storing a run (exit code {code}).")
-                st.code(log_tail(Path(item["log"])) or "(no output)", language=None)
+                st.error(f"“{md_escape(item['name'])}” stopped before storing a run"
+                         + (f": {md_escape(why)}" if why else f" (exit code {code})."))
+                with st.expander("What the run printed"):
+                    st.code(tail or "(no output)", language=None)
         return
     if match["status"] == "running":
         return  # shown with the live runs above
@@ -143,6 +159,7 @@ def _started_item(item: dict[str, Any], runs: list[dict[str, Any]]) -> None:
         match["status"], match["status"])
     with st.container(border=True):
         st.markdown(f"**{md_escape(item['name'])}** {label}: {_counts(match)}.")
+        _why(store, match)
         if st.button("Open its report", key=f"open_{item['pid']}", type="primary"):
             _open_report(match["id"])
 
@@ -160,6 +177,19 @@ def _history() -> None:
         cols[1].write(f"{_counts(run)} · {run['status']}")
         if cols[2].button("Open report", key=f"hist_{run['id']}"):
             _open_report(run["id"])
+        if store is not None and run["status"] != "running":
+            _why(store, run, caption=True)
+
+
+def _why(store: Store | None, run: dict[str, Any], *, caption: bool = False) -> None:
+    """Why a run failed or read nothing: its errors grouped by reason, in the app's words."""
+    if store is None or not run.get("errors") or (run.get("pieces") and run["status"] != "failed"):
+        return
+    text = summarise_failures(store.errors(run["id"]), allow_private=policy().allow_private).sentence()
+    if caption:
+        st.caption(md_escape(text))
+    else:
+        st.warning(md_escape(text))
 
 
 def _counts(run: dict[str, Any]) -> str:
