@@ -3,10 +3,12 @@
     .venv/bin/python bench/run_all.py [--only NAME ...] [--quick] [--write docs/benchmarks.md]
 
 Benchmarks: check (bench/check_speed.py), crawl (bench/crawl_speed.py), app
-(bench/app_speed.py), extract (bench/extract_bench.py). Each runs in its own process, one after
+(bench/app_speed.py), extract (bench/extract_bench.py), evalset (bench/extract_evalset.py, only
+when TRAFILATURA_EVALSET names a copy of trafilatura's tests folder, kept outside the project).
+Each runs in its own process, one after
 the other, so none shares memory, caches or a GIL with another; a benchmark that crashes shows
-up as an error in its section and the others still run. With ``--only``, the sections of the
-other benchmarks already in the page are kept as they were (each carries its own date, load
+up as an error in its section and the others still run. The sections of benchmarks not
+run this time (``--only``, or evalset without its data) are kept as they were (each carries its own date, load
 and command). The exit status is 1 when a target is missed or a benchmark failed.
 """
 
@@ -35,9 +37,14 @@ BENCHMARKS = {
               "politeness"),
     "app": ("app_speed.py", "Streamlit report first render with 10,000 pieces"),
     "extract": ("extract_bench.py", "main-text extraction quality vs trafilatura"),
+    "evalset": ("extract_evalset.py", "main text on trafilatura's 990-page evaluation set "
+                "(only with TRAFILATURA_EVALSET set: the set is kept outside the project)"),
 }
 #: The reference tools each benchmark measures against (the `bench` extra of pyproject.toml).
-REFERENCES = {"check": ["proselint"], "crawl": ["scrapy"], "extract": ["trafilatura"]}
+REFERENCES = {"check": ["proselint"], "crawl": ["scrapy"], "extract": ["trafilatura"],
+              "evalset": ["trafilatura"]}
+#: Where trafilatura's evaluation set (its repository's tests/ folder) is, for "evalset".
+EVALSET_ENV = "TRAFILATURA_EVALSET"
 _BLOCK = re.compile(r"<!-- bench:(\w+) -->\n(.*?)<!-- /bench:\1 -->\n", re.DOTALL)
 _DATA = re.compile(r"<!-- bench-data (.*?) -->", re.DOTALL)
 
@@ -46,6 +53,8 @@ def run_one(name: str, quick: bool) -> Result:
     script, _ = BENCHMARKS[name]
     if name == "extract":
         return run_extract(quick)
+    if name == "evalset":
+        return run_evalset(quick)
     with tempfile.TemporaryDirectory(prefix="antipersona-bench-json-") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [PY, str(BENCH / script), "--json", str(out)] + (["--quick"] if quick else [])
@@ -83,6 +92,42 @@ def run_extract(quick: bool) -> Result:
             res.add("mean main-text F1, trafilatura", cells[6])
             res.add("mean time per page, ours / trafilatura", f"{cells[7]} ms / {cells[8]} ms")
     res.notes.append("No target is set for extraction quality; the figures are for tracking.")
+    return res
+
+
+def run_evalset(quick: bool) -> Result:
+    rounds = "1" if quick else "3"
+    res = Result("evalset", "Main text on trafilatura's evaluation set: ours vs trafilatura",
+                 f"{EVALSET_ENV}=/path/to/trafilatura/tests python bench/extract_evalset.py "
+                 f"--evalset ${EVALSET_ENV} --rounds {rounds}")
+    start = time.perf_counter()
+    proc = subprocess.run([PY, str(BENCH / "extract_evalset.py"), "--evalset",
+                           os.environ[EVALSET_ENV], "--rounds", rounds], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    res.seconds = time.perf_counter() - start
+    res.load_after = os.getloadavg()
+    if proc.returncode != 0:
+        res.error = f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}"
+        return res
+    res.extra_md = proc.stdout.strip()
+    ours = re.search(r"^\| antipersona[^|]*\| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", proc.stdout,
+                     re.MULTILINE)
+    theirs = re.search(r"^\| trafilatura \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", proc.stdout,
+                       re.MULTILINE)
+    speed = re.search(r"\(median ([\d.]+)x\)", proc.stdout)
+    chrome = re.search(r"lands in our chrome: (\d+)", proc.stdout)
+    if ours and theirs:
+        res.add("main-text F1, ours (P / R)", f"{ours[3]} ({ours[1]} / {ours[2]})", ">= 0.90",
+                float(ours[3]) >= 0.90)
+        res.add("main-text F1, trafilatura (P / R)", f"{theirs[3]} ({theirs[1]} / {theirs[2]})")
+    if speed:
+        res.add("speed: trafilatura time / ours", f"{speed[1]}x", ">= 2x", float(speed[1]) >= 2)
+    if chrome:
+        res.add("pages whose article lands in chrome", chrome[1], "<= 5", int(chrome[1]) <= 5)
+    res.notes.append("Scored as trafilatura's tests/eval_common.py scores it (snippets that must "
+                     "and must not appear, summed over pages); our main text is every non-chrome "
+                     "section, title, meta description and alt text included. Measured on the set at "
+                     "trafilatura's commit e90b0ef5 (fetched for measuring, not copied here).")
     return res
 
 
@@ -162,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="write the Markdown page here")
     args = parser.parse_args(argv)
     names = [n for n in BENCHMARKS if not args.only or n in args.only]
+    if "evalset" in names and not os.environ.get(EVALSET_ENV):
+        names.remove("evalset")  # its section, if the page has one, is kept as it was
+        log(f"=== evalset: skipped ({EVALSET_ENV} is not set; the set lives outside the project)")
     require_modules([m for n in names for m in REFERENCES.get(n, [])])
     results: dict[str, Result] = {}
     for name in names:
@@ -174,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         path = args.write if args.write.is_absolute() else ROOT / args.write
         kept = {k: v for k, v in old_sections(path).items() if k not in results
-                and k in BENCHMARKS} if args.only else {}
+                and k in BENCHMARKS}
         shown = [a for a in argv]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page(results, kept, shown), encoding="utf-8")
