@@ -6,6 +6,7 @@ injection and spreadsheet formulas, and every format must show them as plain tex
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from pathlib import Path
@@ -427,3 +428,19 @@ def test_text_output_wraps_under_its_indent_and_names_tone_metrics(engine) -> No
     assert not any(line != line.rstrip() for line in lines)
     assert "acronyms per 100 words" in out and "acronym_density" not in out
     assert "(this copy: " in out
+
+
+def test_csv_carries_the_stage_and_each_imported_outcome(report: dict[str, Any]) -> None:
+    rep = copy.deepcopy(report)
+    first, second = rep["pieces"][0], rep["pieces"][1]
+    first["stage"], second["stage"] = "decision", "awareness"
+    first["outcomes"] = {"refund_rate": 0.12, "sessions": 340}
+    second["outcomes"] = {"sessions": 90}
+    rows = list(csv.reader(io.StringIO(render_csv(rep), newline="")))
+    header = rows[0]
+    assert header[-2:] == ["outcome_refund_rate", "outcome_sessions"]
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_id[first["id"]]["stage"] == "decision"
+    assert by_id[first["id"]]["outcome_refund_rate"] == "0.12"
+    assert by_id[second["id"]]["outcome_refund_rate"] == ""
+    assert by_id[second["id"]]["outcome_sessions"] == "90"

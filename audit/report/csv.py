@@ -51,14 +51,26 @@ def _tone_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
     return [k for k in TONE_ORDER if k in seen] + [k for k in seen if k not in TONE_ORDER]
 
 
+def _metric_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Imported outcome metrics (sessions, refund rate ...) in the order first seen."""
+    seen: list[str] = []
+    for piece in pieces:
+        seen.extend(k for k in piece.get("outcomes") or {} if k not in seen)
+    return seen
+
+
 def render_csv(report: dict[str, Any]) -> str:
-    """The pieces of a report as CSV text (header row first)."""
+    """The pieces of a report as CSV text (header row first): scores, verdict, journey stage,
+    tone, and each imported outcome metric, so a spreadsheet can chart score against result."""
     pieces = report["pieces"]
     target = report["run"].get("target", "")
     personas = _persona_ids(report)
     tone = _tone_keys(pieces)
+    metrics = _metric_keys(pieces)
+    # New columns go after the old ones, so spreadsheets built on the older layout still fit.
     header = ["id", "source", "channel", "title", "words", "verdict", "verdict_persona",
-              *[f"score_{pid}" for pid in personas], "top_cues", "reason", *tone]
+              *[f"score_{pid}" for pid in personas], "top_cues", "reason", *tone, "stage",
+              *[f"outcome_{m}" for m in metrics]]
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([safe_cell(h) for h in header])
@@ -70,6 +82,7 @@ def render_csv(report: dict[str, Any]) -> str:
                *[scores.get(pid) for pid in personas], "; ".join(top_cue_phrases(piece, target, limit=5)),
                "; ".join(filter(None, [why(piece) if piece.get("needs_render") else "",
                                        verdict.get("reason", "")])),
-               *[piece.get("tone", {}).get(k) for k in tone]]
+               *[piece.get("tone", {}).get(k) for k in tone], piece.get("stage"),
+               *[(piece.get("outcomes") or {}).get(m) for m in metrics]]
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
