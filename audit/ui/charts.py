@@ -114,7 +114,9 @@ def heatmap_chart(rows: Sequence[Mapping[str, Any]], swatches: Mapping[str, Swat
     pick = alt.selection_point(name=HEATMAP_SELECTION, fields=["channel", "persona"], on="click")
     base = alt.Chart(df).encode(
         x=alt.X("name:N", sort=names, title="Persona the pieces attract",
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=240, labelOverlap=False,
+                # angled: four persona names side by side do not fit a half-width column
+                axis=alt.Axis(orient="top", labelAngle=-35, labelAlign="left", labelLimit=200,
+                              labelOverlap=False,
                               labelFontSize=12, titleFontSize=13, titlePadding=10, ticks=False,
                               domain=False)),
         y=alt.Y("channel:N", sort=channels, title="Channel",

@@ -35,7 +35,8 @@ def stage_chart(rows: Sequence[Mapping[str, Any]], swatches: Mapping[str, Swatch
     base = alt.Chart(df).encode(
         x=alt.X("name:N", sort=[names[p] for p in order if p in set(df["persona"])],
                 title="Persona the pieces attract",
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160, labelOverlap=False,
+                axis=alt.Axis(orient="top", labelAngle=-35, labelAlign="left", labelLimit=200,
+                              labelOverlap=False,
                               ticks=False, domain=False)),
         y=alt.Y("stage:N", sort=stages, title="Journey stage",
                 axis=alt.Axis(labelFontSize=13, ticks=False, domain=False)))
