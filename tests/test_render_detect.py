@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from audit import Config, Engine, FetchSettings, Store, run_audit
 from audit.extract.datablob import next_data_sections
@@ -139,6 +140,21 @@ def test_audit_flags_shells_in_every_report(tmp_path: Path, engine: Engine) -> N
     rows = {r["source"]: r for r in csv.DictReader(io.StringIO(export(report, "csv")))}
     assert rows[url("/shell-titled")]["reason"].startswith("client-rendered: copy not read")
     assert "client-rendered" not in rows[url("/static")]["reason"]
+    # and the app's Report page, beside the headline figures
+    with Store(db) as store:
+        assert [p["source"] for p in store.unread_pieces(run_id)] == [url("/shell-titled")]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANTIPERSONA_DB", str(db))
+        at = AppTest.from_function(_report_page, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "1 page is client-rendered: copy not read" in warnings
+
+
+def _report_page() -> None:
+    from audit.ui.pages import report
+
+    report.render()
 
 
 def test_missing_chromium_is_one_clear_line(tmp_path: Path, cli_env: dict[str, str]) -> None:

@@ -200,6 +200,15 @@ class RunQueries:
                       top_drivers({g: row["weight"] for g, row in groups.items()})]
                 for key, groups in cells.items()}
 
+    def unread_pieces(self, run_id: str) -> list[dict[str, Any]]:
+        """Client-rendered pages whose copy was not read: source and meta (with the shell's
+        reason), so every report can name them rather than show a quietly low score."""
+        with self._read() as db:
+            return [{"source": r[0], "meta": json.loads(r[1] or "{}"), "needs_render": True}
+                    for r in db.execute(
+                        "SELECT source, meta FROM pieces WHERE run_id = ? AND "
+                        "json_extract(meta, '$.needs_render') ORDER BY pk", (run_id,))]
+
     def wrong_by_channel(self, run_id: str) -> dict[str, tuple[int, int]]:
         """Per channel: (wrong-audience pieces, all pieces), in one grouped query."""
         with self._read() as db:

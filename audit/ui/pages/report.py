@@ -19,6 +19,7 @@ import streamlit as st
 from ...models import VERDICT_LABELS, VERDICT_NAMES
 from ...report.diff import diff_reports
 from ...report.render import export
+from ...report.unread import NOT_READ, why
 from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
 from ..explain import evidence_rows, rewrites, verdict_headline
@@ -165,6 +166,22 @@ def _headline(store: Store, run_id: str) -> None:
                    f"{fig.worst_share:.0%} wrong audience" if fig.worst_channel else "none wrong",
                    **quiet, help="The channel with the largest share of wrong-audience pieces.")
     _failures(errors, failures)
+    _unread(store.unread_pieces(run_id))
+
+
+def _unread(pieces: list[dict[str, Any]]) -> None:
+    """Client-rendered pages: their scores come from an empty shell, so they are named here
+    rather than left as quietly low scores in the figures above."""
+    if not pieces:
+        return
+    n = len(pieces)
+    st.warning(md_escape(f"{n:,} page{'s are' if n != 1 else ' is'} {NOT_READ}: the copy is "
+                         "written by JavaScript in the browser. Choose “Client-rendered pages: "
+                         "auto” on the Run page to read them in a browser."),
+               icon=":material/javascript:")
+    with st.expander(f"Which pages are client-rendered ({n:,})"):
+        st.dataframe(pd.DataFrame([{"Source": p["source"], "Why": why(p)} for p in pieces]),
+                     hide_index=True, width="stretch")
 
 
 def _pieces_word(n: int) -> str:
