@@ -121,3 +121,17 @@ def test_a_dated_post_reads_lone_links_as_teasers_but_a_listing_keeps_them() -> 
         f'<article><time>{d} May</time><h2><a href="/{d}">Loaf number {d}</a></h2>'
         f'<p>{PROSE}</p></article>' for d in range(1, 5)) + "</main></body></html>")
     assert roles_of(listing, "Loaf number 2") == {"heading"}
+
+
+def test_on_a_post_teaser_cards_are_navigation_and_a_captioned_photo_is_furniture() -> None:
+    card = ('<div class="more"><a href="/x"><img src="x.jpg" alt="a wood oven"><h3>Why our ovens '
+            'run on wood</h3></a><a href="/y"><h3>Ten loaves we got wrong</h3></a>'
+            '<a href="/z"><h3>Our flour, field by field</h3></a></div>')
+    photo = ('<figure><img src="rye.jpg" alt="Sam shaping rye at dawn"><figcaption>Sam shaping '
+             'rye at dawn. Photo: Jo</figcaption></figure>')
+    post = ('<html><head><meta property="og:type" content="article"></head><body><main>'
+            f'<article><h1>Rye at dawn</h1>{photo}{STORY}{card}</article></main></body></html>')
+    assert roles_of(post, "Ten loaves we got wrong") == {"nav"}
+    assert roles_of(post, "Sam shaping rye") <= CHROME_ROLES
+    landing = post.replace('<meta property="og:type" content="article">', "")
+    assert roles_of(landing, "Ten loaves we got wrong") == {"heading"}  # link cards are copy

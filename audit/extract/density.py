@@ -105,10 +105,11 @@ def content_core(start: Any, mass: dict[Any, Mass], *, share: float = 0.6,
 
 
 def link_list(el: Any, mass: dict[Any, Mass], *, button: Callable[[Any], bool],
-              min_links: int = 3, density: float = 0.7) -> bool:
+              min_links: int = 3, density: float = 0.7, cards: bool = False) -> bool:
     """A block made of plain links ("Related posts", a tag cloud, a menu in the content
     column): at least ``min_links`` links, mostly link text, no link wrapping a whole card of
-    blocks (a card that is one big link is copy) and no button (a row of calls to action)."""
+    blocks (on a landing page a card that is one big link is copy; ``cards`` allows them, for
+    teasers to other articles on a post) and no button (a row of calls to action)."""
     m = mass.get(el)
     if m is None or m.text == 0 or m.links < density * m.text:
         return False
@@ -116,9 +117,10 @@ def link_list(el: Any, mass: dict[Any, Mass], *, button: Callable[[Any], bool],
     for a in el.iter("a"):
         if button(a):
             return False
-        for inner in a.iter():
-            if inner is not a and inner.tag in _CARD_TAGS:
-                return False
+        if not cards:
+            for inner in a.iter():
+                if inner is not a and inner.tag in _CARD_TAGS:
+                    return False
         links += 1
     return links >= min_links
 

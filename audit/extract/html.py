@@ -300,6 +300,20 @@ def _is_article(el: Any) -> bool:
     return bool(cls) and not _ARTICLE_CLASSES.isdisjoint(cls[:1000].lower().split())
 
 
+def _captioned_photo(img: Any) -> bool:
+    """An image in a <figure> with a caption (not a quote's attribution): the photo and its
+    caption are the page's furniture, its alt text usually the caption again."""
+    el = img.getparent()
+    for _ in range(3):
+        if el is None:
+            return False
+        if el.tag == "figure":
+            return next(el.iter("figcaption"), None) is not None and \
+                next(el.iter("blockquote", "q"), None) is None
+        el = el.getparent()
+    return False
+
+
 def _ancestors(el: Any | None) -> set[Any]:
     out: set[Any] = set()
     while el is not None:
@@ -561,7 +575,7 @@ class _Walker:
             buf.append(" ")
             return
         if tag == "img" or (tag == "input" and attrib.get("type", "").lower() == "image"):
-            self.image(attrib, zone, buf)
+            self.image(el, attrib, zone, buf)
             return
         cta = (
             self.cta_text(el, tag, attrib, cls)
@@ -581,10 +595,11 @@ class _Walker:
         else:
             new_zone, new_hero = zone, hero
         if new_zone == "content" and el not in self.dense and (
-                (tag in _LIST_BLOCKS and link_list(el, self.mass, button=self._button_link))
+                (tag in _LIST_BLOCKS and link_list(el, self.mass, button=self._button_link,
+                                                   cards=self.post))
                 or (self.post and tag in _TEASER_BLOCKS
                     and link_list(el, self.mass, button=self._button_link, min_links=1,
-                                  density=0.9))):
+                                  density=0.9, cards=True))):
             # related posts, tag clouds, menus inside the content column; on a dated post
             # also a lone link to another article ("Read also: ...")
             new_zone = "nav"
@@ -673,7 +688,7 @@ class _Walker:
             return _text_of(el)
         return None
 
-    def image(self, attrib: Any, zone: str, buf: list[str]) -> None:
+    def image(self, el: Any, attrib: Any, zone: str, buf: list[str]) -> None:
         if attrib.get("role", "").lower() in ("presentation", "none"):
             return
         alt = normalize_space(attrib.get("alt", ""))
@@ -683,7 +698,7 @@ class _Walker:
             buf.append(alt)
             return
         if _useful_alt(alt):
-            self.emit(_zone_role(zone) or "alt", alt)
+            self.emit(_zone_role(zone) or ("aside" if _captioned_photo(el) else "alt"), alt)
 
     def flush(self, buf: list[str], zone: str, hero: bool, el: Any | None) -> None:
         if not buf:
