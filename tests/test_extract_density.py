@@ -135,3 +135,16 @@ def test_on_a_post_teaser_cards_are_navigation_and_a_captioned_photo_is_furnitur
     assert roles_of(post, "Sam shaping rye") <= CHROME_ROLES
     landing = post.replace('<meta property="og:type" content="article">', "")
     assert roles_of(landing, "Ten loaves we got wrong") == {"heading"}  # link cards are copy
+
+
+def test_short_blocks_around_a_posts_prose_are_furniture_but_calls_to_action_stay() -> None:
+    post = ('<html><head><meta property="og:type" content="article"></head><body><main>'
+            '<article><h1>Rye at dawn</h1><p>By Sam, 3 May</p>'
+            f'{STORY}<p>Share this story</p><p><a class="btn" href="/order">Order a loaf</a></p>'
+            '</article></main></body></html>')
+    assert roles_of(post, "By Sam, 3 May") <= CHROME_ROLES
+    assert roles_of(post, "Share this story") <= CHROME_ROLES
+    assert roles_of(post, "Order a loaf") == {"cta"}
+    assert roles_of(post, "Rye at dawn") == {"headline"}
+    landing = post.replace('<meta property="og:type" content="article">', "")
+    assert roles_of(landing, "Share this story") == {"body"}  # a landing page keeps it

@@ -56,6 +56,13 @@ _ZONE_TAGS = frozenset({"main", "article", "header", "footer", "nav", "aside", "
                         "figcaption"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Blocks that can be a list of links inside the content column.
+#: On a dated post: a paragraph of prose has at least this many words; blocks shorter than
+#: _SHORT_WORDS before the first or after the last such paragraph are furniture (see
+#: _post_furniture). Chosen on trafilatura's evaluation set (docs/benchmarks.md).
+_PROSE_WORDS = 25
+_SHORT_WORDS = 10
+_LEADING_FURNITURE = frozenset({"body", "alt", "hero"})
+_TRAILING_FURNITURE = frozenset({"body", "heading", "alt"})
 _LIST_BLOCKS = frozenset({"ul", "ol", "div", "section", "table", "p", "dl", "menu"})
 #: Blocks that can be a teaser: one link to another article, on a dated post.
 _TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd", "span"})
@@ -169,7 +176,25 @@ def sections_from_tree(root: Any, *, include_head: bool = True) -> list[Section]
         if head is not None:
             walker.head(head)
     walker.body()
-    return _label_headings(walker.sections)
+    sections = _label_headings(walker.sections)
+    return _post_furniture(sections) if walker.post else sections
+
+
+def _post_furniture(sections: list[Section]) -> list[Section]:
+    """On a dated post, the short blocks before its first paragraph of prose and after its last
+    (bylines, dates, share prompts, "more on this", a contact line, a copyright) are the site's
+    furniture, not the article. Calls to action and the headline stay as they are."""
+    prose = [i for i, s in enumerate(sections)
+             if s.role == "body" and len(s.text.split()) >= _PROSE_WORDS]
+    if not prose:
+        return sections
+    out = list(sections)
+    for i, s in enumerate(sections):
+        roles = _LEADING_FURNITURE if i < prose[0] else \
+            _TRAILING_FURNITURE if i > prose[-1] else ()
+        if s.role in roles and len(s.text.split()) < _SHORT_WORDS:
+            out[i] = Section("aside", s.text)
+    return out
 
 
 def _label_headings(sections: list[Section]) -> list[Section]:
