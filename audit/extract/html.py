@@ -60,9 +60,13 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: _SHORT_WORDS before the first or after the last such paragraph are furniture (see
 #: _post_furniture). Chosen on trafilatura's evaluation set (docs/benchmarks.md).
 _PROSE_WORDS = 25
-_SHORT_WORDS = 10
+_SHORT_WORDS = 12
 _LEADING_FURNITURE = frozenset({"body", "alt", "hero"})
 _TRAILING_FURNITURE = frozenset({"body", "heading", "alt"})
+#: A paragraph of at least this many words, with at most _OUTSIDE_LINKS links, is copy even
+#: beside <main> or the article (a <main> that leaves out part of the article).
+_OUTSIDE_WORDS = 50
+_OUTSIDE_LINKS = 2
 _LIST_BLOCKS = frozenset({"ul", "ol", "div", "section", "table", "p", "dl", "menu"})
 #: Blocks that can be a teaser: one link to another article, on a dated post.
 _TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd", "span"})
@@ -303,6 +307,9 @@ def _not_core(el: Any) -> bool:
     return _is_hidden(attrib, cls)
 
 
+_SINGLE_POST_RE = re.compile(r"(?:^|\s)(?:single-post|postid-\d+|single-format-\w+|"
+                             r"blog-post|news-detail|article-page|page-article)(?:\s|$)")
+
 #: Class tokens that name an article's own body in common CMS and news themes.
 _ARTICLE_CLASSES = frozenset({
     "entry-content", "post-content", "article-content", "article-body", "article__body",
@@ -439,6 +446,10 @@ class _Walker:
                     return True
                 if key in ("article:published_time", "date", "pubdate"):
                     return True
+        # CMS themes name a single post on the page itself ("single single-post postid-12")
+        page_class = f"{self.root.get('class') or ''} {self.start.get('class') or ''}".lower()
+        if _SINGLE_POST_RE.search(page_class):
+            return True
         # One or two dates (published, updated) on a page that is not a list of articles: a
         # listing (a blog index, a news front) dates every teaser and is copy as a whole.
         dates = self.start.xpath(
@@ -731,6 +742,9 @@ class _Walker:
         text = "".join(buf)
         buf.clear()
         role = self.role(zone, hero, el)
+        if zone == "outside" and len(text.split()) >= _OUTSIDE_WORDS and \
+                text.count(_SOFT) <= 2 * _OUTSIDE_LINKS:
+            role = "body"  # a long paragraph of prose beside <main> is copy all the same
         if _SOFT in text:
             if role in ("body", "hero") and _only_links(text):
                 role = "nav"  # a row of bare links is navigation, wherever it sits
