@@ -151,7 +151,7 @@ def test_short_blocks_around_a_posts_prose_are_furniture_but_calls_to_action_sta
 
 
 def test_a_long_paragraph_beside_main_is_copy_but_a_short_one_is_not() -> None:
-    html = (f'<html><body><main><h1>Rye at dawn</h1><p>{PROSE}</p></main>'
+    html = (f'<html><body><main><h1>Rye at dawn</h1>{STORY}</main>'
             f'<div class="more"><p>{PROSE} {PROSE}</p><p>Opening hours: eight till four.</p></div>'
             "</body></html>")
     assert roles_of(html, "Every loaf is still shaped") == {"body"}
