@@ -69,17 +69,26 @@ def run_one(name: str, quick: bool) -> Result:
         return res
 
 
-def run_extract(quick: bool) -> Result:
-    runs = "1" if quick else "5"
-    res = Result("extract", "Extraction quality: main-text F1, ours vs trafilatura",
-                 f"python bench/extract_bench.py --runs {runs}")
+def _run_script(res: Result, script: str, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """Run a benchmark script that prints Markdown; time and load go into ``res``, and a
+    failure into ``res.error`` (then None)."""
     start = time.perf_counter()
-    proc = subprocess.run([PY, str(BENCH / "extract_bench.py"), "--runs", runs], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run([PY, str(BENCH / script), *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
     res.seconds = time.perf_counter() - start
     res.load_after = os.getloadavg()
     if proc.returncode != 0:
         res.error = f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}"
+        return None
+    return proc
+
+
+def run_extract(quick: bool) -> Result:
+    runs = "1" if quick else "5"
+    res = Result("extract", "Extraction quality: main-text F1, ours vs trafilatura",
+                 f"python bench/extract_bench.py --runs {runs}")
+    proc = _run_script(res, "extract_bench.py", "--runs", runs)
+    if proc is None:
         return res
     res.extra_md = "\n".join(line for line in proc.stdout.splitlines()
                              if not line.startswith("Command:"))
@@ -100,14 +109,9 @@ def run_evalset(quick: bool) -> Result:
     res = Result("evalset", "Main text on trafilatura's evaluation set: ours vs trafilatura",
                  f"{EVALSET_ENV}=/path/to/trafilatura/tests python bench/extract_evalset.py "
                  f"--evalset ${EVALSET_ENV} --rounds {rounds}")
-    start = time.perf_counter()
-    proc = subprocess.run([PY, str(BENCH / "extract_evalset.py"), "--evalset",
-                           os.environ[EVALSET_ENV], "--rounds", rounds], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-    res.seconds = time.perf_counter() - start
-    res.load_after = os.getloadavg()
-    if proc.returncode != 0:
-        res.error = f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}"
+    proc = _run_script(res, "extract_evalset.py", "--evalset", os.environ[EVALSET_ENV],
+                       "--rounds", rounds)
+    if proc is None:
         return res
     res.extra_md = proc.stdout.strip()
     ours = re.search(r"^\| antipersona[^|]*\| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", proc.stdout,

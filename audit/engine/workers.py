@@ -210,7 +210,7 @@ def _first_worker(load: Callable[[], Any], work: Callable[[Any, Any], Any], task
         # A worker stopped while sending leaves the lock taken: stop waiting for it once the
         # caller has gone.
         while not lock.acquire(timeout=POLL_SECONDS):
-            if not _alive(caller):
+            if not pid_alive(caller):
                 os._exit(1)
         try:
             results.send_bytes(data)
@@ -252,7 +252,7 @@ def _serve(index: int, state: Any, work: Callable[[Any, Any], Any], tasks: Any,
         try:
             item = tasks.get(timeout=POLL_SECONDS)
         except queue.Empty:
-            if not _alive(caller):
+            if not pid_alive(caller):
                 return
             continue
         if item is None:
@@ -266,7 +266,8 @@ def _serve(index: int, state: Any, work: Callable[[Any, Any], Any], tasks: Any,
     send(("bye", index, None))
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

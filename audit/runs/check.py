@@ -17,7 +17,7 @@ from ..engine.engine import Engine
 from ..errors import InputError
 from ..models import InputProblem, Piece, new_run_id, now_iso
 from ..report.build import build_report, run_header
-from ..sources.readers import expand_paths, read_piece, read_stdin
+from ..sources.readers import expand_paths, read_input
 
 
 @dataclass(slots=True)
@@ -60,17 +60,9 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
     def pieces() -> Iterator[Piece]:
         for item in items:
             try:
-                if item == "-":
-                    piece = read_stdin(channel=channel, max_bytes=config.max_file_bytes)
-                else:
-                    assert isinstance(item, Path)
-                    piece = read_piece(item, channel=channel, max_bytes=config.max_file_bytes)
+                piece = read_input(item, channel=channel, max_bytes=config.max_file_bytes)
             except InputError as exc:
                 problem(exc.source, exc.message)
-                continue
-            except RecursionError:  # a MIME tree or markup nested thousands of levels deep
-                problem("<stdin>" if item == "-" else str(item),
-                        "nested too deeply to read (thousands of levels of parts or elements)")
                 continue
             if piece.source != "<stdin>":
                 outcome.originals.paths[piece.source] = Path(piece.source)

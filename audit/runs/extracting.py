@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from ..config import Config, channel_for_url
@@ -20,7 +19,7 @@ from ..errors import InputError
 from ..extract.html import html_to_piece
 from ..models import CHROME_ROLES, InputProblem, Piece
 from ..sources.decode import decode_bytes_info
-from ..sources.readers import expand_paths, read_piece, read_stdin
+from ..sources.readers import expand_paths, read_input
 
 
 def is_url(arg: str) -> bool:
@@ -61,17 +60,9 @@ def extract_inputs(args: Iterable[str], config: Config, *, fetch: FetchSettings 
             continue
         for item in expand_paths([arg]):
             try:
-                if item == "-":
-                    piece = read_stdin(channel=channel, max_bytes=config.max_file_bytes)
-                else:
-                    assert isinstance(item, Path)
-                    piece = read_piece(item, channel=channel, max_bytes=config.max_file_bytes)
+                piece = read_input(item, channel=channel, max_bytes=config.max_file_bytes)
             except InputError as exc:
                 problem(exc.source, exc.message)
-                continue
-            except RecursionError:
-                problem(str(item), "nested too deeply to read (thousands of levels of parts or "
-                        "elements)")
                 continue
             pieces.append(piece_sections(piece))
     return {"pieces": pieces, "errors": [e.to_dict() for e in errors]}

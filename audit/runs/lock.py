@@ -15,6 +15,7 @@ import socket
 from datetime import UTC, datetime
 from typing import Any
 
+from ..engine.workers import pid_alive
 from ..errors import AntipersonaError
 from ..store.store import Store
 
@@ -30,20 +31,10 @@ def _owner() -> dict[str, Any]:
     return {"pid": os.getpid(), "host": socket.gethostname()}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def held(owner: dict[str, Any], updated: str | None) -> bool:
     """Whether ``owner`` still works on the run (its last progress at ``updated``)."""
     if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int):
-        return _alive(owner["pid"])
+        return pid_alive(owner["pid"])
     if not updated:
         return False
     try:

@@ -128,6 +128,20 @@ def read_stdin(*, channel: str | None = None, max_bytes: int = 20_000_000) -> Pi
     return piece_from_bytes(data, "<stdin>", channel=channel, max_bytes=max_bytes)
 
 
+def read_input(item: Path | str, *, channel: str | None = None,
+               max_bytes: int = 20_000_000) -> Piece:
+    """A file or '-' (stdin) as a piece; InputError naming it for anything unreadable,
+    including markup or MIME parts nested thousands of levels deep."""
+    try:
+        if item == "-":
+            return read_stdin(channel=channel, max_bytes=max_bytes)
+        return read_piece(Path(item), channel=channel, max_bytes=max_bytes)
+    except RecursionError:
+        raise InputError("<stdin>" if item == "-" else str(item),
+                         "nested too deeply to read (thousands of levels of parts or "
+                         "elements)") from None
+
+
 def expand_paths(args: list[str]) -> Iterator[Path | str]:
     """Files as given; folders walked for checkable files (sorted); '-' stays as stdin."""
     for arg in args:
