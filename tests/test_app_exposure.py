@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from audit.ui.exposure import (
     exposure_warning,
     is_loopback,
 )
+from tests.support.appserver import free_port
 
 TIMEOUT = 60
 
@@ -101,12 +101,6 @@ def test_app_command_on_another_address_warns_and_passes_the_switches(
     assert "no login" in result.output and "internal addresses are off" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _listening(port: int) -> list[str]:
     """Local addresses (hex, as the kernel lists them) of the TCP sockets listening on ``port``."""
     found = []
@@ -125,7 +119,7 @@ def _listening(port: int) -> list[str]:
 
 @pytest.fixture
 def started_app(tmp_path: Path) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ANTIPERSONA_DB": str(tmp_path / "runs.db")}
     proc = subprocess.Popen([sys.executable, "-m", "audit", "app", "--port", str(port)], cwd=tmp_path,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -24,6 +23,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.support.appserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("wheel")
@@ -103,16 +104,10 @@ def test_installed_commands_work_from_any_folder(installed: tuple[Path, Path, di
     assert str(env_dir) in api.stdout  # the installed package, not the checkout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_installed_app_answers_its_health_check(installed: tuple[Path, Path, dict[str, str]]) -> None:
     _, env_dir, env = installed
     cwd = Path(env["ANTIPERSONA_DB"]).parent
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(env_dir / "bin" / "antipersona"), "app", "--port", str(port)], cwd=cwd,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)

@@ -3,10 +3,6 @@ and the outcomes section of a run with imported outcomes (associations and scatt
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,13 +13,12 @@ from audit import Store
 from tests.e2e.test_browser import (  # noqa: F401  (fixtures used by name)
     CHROMIUM,
     ROOT,
-    _free_port,
     _screenshot,
     _settle,
-    _wait_until_up,
     browser,
     page,
 )
+from tests.support.appserver import streamlit_app
 from tests.support.runs import fill_store
 
 pytestmark = [
@@ -48,26 +43,8 @@ def outcome_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def outcome_server(outcome_run: tuple[Path, str]) -> Iterator[str]:
-    db, _ = outcome_run
-    port = _free_port()
-    env = {**os.environ, "ANTIPERSONA_DB": str(db)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-           "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
-    with (db.parent / "streamlit.log").open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, proc)
+    with streamlit_app(outcome_run[0]) as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
 
 
 def test_report_shows_journey_and_outcomes(outcome_server: str, outcome_run: tuple[Path, str],
