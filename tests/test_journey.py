@@ -156,3 +156,13 @@ def test_diff_shows_outcome_movement_on_pages_that_changed_verdict() -> None:
     assert "Outcomes on pages that changed verdict" in table and "refund_rate: 0.02 → 0.05" in table
     html = export(new, "html", diff=diff)
     assert "Outcomes on pages that changed verdict" in html
+
+
+def test_local_files_are_staged_by_their_own_path() -> None:
+    from audit.journey import stage_of
+
+    assert stage_of({"source": "site/pricing.html", "channel": "landing", "title": ""}) == "decision"
+    assert stage_of({"source": "docs/getting-started.md", "channel": "docs",
+                     "title": ""}) == "retention"
+    assert stage_of({"source": "/home/sam/help/site/index.html", "channel": "landing",
+                     "title": ""}) == "awareness"  # a home page; the folders above say nothing
