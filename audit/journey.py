@@ -111,20 +111,18 @@ def rules_from_config(raw: Iterable[Mapping[str, Any]] | None) -> tuple[StageRul
 
 
 def _path_of(source: str) -> str:
-    """The lower-cased path of a web address, or of a local file read as one would be served
-    ("site/pricing.html" -> "/site/pricing.html", "site/index.html" -> "/site/"), without
+    """The lower-cased path of a web address, or of a local file read as a page would be
+    ("site/pricing.html" -> "/site/pricing.html"; an index file is a home page, "/"), without
     urlsplit's cost: a report of 10,000 pieces asks this 10,000 times. "" for stdin."""
     low = source[:8].lower()
     if not (low.startswith("http://") or low.startswith("https://")):
         if not source or source.startswith("<"):
             return ""
-        # the last folders only: the ones above them (a home folder, a temp dir) say nothing
+        # the file and its folder only: the folders above (a home folder, a temp dir) say nothing
         parts = [p for p in source.replace("\\", "/").lower().split("/") if p not in ("", ".")]
-        path = "/" + "/".join(parts[-3:])
-        for index in ("index.html", "index.htm", "index.md", "index.mdx"):
-            if path.endswith("/" + index):
-                return path[: -len(index)]
-        return path
+        if parts and parts[-1] in ("index.html", "index.htm", "index.md", "index.mdx"):
+            return "/"
+        return "/" + "/".join(parts[-2:])
     start = source.find("/", source.find("//") + 2)
     if start < 0:
         return "/"
