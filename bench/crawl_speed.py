@@ -77,9 +77,9 @@ this 2-core VM, so shares matter more than seconds):
   the fetch process, which also extracts every page, added its own queueing to each request.
   Fix: quick-ACK after each request (`audit/crawl/netsafe.py` QuickAckStream): fetching alone
   went from 11.3 s to 1.9 s. Scrapy still waits out the delayed ACK: the (e) ratio now mostly
-  says we no longer do, and our CPU (rows above, about 1.4x Scrapy's for the whole audit) is
-  what limits us.
-* **Fetch process** (HTTP + extraction, ~4.5-5 s CPU for 2,000 pages, the busiest process):
+  says we no longer do, and our CPU (rows above: 1.15-1.5x Scrapy's in four runs, for the whole
+  audit) is what limits us, so the ratio falls when other work holds a core (1.10x at load 4-5).
+* **Fetch process** (HTTP + extraction, 4.6-6.5 s CPU for 2,000 pages, the busiest process):
   extraction `html_to_piece` 45% of its event loop (the `_Walker` pass over the tree 23%, its
   set-up/density pass ~10%, lxml parsing 6%), decoding, shell check and the rest of the page
   hand-off 5%, httpx/httpcore request and response handling 43% (a third of that is the
@@ -93,9 +93,9 @@ this 2-core VM, so shares matter more than seconds):
   run's process would only move its cost onto the process that stores.
 * **Hand-off**: one queue message per page cost the fetch process ~10% (queue put, waking the
   feeder thread, pickling); pages now go over in lists of ~8 (`_Sender`), under 1%.
-* **Main process** (~2 s CPU): storing 37% (the full-text index insert 11%, the commit 5%),
+* **Main process** (2.0-2.4 s CPU): storing 37% (the full-text index insert 11%, the commit 5%),
   receiving and unpickling pieces 13%, chrome filtering 5%, loading the packs at start 12%.
-* **Analysis workers** (~1.7 + 1 s CPU): about half is loading spaCy and the packs at start;
+* **Analysis workers** (1.8-2.3 + 0.8-1.2 s CPU): about half is loading spaCy and the packs at start;
   the rest is the analysis (the character regexes are its largest part).
 * Start-up: 16 connection pools each loaded the CA bundle into an SSL context of their own
   (0.4 s of the fetch process before its first request); they now share the crawl's one.
