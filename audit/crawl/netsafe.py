@@ -11,6 +11,7 @@ the host name (httpcore passes the origin host as SNI), so certificates are veri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import ipaddress
 import socket
@@ -19,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import certifi
 import httpcore
@@ -291,13 +292,14 @@ class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
         for ip in addrs:
             remaining = None if deadline is None else max(0.01, deadline - time.monotonic())
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     str(ip),
                     port,
                     timeout=remaining,
                     local_address=local_address,
                     socket_options=socket_options,
                 )
+                return QuickAckStream.wrap(stream)
             except httpcore.ConnectTimeout:
                 raise
             except httpcore.ConnectError as exc:
@@ -315,6 +317,58 @@ class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+#: Linux's TCP_QUICKACK (absent elsewhere, where the stream is left as it is).
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+
+class QuickAckStream(httpcore.AsyncNetworkStream):
+    """A TCP stream that asks the kernel to acknowledge the response at once.
+
+    A server that writes a response's headers and its body in two writes with Nagle's algorithm
+    on (Python's ``http.server`` does, as do many small frameworks) holds the body back until
+    the headers are acknowledged, and a client on a kept-alive connection delays that
+    acknowledgement (about 40 ms on Linux) in the hope of sending it with data of its own,
+    which it has none of until the body arrives. Every response after a connection's first then
+    takes 40 ms whatever its size: 8 connections to one such host cap a crawl near 180 pages/s.
+    Quick-ACK mode, set again after each request is written (sending data ends it), removes the
+    stall; nothing else about the exchange changes.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream, sock: Any) -> None:
+        self._inner = inner
+        self._sock = sock
+
+    @classmethod
+    def wrap(cls, stream: httpcore.AsyncNetworkStream) -> httpcore.AsyncNetworkStream:
+        """``stream`` wrapped when it is a TCP socket this platform can set quick-ACK on."""
+        if _QUICKACK is None or isinstance(stream, QuickAckStream):
+            return stream
+        sock = stream.get_extra_info("socket")  # asyncio's TransportSocket under anyio
+        if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6) or \
+                getattr(sock, "type", None) != socket.SOCK_STREAM:
+            return stream
+        return cls(stream, sock)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+        with contextlib.suppress(OSError):  # closed meanwhile: the read that follows says so
+            self._sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        tls = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return QuickAckStream(tls, self._sock)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
 
 
 def default_ssl_context() -> ssl.SSLContext:
@@ -348,12 +402,16 @@ class SafeTransport(httpx.AsyncHTTPTransport):
         limits: httpx.Limits,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(limits=limits, trust_env=False, http1=True, http2=False)
+        # httpx would build (and load the CA bundle into) a context of its own for a pool that
+        # is replaced below: 25 ms a transport, 0.4 s for the 16 a crawl opens.
+        ssl_context = ssl_context or default_ssl_context()
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False, http1=True,
+                         http2=False)
         _remember_missing_sniffio()
         if not hasattr(self, "_pool"):  # pragma: no cover - guards an httpx internals change
             raise RuntimeError("this httpx version does not expose its connection pool")
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context or default_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
