@@ -101,3 +101,21 @@ def test_a_regex_past_its_time_is_stopped() -> None:
     with pytest.raises(RegexTimeout, match="hostile/slow"):
         list(chars.run(text, text.lower(), {}))
     assert time.monotonic() - start < 30  # the budget is 1 s; generous for a loaded machine
+
+
+def test_only_users_packs_run_with_a_time_bound(tmp_path: Path) -> None:
+    """Shipped packs are linted and tested here and run on ``re`` (fast to compile in every
+    worker); a pack from a user's folder runs on ``regex`` with its time budget."""
+    from audit import Config, Engine
+    from audit.packs.locations import SHIPPED_PACKS
+
+    shipped = Engine(Config(), model="fast").matcher.chars
+    assert shipped.entries and all(e.trusted for e in shipped.entries)
+    assert all(rx is None for rx in shipped._bounded)
+    own = tmp_path / "packs"
+    own.mkdir()
+    for pack in SHIPPED_PACKS.glob("*.yaml"):
+        (own / pack.name).write_text(pack.read_text(encoding="utf-8"), encoding="utf-8")
+    mine = Engine(Config(personas=(own,)), model="fast").matcher.chars
+    assert mine.entries and not any(e.trusted for e in mine.entries)
+    assert all(rx is not None for rx in mine._bounded)

@@ -24,6 +24,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from ..packs.lexicon import Persona, term_variants
+from ..packs.locations import is_shipped
 from .charregex import CharRegex, CharRegexes
 from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
@@ -63,6 +64,7 @@ class CueMatcher:
         self._weights = [[g.weight for g in p.cues] for p in personas]
         tokens = _term_tokens(nlp, personas)
         for pi, persona in enumerate(personas):
+            trusted = bool(persona.path) and is_shipped(persona.path)
             for gi, group in enumerate(persona.cues):
                 key = f"antipersona:{persona.id}:{group.group}"
                 self._keys[vocab.strings.add(key)] = (pi, gi)
@@ -96,7 +98,8 @@ class CueMatcher:
                     self._keys[vocab.strings.add(own)] = (pi, gi)
                     self._guards[vocab.strings[own]] = guard
                     self._add_pattern(vocab, own, core)
-                char_regexes.extend(CharRegex(re.compile(rx), pi, gi, f"{persona.id}/{group.group}")
+                char_regexes.extend(CharRegex(re.compile(rx), pi, gi, f"{persona.id}/{group.group}",
+                                              trusted=trusted)
                                     for rx in group.regex)
         self.chars = CharRegexes(nlp, char_regexes)
         #: Per token column (LOWER, LEMMA, ORTH): anchor word hash -> the patterns it anchors.
