@@ -134,7 +134,6 @@ class PageFeed:
             self.stop()
 
     @staticmethod
-    @staticmethod
     def _next(outbox: Any, worker: Any) -> Any:
         """The next item, waiting; a fetch process that died without a word is an error."""
         while True:
