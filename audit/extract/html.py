@@ -69,7 +69,7 @@ _OUTSIDE_WORDS = 50
 _OUTSIDE_LINKS = 2
 _LIST_BLOCKS = frozenset({"ul", "ol", "div", "section", "table", "p", "dl", "menu"})
 #: Blocks that can be a teaser: one link to another article, on a dated post.
-_TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd", "span"})
+_TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd"})
 
 #: Invisible characters dropped from copy (email preview padding, soft hyphens); ZWJ is kept
 #: because emoji sequences need it.

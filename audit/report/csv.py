@@ -44,19 +44,17 @@ def _persona_ids(report: Mapping[str, Any]) -> list[str]:
     return ids
 
 
-def _tone_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
+def _keys_seen(pieces: Iterable[Mapping[str, Any]], field: str) -> list[str]:
+    """The keys of each piece's ``field`` mapping (tone, outcomes), in the order first seen."""
     seen: list[str] = []
     for piece in pieces:
-        seen.extend(k for k in piece.get("tone", {}) if k not in seen)
-    return [k for k in TONE_ORDER if k in seen] + [k for k in seen if k not in TONE_ORDER]
-
-
-def _metric_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Imported outcome metrics (sessions, refund rate ...) in the order first seen."""
-    seen: list[str] = []
-    for piece in pieces:
-        seen.extend(k for k in piece.get("outcomes") or {} if k not in seen)
+        seen.extend(k for k in piece.get(field) or {} if k not in seen)
     return seen
+
+
+def _tone_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
+    seen = _keys_seen(pieces, "tone")
+    return [k for k in TONE_ORDER if k in seen] + [k for k in seen if k not in TONE_ORDER]
 
 
 def render_csv(report: dict[str, Any]) -> str:
@@ -66,7 +64,7 @@ def render_csv(report: dict[str, Any]) -> str:
     target = report["run"].get("target", "")
     personas = _persona_ids(report)
     tone = _tone_keys(pieces)
-    metrics = _metric_keys(pieces)
+    metrics = _keys_seen(pieces, "outcomes")  # imported outcome metrics
     # New columns go after the old ones, so spreadsheets built on the older layout still fit.
     header = ["id", "source", "channel", "title", "words", "verdict", "verdict_persona",
               *[f"score_{pid}" for pid in personas], "top_cues", "reason", *tone, "stage",
