@@ -60,7 +60,7 @@ def test_refund_lead_is_the_bargain_hunter(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "SOC 2, explained: what the SOC 2 report is, what a Type II audit covers and how long it takes.",
+    "SOC 2, explained: the report an auditor writes, what a Type II audit covers and how long it takes.",
     "Vendor onboarding typically includes SSO, SCIM provisioning, a security review and a DPA.",
     "This release adds SAML single sign-on and SCIM provisioning for workspace admins.",
     "The Customer shall provide a purchase order within ten business days of the effective date.",
