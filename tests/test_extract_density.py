@@ -5,6 +5,7 @@ here is our own."""
 
 from __future__ import annotations
 
+from audit.extract.classify import _class_info
 from audit.extract.density import content_core, link_list, measure
 from audit.extract.html import _SKIP_TAGS, html_to_piece, parse_html
 from audit.models import CHROME_ROLES
@@ -106,10 +107,26 @@ def test_deep_pages_are_measured_without_recursion() -> None:
 
 def test_qualifiers_and_modifiers_are_not_purposes() -> None:
     for cls in ("report__section report__section--ads", "layout has-sidebar", "post is-sticky",
-                "opinion commentary"):
+                "opinion commentary", "page show-comments"):
         html = (f'<html><body><main><div class="{cls}"><h1>Rye at dawn</h1>{STORY}</div>'
                 "</main></body></html>")
         assert roles_of(html, "stubborn recipe") == {"body"}, cls
+
+
+def test_class_strings_are_read_token_by_token() -> None:
+    # a qualifier token says how a block looks, whichever qualifier it is and whatever else
+    # the string holds; the first token naming a purpose wins; hidden unless shown on desktop
+    assert _class_info("page show-comments").chrome is None
+    assert _class_info("page show-comments no-ads").chrome is None
+    assert _class_info("report__section--ads").chrome is None
+    assert _class_info("block--field:node:field-advertising").chrome == "banner"
+    info = _class_info("wrap site-footer sidebar")
+    assert (info.chrome, info.word) == ("footer", "site-footer")
+    assert _class_info("elementor-widget elementor-location-footer").chrome == "footer"
+    assert _class_info("elementor-widget-text").chrome is None
+    assert _class_info("btn hero-banner").cta and _class_info("btn hero-banner").hero
+    assert _class_info("hidden").hidden and not _class_info("hidden md:block").hidden
+    assert not _class_info("d-none d-md-block").hidden
 
 
 def test_a_dated_post_reads_lone_links_as_teasers_but_a_listing_keeps_them() -> None:
@@ -156,3 +173,71 @@ def test_a_long_paragraph_beside_main_is_copy_but_a_short_one_is_not() -> None:
             "</body></html>")
     assert roles_of(html, "Every loaf is still shaped") == {"body"}
     assert roles_of(html, "Opening hours") <= CHROME_ROLES
+
+
+SHORT_POST = (f"<p>{PROSE}</p><p>We bake rye on Tuesdays and spelt on Fridays, and the oven "
+              "rests on Sundays so the bakers can too.</p>")
+WIDGETS = "".join(
+    f'<div class="widget"><h3>Notes {i}</h3><p>{PROSE} Widget {i} talks about our shop hours, '
+    "the farm that mills our flour and the market stall we run on Saturdays.</p></div>"
+    for i in range(6))
+
+
+def test_a_comment_thread_outweighing_a_short_post_is_not_the_copy() -> None:
+    comments = "".join(f'<li class="comment"><p>{PROSE} Reader {i} agrees.</p></li>' for i in range(12))
+    html = ('<html><head><meta property="og:type" content="article"></head><body><main>'
+            f'<article><h1>Rye at dawn</h1><div class="entry__content paywall-container">'
+            f'{STORY}</div></article><div id="comments"><ol>{comments}</ol></div>'
+            "</main></body></html>")
+    assert roles_of(html, "Paragraph 3 goes on") == {"body"}
+    assert roles_of(html, "Reader 3 agrees") <= CHROME_ROLES
+
+
+def test_the_one_marked_article_body_beats_a_heavier_column_of_widgets() -> None:
+    html = ('<html><body><div class="top"><h1>Rye Journal</h1></div>'
+            '<div class="columns"><div class="main-column"><div class="widget Blog">'
+            '<div class="post hentry"><h3>Rye at dawn</h3><div class="post-body entry-content">'
+            f"<p>{PROSE}</p>"
+            f'{SHORT_POST}</div></div></div></div><div class="side-column">{WIDGETS}</div></div>'
+            "</body></html>")
+    assert roles_of(html, "spelt on Fridays") == {"body"}
+    assert roles_of(html, "Widget 2 talks") <= CHROME_ROLES
+    # two marked bodies: the page does not say which one is the article, text mass decides
+    two = html.replace('<div class="side-column">',
+                       '<div class="side-column"><div class="entry-content">'
+                       f"<p>Our second kitchen opened in May. {PROSE} {PROSE}</p></div>")
+    assert roles_of(two, "Our second kitchen") == {"body"}
+
+
+def test_a_section_named_like_a_table_of_contents_but_made_of_prose_is_copy() -> None:
+    chapters = "".join(f'<div class="chapter" id="toc_title_{i}"><h2>Step {i}</h2><p>{PROSE} {PROSE}</p>'
+                       "</div>" for i in range(3))
+    toc = ('<div class="toc"><a href="#toc_title_0">Step 0</a> <a href="#toc_title_1">Step 1</a>'
+           ' <a href="#toc_title_2">Step 2</a></div>')
+    html = f"<html><body><article><h1>Rye at dawn</h1>{toc}{chapters}</article></body></html>"
+    assert roles_of(html, "stubborn recipe") == {"body"}
+    assert roles_of(html, "Step 1") & CHROME_ROLES  # the real table of contents is still nav
+
+
+def test_parts_of_a_core_named_like_chrome_share_its_name_and_stay_copy() -> None:
+    entries = "".join(f'<div class="live-comment"><div class="live-comment-body"><p>{PROSE} '
+                      f"Minute {i}: the dough rises.</p></div></div>" for i in range(8))
+    html = (f'<html><body><main><h1>Bake-off, live</h1><div class="live-comments">{entries}'
+            f"</div></main>{SIDEBAR}</body></html>")
+    assert roles_of(html, "Minute 4: the dough rises") == {"body"}
+    assert roles_of(html, "Archive") <= CHROME_ROLES
+
+
+def test_inside_chrome_landmarks_buttons_and_hidden_parts_are_still_read() -> None:
+    html = (f"<html><body><main><h1>Rye at dawn</h1>{STORY}</main>"
+            '<footer><nav><a href="/a">About</a> <a href="/b">Jobs</a></nav>'
+            '<p class="sr-only">Skip to the top</p><p style="display:none">Old phone line</p>'
+            '<button>Join the bread club</button><img src="x.png" alt="Our bakery at night">'
+            "<p>Baked in Leeds since 2009.</p></footer></body></html>")
+    piece = html_to_piece(html, "https://bakery.example/post")
+    roles = {s.text: s.role for s in piece.sections}
+    assert roles["About Jobs"] == "nav"
+    assert roles["Join the bread club"] == "footer"
+    assert roles["Our bakery at night"] == "footer"
+    assert roles["Baked in Leeds since 2009."] == "footer"
+    assert not any("Skip to the top" in t or "Old phone line" in t for t in roles)

@@ -41,9 +41,8 @@ _CHROME_RE = re.compile(
 )
 #: Page-builder class tokens ("elementor-widget", "wp-block-group", "w-container") describe
 #: layout, not purpose; "widget" in them is not a sidebar widget.
-_BUILDER_RE = re.compile(
-    r"(?:^|(?<=\s))(?:elementor|e-con|wp-block|et_pb|et-|fl-|vc_|sqs-|framer-|w-)\S*"
-)
+_BUILDERS = ("elementor", "e-con", "wp-block", "et_pb", "et-", "fl-", "vc_", "sqs-", "framer-",
+             "w-")
 _BUILDER_CHROME: tuple[tuple[str, str], ...] = (
     ("elementor-location-header", "header"), ("elementor-location-footer", "footer"),
     ("elementor-location-popup", "banner"), ("elementor-nav-menu", "nav"),
@@ -53,21 +52,18 @@ _BUILDER_CHROME: tuple[tuple[str, str], ...] = (
 #: Qualifiers say how a block looks or what it lacks, not what it is: a BEM modifier
 #: ("section--ads", "card--share"), and "has-sidebar", "no-share", "with-comments",
 #: "is-sticky" tokens. They are dropped before class words are read for chrome.
-_QUALIFIER_RE = re.compile(
-    r"--[\w-]*|(?:^|(?<=\s))(?:has|no|with|without|is|show|hide|enable|disable|allow)-\S*")
-_QUALIFIER_HINT = "has-"
+_MODIFIER_RE = re.compile(r"--[\w-]*")
+_QUALIFIERS = ("has-", "no-", "with-", "without-", "is-", "show-", "hide-", "enable-",
+               "disable-", "allow-")
 _HERO_RE = re.compile(_W.format(r"hero|jumbotron|masthead|banner-hero|hero-\w+|splash"))
 _CTA_RE = re.compile(_W.format(r"btn|btn-\w+|button|button-\w+|cta|cta-\w+|call-to-action"))
 _HIDDEN_CLASSES = frozenset({
     "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screenreader-only",
     "a11y-hidden", "hidden", "d-none", "is-hidden", "hide", "u-hidden", "invisible",
 })
-_HIDDEN_CLASS_RE = re.compile(
-    r"(?:^|\s)(?:sr-only|visually-?hidden|screen-?reader|a11y-hidden|hidden|d-none|is-hidden|"
-    r"hide|u-hidden|invisible)"
-)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_RESPONSIVE_SHOW_RE = re.compile(r":(?:block|flex|grid|inline)|^d-(?:sm|md|lg|xl)-")
+_RESPONSIVE_SHOW_RE = re.compile(r":(?:block|flex|grid|inline)")
+_SHOW_FROM = ("d-sm-", "d-md-", "d-lg-", "d-xl-")
 _GENERIC_ALT = frozenset({
     "image", "img", "photo", "picture", "logo", "icon", "graphic", "banner", "spacer", "pixel",
     "placeholder", "thumbnail", "avatar", "untitled",
@@ -92,15 +88,28 @@ def _is_hidden(attrib: Any, cls: str) -> bool:
     """Hidden to every reader: hidden attribute, aria-hidden, inline display:none, sr-only."""
     if not attrib:
         return False
+    return _hidden_attribute(attrib) or (bool(cls) and _class_info(cls).hidden)
+
+
+def _hidden_quick(attrib: Any) -> bool:
+    """:func:`_is_hidden` that reads the class string (a cache lookup, a regex when new) only
+    when one of its tokens names a hidden class: for the bulk of a page's elements."""
+    if _hidden_attribute(attrib):
+        return True
+    cls = attrib.get("class")
+    if not cls or _HIDDEN_CLASSES.isdisjoint(cls.lower().split()):
+        return False
+    return _class_info(_classes(attrib)).hidden
+
+
+def _hidden_attribute(attrib: Any) -> bool:
     if "hidden" in attrib:
         return True
     aria = attrib.get("aria-hidden")
     if aria and aria.strip().lower() == "true":
         return True
     style = attrib.get("style")
-    if style and _HIDDEN_STYLE_RE.search(style):
-        return True
-    return bool(cls) and _class_info(cls).hidden
+    return bool(style) and bool(_HIDDEN_STYLE_RE.search(style))
 
 
 def _chrome_of(tag: str, attrib: Any, cls: str) -> str | None:
@@ -120,9 +129,17 @@ class _ClassInfo(NamedTuple):
     """What a class/id string says about an element, worked out once per distinct string."""
 
     chrome: str | None
+    #: The class word that made it chrome, singular ("comment" for "comments").
+    word: str | None
     hero: bool
     cta: bool
     hidden: bool
+
+
+#: Class words that name a list of links: a block of prose carrying one is misnamed (an
+#: anchor id like "toc_title_2" on a chapter of the article).
+_LINK_LIST_WORDS = frozenset({"toc", "menu", "nav", "navbar", "navigation", "main-menu",
+                             "breadcrumb", "pagination", "tag", "tag-list"})
 
 
 def _class_info(cls: str) -> _ClassInfo:
@@ -136,35 +153,85 @@ def _cached_class_info(cls: str) -> _ClassInfo:
 
 
 def _read_classes(cls: str) -> _ClassInfo:
-    hidden = False
-    if _HIDDEN_CLASS_RE.search(cls):
-        tokens = cls.split()
-        if any(t in _HIDDEN_CLASSES for t in tokens):
-            # "hidden md:block" (Tailwind) and "d-none d-md-block" (Bootstrap) show on desktop.
-            hidden = not any(_RESPONSIVE_SHOW_RE.search(t) for t in tokens)
-    plain = _QUALIFIER_RE.sub(" ", cls) if ("--" in cls or _QUALIFIER_HINT in cls
-                                            or "no-" in cls or "is-" in cls) else cls
-    chrome = None
-    if _BUILDER_RE.search(plain):
-        chrome = _builder_chrome(plain)
-        plain = _BUILDER_RE.sub(" ", plain)
+    """Combines what each token says: the first chrome word wins (a page builder's own header
+    or footer template before any), hidden unless a token shows it on larger screens."""
+    infos = [info for token in cls.split() if (info := _token_info(token)) is not None]
+    if not infos:
+        return _NOTHING
+    chrome = word = None
+    if any(info.builder for info in infos):
+        rank = min(info.builder_rank for info in infos)
+        if rank < len(_BUILDER_CHROME):
+            chrome = _BUILDER_CHROME[rank][1]
     if chrome is None:
-        match = _CHROME_RE.search(plain)
-        chrome = match.lastgroup if match else None
+        for info in infos:
+            if info.chrome is not None:
+                chrome, word = info.chrome, info.word
+                break
     return _ClassInfo(
         chrome=chrome,
-        hero=bool(_HERO_RE.search(plain)),
-        cta=bool(_CTA_RE.search(cls)),
-        hidden=hidden,
+        word=word,
+        hero=any(info.hero for info in infos),
+        cta=any(info.cta for info in infos),
+        # "hidden md:block" (Tailwind) and "d-none d-md-block" (Bootstrap) show on desktop.
+        hidden=any(info.hidden for info in infos) and not any(info.shows for info in infos),
     )
 
 
-def _builder_chrome(cls: str) -> str | None:
-    """Page builders name their header/footer templates; their other classes are layout."""
-    for pattern, role in _BUILDER_CHROME:
-        if pattern in cls:
-            return role
-    return None
+class _TokenInfo(NamedTuple):
+    """What one class token (or the id) says; ids make most class strings unique to their
+    element, while tokens repeat across pages and sites, so this is what is worth caching."""
+
+    chrome: str | None
+    word: str | None
+    hero: bool
+    cta: bool
+    hidden: bool
+    #: A responsive "show from this screen size" token ("md:block", "d-md-block").
+    shows: bool
+    #: A page builder's layout token: its words say nothing about purpose.
+    builder: bool
+    #: Index in _BUILDER_CHROME of the first builder template it names (len when none).
+    builder_rank: int
+
+
+_TOKEN_CACHE_MAX = 64
+_SAYS_NOTHING = _TokenInfo(None, None, False, False, False, False, False, len(_BUILDER_CHROME))
+
+
+_NOTHING = _ClassInfo(chrome=None, word=None, hero=False, cta=False, hidden=False)
+
+
+def _token_info(token: str) -> _TokenInfo | None:
+    """None for the common token that says nothing (a layout or utility class)."""
+    return _cached_token(token) if len(token) <= _TOKEN_CACHE_MAX else _read_token(token)
+
+
+@lru_cache(maxsize=32768)
+def _cached_token(token: str) -> _TokenInfo | None:
+    return _read_token(token)
+
+
+def _read_token(token: str) -> _TokenInfo | None:
+    # string tests before regexes: this runs for most distinct tokens of every page
+    plain = "" if token.startswith(_QUALIFIERS) else \
+        _MODIFIER_RE.sub(" ", token) if "--" in token else token
+    builder = plain.startswith(_BUILDERS)
+    match = None if builder or not plain else _CHROME_RE.search(plain)
+    info = _TokenInfo(
+        chrome=match.lastgroup if match else None,
+        word=match.group().rstrip("s") if match else None,
+        hero=not builder and bool(plain) and bool(_HERO_RE.search(plain)),
+        cta=bool(_CTA_RE.search(token)),
+        hidden=token in _HIDDEN_CLASSES,
+        shows=(":" in token and bool(_RESPONSIVE_SHOW_RE.search(token)))
+        or token.startswith(_SHOW_FROM),
+        builder=builder,
+        builder_rank=next((i for i, (pattern, _) in enumerate(_BUILDER_CHROME)
+                           if pattern in plain), len(_BUILDER_CHROME)) if builder
+        else len(_BUILDER_CHROME),
+    )
+    return None if info == _SAYS_NOTHING else info
 
 
 def _useful_alt(alt: str) -> bool:

@@ -93,13 +93,20 @@ def content_core(start: Any, mass: dict[Any, Mass], *, share: float = 0.6,
     el = start
     while True:
         best, best_prose = None, 0
+        # an aside's prose (a comment thread) is not the page's, so it does not count
+        # against the share of the block that holds the copy
+        total = mass[el].prose
         for child in el:
-            if child.tag not in _CONTAINERS or aside(child):
+            if child.tag not in _CONTAINERS:
                 continue
             m = mass.get(child)
-            if m is not None and m.prose > best_prose:
+            if m is None:
+                continue
+            if aside(child):
+                total -= m.prose
+            elif m.prose > best_prose:
                 best, best_prose = child, m.prose
-        if best is None or best_prose < share * mass[el].prose or best_prose < minimum:
+        if best is None or best_prose < share * total or best_prose < minimum:
             return el
         el = best
 

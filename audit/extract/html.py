@@ -22,11 +22,13 @@ from lxml import etree
 from ..models import CHROME_ROLES, Piece, Section
 from .classify import (
     _CACHE_KEY_MAX,
+    _LINK_LIST_WORDS,
     _TAG_CHROME,
     _buttonish_link,
     _chrome_of,
     _class_info,
     _classes,
+    _hidden_quick,
     _is_hidden,
     _useful_alt,
 )
@@ -73,8 +75,17 @@ _TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd"
 
 #: Invisible characters dropped from copy (email preview padding, soft hyphens); ZWJ is kept
 #: because emoji sequences need it.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u2060\ufeff\u034f\u00ad\u180e"), None)
+#: A character class, not a str.translate table: translate looks every character up in a dict
+#: and cost a twentieth of extraction on non-English pages.
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u034f\u00ad\u180e]")
 _MAX_DEPTH = 180
+#: Chrome zones read by :meth:`_Walker.walk_light` (a site header can still hold a hero).
+_LIGHT_ZONES = frozenset({"nav", "footer", "aside", "banner"})
+#: Characters of prose a marked article body needs to be taken for the page's copy.
+_ARTICLE_PROSE = 400
+#: Characters of prose (with at most a tenth of link text) that show a block named like a list
+#: of links ("toc", "menu") is misnamed.
+_MISNAMED_PROSE = 300
 _WORDY_RE = re.compile(r"[^\W_]")
 #: Marks a link's edges; becomes a space only where it would otherwise glue two words.
 _SOFT = "\ue000"
@@ -126,7 +137,7 @@ def _too_deep(parser: etree.HTMLParser) -> bool:
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace (including NBSP) and drop invisible characters."""
     if not text.isascii():
-        text = text.translate(_INVISIBLE)
+        text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
 
 
@@ -304,7 +315,13 @@ def _not_core(el: Any) -> bool:
     if not attrib:
         return False
     cls = _classes(attrib)
-    return _is_hidden(attrib, cls)
+    return _is_hidden(attrib, cls) or bool(_THREAD_RE.search(cls))
+
+
+#: A reader comment thread by its usual names: it can outweigh a short post, and it is not the
+#: page's copy. Whole tokens only: "live-comments" on a match report is the report itself.
+_THREAD_RE = re.compile(r"(?:^|\s)(?:comments|comment-list|commentlist|comments-area|"
+                        r"comment-section|comments-section|disqus_thread)(?:\s|$)")
 
 
 _SINGLE_POST_RE = re.compile(r"(?:^|\s)(?:single-post|postid-\d+|single-format-\w+|"
@@ -327,6 +344,17 @@ def _is_article(el: Any) -> bool:
         return False
     prop = (attrib.get("itemprop") or "").lower()
     if prop in ("articlebody", "blogpost", "text") and el.tag != "span":
+        return True
+    cls = attrib.get("class")
+    return bool(cls) and not _ARTICLE_CLASSES.isdisjoint(cls[:1000].lower().split())
+
+
+def _marked(el: Any) -> bool:
+    """An <article> that also carries an article-body class or itemprop."""
+    attrib = el.attrib
+    if not attrib:
+        return False
+    if (attrib.get("itemprop") or "").lower() in ("articlebody", "blogpost", "text"):
         return True
     cls = attrib.get("class")
     return bool(cls) and not _ARTICLE_CLASSES.isdisjoint(cls[:1000].lower().split())
@@ -372,15 +400,18 @@ class _Walker:
         body = _child(root, "body") if root.tag == "html" else None
         self.start = body if body is not None else root
         self.mass = measure(self.start, _UNMEASURED, _BLOCK_TAGS)
-        self.core = self._find_core()
         #: A dated post (news, blog, press release) rather than a landing page.
         self.post = self._dated()
+        self.core = self._find_core()
         self.main = self._article_around_core(self._trusted_main(self._find_main()))
         self.h1 = self._find_h1()
         # Layout wrappers around the main content must not be taken for chrome by class.
         self.protected = _ancestors(self.main) | _ancestors(self.h1)
         # Nor can the block holding most of the prose, whatever its class says.
         self.dense = _ancestors(self.core)
+        #: Blocks inside the core named by the chrome word in the core's own class: the core
+        #: was chosen by its prose despite its name, and so are its parts.
+        self.kin = self._core_kin()
         self.hero_fallback = self._hero_fallback()
         self.header_blocks = self._implicit_headers()
         self.special = {self.hero_fallback, *self.header_blocks}
@@ -407,7 +438,39 @@ class _Walker:
             if el.tag in ("footer", "nav") or role in ("contentinfo", "navigation"):
                 return None
             el = el.getparent()
+        if core is not None and not any(_is_article(a) for a in _ancestors(core)):
+            lone = self._lone_article(core)
+            return core if lone is None else lone
         return core
+
+    def _lone_article(self, core: Any) -> Any | None:
+        """The one block marked as an article's body (by class or schema.org, or an <article>
+        on a dated post) outside ``core``: a sidebar of widgets can outweigh a short post, but
+        the page says which block is the article. None when there is not exactly one."""
+        found = None
+        for el, m in self.mass.items():
+            if m.prose < _ARTICLE_PROSE or el.tag in ("body", "html") or not _is_article(el) or (
+                    el.tag == "article" and not self.post and not _marked(el)):
+                continue
+            if found is not None and found not in _ancestors(el):
+                if el in _ancestors(found):
+                    found = el
+                    continue
+                return None
+            found = found if found is not None else el
+        if found is None or found in _ancestors(core) or core in _ancestors(found):
+            return None
+        return None if self._hidden_path(found) else found
+
+    def _core_kin(self) -> set[Any]:
+        core = self.core
+        cls = _classes(core.attrib) if core is not None and core.attrib else ""
+        word = _class_info(cls).word if cls else None
+        if word is None:
+            return set()
+        return {el for el in core.iter()
+                if isinstance(el.tag, str) and el.attrib and (c := _classes(el.attrib))
+                and (_class_info(c).word or "").startswith(word)}
 
     def _trusted_main(self, main: Any | None) -> Any | None:
         """A <main> that holds a small part of the prose while the bulk sits outside it
@@ -471,13 +534,6 @@ class _Walker:
                 break
             el = parent
         return None if el is self.start else el
-        need = 0.5 * self.mass[self.core].prose
-        for el in self.core.iter():
-            if isinstance(el.tag, str) and _is_article(el):
-                m = self.mass.get(el)
-                if m is not None and m.prose >= need:
-                    return el
-        return None
 
     def _find_h1(self) -> Any | None:
         """The page's main h1: first visible h1 in main, else the first outside chrome."""
@@ -589,7 +645,7 @@ class _Walker:
     ) -> None:
         if el.text:
             buf.append(el.text)
-        walk = self.walk
+        walk = self.walk_light if zone in _LIGHT_ZONES else self.walk
         for child in el:
             if isinstance(child.tag, str):
                 walk(child, zone, hero, article, buf, depth + 1)
@@ -658,6 +714,56 @@ class _Walker:
         if opened_hero:
             self.hero_done = True
 
+    def walk_light(
+        self, el: Any, zone: str, hero: bool, article: bool, buf: list[str], depth: int
+    ) -> None:
+        """Inside navigation, a footer, a sidebar or a banner. Nothing in there is the page's
+        copy or leads back to it (the copy's ancestors are never chrome, and only a site header
+        can hold a hero), so class words are not read: text, blocks, buttons, images and
+        landmarks by tag or ARIA role are. Most of a page's elements sit in such zones, and
+        reading a new class string costs a regex search or more."""
+        tag = el.tag
+        if tag in _SKIP_TAGS:
+            return
+        attrib = el.attrib
+        if attrib and _hidden_quick(attrib):
+            return
+        if tag == "br":
+            buf.append(" ")
+            return
+        if tag == "img" or (tag == "input" and attrib.get("type", "").lower() == "image"):
+            self.image(el, attrib, zone, buf)
+            return
+        role = attrib.get("role") if attrib else None
+        cta = None
+        if tag == "button" or (role and role.strip().lower() == "button"):
+            cta = _text_of(el)
+        elif tag == "input" and attrib.get("type", "").lower() in ("submit", "button"):
+            cta = normalize_space(attrib.get("value", ""))
+        if cta is not None:
+            if buf:
+                self.flush(buf, zone, False, None)
+            self.emit(zone, cta)
+            return
+        if depth > _MAX_DEPTH:
+            buf.append(" " + _text_of(el) + " ")
+            return
+        if role or tag in _TAG_CHROME:
+            zone = _chrome_of(tag, attrib, "") or zone
+        if tag in _BLOCK_TAGS or "-" in tag:
+            if buf:
+                self.flush(buf, zone, False, None)
+            inner: list[str] = []
+            self.walk_children(el, zone, False, article, inner, depth)
+            if inner:
+                self.flush(inner, zone, False, el)
+        elif tag == "a":
+            buf.append(_SOFT)
+            self.walk_children(el, zone, False, article, buf, depth)
+            buf.append(_SOFT)
+        else:
+            self.walk_children(el, zone, False, article, buf, depth)
+
     def enter(
         self, el: Any, tag: str, attrib: Any, cls: str, zone: str, hero: bool, article: bool
     ) -> tuple[str, bool, bool]:
@@ -699,7 +805,19 @@ class _Walker:
                 return "aside"
         if not attrib and tag not in _TAG_CHROME:
             return None
-        return _chrome_of(tag, attrib, cls)
+        chrome = _chrome_of(tag, attrib, cls)
+        if chrome is None or tag in _TAG_CHROME or not cls:
+            return chrome
+        word = _class_info(cls).word
+        if word is None or chrome != _class_info(cls).chrome:
+            return chrome  # an ARIA role said so
+        if el in self.kin:
+            return None  # one of the core's own parts ("live-comment" in "live-comments")
+        if word in _LINK_LIST_WORDS:
+            m = self.mass.get(el)
+            if m is not None and m.prose >= _MISNAMED_PROSE and m.links <= 0.1 * m.text:
+                return None  # prose, not a list of links, whatever its name says
+        return chrome
 
     @staticmethod
     def _button_link(a: Any) -> bool:
