@@ -859,6 +859,8 @@ class _Walker:
             return
         text = "".join(buf)
         buf.clear()
+        if text.isspace():  # most flushes: the indentation between two blocks
+            return
         role = self.role(zone, hero, el)
         if zone == "outside" and len(text.split()) >= _OUTSIDE_WORDS and \
                 text.count(_SOFT) <= 2 * _OUTSIDE_LINKS:
