@@ -274,7 +274,8 @@ def audit_cmd(
         with printer:
             run_id = run_audit(list(sources or []), db=path, config=cfg, name=name,
                                resume=resume, channel=channel, fetch_overrides=overrides,
-                               on_progress=printer.update, on_problem=printer.problem)
+                               on_progress=printer.update, on_problem=printer.problem,
+                               on_warning=printer.warning)
     except KeyboardInterrupt:
         stored = printer.last.done if printer.last else 0
         run = (printer.last.run_id if printer.last else None) or "latest"
@@ -396,20 +397,30 @@ def runs_delete(
 ) -> None:
     """Delete stored runs with their pieces, errors and fetch log.
 
+    A run another process is still writing (an audit going on) is not deleted (exit 2).
     Example: antipersona runs delete 20261122-2153
     """
+    from .runs.lock import RunBusy, delete_run
     from .store.store import Store, db_path
 
     path = db_path(db)
     if not path.exists():
         raise fail(f"{path}: no run store here yet")
+    busy = False
     with Store(path) as store:
         ids = [store.resolve_run(ref) for ref in runs]  # all resolved before any is deleted
         counts = {r["id"]: r["pieces"] for r in store.runs()}
         for run_id in dict.fromkeys(ids):
-            store.delete_run(run_id)
+            try:
+                delete_run(store, run_id)
+            except RunBusy as exc:
+                fail(str(exc))
+                busy = True
+                continue
             err().print(f"deleted run {run_id} ({counts.get(run_id, 0)} pieces)", markup=False,
                         highlight=False)
+    if busy:
+        raise typer.Exit(2)
 
 
 @app.command("eval")

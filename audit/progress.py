@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .models import InputProblem
+from .report.warned import render_warnings
 from .runs.audit import Progress as RunProgress
 from .termsafe import safe
 
@@ -27,6 +28,8 @@ class ProgressPrinter:
         self.console = console
         self.live = console.is_terminal
         self.last: RunProgress | None = None
+        #: Pieces analysed with a warning, told after the summary (they are not failures).
+        self.warnings: list[dict[str, str]] = []
         self._bar: Progress | None = None
         self._task = None
 
@@ -60,11 +63,16 @@ class ProgressPrinter:
         self.console.print(safe(f"antipersona: {problem.source}: {problem.error}"), markup=False,
                            highlight=False)
 
+    def warning(self, source: str, text: str) -> None:
+        self.warnings.append({"source": source, "warning": text})
+
     def summary(self, run_id: str, db: Path) -> None:
         p = self.last
         counts = (f"{p.done} pieces analysed, {p.failed} failed, {p.skipped} skipped"
-                  + (f", {p.resumed} kept from before" if p.resumed else "")) if p else ""
+                  + (f", {p.resumed} kept from before" if p.resumed else "")
+                  + (f", {p.warned} with a warning" if p.warned else "")) if p else ""
         self.console.print(safe(f"run {run_id}: {counts} (store: {db})"), markup=False,
                            highlight=False)
+        render_warnings(self.warnings, self.console)
         self.console.print(safe(f"see it with: antipersona report {run_id}   or   antipersona app"),
                            markup=False, highlight=False)

@@ -44,6 +44,7 @@ def test_other_addresses_are_not_loopback(address: str | None) -> None:
 def test_policy_on_loopback_allows_everything() -> None:
     policy = app_policy("127.0.0.1", env={})
     assert policy.local and policy.allow_private and policy.allow_pack_edits
+    assert policy.allow_run_deletes
     assert exposure_warning(policy) is None
 
 
@@ -51,8 +52,10 @@ def test_policy_on_loopback_allows_everything() -> None:
 def test_policy_elsewhere_turns_the_unsafe_options_off(address: str | None) -> None:
     policy = app_policy(address, env={})
     assert not policy.allow_private and not policy.allow_pack_edits
+    assert not policy.allow_run_deletes  # no switch: `antipersona runs delete` on the machine
     warning = exposure_warning(policy)
     assert warning and "no login" in warning and "--allow-pack-edits" in warning
+    assert "deleting runs is off" in warning
 
 
 def test_policy_elsewhere_keeps_what_is_turned_on_by_name() -> None:

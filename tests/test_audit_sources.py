@@ -138,18 +138,27 @@ def test_an_empty_url_list_says_so(tmp_path: Path, engine: Engine) -> None:
     assert pieces == set() and errors == {str(urls): "no URLs in the list"}
 
 
-def test_an_email_body_lost_to_its_boundary_is_a_run_error(tmp_path: Path,
-                                                           engine: Engine) -> None:
+def test_an_email_body_lost_to_its_boundary_is_a_warning_not_a_failure(tmp_path: Path,
+                                                                         engine: Engine) -> None:
     mails = tmp_path / "mails"
     mails.mkdir()
     (mails / "lost.eml").write_bytes(
         b"From: hello@tallyfox.example\nSubject: Start free today\nMIME-Version: 1.0\n"
         b"Content-Type: multipart/mixed; boundary=abc\n\nNo parts at all.\n")
-    pieces, errors = audit([str(mails)], tmp_path, engine)
-    assert pieces == {str(mails / "lost.eml")}  # the subject is still audited
-    assert errors == {f"{mails / 'lost.eml'} (body)": "body not read: the message is multipart but no "
-                      "part was found (its MIME boundary never appears); only the subject is "
-                      "audited"}
+    heard: list[tuple[str, str]] = []
+    db = tmp_path / "runs.db"
+    run_id = run_audit([str(mails)], db=db, config=Config(), fetch=FAST, engine=engine,
+                       on_warning=lambda source, text: heard.append((source, text)))
+    with Store(db) as store:
+        report = store.report(run_id)
+        (run,) = store.runs()
+    why = ("body not read: the message is multipart but no part was found (its MIME boundary "
+           "never appears); only the subject is audited")
+    assert [p["source"] for p in report["pieces"]] == [str(mails / "lost.eml")]  # subject audited
+    assert report["errors"] == [] and run["errors"] == 0  # not counted as a failure
+    assert report["warnings"] == [{"source": str(mails / "lost.eml"), "warning": why}]
+    assert run["warnings"] == 1 and heard == [(str(mails / "lost.eml"), why)]
+    assert run["progress"]["warnings"] == 1 and run["progress"]["failed"] == 0
 
 
 def test_a_utf16_url_list_without_a_byte_order_mark_is_a_url_list(tmp_path: Path) -> None:

@@ -438,7 +438,7 @@ def test_csv_carries_the_stage_and_each_imported_outcome(report: dict[str, Any])
     second["outcomes"] = {"sessions": 90}
     rows = list(csv.reader(io.StringIO(render_csv(rep), newline="")))
     header = rows[0]
-    assert header[-2:] == ["outcome_refund_rate", "outcome_sessions"]
+    assert header[-3:] == ["outcome_refund_rate", "outcome_sessions", "warnings"]  # new: last
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert by_id[first["id"]]["stage"] == "decision"
     assert by_id[first["id"]]["outcome_refund_rate"] == "0.12"

@@ -109,11 +109,14 @@ def write_json(out: TextIO, report: dict[str, Any], *, pretty: bool | None = Non
 
 
 def build_report(run: dict[str, Any], pieces: list[dict[str, Any]],
-                 errors: Iterable[dict[str, Any]] = (), *, stage_rules: Sequence[Any] = (),
+                 errors: Iterable[dict[str, Any]] = (), *,
+                 warnings: Iterable[dict[str, Any]] = (), stage_rules: Sequence[Any] = (),
                  outcomes: dict[str, Any] | None = None) -> dict[str, Any]:
     """The one JSON object `check --format json` and `report --format json` print. Each
     piece gets its journey ``stage`` (``stage_rules``: the config's, tried first);
-    ``outcomes``: the associations of imported page outcomes, when the run has any."""
+    ``errors``: sources that could not be read; ``warnings`` ({"source", "warning"}): what
+    went wrong with pieces that were still analysed, kept apart so they are not counted as
+    failures; ``outcomes``: the associations of imported page outcomes, when the run has any."""
     from ..journey import add_stages, stage_summary
 
     add_stages(pieces, stage_rules)
@@ -124,6 +127,7 @@ def build_report(run: dict[str, Any], pieces: list[dict[str, Any]],
         "channels": channel_summary(pieces, run.get("target", "")),
         "stages": stage_summary(pieces, run.get("target", "")),
         "errors": list(errors),
+        "warnings": list(warnings),
     }
     if outcomes is not None:
         report["outcomes"] = outcomes

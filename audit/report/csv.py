@@ -59,16 +59,21 @@ def _tone_keys(pieces: Iterable[Mapping[str, Any]]) -> list[str]:
 
 def render_csv(report: dict[str, Any]) -> str:
     """The pieces of a report as CSV text (header row first): scores, verdict, journey stage,
-    tone, and each imported outcome metric, so a spreadsheet can chart score against result."""
+    tone, and each imported outcome metric, so a spreadsheet can chart score against result;
+    last, the piece's warnings (the report's ``warnings``), so a piece read only in part is
+    not taken at face value."""
     pieces = report["pieces"]
     target = report["run"].get("target", "")
     personas = _persona_ids(report)
     tone = _tone_keys(pieces)
     metrics = _keys_seen(pieces, "outcomes")  # imported outcome metrics
+    warned: dict[str, list[str]] = {}
+    for w in report.get("warnings") or ():
+        warned.setdefault(str(w.get("source")), []).append(str(w.get("warning")))
     # New columns go after the old ones, so spreadsheets built on the older layout still fit.
     header = ["id", "source", "channel", "title", "words", "verdict", "verdict_persona",
               *[f"score_{pid}" for pid in personas], "top_cues", "reason", *tone, "stage",
-              *[f"outcome_{m}" for m in metrics]]
+              *[f"outcome_{m}" for m in metrics], "warnings"]
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([safe_cell(h) for h in header])
@@ -81,6 +86,7 @@ def render_csv(report: dict[str, Any]) -> str:
                "; ".join(filter(None, [why(piece) if piece.get("needs_render") else "",
                                        verdict.get("reason", "")])),
                *[piece.get("tone", {}).get(k) for k in tone], piece.get("stage"),
-               *[(piece.get("outcomes") or {}).get(m) for m in metrics]]
+               *[(piece.get("outcomes") or {}).get(m) for m in metrics],
+               "; ".join(warned.get(str(piece.get("source")), ()))]
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

@@ -426,16 +426,33 @@ def _all_pieces(ctx: _Ctx) -> str:
 
 def _errors(ctx: _Ctx) -> str:
     errors = ctx.report.get("errors") or []
-    if not errors:
+    return _source_list("Not audited", "", ("Kind", "Why"), [
+        (x.get("source"), x.get("kind", "failed"), x.get("error")) for x in errors])
+
+
+def _warnings(ctx: _Ctx) -> str:
+    """Pieces analysed with a warning: apart from the sources not audited, since they were."""
+    warnings = ctx.report.get("warnings") or []
+    return _source_list("Audited with a warning", "These pieces were analysed, but part of them "
+                        "may not have been read.", ("Warning",),
+                        [(x.get("source"), x.get("warning")) for x in warnings])
+
+
+def _source_list(title: str, lede: str, columns: Sequence[str],
+                 rows: Sequence[Sequence[Any]]) -> str:
+    """A section listing sources (the first cell of each row), the first LIST_SHOWN of them;
+    "" when there are none."""
+    if not rows:
         return ""
-    rows = "".join(f'<tr><td class="cell-src">{e(x.get("source"))}</td>'
-                   f'<td>{e(x.get("kind", "failed"))}</td><td>{e(x.get("error"))}</td></tr>'
-                   for x in errors[:LIST_SHOWN])
-    more = (f'<p class="muted">… {len(errors) - LIST_SHOWN} more in the JSON report.</p>'
-            if len(errors) > LIST_SHOWN else "")
-    return (f'<section><h2>Not audited ({len(errors)})</h2><div class="scroll"><table class="data">'
-            f'<thead><tr><th>Source</th><th>Kind</th><th>Why</th></tr></thead><tbody>{rows}'
-            f'</tbody></table></div>{more}</section>')
+    cells = "".join('<tr><td class="cell-src">' + "</td><td>".join(e(c) for c in row) + "</td></tr>"
+                    for row in rows[:LIST_SHOWN])
+    more = (f'<p class="muted">… {len(rows) - LIST_SHOWN} more in the JSON report.</p>'
+            if len(rows) > LIST_SHOWN else "")
+    head = "".join(f"<th>{e(c)}</th>" for c in ("Source", *columns))
+    return (f'<section><h2>{e(title)} ({len(rows)})</h2>'
+            + (f'<p class="lede">{e(lede)}</p>' if lede else "")
+            + f'<div class="scroll"><table class="data"><thead><tr>{head}</tr></thead><tbody>'
+            f'{cells}</tbody></table></div>{more}</section>')
 
 
 def _diff_section(ctx: _Ctx, diff: Mapping[str, Any]) -> str:
@@ -665,7 +682,7 @@ def render_html(report: dict[str, Any], *, diff: dict[str, Any] | None = None) -
 
     parts = [_header(ctx), _figures(ctx), heat_pair(ctx), _drivers(ctx), outcomes_section(ctx),
              _diff_section(ctx, diff) if diff else "", diff_outcomes(diff), _worst_section(ctx),
-             _all_pieces(ctx), unread_html(report), _errors(ctx)]
+             _all_pieces(ctx), unread_html(report), _errors(ctx), _warnings(ctx)]
     packs = ", ".join(f"{p.get('id')} {p.get('version', '')}".strip()
                       for p in ctx.run.get("personas", []))
     footer = (f'<footer>Made by antipersona {e(__version__)} · profile '

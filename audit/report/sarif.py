@@ -115,9 +115,14 @@ def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None =
             "columnKind": _COLUMN_KIND,
             "results": results,
             "invocations": [{"executionSuccessful": True,
-                             "toolExecutionNotifications": [
-                                 {"level": "error", "message": {"text": f"{e['source']}: "
-                                                                        f"{e['error']}"}}
-                                 for e in report.get("errors", [])]}],
+                             "toolExecutionNotifications": _notifications(report)}],
         }],
     }
+
+
+def _notifications(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Sources not read as errors; pieces read with a warning (a lost email body) as warnings."""
+    return ([{"level": "error", "message": {"text": f"{e['source']}: {e['error']}"}}
+             for e in report.get("errors", [])]
+            + [{"level": "warning", "message": {"text": f"{w['source']}: {w['warning']}"}}
+               for w in report.get("warnings", [])])

@@ -23,6 +23,7 @@ from ..models import VERDICT_LABELS
 from ..score.ranking import top_cues, worst_score
 from ..termsafe import safe_tree
 from .unread import render_unread
+from .warned import render_warnings
 
 LABEL_STYLE = {
     "on-target": "green",
@@ -104,6 +105,9 @@ def header_line(report: Mapping[str, Any]) -> Text:
     errors = report.get("errors") or []
     if errors:
         line.append(f"; {len(errors)} errors", style="red")
+    warnings = report.get("warnings") or []
+    if warnings:
+        line.append(f"; {len(warnings)} with a warning", style="yellow")
     return line
 
 
@@ -240,8 +244,8 @@ def render_channels(report: Mapping[str, Any], console: Console) -> None:
 
 
 def render_table(report: dict[str, Any], console: Console) -> None:
-    """Run header, channel view, worst pieces, errors. (A --diff is printed separately with
-    :func:`audit.report.diff.render_diff_table`.)"""
+    """Run header, channel view, worst pieces, errors, then a line per warning. (A --diff is
+    printed separately with :func:`audit.report.diff.render_diff_table`.)"""
     report = safe_tree(report)  # names, titles and URLs without terminal control sequences
     console.print(header_line(report))
     console.print()
@@ -258,3 +262,4 @@ def render_table(report: dict[str, Any], console: Console) -> None:
         console.print()
     render_unread(report, console)
     render_errors(report, console)
+    render_warnings(report.get("warnings") or (), console)

@@ -18,6 +18,7 @@ from rich.text import Text
 from ..analyze.tonenames import plain_metric, tone_evidence_line
 from ..termsafe import safe_tree
 from .unread import why
+from .warned import render_warnings
 
 _LABEL_STYLE = {
     "on-target": "bold green",
@@ -142,5 +143,6 @@ def render_text(report: Mapping[str, Any], console: Console, *, verbose: bool = 
         line = Text(f"{len(pieces)} pieces: ", style="bold")
         line.append(", ".join(f"{n} {label}" for label, n in sorted(counts.items())))
         console.print(line)
+    render_warnings(report.get("warnings") or (), console)
 
 

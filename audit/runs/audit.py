@@ -47,6 +47,8 @@ class Progress:
     failed: int = 0
     skipped: int = 0
     resumed: int = 0
+    #: Pieces analysed with a warning (a lost email body): counted apart from failures.
+    warned: int = 0
     started: float = field(default_factory=time.monotonic)
     #: The run's id once it is stored (so an interrupted run can be named when resumed).
     run_id: str | None = None
@@ -69,7 +71,8 @@ class Progress:
     def as_dict(self) -> dict[str, Any]:
         eta = self.eta
         return {"total": self.total, "done": self.done, "failed": self.failed,
-                "skipped": self.skipped, "resumed": self.resumed, "rate": round(self.rate, 2),
+                "skipped": self.skipped, "resumed": self.resumed, "warnings": self.warned,
+                "rate": round(self.rate, 2),
                 "eta": None if eta is None else round(eta, 1)}
 
 
@@ -81,7 +84,8 @@ class AuditRun:
                  name: str | None = None, resume: str | None = None, channel: str | None = None,
                  fetch_overrides: Mapping[str, Any] | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
-                 on_problem: Callable[[InputProblem], None] | None = None) -> None:
+                 on_problem: Callable[[InputProblem], None] | None = None,
+                 on_warning: Callable[[str, str], None] | None = None) -> None:
         """``engine`` may be a function that builds one: fetching then starts while it loads.
         ``fetch``: the whole fetch settings; ``fetch_overrides``: only the settings the user
         gave, laid over the defaults, or over the resumed run's own settings."""
@@ -93,6 +97,7 @@ class AuditRun:
         self._lock: RunLock | None = None
         self.on_progress = on_progress
         self.on_problem = on_problem
+        self.on_warning = on_warning
         self.progress = Progress()
         self._last_push = 0.0
         self.run_id: str | None = None
@@ -154,6 +159,11 @@ class AuditRun:
         if self.on_problem:
             self.on_problem(InputProblem(source, error))
         self._push()
+
+    def _warned(self, source: str, warning: str) -> None:
+        self.progress.warned += 1
+        if self.on_warning:
+            self.on_warning(source, warning)
 
     # -- the run -------------------------------------------------------------------------
 
@@ -272,10 +282,10 @@ class AuditRun:
                 elif item.source in self.done:
                     continue
                 else:
-                    # A warning (a body lost to a MIME boundary) sits beside the piece: the
-                    # store keeps one outcome per source, so it gets a source of its own.
+                    # A warning (a body lost to a MIME boundary) is stored with the piece
+                    # (from its meta); it is told here, as it is found.
                     for warning in item.meta.get("warnings", ()):
-                        self._problem(f"{item.source} (body)", warning)
+                        self._warned(item.source, warning)
                     if self.channel:
                         item.channel = self.channel
                     yield item
@@ -316,8 +326,11 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
               fetch_overrides: Mapping[str, Any] | None = None,
               engine: Engine | None = None,
               on_progress: Callable[[Progress], None] | None = None,
-              on_problem: Callable[[InputProblem], None] | None = None) -> str:
-    """Run an audit into the store at ``db`` and return the run id."""
+              on_problem: Callable[[InputProblem], None] | None = None,
+              on_warning: Callable[[str, str], None] | None = None) -> str:
+    """Run an audit into the store at ``db`` and return the run id. ``on_problem`` hears
+    of each source that failed; ``on_warning`` (source, text) of each piece analysed with a
+    warning."""
     def build() -> Engine:
         from ..engine.engine import Engine
 
@@ -327,7 +340,7 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
         job = AuditRun(sources, store=store, engine=engine or build, config=config, fetch=fetch,
                        name=name, resume=resume, channel=channel,
                        fetch_overrides=fetch_overrides, on_progress=on_progress,
-                       on_problem=on_problem)
+                       on_problem=on_problem, on_warning=on_warning)
         return job.run()
 
 

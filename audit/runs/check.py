@@ -69,9 +69,14 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
             yield piece
 
     results = []
+    warnings: list[dict[str, str]] = []
     if encode:
         outcome.encoded = []
     for result in engine.check_pieces(pieces(), expect_chars=_size(items), encode=encode):
+        # What a reader noticed (an email body lost to a MIME boundary): the piece was still
+        # checked, so it is a warning beside it, not an input error.
+        warnings += [{"source": result.piece.source, "warning": str(w)}
+                     for w in result.piece.meta.get("warnings", ())]
         if outcome.encoded is not None:
             outcome.encoded.append(result.to_json())
             results.append(result.summary())
@@ -79,7 +84,7 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
             results.append(result.to_dict())
     header = report_header(engine, new_run_id("check"))
     outcome.report = build_report(header, results, [e.to_dict() for e in outcome.errors],
-                                  stage_rules=config.stage_rules)
+                                  warnings=warnings, stage_rules=config.stage_rules)
     return outcome
 
 

@@ -1,5 +1,6 @@
 """One process per run: a second ``audit --resume`` of a run that is still being worked on is
-refused, instead of fetching every remaining page twice.
+refused, instead of fetching every remaining page twice; deleting it is refused too (from the
+CLI or the app), so a run is never pulled from under the process writing it.
 
 The owner (pid and host) is written into the run's progress record, which the working process
 updates every half second. A claim is refused while the owner is alive: on this machine, while
@@ -64,3 +65,13 @@ class RunLock:
         if self.owned:
             self.owned = False
             self.store.release_run(self.run_id)
+
+
+def delete_run(store: Store, run_id: str) -> None:
+    """Delete a stored run with everything in it, unless a live process is still writing it
+    (:class:`RunBusy` names that process)."""
+    other = store.delete_run(run_id, unless_held=held)
+    if other is not None:
+        raise RunBusy(f"run {run_id} is still being written by another process (pid "
+                      f"{other.get('pid')} on {other.get('host')}); stop it or wait for it to "
+                      "finish, then delete the run")

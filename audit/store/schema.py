@@ -205,3 +205,39 @@ def _migrate_to_2(db: sqlite3.Connection) -> None:
 
 MIGRATIONS.append(_migrate_to_2)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+_SCHEMA_V3 = """
+-- What went wrong with a piece that was still analysed (an email body lost to a MIME boundary
+-- mismatch): kept apart from errors, which are sources that could not be read at all.
+CREATE TABLE warnings (
+    pk       INTEGER PRIMARY KEY,
+    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    source   TEXT NOT NULL,
+    warning  TEXT NOT NULL,
+    added    TEXT NOT NULL
+);
+CREATE INDEX warnings_source ON warnings (run_id, source);
+"""
+
+#: Older runs stored a piece's warning as an error of its own on "<source> (body)".
+_OLD_WARNING_SUFFIX = " (body)"
+
+
+def _migrate_to_3(db: sqlite3.Connection) -> None:
+    """Schema 3: the warnings table. The errors older runs stored for a piece's warning (on
+    "<source> (body)", beside the piece itself) move there, so those runs stop counting an
+    analysed piece as a failure."""
+    for statement in _split_sql(_SCHEMA_V3):
+        db.execute(statement)
+    n = len(_OLD_WARNING_SUFFIX)
+    old = (f"FROM errors e WHERE substr(e.source, -{n}) = ? AND EXISTS (SELECT 1 FROM pieces p "
+           f"WHERE p.run_id = e.run_id AND p.source = substr(e.source, 1, length(e.source) - {n}))")
+    db.execute(f"INSERT INTO warnings (run_id, source, warning, added) SELECT e.run_id, "
+               f"substr(e.source, 1, length(e.source) - {n}), e.error, e.added {old} ORDER BY e.pk",
+               (_OLD_WARNING_SUFFIX,))
+    db.execute(f"DELETE FROM errors WHERE pk IN (SELECT e.pk {old})", (_OLD_WARNING_SUFFIX,))
+
+
+MIGRATIONS.append(_migrate_to_3)
+SCHEMA_VERSION = len(MIGRATIONS)

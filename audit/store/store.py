@@ -166,8 +166,7 @@ class Store(RunQueries, OutcomeStore):
                              "antipersona to open it")
         if self.readonly:
             if version < SCHEMA_VERSION:
-                raise StoreError(f"{self.path} uses an older store schema ({version}); open it "
-                                 "once without read-only to upgrade it")
+                self._upgrade_for_reading(version)
             return
         if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise StoreError(f"{self.path}: cannot switch the run store to WAL mode")
@@ -179,6 +178,19 @@ class Store(RunQueries, OutcomeStore):
         db.execute("PRAGMA wal_autocheckpoint = 4000")
         if version < SCHEMA_VERSION:
             self._migrate(version)
+
+    def _upgrade_for_reading(self, version: int) -> None:
+        """A read-only open of a store an older antipersona wrote: upgrade it once through a
+        writable connection (the one write a read-only open makes), so `report` and the app
+        keep reading old files; a file that cannot be written says so."""
+        self._db.close()
+        try:
+            Store(self.path).close()
+        except StoreError as exc:
+            raise StoreError(f"{self.path} uses an older store schema ({version}) and cannot be "
+                             f"upgraded to read it: {exc}") from exc
+        self._db = self._connect()
+        self._prepare()
 
     def _migrate(self, version: int) -> None:
         with self._tx():
@@ -308,7 +320,8 @@ class Store(RunQueries, OutcomeStore):
 
     def add_result(self, run_id: str, result: dict[str, Any], *,
                    sections: Sequence[Any] | None = None, fetch: Any = None) -> None:
-        """Store one finished piece (row, sections, scores, evidence, fetch entry) in one
+        """Store one finished piece (row, sections, scores, evidence, fetch entry, and the
+        warnings in its ``meta``, kept apart from errors: the piece was analysed) in one
         transaction; adding the same source again replaces it, and clears an earlier error."""
         self._check_writable()
         info = self._run_info(run_id)
@@ -351,6 +364,12 @@ class Store(RunQueries, OutcomeStore):
             db.execute("INSERT INTO piece_fts (rowid, title, source, body) VALUES (?, ?, ?, ?)",
                        (pk, result.get("title") or "", result["source"],
                         "\n".join(t for _, t in secs)))
+        warnings = (result.get("meta") or {}).get("warnings") or ()
+        if warnings:
+            added = now_iso()
+            db.executemany("INSERT INTO warnings (run_id, source, warning, added) "
+                           "VALUES (?, ?, ?, ?)",
+                           [(run_id, result["source"], str(w), added) for w in warnings])
         if fetch is not None:
             self._log_fetch(db, run_id, result["source"], fetch)
 
@@ -384,16 +403,25 @@ class Store(RunQueries, OutcomeStore):
         its last progress update): then nothing is written and that owner is returned."""
         self._check_writable()
         with self._tx() as db:
-            row = db.execute("SELECT status, progress FROM runs WHERE id = ?", (run_id,)).fetchone()
-            if row is None:
-                raise self._missing(run_id)
-            progress = json.loads(row["progress"] or "{}")
-            current = progress.get("owner")
-            if row["status"] == "running" and isinstance(current, dict) and current != owner \
-                    and held(current, progress.get("updated")):
+            current = self._holder(db, run_id, held, besides=owner)
+            if current is not None:
                 return current
             db.execute("UPDATE runs SET progress = json_patch(progress, ?) WHERE id = ?",
                        (_dumps({"owner": owner, "updated": now_iso()}), run_id))
+        return None
+
+    def _holder(self, db: sqlite3.Connection, run_id: str,
+                held: Callable[[dict[str, Any], str | None], bool],
+                besides: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The process still working on a running run (other than ``besides``), if any."""
+        row = db.execute("SELECT status, progress FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise self._missing(run_id)
+        progress = json.loads(row["progress"] or "{}")
+        current = progress.get("owner")
+        if row["status"] == "running" and isinstance(current, dict) and current != besides \
+                and held(current, progress.get("updated")):
+            return current
         return None
 
     def release_run(self, run_id: str) -> None:
@@ -415,9 +443,19 @@ class Store(RunQueries, OutcomeStore):
             if cur.rowcount == 0:
                 raise self._missing(run_id)
 
-    def delete_run(self, run_id: str) -> None:
+    def delete_run(self, run_id: str, *,
+                   unless_held: Callable[[dict[str, Any], str | None], bool] | None = None
+                   ) -> dict[str, Any] | None:
+        """Delete a run with everything stored for it. With ``unless_held`` (as ``held`` in
+        :meth:`claim_run`), a run a live process still works on is left alone and that
+        process returned: the check and the delete are one transaction, so no resume can
+        claim the run in between."""
         self._check_writable()
         with self._tx() as db:
+            if unless_held is not None:
+                owner = self._holder(db, run_id, unless_held)
+                if owner is not None:
+                    return owner
             if self.has_fts:
                 for row in db.execute("SELECT pk FROM pieces WHERE run_id = ?", (run_id,)).fetchall():
                     self._fts_delete(db, row["pk"])
@@ -426,6 +464,7 @@ class Store(RunQueries, OutcomeStore):
                 raise self._missing(run_id)
         self._run_meta.pop(run_id, None)
         self._written.pop(run_id, None)
+        return None
 
     # -- write internals ------------------------------------------------------------------
 
@@ -443,7 +482,8 @@ class Store(RunQueries, OutcomeStore):
         return info
 
     def _forget_source(self, db: sqlite3.Connection, run_id: str, source: str) -> None:
-        """Remove what a source had in this run (piece with its children, error, fetch entry)."""
+        """Remove what a source had in this run (piece with its children, error, warnings,
+        fetch entry)."""
         written = self._written.get(run_id)
         if written is not None and source not in written:
             written.add(source)
@@ -455,6 +495,7 @@ class Store(RunQueries, OutcomeStore):
                 self._fts_delete(db, row["pk"])
             db.execute("DELETE FROM pieces WHERE pk = ?", (row["pk"],))
         db.execute("DELETE FROM errors WHERE run_id = ? AND source = ?", (run_id, source))
+        db.execute("DELETE FROM warnings WHERE run_id = ? AND source = ?", (run_id, source))
         db.execute("DELETE FROM fetch_log WHERE run_id = ? AND source = ?", (run_id, source))
 
     def _fts_delete(self, db: sqlite3.Connection, pk: int) -> None:
@@ -529,12 +570,13 @@ class Store(RunQueries, OutcomeStore):
         "r.id, r.name, r.created, r.finished, r.status, r.target, r.profile, r.model, r.progress, "
         "(SELECT count(*) FROM pieces p WHERE p.run_id = r.id) AS pieces, "
         "(SELECT count(*) FROM errors e WHERE e.run_id = r.id AND e.kind = 'failed') AS errors, "
-        "(SELECT count(*) FROM errors e WHERE e.run_id = r.id AND e.kind = 'skipped') AS skipped")
+        "(SELECT count(*) FROM errors e WHERE e.run_id = r.id AND e.kind = 'skipped') AS skipped, "
+        "(SELECT count(*) FROM warnings w WHERE w.run_id = r.id) AS warnings")
 
     @staticmethod
     def _run_dict(row: sqlite3.Row) -> dict[str, Any]:
         d = {k: row[k] for k in ("id", "name", "created", "finished", "status", "pieces",
-                                 "errors", "skipped", "target", "profile", "model")}
+                                 "errors", "skipped", "warnings", "target", "profile", "model")}
         d["progress"] = _loads(row["progress"], {})
         d["empty"] = not d["pieces"] and d["status"] != "running"  # skipped by latest/previous
         return d
@@ -750,6 +792,13 @@ class Store(RunQueries, OutcomeStore):
                     for r in db.execute("SELECT source, error, kind FROM errors WHERE run_id = ? "
                                         "ORDER BY pk", (run_id,))]
 
+    def warnings(self, run_id: str) -> list[dict[str, Any]]:
+        """What went wrong with pieces that were still analysed: {"source", "warning"}."""
+        with self._read() as db:
+            return [{"source": r["source"], "warning": r["warning"]}
+                    for r in db.execute("SELECT source, warning FROM warnings WHERE run_id = ? "
+                                        "ORDER BY pk", (run_id,))]
+
     def fetch_log(self, run_id: str) -> list[dict[str, Any]]:
         """What happened to each fetched source: status, final URL, redirects, timing, error."""
         with self._read() as db:
@@ -770,6 +819,7 @@ class Store(RunQueries, OutcomeStore):
             head = self.run(run_id)
             pieces = self._pieces(self._db, run_id)
             errors = self.errors(run_id)
+            warnings = self.warnings(run_id)
             values = self.outcome_values(run_id)
             files = self.outcome_files(run_id) if values else []
         header = run_header(run_id=head["id"], created=head["created"], profile=head["profile"],
@@ -778,6 +828,6 @@ class Store(RunQueries, OutcomeStore):
                             sources=head["sources"])
         outcomes = attach_outcomes(pieces, head["personas"], values, files=files,
                                    min_sessions=min_sessions) if values else None
-        return build_report(header, pieces, errors, outcomes=outcomes,
+        return build_report(header, pieces, errors, warnings=warnings, outcomes=outcomes,
                             stage_rules=rules_from_config(head["config"].get("stage_rules")))
 

@@ -4,6 +4,8 @@ The app has no login. On the loopback interface only the person at this machine 
 every page works in full. Bound to any other address (or to all of them), anyone on the network
 could tick "allow internal addresses" to read internal pages through a run, or overwrite packs
 with the editor; those two stay off unless the person starting the app turns them on by name.
+Deleting runs is off there too, with no switch: whoever owns the runs deletes them on that
+machine with `antipersona runs delete`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class AppPolicy:
     address: str
     allow_private: bool
     allow_pack_edits: bool
+    allow_run_deletes: bool = False
 
     @property
     def local(self) -> bool:
@@ -57,7 +60,8 @@ def app_policy(address: str | None, env: Mapping[str, str] | None = None) -> App
     env = os.environ if env is None else env
     local = is_loopback(address)
     return AppPolicy(address=address or "", allow_private=local or _flag(env, ENV_ALLOW_PRIVATE),
-                     allow_pack_edits=local or _flag(env, ENV_ALLOW_PACK_EDITS))
+                     allow_pack_edits=local or _flag(env, ENV_ALLOW_PACK_EDITS),
+                     allow_run_deletes=local)
 
 
 def exposure_warning(policy: AppPolicy) -> str | None:
@@ -74,4 +78,4 @@ def exposure_warning(policy: AppPolicy) -> str | None:
         text += f"; {' and '.join(off)} are off (--allow-private-from-app, --allow-pack-edits)"
     if on:
         text += f"; {' and '.join(on)} turned on"
-    return text
+    return text + "; deleting runs is off (use `antipersona runs delete` on this machine)"

@@ -180,7 +180,7 @@ def progress_caption(progress: Mapping[str, Any] | None) -> str:
              "exports are read)"]
     counts = [(int(_num(progress, key)), word) for key, word in
               (("done", "analysed"), ("failed", "failed"), ("skipped", "skipped"),
-               ("resumed", "kept from before"))]
+               ("resumed", "kept from before"), ("warnings", "with a warning"))]
     parts += [f"{n:,} {word}" for n, word in counts if n]
     rate = _num(progress, "rate")
     if rate > 0:

@@ -98,6 +98,9 @@ def _show_result(result: dict[str, Any], swatches: dict[str, Swatch]) -> None:
         st.caption(f"Checked the uploaded file {md_escape(result['source'])} as "
                    f"{md_escape(result['channel'])} copy. Remove it from **Upload a file** to check "
                    "pasted text instead.")
+    for warning in (result.get("meta") or {}).get("warnings", ()):  # e.g. an email body lost
+        st.warning(md_escape(f"Part of this file may not have been read: {warning}"),
+                   icon=":material/warning:")
 
     scores_col, facts_col = st.columns([3, 1])
     with scores_col:

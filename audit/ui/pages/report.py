@@ -129,7 +129,8 @@ def _pick_run(store: Store, runs: list[dict[str, Any]]) -> str:
     labels = {r["id"]: run_label(r) for r in runs}
     return str(st.selectbox("Run", ids, key=KEYS["run"], format_func=lambda i: labels.get(i, i),
                             on_change=_on_run_change,
-                            help="Runs are listed newest first. The address bar keeps your choice."))
+                            help="Runs are listed newest first. The address bar keeps your "
+                                 "choice. Runs are deleted from the list on *Run an audit*."))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -166,6 +167,7 @@ def _headline(store: Store, run_id: str) -> None:
                    f"{fig.worst_share:.0%} wrong audience" if fig.worst_channel else "none wrong",
                    **quiet, help="The channel with the largest share of wrong-audience pieces.")
     _failures(errors, failures)
+    _warnings(store.warnings(run_id))
     _unread(store.unread_pieces(run_id))
 
 
@@ -199,6 +201,21 @@ def _failures(errors: list[dict[str, Any]], failures: FailureSummary) -> None:
                                     "Problem": in_app_words(e["error"], allow_private=allow),
                                     "Kind": e["kind"]} for e in errors]),
                      hide_index=True, width="stretch")
+
+
+def _warnings(warnings: list[dict[str, Any]]) -> None:
+    """Pieces audited with a warning: read and scored, so not among the failures above, but
+    perhaps only in part (an email whose body was lost), which the figures cannot show."""
+    if not warnings:
+        return
+    n = len(warnings)
+    st.info(md_escape(f"{n:,} piece{'s were' if n != 1 else ' was'} audited with a warning: "
+                      f"part of {'their' if n != 1 else 'its'} text may not have been read, so "
+                      f"{'their' if n != 1 else 'its'} scores may leave something out."),
+            icon=":material/warning:")
+    with st.expander(f"Which pieces have a warning ({n:,})"):
+        st.dataframe(pd.DataFrame([{"Source": w["source"], "Warning": w["warning"]}
+                                   for w in warnings]), hide_index=True, width="stretch")
 
 
 def _heatmap(store: Store, run_id: str, swatches: dict[str, Swatch], target: str) -> None:

@@ -1,7 +1,8 @@
 """Run an audit: give URLs, a sitemap, emails or an ad export; the run crawls and stores them.
 
 The run is the ``audit`` command in a subprocess, so it carries on while the user clicks around
-(or closes the tab); this page polls the store for its progress every couple of seconds.
+(or closes the tab); this page polls the store for its progress every couple of seconds. Its
+list of runs is where runs are opened and deleted (a delete asks once more first).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from ...store.store import Store
+from ...runs.lock import RunBusy, delete_run
+from ...store.store import Store, StoreError
 from ..failures import in_app_words, summarise_failures
 from ..highlight import md_escape
 from ..runs import (
@@ -35,8 +37,14 @@ STARTED_KEY = "runs_started"
 #: The runs (id, status) the page was last drawn with; the progress poll redraws the page
 #: (run list included) when a run starts or ends.
 SEEN_KEY = "runs_seen"
+#: The run whose Delete was clicked once (the second click is on the confirmation).
+DELETE_KEY = "runs_delete_pending"
+#: What the last delete did, (kind, message), said once above the list.
+DELETED_KEY = "runs_delete_note"
 UPLOAD_TYPES = ["txt", "csv", "tsv", "xml", "gz", "eml", "mbox"]
 POLL_SECONDS = 1.5
+#: Runs listed at once; older ones are in an expander below.
+RUNS_SHOWN = 10
 
 
 def render() -> None:
@@ -167,18 +175,84 @@ def _started_item(item: dict[str, Any], runs: list[dict[str, Any]], store: Store
 def _history() -> None:
     store = open_store()
     runs = list_runs(store) if store else []
-    if not runs:
+    note = st.session_state.pop(DELETED_KEY, None)
+    if not runs and not note:
         return
     st.subheader("All runs")
-    for run in runs[:10]:
-        cols = st.columns([4, 2, 1.2])
-        cols[0].markdown(f"**{md_escape(run.get('name') or run['id'])}**  \n"
-                         f"{str(run.get('created', ''))[:16].replace('T', ' ')}")
-        cols[1].write(f"{_counts(run)} · {run['status']}")
-        if cols[2].button("Open report", key=f"hist_{run['id']}"):
-            _open_report(run["id"])
-        if store is not None and run["status"] != "running":
-            _why(store, run, caption=True)
+    if note:
+        kind, text = note
+        getattr(st, kind)(md_escape(text))
+    can_delete = policy().allow_run_deletes
+    if runs and not can_delete:
+        st.caption("Deleting runs is off because this app is reachable from other machines; on "
+                   "the machine that keeps the runs, `antipersona runs delete RUN` deletes one.")
+    for run in runs[:RUNS_SHOWN]:
+        _history_row(store, run, can_delete)
+    if len(runs) > RUNS_SHOWN:
+        with st.expander(f"{len(runs) - RUNS_SHOWN:,} older runs"):
+            for run in runs[RUNS_SHOWN:]:
+                _history_row(store, run, can_delete)
+
+
+def _history_row(store: Store | None, run: dict[str, Any], can_delete: bool) -> None:
+    """One run: name and date, counts and status, Open report, Delete (then its confirmation)."""
+    cols = st.columns([3.4, 2.6, 1.2, 1])
+    cols[0].markdown(f"**{md_escape(run.get('name') or run['id'])}**  \n"
+                     f"{str(run.get('created', ''))[:16].replace('T', ' ')}")
+    cols[1].write(f"{_counts(run)} · {run['status']}")
+    if cols[2].button("Open report", key=f"hist_{run['id']}"):
+        _open_report(run["id"])
+    cols[3].button("Delete", key=f"del_{run['id']}", type="tertiary", icon=":material/delete:",
+                   disabled=not can_delete, on_click=_ask_delete, args=(run["id"],),
+                   help="Delete this run and everything stored for it (asks first)." if can_delete
+                   else "Not available: this app is reachable from other machines.")
+    if can_delete and st.session_state.get(DELETE_KEY) == run["id"]:
+        _confirm_delete(run)
+    if store is not None and run["status"] != "running":
+        _why(store, run, caption=True)
+
+
+def _ask_delete(run_id: str) -> None:
+    st.session_state[DELETE_KEY] = run_id
+
+
+def _confirm_delete(run: dict[str, Any]) -> None:
+    """The second step: what will go, said plainly, and the button that does it."""
+    with st.container(border=True):
+        st.warning(md_escape(f"Delete the run “{run.get('name') or run['id']}” "
+                             f"({_pieces(run)})? This cannot be undone."),
+                   icon=":material/delete_forever:")
+        yes, no, _ = st.columns([1.3, 1, 4])
+        yes.button("Yes, delete it", key=f"del_yes_{run['id']}", type="primary",
+                   on_click=_delete, args=(run,))
+        no.button("Cancel", key=f"del_no_{run['id']}", on_click=st.session_state.pop,
+                  args=(DELETE_KEY, None))
+
+
+def _delete(run: dict[str, Any]) -> None:
+    """Delete the run (a click's callback, so the page then draws without it); a run an audit
+    is still writing stays, and the note says why."""
+    st.session_state.pop(DELETE_KEY, None)
+    if not policy().allow_run_deletes:  # checked again on the server
+        return
+    name = run.get("name") or run["id"]
+    try:
+        with Store(db_file()) as store:
+            delete_run(store, run["id"])
+            st.session_state[SEEN_KEY] = runs_signature(store.runs())  # no extra redraw
+    except RunBusy:
+        st.session_state[DELETED_KEY] = ("error", f"“{name}” was not deleted: an audit is still "
+                                         "writing it. Delete it once that audit has finished "
+                                         "or been stopped.")
+        return
+    except StoreError as exc:
+        st.session_state[DELETED_KEY] = ("error", f"“{name}” was not deleted: {exc}")
+        return
+    # A run this session started is no longer "stopped before storing a run" once deleted.
+    st.session_state[STARTED_KEY] = [
+        item for item in st.session_state.get(STARTED_KEY, [])
+        if item["name"] != run.get("name") or item["proc"].poll() is None]
+    st.session_state[DELETED_KEY] = ("success", f"Deleted the run “{name}” ({_pieces(run)}).")
 
 
 def _why(store: Store | None, run: dict[str, Any], *, caption: bool = False) -> None:
@@ -193,7 +267,12 @@ def _why(store: Store | None, run: dict[str, Any], *, caption: bool = False) -> 
 
 
 def _counts(run: dict[str, Any]) -> str:
-    """"12 pieces, 1 failed" for a run row."""
-    pieces, failed = int(run.get("pieces") or 0), int(run.get("errors") or 0)
-    text = f"{pieces:,} piece{'s' if pieces != 1 else ''}"
-    return text + (f", {failed:,} failed" if failed else "")
+    """"12 pieces, 1 failed, 1 with a warning" for a run row."""
+    failed, warned = int(run.get("errors") or 0), int(run.get("warnings") or 0)
+    return (_pieces(run) + (f", {failed:,} failed" if failed else "")
+            + (f", {warned:,} with a warning" if warned else ""))
+
+
+def _pieces(run: dict[str, Any]) -> str:
+    pieces = int(run.get("pieces") or 0)
+    return f"{pieces:,} piece{'s' if pieces != 1 else ''}"
