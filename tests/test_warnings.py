@@ -79,6 +79,19 @@ def test_check_prints_the_warning_after_the_results_and_exits_0(tmp_path: Path,
     assert notes == [{"level": "warning", "message": {"text": f"{mail}: {WHY}"}}]
 
 
+def test_extract_tells_the_warning_with_the_sections_it_read(tmp_path: Path,
+                                                             cli_env: dict[str, str]) -> None:
+    mail = tmp_path / "lost.eml"
+    mail.write_bytes(LOST_BODY)
+    text = _cli(cli_env, "extract", str(mail))
+    assert text.returncode == 0, text.stderr
+    assert "Start free today" in text.stdout
+    assert text.stdout.rstrip("\n").splitlines()[-1] == f"warning: {mail}: {WHY}"
+    result = json.loads(_cli(cli_env, "extract", str(mail), "-f", "json").stdout)
+    assert result["errors"] == []
+    assert result["warnings"] == [{"source": str(mail), "warning": WHY}]
+
+
 # -- audit ----------------------------------------------------------------------------------
 
 def test_audit_tells_the_warning_after_its_summary_and_exits_0(tmp_path: Path,

@@ -35,3 +35,6 @@ def render_sections(result: Mapping[str, Any], out: TextIO, *, width: int = 80) 
     if result.get("pieces"):
         out.write("\n~ marks site chrome (navigation, header, footer, sidebars, banners):\n"
                   "  it counts little, and once per site.\n")
+    for warning in result.get("warnings", ()):
+        out.write(f"warning: {safe(warning.get('source', ''))}: "
+                  f"{safe(warning.get('warning', ''))}\n")

@@ -36,11 +36,13 @@ def piece_sections(piece: Piece) -> dict[str, Any]:
 def extract_inputs(args: Iterable[str], config: Config, *, fetch: FetchSettings | None = None,
                    channel: str | None = None,
                    on_error: Callable[[InputProblem], None] | None = None) -> dict[str, Any]:
-    """Files, folders, '-' and http(s) URLs -> ``{"pieces": [...], "errors": [...]}``, in
-    the order given."""
+    """Files, folders, '-' and http(s) URLs -> ``{"pieces": [...], "errors": [...],
+    "warnings": [...]}``, in the order given. A warning (an email whose body was lost) goes
+    with a piece that was read all the same."""
     args = list(args)
     pieces: list[dict[str, Any]] = []
     errors: list[InputProblem] = []
+    warnings: list[dict[str, str]] = []
 
     def problem(source: str, message: str) -> None:
         p = InputProblem(source, message)
@@ -65,7 +67,9 @@ def extract_inputs(args: Iterable[str], config: Config, *, fetch: FetchSettings 
                 problem(exc.source, exc.message)
                 continue
             pieces.append(piece_sections(piece))
-    return {"pieces": pieces, "errors": [e.to_dict() for e in errors]}
+            warnings += [{"source": piece.source, "warning": str(w)}
+                         for w in piece.meta.get("warnings", ())]
+    return {"pieces": pieces, "errors": [e.to_dict() for e in errors], "warnings": warnings}
 
 
 def _fetch_all(urls: list[str], config: Config, settings: FetchSettings,
