@@ -53,22 +53,30 @@ class ShellCheck:
 
     needs_render: bool
     reason: str = ""
+    #: Words of copy, counted up to THIN_WORDS (a page with more is not thin).
     words: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {"needs_render": self.needs_render, "reason": self.reason, "words": self.words}
 
 
-def copy_words(sections: Iterable[Section]) -> int:
-    """Words of the page's own copy: not the head's title and description, not chrome."""
-    return sum(len(_WORD.findall(s.text)) for s in sections
-               if s.role not in _HEAD_ROLES and s.role not in CHROME_ROLES)
+def copy_words(sections: Iterable[Section], enough: int | None = None) -> int:
+    """Words of the page's own copy: not the head's title and description, not chrome.
+    Counting stops once ``enough`` is reached: every fetched page is checked, and the count
+    only matters for a thin one."""
+    total = 0
+    for s in sections:
+        if s.role not in _HEAD_ROLES and s.role not in CHROME_ROLES:
+            total += len(_WORD.findall(s.text))
+            if enough is not None and total >= enough:
+                break
+    return total
 
 
 def check_shell(html: str, sections: Iterable[Section]) -> ShellCheck:
     """Whether ``html`` (whose extracted ``sections`` are given) is a script-driven shell."""
     sections = list(sections)
-    words = copy_words(sections)
+    words = copy_words(sections, THIN_WORDS)
     if words >= THIN_WORDS:
         return ShellCheck(False, words=words)
     scripts = [m.group(1) for m in _SCRIPT.finditer(html)]
