@@ -24,6 +24,7 @@ def verdict(engine: Engine, text: str, channel: str = "draft") -> tuple[str, str
     "3 people have looked at this cabin in the last hour.",
     "Your basket is reserved for 09:59 minutes.",
     "Coping with insomnia? Our sleep coach has tips picked just for you.",
+    "Pick your candle before time runs out, these scents won't be around for long.",
 ])
 def test_creepy_copy_without_stock_phrases(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
