@@ -74,9 +74,8 @@ _LIST_BLOCKS = frozenset({"ul", "ol", "div", "section", "table", "p", "dl", "men
 _TEASER_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "dd"})
 
 #: Invisible characters dropped from copy (email preview padding, soft hyphens); ZWJ is kept
-#: because emoji sequences need it.
-#: A character class, not a str.translate table: translate looks every character up in a dict
-#: and cost a twentieth of extraction on non-English pages.
+#: because emoji sequences need it. A regex, not a str.translate table: translate looks every
+#: character up in a dict and cost a twentieth of extraction on non-English pages.
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u034f\u00ad\u180e]")
 _MAX_DEPTH = 180
 #: Chrome zones read by :meth:`_Walker.walk_light` (a site header can still hold a hero).
@@ -337,8 +336,12 @@ _ARTICLE_CLASSES = frozenset({
 
 def _is_article(el: Any) -> bool:
     """An <article>, or a block marked as an article's body by schema.org or class."""
-    if el.tag == "article":
-        return True
+    return el.tag == "article" or _marked(el)
+
+
+def _marked(el: Any) -> bool:
+    """A block marked as an article's body by schema.org or class (an <article> tag alone
+    also wraps each teaser of a listing)."""
     attrib = el.attrib
     if not attrib:
         return False
@@ -368,17 +371,6 @@ def _scan_attributes(root: Any) -> tuple[list[tuple[Any, str]], int]:
 
 
 _DATE_PROPS = frozenset({"datePublished", "dateCreated"})
-
-
-def _marked(el: Any) -> bool:
-    """An <article> that also carries an article-body class or itemprop."""
-    attrib = el.attrib
-    if not attrib:
-        return False
-    if (attrib.get("itemprop") or "").lower() in ("articlebody", "blogpost", "text"):
-        return True
-    cls = attrib.get("class")
-    return bool(cls) and not _ARTICLE_CLASSES.isdisjoint(cls[:1000].lower().split())
 
 
 def _captioned_photo(img: Any) -> bool:
@@ -466,16 +458,14 @@ class _Walker:
         on a dated post) outside ``core``: a sidebar of widgets can outweigh a short post, but
         the page says which block is the article. None when there is not exactly one."""
         found = None
-        for el, m in self.mass.items():
-            if m.prose < _ARTICLE_PROSE or el.tag in ("body", "html") or not _is_article(el) or (
-                    el.tag == "article" and not self.post and not _marked(el)):
+        for el, m in self.mass.items():  # inner blocks come before the blocks around them
+            if m.prose < _ARTICLE_PROSE or el.tag in ("body", "html") or not (
+                    _marked(el) or (el.tag == "article" and self.post)):
                 continue
-            if found is not None and found not in _ancestors(el):
-                if el in _ancestors(found):
-                    found = el
-                    continue
-                return None
-            found = found if found is not None else el
+            if found is None or el in _ancestors(found):
+                found = el  # the first, or a block around it
+            elif found not in _ancestors(el):
+                return None  # two separate article bodies: the page does not say which
         if found is None or found in _ancestors(core) or core in _ancestors(found):
             return None
         return None if self._hidden_path(found) else found
