@@ -53,6 +53,7 @@ _BLOCK_TAGS = frozenset({
     "summary", "legend", "option", "optgroup",
 })
 _CTA_TAGS = frozenset({"a", "button", "input"})
+_LEAF_TAGS = frozenset({"br", "img", "input"})
 #: Tags that can open a zone without any attribute.
 _ZONE_TAGS = frozenset({"main", "article", "header", "footer", "nav", "aside", "dialog",
                         "figcaption"})
@@ -670,11 +671,7 @@ class _Walker:
         cls = _classes(attrib) if attrib else ""
         if attrib and _is_hidden(attrib, cls):
             return
-        if tag == "br":
-            buf.append(" ")
-            return
-        if tag == "img" or (tag == "input" and attrib.get("type", "").lower() == "image"):
-            self.image(el, attrib, zone, buf)
+        if tag in _LEAF_TAGS and self.leaf(el, tag, attrib, zone, buf):
             return
         cta = (
             self.cta_text(el, tag, attrib, cls)
@@ -704,7 +701,14 @@ class _Walker:
             new_zone = "nav"
         elif el is self.h1 and zone == "outside":
             new_zone = "content"  # the headline above an <article> is still the page's own
-        opened_hero = new_hero and not hero
+        self.descend(el, tag, zone, hero, new_zone, new_hero, article, buf, depth)
+        if new_hero and not hero:
+            self.hero_done = True
+
+    def descend(self, el: Any, tag: str, zone: str, hero: bool, new_zone: str, new_hero: bool,
+                article: bool, buf: list[str], depth: int) -> None:
+        """Walk ``el``'s children in ``new_zone``: a block gets sections of its own, a link
+        is marked so that adjacent links in a menu do not glue into one word."""
         if tag in _BLOCK_TAGS or "-" in tag:
             if buf:
                 self.flush(buf, zone, hero, None)
@@ -712,14 +716,22 @@ class _Walker:
             self.walk_children(el, new_zone, new_hero, article, inner, depth)
             if inner:
                 self.flush(inner, new_zone, new_hero, el)
-        elif tag == "a":  # adjacent links in a menu must not glue into one word
+        elif tag == "a":
             buf.append(_SOFT)
             self.walk_children(el, new_zone, new_hero, article, buf, depth)
             buf.append(_SOFT)
         else:
             self.walk_children(el, new_zone, new_hero, article, buf, depth)
-        if opened_hero:
-            self.hero_done = True
+
+    def leaf(self, el: Any, tag: str, attrib: Any, zone: str, buf: list[str]) -> bool:
+        """A line break or an image: read here, with nothing below it to walk."""
+        if tag == "br":
+            buf.append(" ")
+            return True
+        if tag == "img" or (tag == "input" and attrib.get("type", "").lower() == "image"):
+            self.image(el, attrib, zone, buf)
+            return True
+        return False
 
     def walk_light(
         self, el: Any, zone: str, hero: bool, article: bool, buf: list[str], depth: int
@@ -735,11 +747,7 @@ class _Walker:
         attrib = el.attrib
         if attrib and _hidden_quick(attrib):
             return
-        if tag == "br":
-            buf.append(" ")
-            return
-        if tag == "img" or (tag == "input" and attrib.get("type", "").lower() == "image"):
-            self.image(el, attrib, zone, buf)
+        if tag in _LEAF_TAGS and self.leaf(el, tag, attrib, zone, buf):
             return
         role = attrib.get("role") if attrib else None
         cta = None
@@ -755,21 +763,8 @@ class _Walker:
         if depth > _MAX_DEPTH:
             buf.append(" " + _text_of(el) + " ")
             return
-        if role or tag in _TAG_CHROME:
-            zone = _chrome_of(tag, attrib, "") or zone
-        if tag in _BLOCK_TAGS or "-" in tag:
-            if buf:
-                self.flush(buf, zone, False, None)
-            inner: list[str] = []
-            self.walk_children(el, zone, False, article, inner, depth)
-            if inner:
-                self.flush(inner, zone, False, el)
-        elif tag == "a":
-            buf.append(_SOFT)
-            self.walk_children(el, zone, False, article, buf, depth)
-            buf.append(_SOFT)
-        else:
-            self.walk_children(el, zone, False, article, buf, depth)
+        inner_zone = _chrome_of(tag, attrib, "") or zone if role or tag in _TAG_CHROME else zone
+        self.descend(el, tag, zone, False, inner_zone, False, article, buf, depth)
 
     def enter(
         self, el: Any, tag: str, attrib: Any, cls: str, zone: str, hero: bool, article: bool

@@ -26,12 +26,15 @@ SHOTS = ROOT / "test-output" / "screenshots"
 ENGINE_LOAD_MS = 120_000
 BETH_COLOR = "#c2410c"
 
-pytestmark = [
+#: The marks of every browser test module: one xdist group (one browser at a time on 2 cores),
+#: skipped with a reason where Debian's Chromium is missing.
+BROWSER_MARKS = [
     pytest.mark.browser,
     pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium (/usr/bin/chromium) is not "
                        "installed; `make chromium` installs it"),
 ]
+pytestmark = BROWSER_MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
 

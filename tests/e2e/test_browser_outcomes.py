@@ -11,7 +11,7 @@ import pytest
 
 from audit import Store
 from tests.e2e.test_browser import (  # noqa: F401  (fixtures used by name)
-    CHROMIUM,
+    BROWSER_MARKS,
     ROOT,
     _screenshot,
     _settle,
@@ -21,11 +21,7 @@ from tests.e2e.test_browser import (  # noqa: F401  (fixtures used by name)
 from tests.support.appserver import streamlit_app
 from tests.support.runs import fill_store
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from audit import Engine, Store
 from audit.models import Piece, Section
 from tests.e2e.test_browser import (  # noqa: F401  (fixtures used by name)
-    CHROMIUM,
+    BROWSER_MARKS,
     _screenshot,
     _settle,
     browser,
@@ -22,11 +22,7 @@ from tests.e2e.test_browser import (  # noqa: F401  (fixtures used by name)
 from tests.support.appserver import streamlit_app
 from tests.support.runs import fill_store
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 LOST = ("body not read: the message is multipart but no part was found (its MIME boundary never "
         "appears); only the subject is audited")
