@@ -7,7 +7,7 @@ import re
 import pytest
 
 from audit import load_packs
-from audit.analyze.charregex import SPAN, CharRegex, CharRegexes
+from audit.analyze.charregex import SPAN, CharRegex, CharRegexes, _for_lowered
 from audit.analyze.nlp import build_fast
 from audit.analyze.regexfilter import DIGIT, Literal, anchors, required_literals
 
@@ -47,10 +47,14 @@ def test_anchors_know_word_boundaries() -> None:
     assert anchors(re.compile(r"\[\s*(?:first|your)[ _]?name\s*\]")) == (Literal("["),)
 
 
-def test_windowed_regexes_find_what_a_full_scan_finds() -> None:
-    """Running each pack regex only near its anchors loses no match a full scan finds."""
+@pytest.mark.parametrize("trusted", [False, True])
+def test_windowed_regexes_find_what_a_full_scan_finds(trusted: bool) -> None:
+    """Running each pack regex only near its anchors loses no match a full scan finds, through
+    the time-bounded ``regex`` module (users' packs) or through ``re`` on the lower-cased text
+    (the shipped packs' case-insensitive patterns)."""
     nlp = build_fast()
-    entries = [CharRegex(re.compile(rx), pi, gi) for pi, pack in enumerate(load_packs())
+    entries = [CharRegex(re.compile(rx), pi, gi, trusted=trusted)
+               for pi, pack in enumerate(load_packs())
                for gi, group in enumerate(pack.cues) for rx in group.regex]
     chars = CharRegexes(nlp, entries)
     filler = "Plain words about invoices and weekends. " * (SPAN // 20)
@@ -60,6 +64,8 @@ def test_windowed_regexes_find_what_a_full_scan_finds() -> None:
         "Take an extra 30%off", "Hi [First Name], welcome", "People in Leeds just bought this",
         "Ends in 02h 14m 09s", "Ladies, this one is for you.", "Hello null, welcome back",
         "Someone in New York just bought a kettle", "Hi jo@example.com, thanks",
+        "MADE FOR FREELANCERS and Built For Individuals", "Your Side Project, Your Rules",
+        "ONE-TIME PAYMENT, pay once", "You'Re SEEING THIS because you're a new parent",
     ]
     text = "\n\n".join(f"{filler}{s} {filler}" if i % 2 else s for i, s in enumerate(samples))
     doc = nlp(text)
@@ -78,3 +84,12 @@ def test_windowed_regexes_find_what_a_full_scan_finds() -> None:
                    for m in e.rx.finditer(text) if m.end() > m.start()})
     assert windowed == full
     assert len(full) >= len(samples)
+
+
+def test_case_insensitive_patterns_run_on_the_lower_cased_text_only_when_exact() -> None:
+    lowered = _for_lowered(re.compile(r"(?i)\bmade\s+for\s+\S+"))
+    assert lowered is not None and not lowered.flags & re.IGNORECASE
+    assert lowered.pattern == r"\bmade\s+for\s+\S+"  # escapes such as \S kept as they are
+    for kept in (r"\bMade\s+for", r"(?i)\bSSO\b", r"(?i)[A-Z]{3}", r"(?im)^solo\b",
+                 r"(?i)plan(?-i:Pro)", r"(?i)\b(?P<Name>solo)\b"):
+        assert _for_lowered(re.compile(kept)) is None, kept
