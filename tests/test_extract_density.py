@@ -207,6 +207,15 @@ def test_the_one_marked_article_body_beats_a_heavier_column_of_widgets() -> None
                        '<div class="side-column"><div class="entry-content">'
                        f"<p>Our second kitchen opened in May. {PROSE} {PROSE}</p></div>")
     assert roles_of(two, "Our second kitchen") == {"body"}
+    # a dated post whose widgets hold about as much text as the post: no column holds most of
+    # the prose, and the marked body inside the wrapper is the article
+    notes = "".join(f'<div class="widget"><p>{PROSE}</p></div>' for _ in range(2))
+    post = ('<html><head><meta property="og:type" content="article"></head><body>'
+            '<div class="top"><h1>Rye Journal</h1></div><div class="columns">'
+            '<div class="main-column"><div class="widget Blog"><div class="post-body entry-content">'
+            f'<p>{PROSE}</p>{SHORT_POST}</div></div></div><div class="side-column">{notes}</div>'
+            "</div></body></html>")
+    assert roles_of(post, "spelt on Fridays") == {"body"}
 
 
 def test_a_section_named_like_a_table_of_contents_but_made_of_prose_is_copy() -> None:

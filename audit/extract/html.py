@@ -467,8 +467,9 @@ class _Walker:
                 found = el  # the first, or a block around it
             elif found not in _ancestors(el):
                 return None  # two separate article bodies: the page does not say which
-        if found is None or found in _ancestors(core) or core in _ancestors(found):
-            return None
+        if found is None or found in _ancestors(core) or (
+                core in _ancestors(found) and not self.post):
+            return None  # a landing page's copy reaches beyond its marked body
         return None if self._hidden_path(found) else found
 
     def _core_kin(self) -> set[Any]:
