@@ -383,6 +383,8 @@ def runs_list(db: DbOpt = None) -> None:
         raise fail(f"{path}: no run store here yet")
     with Store(path, readonly=True) as store:
         runs = store.runs()
+    if not runs:
+        err().print(f"no runs in {safe(str(path))}", markup=False)
     for r in runs:
         status = "empty" if r["empty"] else r["status"]
         sys.stdout.write(f"{r['id']}\t{str(r['created'])[:16].replace('T', ' ')}\t{status}\t"

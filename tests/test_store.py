@@ -327,6 +327,9 @@ def test_runs_cli_lists_and_deletes(tmp_path: Path, analysed: dict[str, Any],
     assert missing.returncode == 2 and "no run 'nope'" in missing.stderr
     with Store(db) as s:
         assert [r["id"] for r in s.runs()] == [first]
+    assert cli("runs", "delete", first).returncode == 0
+    none = cli("runs", "list")
+    assert none.returncode == 0 and none.stdout == "" and none.stderr.strip() == f"no runs in {db}"
 
 
 def test_runs_resolve_progress_finish(store: Store, analysed: dict[str, Any]) -> None:
