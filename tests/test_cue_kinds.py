@@ -68,6 +68,14 @@ def test_refund_lead_is_the_bargain_hunter(engine: Engine) -> None:
     assert verdict(engine, text, "email") == ("wrong-audience", "bargain-hunter")
 
 
+def test_a_calm_cart_reminder_is_service_but_pressed_with_urgency_it_is_not(engine: Engine) -> None:
+    calm = "Your order is still in your basket. We kept it for you, come back whenever you like."
+    pressed = ("Your order is still in your basket. Only 2 left in stock, so check out before "
+               "time runs out!")
+    assert verdict(engine, calm, "email") == ("neutral", None)
+    assert verdict(engine, pressed, "email") == ("risk", "over-personalization")
+
+
 @pytest.mark.parametrize("text", [
     "SOC 2, explained: the report an auditor writes, what a Type II audit covers and how long it takes.",
     "Vendor onboarding typically includes SSO, SCIM provisioning, a security review and a DPA.",
