@@ -162,7 +162,8 @@ def _for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     r"""``rx`` without IGNORECASE, to run on the lower-cased text (same length, so the same
     offsets), when that finds the same matches: the pattern is case-insensitive through a
     leading ``(?i)`` alone and has no upper-case letter of its own (escapes aside: ``\S`` or
-    ``\W`` mean the same in either case). None otherwise."""
+    ``\W`` mean the same in either case). None otherwise. (The one known difference: case
+    folding pairs the archaic long s, "ſ", with "s", and lower-casing does not.)"""
     src = rx.pattern
     if not src.startswith("(?i)") or _INLINE_FLAGS.search(src, 4):
         return None
