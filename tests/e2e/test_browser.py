@@ -137,6 +137,7 @@ def test_check_an_uploaded_file_shows_its_markup_as_text(server: str, page: Any,
     page.get_by_role("tab", name="Upload a file").click()
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(draft))
     page.get_by_text("hostile-draft.txt").first.wait_for()
+    _settle(page)  # the upload's own rerun: a click during it can be lost
     page.get_by_role("button", name="Check this draft").click()
     page.get_by_text("Checked the uploaded file").wait_for(timeout=ENGINE_LOAD_MS)
     block = page.locator(".ap-draft").filter(has_text="onerror").first
