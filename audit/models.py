@@ -100,6 +100,11 @@ class Piece:
         """All section texts joined; offsets in evidence refer to this string."""
         return SECTION_SEPARATOR.join(s.text for s in self.sections)
 
+    def warning_entries(self) -> list[dict[str, str]]:
+        """What went wrong while reading it (meta ``warnings``: an email body lost to a MIME
+        boundary) as the JSON report's ``warnings`` entries."""
+        return [{"source": self.source, "warning": str(w)} for w in self.meta.get("warnings", ())]
+
 
 #: Joins sections in ``Piece.text`` so sentences never run across a section boundary.
 SECTION_SEPARATOR = "\n\n"

@@ -764,7 +764,7 @@ class _Walker:
         if depth > _MAX_DEPTH:
             buf.append(" " + _text_of(el) + " ")
             return
-        inner_zone = _chrome_of(tag, attrib, "") or zone if role or tag in _TAG_CHROME else zone
+        inner_zone = (_chrome_of(tag, attrib, "") or zone) if role or tag in _TAG_CHROME else zone
         self.descend(el, tag, zone, False, inner_zone, False, article, buf, depth)
 
     def enter(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from ..termsafe import safe
+from .warned import warning_text
 
 _ROLE_WIDTH = 10
 
@@ -36,5 +37,4 @@ def render_sections(result: Mapping[str, Any], out: TextIO, *, width: int = 80) 
         out.write("\n~ marks site chrome (navigation, header, footer, sidebars, banners):\n"
                   "  it counts little, and once per site.\n")
     for warning in result.get("warnings", ()):
-        out.write(f"warning: {safe(warning.get('source', ''))}: "
-                  f"{safe(warning.get('warning', ''))}\n")
+        out.write(f"warning: {warning_text(warning)}\n")

@@ -17,11 +17,16 @@ from rich.text import Text
 from ..termsafe import safe
 
 
+def warning_text(warning: Mapping[str, Any]) -> str:
+    """``SOURCE: TEXT``, without terminal control sequences (sources and texts come from file
+    names and emails)."""
+    return safe(f"{warning.get('source', '')}: {warning.get('warning', '')}")
+
+
 def warning_line(warning: Mapping[str, Any]) -> Text:
-    """``warning: SOURCE: TEXT``, without terminal control sequences (sources and texts come
-    from file names and emails)."""
+    """``warning: SOURCE: TEXT`` for a rich console."""
     line = Text("warning: ", style="bold yellow")
-    line.append(safe(f"{warning.get('source', '')}: {warning.get('warning', '')}"))
+    line.append(warning_text(warning))
     return line
 
 

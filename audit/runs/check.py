@@ -75,8 +75,7 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
     for result in engine.check_pieces(pieces(), expect_chars=_size(items), encode=encode):
         # What a reader noticed (an email body lost to a MIME boundary): the piece was still
         # checked, so it is a warning beside it, not an input error.
-        warnings += [{"source": result.piece.source, "warning": str(w)}
-                     for w in result.piece.meta.get("warnings", ())]
+        warnings += result.piece.warning_entries()
         if outcome.encoded is not None:
             outcome.encoded.append(result.to_json())
             results.append(result.summary())

@@ -67,8 +67,7 @@ def extract_inputs(args: Iterable[str], config: Config, *, fetch: FetchSettings 
                 problem(exc.source, exc.message)
                 continue
             pieces.append(piece_sections(piece))
-            warnings += [{"source": piece.source, "warning": str(w)}
-                         for w in piece.meta.get("warnings", ())]
+            warnings += piece.warning_entries()
     return {"pieces": pieces, "errors": [e.to_dict() for e in errors], "warnings": warnings}
 
 
