@@ -45,6 +45,10 @@ def test_anchors_know_word_boundaries() -> None:
     assert anchors(re.compile(r"\b\d{1,2}h\s*\d{1,2}m")) == (DIGIT,)
     # Rare punctuation is a sharper anchor than common words.
     assert anchors(re.compile(r"\[\s*(?:first|your)[ _]?name\s*\]")) == (Literal("["),)
+    # A class of a few characters is a choice of anchors: a currency sign, not "mo" inside
+    # "more", "moment" or "amount".
+    assert anchors(re.compile(r"(?i)[$£€]\s?\d{3}\s*(?:/|per\s+)(?:mo\b|month)")) == (
+        Literal("$"), Literal("£"), Literal("€"))
 
 
 @pytest.mark.parametrize("trusted", [False, True])

@@ -20,6 +20,7 @@ import regex
 from spacy.language import Language
 
 from ..errors import AntipersonaError
+from . import programs
 from .regexfilter import DIGIT, Literal, anchors
 
 #: Characters a window reaches on either side of its anchor when no blank line comes first.
@@ -66,15 +67,18 @@ class CharRegexes:
         #: (word start, word end) -> {word -> regexes}: checked once per token type.
         words: dict[tuple[bool, bool], dict[str, list[int]]] = {}
         self.digit: list[int] = []
+        pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
         for rid, entry in enumerate(self.entries):
-            found = anchors(entry.rx)
+            found = programs.fact("anchors", (entry.rx.pattern, entry.rx.flags),
+                                  lambda rx=entry.rx: anchors(rx))
             if found is None:
                 self.always.append(rid)
                 continue
             for lit in found:
                 if lit == DIGIT:
                     self.digit.append(rid)
-                elif lit.is_word and _one_token(nlp, lit):
+                elif lit.is_word and programs.fact("one-token", (pipeline, lit.text),
+                                                   lambda lit=lit: _one_token(nlp, lit)):
                     words.setdefault((lit.word_start, lit.word_end), {}).setdefault(
                         lit.text, []).append(rid)
                 else:
@@ -85,7 +89,7 @@ class CharRegexes:
         self._word_rx: list[tuple[re.Pattern[str], dict[str, tuple[int, ...]]]] = []
         for (start, end), table in sorted(words.items()):
             body = "|".join(re.escape(w) for w in sorted(table, key=lambda w: (-len(w), w)))
-            rx = re.compile("(?=" + ("(?<!\\w)" if start else "") + f"({body})"
+            rx = programs.compile("(?=" + ("(?<!\\w)" if start else "") + f"({body})"
                             + ("(?!\\w)" if end else "") + ")")
             implied = {word: tuple(sorted({rid for other, rids in table.items()
                                            if word.startswith(other) and (other == word or not end)
@@ -176,7 +180,7 @@ def _for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
             return None
         i += 1
     try:
-        return re.compile(src[4:], rx.flags & ~re.IGNORECASE)
+        return programs.compile(src[4:], rx.flags & ~re.IGNORECASE)
     except re.error:
         return None
 

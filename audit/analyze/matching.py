@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 
 from ..packs.lexicon import Persona, term_variants
 from ..packs.locations import is_shipped
+from . import programs
 from .charregex import CharRegex, CharRegexes
 from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
@@ -42,6 +43,11 @@ class Hit(NamedTuple):
 
 class CueMatcher:
     def __init__(self, nlp: Language, personas: list[Persona]) -> None:
+        # Compiled regexes come from the cache when these packs were built before.
+        with programs.kept(_regex_sources(nlp, personas)):
+            self._build(nlp, personas)
+
+    def _build(self, nlp: Language, personas: list[Persona]) -> None:
         vocab = nlp.vocab
         self.personas = personas
         self.lower = PhraseMatcher(vocab, attr="LOWER")
@@ -98,7 +104,7 @@ class CueMatcher:
                     self._keys[vocab.strings.add(own)] = (pi, gi)
                     self._guards[vocab.strings[own]] = guard
                     self._add_pattern(vocab, own, core)
-                char_regexes.extend(CharRegex(re.compile(rx), pi, gi, f"{persona.id}/{group.group}",
+                char_regexes.extend(CharRegex(programs.compile(rx), pi, gi, f"{persona.id}/{group.group}",
                                               trusted=trusted)
                                     for rx in group.regex)
         self.chars = CharRegexes(nlp, char_regexes)
@@ -114,7 +120,7 @@ class CueMatcher:
         compiled = compile_pattern(pattern)
         anchor = _anchor(pattern)
         if anchor is None or anchor[2] is not None:
-            slot = _Pattern(0, re.compile(anchor[2]) if anchor else None, whole=anchor is None)
+            slot = _Pattern(0, programs.compile(anchor[2]) if anchor else None, whole=anchor is None)
             self._regex_anchored.append(slot)
             slots = [slot]
         else:
@@ -514,6 +520,16 @@ def _first_token(pattern: list[dict[str, Any]], vocab: Any) -> tuple[int, frozen
     return None
 
 
+def _regex_sources(nlp: Language, personas: list[Persona]) -> list[str]:
+    """What the matcher's regexes are built from: each group's regexes and token patterns,
+    and the pipeline (which decides what an anchor word is)."""
+    return [_pipeline_name(nlp), *(f"{g.regex!r}\0{g.patterns!r}" for p in personas for g in p.cues)]
+
+
+def _pipeline_name(nlp: Language) -> str:
+    return f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
+
+
 def _term_tokens(nlp: Language, personas: list[Persona]
                  ) -> dict[str, tuple[list[str], list[bool], list[str]]]:
     """Each term variant as the pipeline tokenises and lemmatises it (words, spaces, lemmas);
@@ -532,8 +548,7 @@ def _term_tokens(nlp: Language, personas: list[Persona]
                             [t.lemma_ for t in doc])
         return out
 
-    pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
-    return cached("terms", [pipeline, *variants], build)
+    return cached("terms", [_pipeline_name(nlp), *variants], build)
 
 
 def _lemmatizer(nlp: Language):  # type: ignore[no-untyped-def]

@@ -58,6 +58,13 @@ def _case_char(av: Any) -> str | None:
     return chars.pop() if len(chars) == 1 else None
 
 
+def _class_chars(av: Any, most: int = 4) -> list[str] | None:
+    """The lower-cased characters of a class of at most ``most`` literal characters."""
+    if len(av) > most or any(op is not sre_parse.LITERAL for op, _ in av):
+        return None
+    return sorted({chr(val).lower() for _, val in av})
+
+
 def _non_word_class(av: Any) -> bool:
     """A class ([ \\t], \\s, \\W) none of whose characters is a word character."""
     for op, val in av:
@@ -85,7 +92,7 @@ def _bounds(op: Any, av: Any) -> bool:
 
 
 #: Characters that are rare in marketing copy, so a literal holding one is a sharp filter.
-_RARE = set("[]{}<>«»|*#$~^\\@%")
+_RARE = set("[]{}<>«»|*#$£€~^\\@%")
 
 
 def _cost(cands: list[Literal]) -> float:
@@ -152,7 +159,12 @@ def _sequence(items: list[Any], left: bool = False, right: bool = False) -> list
             consider([_with_prefix(run, run_left, alt, after) for alt in av[1]])
         close(i)
         before = left if i == 0 else _bounds(*items[i - 1])
-        if op is sre_parse.SUBPATTERN:
+        if op is sre_parse.IN:
+            # A few characters, one of which must occur ("[$£€]"): each is an alternative.
+            chars = _class_chars(av)
+            if chars:
+                consider([Literal(c, before, after) for c in chars])
+        elif op is sre_parse.SUBPATTERN:
             consider(_sequence(list(av[-1]), before, after))
         elif op is sre_parse.BRANCH:
             branches = [_sequence(list(b), before, after) for b in av[1]]

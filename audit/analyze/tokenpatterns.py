@@ -22,6 +22,8 @@ import numpy as np
 from spacy.attrs import IDX, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.tokens import Doc
 
+from . import programs
+
 RS = "\x1e"  # between the fields of one token
 US = "\x1f"  # after each token
 _FIELD = f"[^{RS}{US}]*"
@@ -37,7 +39,9 @@ def _alternation(values: list[Any], lower: bool) -> str:
     words = [str(v).lower() if lower else str(v) for v in values]
     if any(RS in w or US in w for w in words):
         raise ValueError("separator in value")
-    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+    # Longest first, then alphabetical: the same regex text in every process (set order is
+    # not), so its compiled program can be kept between runs (see programs).
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
 
 
 def _field_rx(value: Any, lower: bool) -> str | None:
@@ -78,7 +82,7 @@ def _embed_regex(rx: str) -> str | None:
     if _UNSAFE.search(rx):
         return None
     try:
-        re.compile(rx)
+        programs.compile(rx)
     except re.error:
         return None
     out = rx.replace("^", f"(?<=[{RS}])").replace("$", f"(?=[{RS}{US}])")
@@ -136,7 +140,7 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> re.Pattern[str] | None:
         else:
             return None
     try:
-        return re.compile("".join(out))
+        return programs.compile("".join(out))
     except (re.error, ValueError):
         return None
 

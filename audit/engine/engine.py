@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from ..analyze.language import context_rules
 from ..analyze.profiles import resolve_model
 from ..analyze.tonecounts import COLUMNS, metrics, reading_grade
 from ..analyze.typography import normalised_piece, to_original
@@ -405,6 +406,9 @@ class Engine:
         idx, ends = arrays.idx, arrays.end
         limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
         weights = self._weights
+        # Read here, in the process that analyses, rather than when the piece is finished: a
+        # long piece cut across workers is finished by their caller, alone.
+        context = context_rules()
         for hit, s_idx in zip(hits, sent_of, strict=True):
             k = bisect_right(member_starts, hit.start_char) - 1
             member = task.members[k]
@@ -435,12 +439,13 @@ class Engine:
             shift = member.base - member.start
             cuts = member.cuts
             # Suggestions and notes are filled in by _finish: they need not cross processes.
+            cue_text = text[hit.start_char:hit.end_char]
             ev = Evidence(
-                persona=persona.id, group=group.group, text=text[hit.start_char:hit.end_char],
+                persona=persona.id, group=group.group, text=cue_text,
                 section=role, start=to_original(cuts, shift + hit.start_char),
                 end=to_original(cuts, shift + hit.end_char, end=True),
                 weight=group.weight * weights.get(role, 1.0), negated=negated,
-                sentence=sentence,
+                sentence=sentence, context=context.reason(sentence, cue_text),
             )
             part = parts[k]
             part.evidence.append(ev)

@@ -11,6 +11,7 @@ or written is ignored: it only ever saves time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -56,14 +57,20 @@ def code_files() -> list[Path]:
     return sorted([*package.rglob("*.py"), *(package / "data").glob("*.yaml")])
 
 
+@functools.lru_cache(maxsize=1)
+def _code() -> str:
+    """The package's modules as the key sees them, read once per process (a start asks for
+    several entries)."""
+    package = Path(__file__).resolve().parent.parent
+    return "".join(f"{p.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns};"
+                   for p in code_files() for st in (p.stat(),))
+
+
 def _key(kind: str, parts: Iterable[bytes | str]) -> str:
     from .. import __version__
 
-    package = Path(__file__).resolve().parent.parent
-    code = "".join(f"{p.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns};"
-                   for p in code_files() for st in (p.stat(),))
     h = hashlib.sha256()
-    for part in (_FORMAT, kind, sys.version, _spacy_release(), __version__, code, *parts):
+    for part in (_FORMAT, kind, sys.version, _spacy_release(), __version__, _code(), *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
@@ -72,27 +79,48 @@ def _key(kind: str, parts: Iterable[bytes | str]) -> str:
 
 def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T:
     """``build()``, or what it returned last time for the same ``parts``."""
+    key = key_of(kind, parts)
+    found = load(kind, key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = build()
+    store(kind, key, value)
+    return value
+
+
+def key_of(kind: str, parts: Iterable[bytes | str]) -> str:
+    """The entry name for ``parts`` ("" when the cache is off): for :func:`load` and
+    :func:`store`, when what is built is not one function's result."""
+    return _key(kind, parts) if cache_dir() is not None else ""
+
+
+def load(kind: str, key: str) -> object | None:
+    """The value stored under ``key``, or None (no entry, unreadable, or the cache is off)."""
     folder = cache_dir()
-    if folder is None:
-        return build()
-    path = folder / f"{kind}-{_key(kind, parts)}.pickle"
+    if folder is None or not key:
+        return None
     try:
-        with path.open("rb") as fh:
+        with (folder / f"{kind}-{key}.pickle").open("rb") as fh:
             return pickle.load(fh)  # our own cache, in the user's own folder
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
             ValueError):
-        pass
-    value = build()
+        return None
+
+
+def store(kind: str, key: str, value: object) -> None:
+    """Write ``value`` under ``key``; a cache that cannot be written is skipped."""
+    folder = cache_dir()
+    if folder is None or not key:
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        os.replace(tmp, folder / f"{kind}-{key}.pickle")
         _prune(folder)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass
-    return value
 
 
 def _prune(folder: Path) -> None:

@@ -54,7 +54,8 @@ def to_score(intensity: float) -> float:
 
 
 def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words: int) -> None:
-    """Apply repeat damping, negation transfer and length normalisation in place."""
+    """Apply repeat damping, context (``ev.context``, read where the cue was found), negation
+    transfer and length normalisation in place."""
     by_id = {p.id: p for p in personas}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     lf = length_factor(words)
@@ -63,7 +64,6 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
         key = (ev.persona, ev.text.lower())
         seen[key] += 1
         w = ev.weight / seen[key] / lf
-        ev.context = context.reason(ev.sentence, ev.text)
         w *= context.factor_for(ev.context)
         if ev.negated:
             persona = by_id.get(ev.persona)
