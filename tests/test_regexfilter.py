@@ -94,6 +94,8 @@ def test_case_insensitive_patterns_run_on_the_lower_cased_text_only_when_exact()
     lowered = _for_lowered(re.compile(r"(?i)\bmade\s+for\s+\S+"))
     assert lowered is not None and not lowered.flags & re.IGNORECASE
     assert lowered.pattern == r"\bmade\s+for\s+\S+"  # escapes such as \S kept as they are
-    for kept in (r"\bMade\s+for", r"(?i)\bSSO\b", r"(?i)[A-Z]{3}", r"(?im)^solo\b",
-                 r"(?i)plan(?-i:Pro)", r"(?i)\b(?P<Name>solo)\b"):
+    # Its own letters are lower-cased: under (?i) "SSO" and "sso" are the same.
+    assert _for_lowered(re.compile(r"(?i)\bSSO\s+[A-Z]\w+\S")).pattern == r"\bsso\s+[a-z]\w+\S"
+    for kept in (r"\bMade\s+for", r"(?im)^solo\b", r"(?i)plan(?-i:Pro)",
+                 r"(?i)\b(?P<Name>solo)\b", r"(?i)\x53SO", r"(?i)(so)\1"):
         assert _for_lowered(re.compile(kept)) is None, kept

@@ -132,9 +132,10 @@ class CharRegexes:
                 at.setdefault(rid, []).extend(offsets)
         for rid in self.always:
             at[rid] = [-1]
+        windows: dict[int, tuple[int, int]] = {}  # anchors shared by several regexes
         for rid, offsets in at.items():
             rx = self._bounded[rid]
-            spans = [(0, len(text))] if -1 in offsets else _merged(text, offsets)
+            spans = [(0, len(text))] if -1 in offsets else _merged(text, offsets, windows)
             if rx is None:
                 plain, subject = self._for_lowered[rid], lowered
                 if plain is None or not aligned:
@@ -165,24 +166,35 @@ _INLINE_FLAGS = re.compile(r"\(\?(?=[aiLmsux-])[aiLmsux-]+[:)]")
 def _for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     r"""``rx`` without IGNORECASE, to run on the lower-cased text (same length, so the same
     offsets), when that finds the same matches: the pattern is case-insensitive through a
-    leading ``(?i)`` alone and has no upper-case letter of its own (escapes aside: ``\S`` or
-    ``\W`` mean the same in either case). None otherwise. (The one known difference: case
-    folding pairs the archaic long s, "ſ", with "s", and lower-casing does not.)"""
+    leading ``(?i)`` alone, and its own letters are lower-cased ("SSO" is "sso", "[A-Z]" is
+    "[a-z]"), escapes aside (``\S`` and ``\s`` differ). None when an escape could spell a letter
+    (``\x41``), refers back to a group, or the pattern names its groups. (The one known
+    difference: case folding pairs the archaic long s, "ſ", with "s", and lower-casing does
+    not.)"""
     src = rx.pattern
-    if not src.startswith("(?i)") or _INLINE_FLAGS.search(src, 4):
+    if not src.startswith("(?i)") or _INLINE_FLAGS.search(src, 4) or "(?P" in src:
         return None
+    out = []
     i = 4
     while i < len(src):
         if src[i] == "\\":
+            escape = src[i + 1:i + 2]
+            if escape in _SPELLING_ESCAPES:
+                return None
+            out.append(src[i:i + 2])
             i += 2
             continue
-        if src[i].isupper():
-            return None
+        out.append(src[i].lower())
         i += 1
     try:
-        return programs.compile(src[4:], rx.flags & ~re.IGNORECASE)
+        return programs.compile("".join(out), rx.flags & ~re.IGNORECASE)
     except re.error:
         return None
+
+
+#: Escapes that spell a character by its code (which may be an upper-case letter) or refer
+#: back to a group (simpler to leave alone than to tell from an octal code).
+_SPELLING_ESCAPES = frozenset("xuUN0123456789")
 
 
 def _one_token(nlp: Language, lit: Literal) -> bool:
@@ -204,10 +216,16 @@ def _window(text: str, pos: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _merged(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+def _merged(text: str, offsets: list[int], windows: dict[int, tuple[int, int]]
+            ) -> list[tuple[int, int]]:
+    """The windows around ``offsets``, overlapping ones joined (``windows``: those already
+    worked out for this text)."""
     spans: list[tuple[int, int]] = []
     for pos in sorted(set(offsets)):
-        lo, hi = _window(text, pos)
+        found = windows.get(pos)
+        if found is None:
+            found = windows[pos] = _window(text, pos)
+        lo, hi = found
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
         else:

@@ -98,6 +98,9 @@ class ContextRules:
     quoted_factor: float
     quoted_max_words: int
     informational: tuple[re.Pattern[str], ...]
+    #: Per pattern, words one of which it cannot match without (None: not known), so that
+    #: most sentences are passed over without running it.
+    needs: tuple[tuple[str, ...] | None, ...] = ()
 
     def reason(self, sentence: str, phrase: str) -> str:
         """Why context lowers a cue in this sentence: "quoted", "informational" or ""."""
@@ -107,16 +110,20 @@ class ContextRules:
 
     def describes(self, sentence: str) -> bool:
         """The sentence defines, documents, reports or contracts rather than pitches."""
-        return _describes(self.informational, sentence)
+        return _describes(self.informational, self.needs, sentence)
 
     def factor_for(self, reason: str) -> float:
         return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
 
 
 @lru_cache(maxsize=4096)
-def _describes(patterns: tuple[re.Pattern[str], ...], sentence: str) -> bool:
-    # Cached: a sentence holding several cues is tested once.
-    return any(rx.search(sentence) for rx in patterns)
+def _describes(patterns: tuple[re.Pattern[str], ...], needs: tuple[tuple[str, ...] | None, ...],
+               sentence: str) -> bool:
+    # Cached: a sentence holding several cues is tested once. Case-folded, a sentence holds
+    # a needed word wherever the case-insensitive pattern could find it.
+    folded = sentence.casefold()
+    return any(rx.search(sentence) for rx, words in zip(patterns, needs, strict=True)
+               if words is None or any(w in folded for w in words))
 
 
 _QUOTE = re.compile(r'"([^"\n]{1,200})"')
@@ -134,11 +141,15 @@ def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
 
 @lru_cache(maxsize=1)
 def context_rules() -> ContextRules:
+    from .regexfilter import required_literals
+
     ctx = language_data()["context"]
+    patterns = tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE) for rx in ctx["informational"])
     return ContextRules(
         factor=float(ctx["factor"]),
         quoted_factor=float(ctx["quoted_factor"]),
         quoted_max_words=int(ctx["quoted_max_words"]),
-        informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
-                            for rx in ctx["informational"]),
+        informational=patterns,
+        needs=tuple(None if words is None else tuple(w.casefold() for w in words)
+                    for words in map(required_literals, patterns)),
     )
