@@ -170,3 +170,56 @@ def test_crossed_out_items_in_a_comparison_are_rejected(each_engine: Engine) -> 
     result = each_engine.check_text(text, channel="ad")
     crossed = [e for e in result.evidence if e.kind == "cue" and e.text in ("$29/month", "sales call")]
     assert crossed and all(e.negated for e in crossed)
+
+
+# Shop-widget pressure in the shapes real stores print it: stock counts, live and recent
+# activity counts, purchase popups and timers. One sentence per pattern family, all our own.
+@pytest.mark.parametrize("text", [
+    # stock counts
+    "Last 2 pieces in stock, then this print is retired.",
+    "This speckled glaze is low in stock this week.",
+    "We only have a handful of tickets left for Saturday.",
+    "Heads up: the linen aprons are selling out quickly.",
+    "9 units left! Grab yours.",
+    "Speckled teapot, large\n4 in stock",
+    # live and recent activity counts
+    "18 shoppers viewing this lamp right now",
+    "52 currently browsing",
+    "240 visitors online right now",
+    "11 customers recently bought this blender.",
+    "7 added to basket in the last 3 hours",
+    "4 people added this to their basket today",
+    "26 sold today",
+    "Added to cart 60+ times today",
+    "Ordered by 18 people in the past day",
+    "2 other shoppers have this item in their bag",
+    # purchase popups
+    "Tomasz W. purchased a pair of walking boots",
+    "maria in Sydney, New South Wales, Australia recently purchased the wool throw",
+    "Zoë in Utrecht, Netherlands Purchased An Espresso Cup",
+    "Someone near lake tahoe just added a tent to their cart",
+    "A shopper in Denver just made a purchase.",
+    # timers
+    "Doors close in 0 days 5 hours 12 minutes",
+    "Your basket timer: 00 hrs 09 mins 30 secs",
+    "Checkout within 09:59 to keep your seats",
+    "Time to claim: 2:15 remaining",
+    "Flash offer 02:11:40:09",
+    "Deal timer 00 : 38 : 12",
+])
+def test_shop_widget_pressure(each_engine: Engine, text: str) -> None:
+    assert verdict(each_engine, text, "landing") == ("risk", "over-personalization")
+
+
+@pytest.mark.parametrize("text", [
+    "Only 2 items left on your onboarding checklist.",
+    "The workshop runs 2 hours 30 minutes, with a break halfway.",
+    "Buyers in London purchased fewer homes this spring, the survey found.",
+    "We added 4 new invoice templates this week.",
+    "The 12 people who answered our survey are mostly freelancers.",
+    "Backups run at 02:00 every night and take about 20 minutes.",
+    "Episode 4 runs 1 hour 2 minutes 30 seconds.",
+    "We bought the last one in stock for the studio.",
+])
+def test_counts_and_times_that_are_not_pressure(engine: Engine, text: str) -> None:
+    assert engine.check_text(text, channel="landing").verdict.label != "risk"
