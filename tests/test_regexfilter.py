@@ -7,7 +7,7 @@ import re
 import pytest
 
 from audit import load_packs
-from audit.analyze.charregex import SPAN, CharRegex, CharRegexes, _for_lowered
+from audit.analyze.charregex import SPAN, CharRegex, CharRegexes, Scan, _for_lowered, _leading_tests
 from audit.analyze.nlp import build_fast
 from audit.analyze.regexfilter import DIGIT, Literal, anchors, required_literals
 
@@ -99,3 +99,32 @@ def test_case_insensitive_patterns_run_on_the_lower_cased_text_only_when_exact()
     for kept in (r"\bMade\s+for", r"(?im)^solo\b", r"(?i)plan(?-i:Pro)",
                  r"(?i)\b(?P<Name>solo)\b", r"(?i)\x53SO", r"(?i)(so)\1"):
         assert _for_lowered(re.compile(kept)) is None, kept
+
+
+@pytest.mark.parametrize(("rx", "split"), [
+    (r"\bwe\s+know", (r"\b", r"we\s+know")),
+    (r"(?i)(?<![\d:])\d{1,2}:\d{2}", (r"(?i)(?<![\d:])", r"(?i)\d{1,2}:\d{2}")),
+    (r"(?<!\{)\{\{\s*\w+", (r"(?<!\{)", r"\{\{\s*\w+")),
+    (r"\bA|B", None),  # the test belongs to one alternative only
+    (r"(?m)^Dear\s*,", None),  # a line start stays in front
+    (r"\b(?:x)?", None),  # the rest could match nothing
+    (r"(?:^|(?<=[.!?]\s))Hey", None),
+])
+def test_leading_tests_are_cut_off_only_where_the_meaning_stays(
+        rx: str, split: tuple[str, str] | None) -> None:
+    assert _leading_tests(re.compile(rx)) == split
+
+
+@pytest.mark.parametrize("rx", [r"\bwe\s+know\b", r"(?<![\d:])\d{1,2}:\d{2}", r"\b\w+ing\b",
+                                r"(?<=\s)\d+\s*(?:h|hours?)\b", r"\b(?:so|sooner)\w*"])
+def test_a_cut_scan_finds_what_finditer_finds(rx: str) -> None:
+    """Finds that fail the cut-off test are skipped one character on, so a later match that
+    overlaps them is still found, and matches never overlap each other."""
+    text = ("owe know we know; 12:30 112:30 1:305 x:12:45 sing ringing bring-ing "
+            "  3 hours 4h sooner so soonest\n\nwe know")
+    scan = Scan.of(re.compile(rx))
+    assert scan.rest is not None
+    windows = [(0, 40), (40, len(text))]
+    expected = [m.span() for lo, hi in windows for m in re.compile(rx).finditer(text, lo, hi)]
+    assert scan.spans(text, windows) == expected
+    assert expected
