@@ -125,16 +125,23 @@ def test_stopping_early_stops_the_workers() -> None:
     assert all(_gone(pid) for pid in pids)
 
 
-def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path) -> None:
-    """The caller reads files and writes the report; spaCy is loaded by the workers only."""
+@pytest.mark.parametrize("files", ["many", "one"])
+def test_a_large_check_never_loads_spacy_in_the_calling_process(tmp_path: Path, files: str) -> None:
+    """The caller reads files and writes the report; spaCy is loaded by the workers only. One
+    long file is cut across workers and finished (weighed, scored) by the caller."""
     from audit.engine.engine import PARALLEL_MIN_CHARS
 
     para = ("Skip the procurement hoops: no sales calls, no SSO to set up. "
-            "Our enterprise tier adds SAML, SCIM and a signed SLA. ") * 20
+            "Our enterprise tier adds SAML, SCIM and a signed SLA. "
+            "SOC 2 is defined as an attestation of a vendor's controls. ") * 20
     drafts = tmp_path / "drafts"
     drafts.mkdir()
-    for i in range(PARALLEL_MIN_CHARS // len(para) + 20):
-        (drafts / f"d{i}.txt").write_text(f"Draft {i}\n\n{para}\n", encoding="utf-8")
+    count = PARALLEL_MIN_CHARS // len(para) + 20
+    if files == "many":
+        for i in range(count):
+            (drafts / f"d{i}.txt").write_text(f"Draft {i}\n\n{para}\n", encoding="utf-8")
+    else:
+        (drafts / "long.txt").write_text("\n\n".join([para] * count * 2), encoding="utf-8")
     script = (
         "import sys, json\n"
         "from audit.runs.check import check_inputs\n"

@@ -7,7 +7,7 @@ module only loads them and hashes them against a spaCy vocabulary for array look
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,7 @@ def negation_rules() -> NegationRules:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class ContextRules:
     """Sentences that describe rather than pitch, and quotations that mention a practice."""
 
@@ -98,9 +98,12 @@ class ContextRules:
     quoted_factor: float
     quoted_max_words: int
     informational: tuple[re.Pattern[str], ...]
-    #: Per pattern, words one of which it cannot match without (None: not known), so that
-    #: most sentences are passed over without running it.
-    needs: tuple[tuple[str, ...] | None, ...] = ()
+    #: Per pattern, words one of which it cannot match without (None: not known): worked out
+    #: on first use, where sentences are read (the analysis workers), not where scores are
+    #: summed, since reading a regex's words needs spaCy's stop-word list.
+    _needs: tuple[tuple[str, ...] | None, ...] | None = field(default=None, init=False, repr=False)
+    #: Sentence -> whether it describes: a sentence holding several cues is tested once.
+    _seen: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
 
     def reason(self, sentence: str, phrase: str) -> str:
         """Why context lowers a cue in this sentence: "quoted", "informational" or ""."""
@@ -110,20 +113,28 @@ class ContextRules:
 
     def describes(self, sentence: str) -> bool:
         """The sentence defines, documents, reports or contracts rather than pitches."""
-        return _describes(self.informational, self.needs, sentence)
+        found = self._seen.get(sentence)
+        if found is None:
+            if len(self._seen) >= 4096:
+                self._seen.clear()
+            found = self._seen[sentence] = self._test(sentence)
+        return found
+
+    def _test(self, sentence: str) -> bool:
+        if self._needs is None:
+            from .regexfilter import required_literals
+
+            self._needs = tuple(None if words is None else tuple(w.casefold() for w in words)
+                                for words in map(required_literals, self.informational))
+        # Case-folded, a sentence holds a needed word wherever the case-insensitive pattern
+        # could find it.
+        folded = sentence.casefold()
+        return any(rx.search(sentence) for rx, words in zip(self.informational, self._needs,
+                                                            strict=True)
+                   if words is None or any(w in folded for w in words))
 
     def factor_for(self, reason: str) -> float:
         return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
-
-
-@lru_cache(maxsize=4096)
-def _describes(patterns: tuple[re.Pattern[str], ...], needs: tuple[tuple[str, ...] | None, ...],
-               sentence: str) -> bool:
-    # Cached: a sentence holding several cues is tested once. Case-folded, a sentence holds
-    # a needed word wherever the case-insensitive pattern could find it.
-    folded = sentence.casefold()
-    return any(rx.search(sentence) for rx, words in zip(patterns, needs, strict=True)
-               if words is None or any(w in folded for w in words))
 
 
 _QUOTE = re.compile(r'"([^"\n]{1,200})"')
@@ -141,15 +152,11 @@ def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
 
 @lru_cache(maxsize=1)
 def context_rules() -> ContextRules:
-    from .regexfilter import required_literals
-
     ctx = language_data()["context"]
-    patterns = tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE) for rx in ctx["informational"])
     return ContextRules(
         factor=float(ctx["factor"]),
         quoted_factor=float(ctx["quoted_factor"]),
         quoted_max_words=int(ctx["quoted_max_words"]),
-        informational=patterns,
-        needs=tuple(None if words is None else tuple(w.casefold() for w in words)
-                    for words in map(required_literals, patterns)),
+        informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
+                            for rx in ctx["informational"]),
     )
