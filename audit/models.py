@@ -311,12 +311,15 @@ def _evidence_parts(evidence: list[Evidence]) -> list[str]:
             sentence = sentences[e.sentence] = _string(e.sentence)
         weight = round(e.weight, 4)
         weight_text = repr(weight) if math.isfinite(weight) else compact_json(weight)
-        counts_for = f',"counts_for":{_string(e.counts_for)}' if e.counts_for else ""
+        # The optional members, after "kind" as to_dict() puts them.
+        extra = f',"counts_for":{_string(e.counts_for)}' if e.counts_for else ""
+        if e.context:
+            extra += f',"context":{_string(e.context)}'
         parts.append(
             f'{"," if parts else "["}{head}{_string(e.text)},"section":{_string(e.section)},'
             f'"start":{e.start:d},"end":{e.end:d},"weight":{weight_text},'
             f'"negated":{"true" if e.negated else "false"},"suggest":{suggest},'
-            f'"sentence":{sentence},"note":{tail}{counts_for}}}')
+            f'"sentence":{sentence},"note":{tail}{extra}}}')
     parts.append("]" if parts else "[]")
     return parts
 

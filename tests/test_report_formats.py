@@ -364,6 +364,12 @@ def test_evidence_json_is_what_compact_json_writes() -> None:
                  note="Tone pulls", kind="tone"),
         Evidence("bargain-hunter", "price", "50% off", "cta", 20, 27, float("nan"),
                  sentence="", note=""),
+        Evidence("beth-bureaucrat", "compliance", "SOC 2", "body", 0, 5, 0.2,
+                 sentence="SOC 2 is an attestation standard.", note="n",
+                 context="informational"),
+        Evidence("beth-bureaucrat", "compliance", "SSO", "body", 9, 12, 0.0, negated=True,
+                 sentence='No "SSO tax" here.', note="n", counts_for="susie-solopreneur",
+                 context="quoted"),
     ]
     assert evidence_json(evidence) == compact_json([e.to_dict() for e in evidence])
     assert evidence_json([]) == "[]"
