@@ -177,7 +177,7 @@ class Scan:
 
     @classmethod
     def of(cls, rx: re.Pattern[str]) -> Scan:
-        split = _leading_tests(rx)
+        split = programs.fact("leading-tests", (rx.pattern, rx.flags), lambda: _leading_tests(rx))
         if split is None:
             return cls(rx)
         tests, rest = split
