@@ -102,8 +102,11 @@ def write_json(out: TextIO, report: dict[str, Any], *, pretty: bool | None = Non
             stage = summaries[j].get("stage") if j < len(summaries) else None
             # The stage is given when the report is built, after the piece was encoded.
             tail = ',"stage":' + compact_json(stage) + "}"
-            out.write(piece if stage is None or not piece.endswith("}") or piece.endswith(tail)
-                      else piece[:-1] + tail)
+            if stage is None or not piece.endswith("}") or piece.endswith(tail):
+                out.write(piece)
+            else:  # written in two parts: a long page's JSON runs to megabytes
+                out.write(piece[:-1])
+                out.write(tail)
         out.write("]")
     out.write("}\n")
 
