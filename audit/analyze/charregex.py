@@ -301,7 +301,10 @@ def _for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
             out.append(src[i:i + 2])
             i += 2
             continue
-        out.append(src[i].lower())
+        char = src[i]
+        if char.isupper() and not char.isascii():  # "İ" lower-cases to two characters
+            return None
+        out.append(char.lower())
         i += 1
     try:
         return programs.compile("".join(out), rx.flags & ~re.IGNORECASE)
