@@ -142,6 +142,8 @@ _QUOTE = re.compile(r'"([^"\n]{1,200})"')
 
 def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
     """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
+    if '"' not in sentence:  # most sentences: no call into the regex engine
+        return False
     for m in _QUOTE.finditer(sentence):
         inner = m.group(1)
         if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
