@@ -43,11 +43,15 @@ def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
               batch_chars: int, encode: bool) -> Iterator[_Partial]:
     """Chunks go to the workers, partial results come back in order and are re-joined to their
     piece here; only text out and small partials back cross the process boundary."""
-    from .workers import WorkerPool
+    from .workers import GC_THRESHOLD, WorkerPool
 
     # Objects that exist now live as long as the run: keep the collector off them, so that
     # neither the workers' collections (copy-on-write pages) nor ours walk them again.
     gc.freeze()
+    # The caller unpickles the workers' results and finishes long pieces: as many short-lived
+    # objects as the workers make, and as few cycles (see workers.GC_THRESHOLD).
+    threshold = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         with WorkerPool(engine.load, _work, n_process) as pool:
             jobs = ((batch, encode) for batch in _batches(tasks, batch_chars))
@@ -55,4 +59,5 @@ def _parallel(engine: Engine, tasks: Iterable[_Task | None], n_process: int,
                 yield from partials
                 yield _GROUP_END
     finally:
+        gc.set_threshold(*threshold)
         gc.unfreeze()
