@@ -193,6 +193,7 @@ def test_crossed_out_items_in_a_comparison_are_rejected(each_engine: Engine) -> 
     "Added to cart 60+ times today",
     "Ordered by 18 people in the past day",
     "2 other shoppers have this item in their bag",
+    "9 shoppers bought this rug.",
     # purchase popups
     "Tomasz W. purchased a pair of walking boots",
     "maria in Sydney, New South Wales, Australia recently purchased the wool throw",
@@ -206,6 +207,7 @@ def test_crossed_out_items_in_a_comparison_are_rejected(each_engine: Engine) -> 
     "Time to claim: 2:15 remaining",
     "Flash offer 02:11:40:09",
     "Deal timer 00 : 38 : 12",
+    "Your seats are held for 08:00 - finish checking out.",
 ])
 def test_shop_widget_pressure(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "landing") == ("risk", "over-personalization")
@@ -220,6 +222,10 @@ def test_shop_widget_pressure(each_engine: Engine, text: str) -> None:
     "Backups run at 02:00 every night and take about 20 minutes.",
     "Episode 4 runs 1 hour 2 minutes 30 seconds.",
     "We bought the last one in stock for the studio.",
+    # A booking time is not a timer; a running tally of buyers is not a live pop-up.
+    "Your table is reserved for 19:30 on Friday.",
+    "Your room is held for 14:00 tomorrow, when check-in opens.",
+    "Over 3,400 customers bought the standing desk last year.",
 ])
 def test_counts_and_times_that_are_not_pressure(engine: Engine, text: str) -> None:
     assert engine.check_text(text, channel="landing").verdict.label != "risk"
