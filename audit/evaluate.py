@@ -522,8 +522,9 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "shapes (stock counts, live and recent activity counts, purchase pop-ups, timers) "
             "were written from half the web sites of a public dark-pattern data set (Mathur "
             "et al. 2019) and checked on the other half, and documentation context (how-to "
-            "steps, pointers to other pages, API reference lines) from three documentation "
-            "repositories; neither moved the figures here.",
+            "steps, pointers to other pages, API reference lines, billing records being set "
+            "up) from eight documentation repositories, each checked on repositories it was "
+            "not written from; neither moved the figures here.",
             "",
         ]
         for profile, res in real:
