@@ -1,15 +1,16 @@
 """Billing and shop documentation is not a pitch: coupons, promotions, custom prices, purchase
 orders and invoices are records that an admin creates or that code handles. Configuration and
 code sentences about them are recognised by `context.informational` patterns
-(audit/data/language.yaml), and the bare word "coupon" no longer counts on its own
-(lexicons/bargain-hunter.yaml). A coupon or discount offered to the reader keeps its weight.
-Every text here is our own."""
+(audit/data/language.yaml). A coupon or discount offered to the reader keeps its weight, and
+so does the bare word "coupon" in copy (lexicons/bargain-hunter.yaml). Every text here is our
+own."""
 
 from __future__ import annotations
 
 import pytest
 
 from audit import Engine
+from tests.support.context import assert_pitch, assert_quiet
 
 
 @pytest.mark.parametrize("text", [
@@ -32,9 +33,7 @@ from audit import Engine
     "Discount Code — optional field shown on the payment page.",
 ])
 def test_billing_records_in_docs_are_not_a_pitch(engine: Engine, text: str) -> None:
-    result = engine.check_text(text, channel="landing")
-    assert result.verdict.label == "neutral", result.verdict
-    assert any(e.context == "informational" for e in result.evidence if e.kind == "cue")
+    assert_quiet(engine, text)
 
 
 @pytest.mark.parametrize(("text", "persona"), [
@@ -50,9 +49,7 @@ def test_billing_records_in_docs_are_not_a_pitch(engine: Engine, text: str) -> N
     ("Pay by purchase order with net-30 terms.", "beth-bureaucrat"),
 ])
 def test_an_offer_in_the_same_words_still_counts(engine: Engine, text: str, persona: str) -> None:
-    result = engine.check_text(text, channel="landing")
-    assert (result.verdict.label, result.verdict.persona) == ("wrong-audience", persona)
-    assert not any(e.context == "informational" for e in result.evidence if e.kind == "cue")
+    assert_pitch(engine, text, "wrong-audience", persona)
 
 
 @pytest.mark.parametrize("text", [

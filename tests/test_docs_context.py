@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from audit import Engine
+from tests.support.context import assert_pitch, assert_quiet
 
 
 @pytest.mark.parametrize("text", [
@@ -29,9 +30,7 @@ from audit import Engine
     "If not set, the SAML response goes to the default callback route.",
 ])
 def test_documentation_prose_is_not_a_pitch(engine: Engine, text: str) -> None:
-    result = engine.check_text(text, channel="landing")
-    assert result.verdict.label == "neutral", result.verdict
-    assert any(e.context == "informational" for e in result.evidence)
+    assert_quiet(engine, text)
 
 
 @pytest.mark.parametrize(("text", "label", "persona"), [
@@ -44,9 +43,7 @@ def test_documentation_prose_is_not_a_pitch(engine: Engine, text: str) -> None:
 ])
 def test_a_pitch_in_the_same_words_still_counts(engine: Engine, text: str, label: str,
                                                 persona: str | None) -> None:
-    result = engine.check_text(text, channel="landing")
-    assert (result.verdict.label, result.verdict.persona) == (label, persona)
-    assert not any(e.context == "informational" for e in result.evidence if e.kind == "cue")
+    assert_pitch(engine, text, label, persona)
 
 
 def test_a_demo_repository_is_sample_code_not_a_sales_call(engine: Engine) -> None:
