@@ -21,6 +21,7 @@ from spacy.language import Language
 
 from ..errors import AntipersonaError
 from . import programs
+from .nlp import pipeline_name
 from .regexfilter import DIGIT, Literal, anchors, sre_parse
 
 #: Characters a window reaches on either side of its anchor when no blank line comes first.
@@ -57,11 +58,12 @@ class CharRegexes:
         #: slower, and every analysis worker compiles them at start).
         self._bounded = [None if e.trusted else regex.compile(e.rx.pattern, e.rx.flags & _FLAGS)
                          for e in self.entries]
+        #: How the shipped packs' regexes are searched (see Scan); None for users' packs.
+        self._scans = [Scan.of(e.rx) if e.trusted else None for e in self.entries]
         #: The shipped case-insensitive regexes compiled again for the lower-cased text:
         #: ``re`` runs a case-sensitive pattern about three times as fast.
-        self._for_lowered = [_for_lowered(e.rx) if e.trusted else None for e in self.entries]
-        self._scans = [Scan.of(e.rx) for e in self.entries]
-        self._lowered_scans = [None if rx is None else Scan.of(rx) for rx in self._for_lowered]
+        lowered = [_for_lowered(e.rx) if e.trusted else None for e in self.entries]
+        self._lowered_scans = [None if rx is None else Scan.of(rx) for rx in lowered]
         #: Regexes without a known anchor: they scan the whole text.
         self.always: list[int] = []
         #: Literal -> regexes, searched as substrings of the lower-cased text.
@@ -69,7 +71,7 @@ class CharRegexes:
         #: (word start, word end) -> {word -> regexes}: checked once per token type.
         words: dict[tuple[bool, bool], dict[str, list[int]]] = {}
         self.digit: list[int] = []
-        pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+        pipeline = pipeline_name(nlp)
         for rid, entry in enumerate(self.entries):
             found = programs.fact("anchors", (entry.rx.pattern, entry.rx.flags),
                                   lambda rx=entry.rx: anchors(rx))
@@ -142,6 +144,7 @@ class CharRegexes:
                 plain, subject = self._lowered_scans[rid], lowered
                 if plain is None or not aligned:
                     plain, subject = self._scans[rid], text
+                assert plain is not None  # a shipped regex (rx is None) always has its Scan
                 for start, end in plain.spans(subject, spans):
                     yield rid, start, end
                 continue

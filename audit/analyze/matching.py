@@ -27,6 +27,7 @@ from ..packs.lexicon import Persona, term_variants
 from ..packs.locations import is_shipped
 from . import programs
 from .charregex import CharRegex, CharRegexes
+from .nlp import pipeline_name
 from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
 
@@ -523,11 +524,7 @@ def _first_token(pattern: list[dict[str, Any]], vocab: Any) -> tuple[int, frozen
 def _regex_sources(nlp: Language, personas: list[Persona]) -> list[str]:
     """What the matcher's regexes are built from: each group's regexes and token patterns,
     and the pipeline (which decides what an anchor word is)."""
-    return [_pipeline_name(nlp), *(f"{g.regex!r}\0{g.patterns!r}" for p in personas for g in p.cues)]
-
-
-def _pipeline_name(nlp: Language) -> str:
-    return f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
+    return [pipeline_name(nlp), *(f"{g.regex!r}\0{g.patterns!r}" for p in personas for g in p.cues)]
 
 
 def _term_tokens(nlp: Language, personas: list[Persona]
@@ -548,7 +545,7 @@ def _term_tokens(nlp: Language, personas: list[Persona]
                             [t.lemma_ for t in doc])
         return out
 
-    return cached("terms", [_pipeline_name(nlp), *variants], build)
+    return cached("terms", [pipeline_name(nlp), *variants], build)
 
 
 def _lemmatizer(nlp: Language):  # type: ignore[no-untyped-def]

@@ -45,6 +45,11 @@ from .attrruler import use_array_ruler
 from .profiles import FAST_MODEL, resolve_model
 
 
+def pipeline_name(nlp: Language) -> str:
+    """The pipeline as cache keys name it: package, version and components."""
+    return f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
+
+
 @lru_cache(maxsize=1)
 def _lemma_table() -> dict[str, str]:
     """The English lookup table shipped by spacy-lookups-data, with lower-cased keys."""
