@@ -3,7 +3,9 @@ second or two), and the path to the packs shipped with the project."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Edited packs are saved to (and loaded from) the user's packs folder: the tests use an empty one
 # of their own, inherited by the CLI and Streamlit processes they start.
-os.environ["ANTIPERSONA_PACKS_DIR"] = tempfile.mkdtemp(prefix="antipersona-test-packs-")
+# Removed when the test process ends (each xdist worker has its own), so runs leave no folders.
+_PACKS_DIR = tempfile.mkdtemp(prefix="antipersona-test-packs-")
+os.environ["ANTIPERSONA_PACKS_DIR"] = _PACKS_DIR
+atexit.register(shutil.rmtree, _PACKS_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
