@@ -22,6 +22,21 @@ def _starts_with(words: list[str], pos: int, phrase: tuple[str, ...]) -> bool:
     return tuple(words[pos : pos + len(phrase)]) == phrase
 
 
+def _gloss_end(words: list[str], start: int, end: int, stop: int) -> int:
+    """Where the words after the cue at [start, end) begin once a short bracketed gloss is
+    skipped: "single sign-on (SSO) is ..." or, for the acronym itself, "(SSO) is ...". At most
+    three words in the brackets; anything longer is an aside of its own."""
+    if end < stop and words[end] == "(":
+        for pos in range(end + 1, min(stop, end + 5)):
+            if words[pos] == ")":
+                return pos + 1
+            if words[pos] == "(":
+                break
+    elif end < stop and words[end] == ")" and start > 0 and words[start - 1] == "(":
+        return end + 1
+    return end
+
+
 #: Words a list item may hold besides its one content word ("SSO, SAML and a security review").
 _LIST_GLUE = frozenset({"and", "or", "a", "an", "the"})
 _OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
@@ -61,8 +76,12 @@ class Negator:
         if (self.use_parse and not own_negation and doc.has_annotation("DEP")
                 and self._parse_negated(doc[start:end])):
             return True
-        hi = min(len(doc) if limit is None else limit, end + self.rules.after_window + 2)
-        after = words[end:hi]
+        stop = len(doc) if limit is None else limit
+        # A short gloss in brackets between the cue and what follows it is skipped: "single
+        # sign-on (SSO) is not required", and "(SSO) is not required" read from the acronym.
+        skip = _gloss_end(words, start, end, stop)
+        hi = min(stop, skip + self.rules.after_window + 2)
+        after = words[skip:hi]
         return not self._after_triggers.isdisjoint(after) and self._negator_after(after)
 
     def _negator_before(self, before: list[str], first: str) -> bool:
