@@ -150,3 +150,20 @@ def test_referral_cash_courts_deal_seekers(engine: Engine, text: str) -> None:
 ])
 def test_referring_to_a_page_is_not_referral_cash(engine: Engine, text: str) -> None:
     assert "price-led-offer" not in groups(engine, text, "landing")
+
+
+@pytest.mark.parametrize("text", [
+    "Good news: our price on the copper kettle has dropped since you asked us to watch it.",
+    "Three things on your wishlist are now cheaper than last week.",
+    "The price has just dropped on the walnut side table.",
+])
+def test_a_price_drop_alert_is_price_led(engine: Engine, text: str) -> None:
+    assert "price-led-offer" in groups(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "The price of cloud storage has fallen every year since 2010.",
+    "Our delivery times on island orders have dropped to two days.",
+])
+def test_prices_in_the_news_and_other_drops_stay_quiet(engine: Engine, text: str) -> None:
+    assert "price-led-offer" not in groups(engine, text, "blog")
