@@ -167,3 +167,40 @@ def test_a_price_drop_alert_is_price_led(engine: Engine, text: str) -> None:
 ])
 def test_prices_in_the_news_and_other_drops_stay_quiet(engine: Engine, text: str) -> None:
     assert "price-led-offer" not in groups(engine, text, "blog")
+
+
+# -- the reader's own unfinished checkout: a cart reminder, below the risk line on its own ------
+
+@pytest.mark.parametrize("text", [
+    "It looks like you may have forgotten to complete checkout for the yoga pass.",
+    "You didn't finish your order for the plant stand. It's saved in your account.",
+    "You started signing up for the pottery class but stopped at the payment step.",
+])
+def test_an_unfinished_checkout_is_a_cart_reminder(engine: Engine, text: str) -> None:
+    assert "cart-reminder" in groups(engine, text)
+    assert label(engine, text) != "risk"
+
+
+def test_a_reminder_with_a_countdown_tips_into_risk(engine: Engine) -> None:
+    text = ("You didn't finish your order for the plant stand, and it is only reserved "
+            "for 09:59 minutes more.")
+    assert label(engine, text) == "risk"
+
+
+@pytest.mark.parametrize("text", [
+    "Did you finish your tax return? Our checklist makes the last step quick.",
+    "Once you complete the checkout, we email your receipt straight away.",
+])
+def test_ordinary_checkout_talk_is_not_a_cart_reminder(engine: Engine, text: str) -> None:
+    assert "cart-reminder" not in groups(engine, text)
+
+
+def test_an_amount_placeholder_is_template_plumbing(engine: Engine) -> None:
+    text = "Hi {{name}}, we could not take your payment of {{value}} for this month's plan."
+    assert "merge-tag-leaks" not in groups(engine, text)
+
+
+def test_we_noticed_keeps_its_tracking_weight_before_an_unfinished_checkout(engine: Engine) -> None:
+    text = "We noticed you started signing up for the Gold plan but did not finish."
+    assert "tracking-references" in groups(engine, text)
+    assert label(engine, text) == "risk"
