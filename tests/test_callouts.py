@@ -29,6 +29,12 @@ from audit import Engine
     "We saw you up at 2am again. Our sleep tea can help.",
     "Your resting heart rate jumped last night. Try our calming drops.",
     "This offer reaches you because you recently moved to Swindon.",
+    "We can see you haven't booked a class in 3 weeks. Missing us?",
+    # life events nobody told the shop, records joined up, friends named from a social graph
+    "Congratulations on the new baby! Our photo cards ship tomorrow.",
+    "Newly separated? Studio flats near your old street are waiting.",
+    "We linked your phone number with your shop account and found you work at Brightwell.",
+    "Your friends Lena and Omar bought these sandals. Join them?",
 ])
 def test_callouts_are_a_risk(engine: Engine, text: str) -> None:
     verdict = engine.check_text(text, channel="email").verdict
@@ -54,6 +60,11 @@ def test_callouts_are_a_risk(engine: Engine, text: str) -> None:
     "Over 40 recipes and counting!",
     "We know you're in a rush, so this guide is short.",
     "Your weight plan is ready: log in to see this week's meals.",
+    "We see you haven't confirmed your email yet. One tap finishes it.",
+    "Congratulations on your first sale! Here is how payouts work.",
+    "Recently moved? Change your delivery address in settings.",
+    "Your friend Jonas sent you a voucher. Use it at checkout.",
+    "Your colleagues can open the shared board once you invite them.",
 ])
 def test_ordinary_copy_in_the_same_words_stays_quiet(engine: Engine, text: str) -> None:
     result = engine.check_text(text, channel="email")
