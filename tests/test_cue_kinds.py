@@ -96,14 +96,17 @@ def test_a_quoted_practice_is_mentioned_not_used(engine: Engine) -> None:
     assert any(e.context == "quoted" for e in result.evidence)
 
 
-def test_a_template_with_many_placeholders_is_one_leak(engine: Engine) -> None:
+def test_a_leaked_tag_counts_once(engine: Engine) -> None:
     single = engine.check_text("Hi {{first_name}}, your invoice is ready.", channel="email")
+    twice = engine.check_text("Hi {{first_name}}, your invoice is ready. Thanks, "
+                              "{{first_name}}, for paying on time!", channel="email")
+    assert single.verdict.label == "risk"
+    leaks = [e for e in twice.evidence if e.group == "merge-tag-leaks"]
+    assert len(leaks) == 2 and sum(1 for e in leaks if e.weight > 0) == 1
+    # several distinct placeholders make a template, filled in when sent (test_templates.py)
     many = engine.check_text("Hi {{first_name}} {{last_name}}, your order for {{city}} shipped. "
                              "Questions? Write to {{email}}.", channel="email")
-    assert single.verdict.label == "risk"
-    leaks = [e for e in many.evidence if e.group == "merge-tag-leaks"]
-    assert len(leaks) >= 3
-    assert sum(1 for e in leaks if e.weight > 0) == 1
+    assert all(e.weight == 0 for e in many.evidence if e.group == "merge-tag-leaks")
     # a non-personal template variable is not personal data
     order = engine.check_text("Order {{ order_id }} has shipped.", channel="email")
     assert not any(e.group == "merge-tag-leaks" for e in order.evidence)

@@ -106,7 +106,8 @@ class ContextRules:
     _seen: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
 
     def reason(self, sentence: str, phrase: str) -> str:
-        """Why context lowers a cue in this sentence: "quoted", "informational" or ""."""
+        """Why context lowers a cue in this sentence: "quoted", "informational" or "" (a cue's
+        piece may also read as a "template": see templates.py)."""
         if phrase and _quoted(sentence, phrase, self.quoted_max_words):
             return "quoted"
         return "informational" if self.describes(sentence) else ""
@@ -134,6 +135,10 @@ class ContextRules:
                    if words is None or any(w in folded for w in words))
 
     def factor_for(self, reason: str) -> float:
+        if reason == "template":  # see templates.py
+            from .templates import template_rules
+
+            return template_rules().factor
         return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
 
 

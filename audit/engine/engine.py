@@ -25,6 +25,7 @@ import numpy as np
 
 from ..analyze.language import context_rules
 from ..analyze.profiles import resolve_model
+from ..analyze.templates import template_rules
 from ..analyze.tonecounts import COLUMNS, metrics, reading_grade
 from ..analyze.typography import normalised_piece, to_original
 from ..config import Config
@@ -409,6 +410,7 @@ class Engine:
         # Read here, in the process that analyses, rather than when the piece is finished: a
         # long piece cut across workers is finished by their caller, alone.
         context = context_rules()
+        templates: dict[int, bool] = {}  # member -> reads as a template (asked only when needed)
         for hit, s_idx in zip(hits, sent_of, strict=True):
             k = bisect_right(member_starts, hit.start_char) - 1
             member = task.members[k]
@@ -440,12 +442,18 @@ class Engine:
             cuts = member.cuts
             # Suggestions and notes are filled in by _finish: they need not cross processes.
             cue_text = text[hit.start_char:hit.end_char]
+            reason = context.reason(sentence, cue_text)
+            if not group.in_templates:
+                if k not in templates:
+                    templates[k] = template_rules().is_template(text[member.start:member.end])
+                if templates[k]:
+                    reason = "template"
             ev = Evidence(
                 persona=persona.id, group=group.group, text=cue_text,
                 section=role, start=to_original(cuts, shift + hit.start_char),
                 end=to_original(cuts, shift + hit.end_char, end=True),
                 weight=group.weight * weights.get(role, 1.0), negated=negated,
-                sentence=sentence, context=context.reason(sentence, cue_text),
+                sentence=sentence, context=reason,
             )
             part = parts[k]
             part.evidence.append(ev)
