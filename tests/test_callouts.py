@@ -35,6 +35,11 @@ from audit import Engine
     "Newly separated? Studio flats near your old street are waiting.",
     "We linked your phone number with your shop account and found you work at Brightwell.",
     "Your friends Lena and Omar bought these sandals. Join them?",
+    # selling a shop the means to pressure its visitors
+    "Our plugin shows new visitors that other shoppers are buying right now.",
+    "Add a recent sales popup and a live visitor counter to every product page.",
+    "Countdown bars create a real sense of urgency for hesitant buyers.",
+    "The widget displays recent orders on your shop so every visit feels busy.",
 ])
 def test_callouts_are_a_risk(engine: Engine, text: str) -> None:
     verdict = engine.check_text(text, channel="email").verdict
@@ -65,6 +70,9 @@ def test_callouts_are_a_risk(engine: Engine, text: str) -> None:
     "Recently moved? Change your delivery address in settings.",
     "Your friend Jonas sent you a voucher. Use it at checkout.",
     "Your colleagues can open the shared board once you invite them.",
+    "Regulators say shops that create a false sense of urgency use a deceptive pattern.",
+    "We never add sales pop-ups or visitor counters to your store.",
+    "Order notifications tell you the moment a customer buys.",
 ])
 def test_ordinary_copy_in_the_same_words_stays_quiet(engine: Engine, text: str) -> None:
     result = engine.check_text(text, channel="email")
