@@ -161,3 +161,29 @@ def test_a_fair_flat_price_is_not_the_bargain_hunter(engine: Engine, text: str) 
 ])
 def test_billing_and_returns_information_stays_quiet(engine: Engine, text: str) -> None:
     assert verdict(engine, text) != BARGAIN
+
+
+@pytest.mark.parametrize("text", [
+    "Don't miss your $20 coupon, it ends Sunday.",
+    "Don't forget: free returns on every order this month.",
+])
+def test_a_reminder_presses_the_offer_rather_than_denying_it(engine: Engine, text: str) -> None:
+    verdict = engine.check_text(text, channel="email").verdict
+    assert (verdict.label, verdict.persona) == ("wrong-audience", "bargain-hunter")
+
+
+def test_a_plain_negation_still_denies_the_offer(engine: Engine) -> None:
+    result = engine.check_text("No coupon needed, the price is the price.", channel="landing")
+    assert all(e.negated for e in result.evidence if e.group == "discount-stacking")
+
+
+def test_a_sale_email_with_one_scarcity_line_is_a_bargain_email(engine: Engine) -> None:
+    """Scores saturate toward 1: 0.98 against 0.83 is a wide lead in evidence, so the bargain
+    hunter leads and the verdict still names the risk."""
+    text = ("Only 3 left!\nSpring clearance: 40% off everything, stack your loyalty coupon on "
+            "top, free returns for 90 days and we match any lower price you find.")
+    verdict = engine.check_text(text, channel="email").verdict
+    assert (verdict.label, verdict.persona) == ("wrong-audience", "bargain-hunter")
+    assert verdict.risk == "over-personalization"
+    # with no offer around it, the same line is a risk
+    assert engine.check_text("Only 3 left!", channel="email").verdict.label == "risk"

@@ -214,3 +214,8 @@ def test_paying_for_what_you_use_counts_for_susie(engine: Engine, text: str) -> 
 def test_a_sentence_about_use_and_payment_apart_does_not(engine: Engine) -> None:
     text = "You pay for the whole office even if you use one desk."
     assert "individual-use" not in _groups(engine, text)
+
+
+def test_value_added_tax_is_not_jargon(engine: Engine) -> None:
+    assert "corporate-jargon" not in _groups(engine, "Prices include value added taxes where due.")
+    assert "corporate-jargon" in _groups(engine, "We bundle value-added services for partners.")

@@ -32,7 +32,11 @@ SCALE = 1.2
 MIN_WORDS_FOR_TONE = 40
 TONE_ALONE_MAX = 0.45
 #: An anti-persona this far ahead of a firing risk pack leads the verdict (which names both).
-RISK_LEAD = 0.15
+#: Scores saturate toward 1, so 0.05 there is already a wide lead in evidence: a sale email
+#: scoring 0.96 for the bargain hunter is a bargain email even with one scarcity line at 0.83.
+#: Set to 0.05 (from 0.15) by reading independent shop and pricing copy; the real and our own
+#: labelled sets score the same with either.
+RISK_LEAD = 0.05
 #: Below this summed cue weight a neutral piece has too little signal to judge.
 MIN_SIGNAL = 0.25
 #: Tone adds at most this share of a persona's cue intensity (and never more than TONE_ALONE_MAX):
