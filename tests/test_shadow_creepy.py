@@ -147,3 +147,23 @@ def test_a_privacy_notice_naming_the_location_is_not_tracking(engine: Engine, te
 ])
 def test_claiming_the_readers_location_still_counts(engine: Engine, text: str) -> None:
     assert "location-and-device" in groups(engine, text, "email")
+
+
+# -- "low stock" as a badge, not as the owner's inventory alert -------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Low stock – grab yours.",
+    "Colour: sage. Availability: Low stock",
+])
+def test_a_low_stock_badge_is_fake_scarcity(engine: Engine, text: str) -> None:
+    assert "fake-scarcity" in groups(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "The shop owner gets a low stock alert by email before a bestseller runs out.",
+    "Set a low stock threshold per product and we'll ping you in Slack.",
+    "Tell me when a bag is low stock so I can reorder from the tannery.",
+    "The report lists the warehouse with the lowest stock first.",
+])
+def test_the_owners_inventory_alerts_are_not_fake_scarcity(engine: Engine, text: str) -> None:
+    assert "fake-scarcity" not in groups(engine, text)
