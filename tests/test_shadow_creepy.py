@@ -167,3 +167,21 @@ def test_a_low_stock_badge_is_fake_scarcity(engine: Engine, text: str) -> None:
 ])
 def test_the_owners_inventory_alerts_are_not_fake_scarcity(engine: Engine, text: str) -> None:
     assert "fake-scarcity" not in groups(engine, text)
+
+
+# -- the reader's own cart named back: a service line, even as a heading -----------------------
+
+def test_a_calm_cart_reminder_with_a_heading_stays_under_the_risk_line(engine: Engine) -> None:
+    text = ("# You forgot something in your basket\n\n"
+            "Hello! Your order for the oak chopping board is saved. Pick it up whenever suits you.")
+    assert "cart-reminder" in groups(engine, text, "email")
+    assert "tracking-references" not in groups(engine, text, "email")
+    assert label(engine, text, "email") != "risk"
+
+
+@pytest.mark.parametrize("text", [
+    "# You left something behind\n\nThe linen apron in your bag won't last long, so check out today.",
+    "We noticed you left something in your cart after lunch. Shall we hold it?",
+])
+def test_a_cart_reminder_with_pressure_or_tracking_is_still_risk(engine: Engine, text: str) -> None:
+    assert label(engine, text, "email") == "risk"
