@@ -185,3 +185,19 @@ def test_a_calm_cart_reminder_with_a_heading_stays_under_the_risk_line(engine: E
 ])
 def test_a_cart_reminder_with_pressure_or_tracking_is_still_risk(engine: Engine, text: str) -> None:
     assert label(engine, text, "email") == "risk"
+
+
+@pytest.mark.parametrize("text", [
+    "It has never been easier to send a quote: set it up in minutes.",
+    "Booking a table has never been this simple.",
+])
+def test_never_been_easier_praises_rather_than_denies(each_engine: Engine, text: str) -> None:
+    cues = [e for e in each_engine.check_text(text, channel="landing").evidence if e.kind == "cue"]
+    assert cues and not any(e.negated for e in cues if e.persona == "susie-solopreneur")
+
+
+def test_never_been_still_denies_a_practice(each_engine: Engine) -> None:
+    result = each_engine.check_text("We have never been tracking your browsing history.",
+                                    channel="landing")
+    assert all(e.negated for e in result.evidence if e.group == "tracking-references")
+    assert result.verdict.label != "risk"

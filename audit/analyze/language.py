@@ -60,6 +60,7 @@ class NegationRules:
     breakers: frozenset[str]
     comma_breakers: frozenset[str]
     not_negating_next: frozenset[str]
+    never_been_praise: frozenset[str]
     closers: frozenset[str]
     list_intro: frozenset[str]
 
@@ -85,6 +86,7 @@ def negation_rules() -> NegationRules:
         comma_breakers=frozenset(str(b).lower() for b in
                                  [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
         not_negating_next=frozenset(str(w).lower() for w in neg["not_negating_next"]),
+        never_been_praise=frozenset(str(w).lower() for w in neg["never_been_praise"]),
         closers=frozenset(str(w).lower() for w in neg["closers"]),
         list_intro=frozenset(str(w).lower() for w in neg.get("list_intro", ())),
     )

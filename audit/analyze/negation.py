@@ -100,6 +100,10 @@ class Negator:
             if word in (",", "and") and following in r.comma_breakers:
                 return False
             if word in r.before_single:
+                if following == "been":  # "never been easier to ..." praises
+                    after = before[pos + 2] if pos + 2 <= last else first
+                    if after in r.never_been_praise:
+                        return False
                 return following not in r.not_negating_next
             multi = r.before_multi.get(word)
             if multi and any(_ends_with(before, pos, p) for p in multi):
@@ -172,6 +176,9 @@ class Negator:
         def negates(child: Token) -> bool:
             if lo <= child.i < hi or (child.i + 1 < len(doc) and doc[child.i + 1].lower_ in skip):
                 return False  # also "we don't just offer SSO"
+            if (child.i + 2 < len(doc) and doc[child.i + 1].lower_ == "been"
+                    and doc[child.i + 2].lower_ in self.rules.never_been_praise):
+                return False  # "it has never been easier to start"
             return child.dep_ == "neg" or (det_reaches and child.dep_ == "det"
                                            and child.lower_ in ("no", "zero"))
 
