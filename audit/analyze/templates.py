@@ -16,6 +16,9 @@ from functools import lru_cache
 from .language import language_data
 
 _SPACE = re.compile(r"\s+")
+#: How far around a placeholder the others are looked for: a template's placeholders sit close
+#: together, and a long page is not read whole for each leak.
+REACH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,12 @@ class TemplateRules:
     min_placeholders: int
     placeholders: tuple[re.Pattern[str], ...]
     logic: tuple[re.Pattern[str], ...]
+
+    def around(self, text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
+        """:meth:`is_template` on the text within :data:`REACH` of ``text[start:end]``, kept
+        inside ``[lo, hi)`` (the piece's bounds when several share a text)."""
+        hi = len(text) if hi is None else hi
+        return self.is_template(text[max(lo, start - REACH):min(hi, end + REACH)])
 
     def is_template(self, text: str) -> bool:
         """Template logic, or at least ``min_placeholders`` distinct placeholders (spacing and

@@ -444,8 +444,9 @@ class Engine:
             cue_text = text[hit.start_char:hit.end_char]
             reason = context.reason(sentence, cue_text)
             if not group.in_templates:
-                if k not in templates:
-                    templates[k] = template_rules().is_template(text[member.start:member.end])
+                if k not in templates:  # the piece's first such cue decides
+                    templates[k] = template_rules().around(text, hit.start_char, hit.end_char,
+                                                           member.start, member.end)
                 if templates[k]:
                     reason = "template"
             ev = Evidence(
