@@ -92,7 +92,7 @@ def _bounds(op: Any, av: Any) -> bool:
 
 
 #: Characters that are rare in marketing copy, so a literal holding one is a sharp filter.
-_RARE = set("[]{}<>«»|*#$£€~^\\@%")
+_RARE = set("[]{}<>«»|*#$£€~^\\@%≥≤")
 
 
 def _cost(cands: list[Literal]) -> float:
