@@ -96,8 +96,6 @@ def negation_rules() -> NegationRules:
 class ContextRules:
     """Sentences that describe rather than pitch, and quotations that mention a practice."""
 
-    factor: float
-    quoted_factor: float
     quoted_max_words: int
     informational: tuple[re.Pattern[str], ...]
     #: Per pattern, words one of which it cannot match without (None: not known): worked out
@@ -136,12 +134,6 @@ class ContextRules:
                                                             strict=True)
                    if words is None or any(w in folded for w in words))
 
-    def factor_for(self, reason: str) -> float:
-        if reason == "template":  # see templates.py
-            from .templates import template_rules
-
-            return template_rules().factor
-        return self.quoted_factor if reason == "quoted" else self.factor if reason else 1.0
 
 
 _QUOTE = re.compile(r'"([^"\n]{1,200})"')
@@ -160,11 +152,19 @@ def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def context_factors() -> dict[str, float]:
+    """What each context reason multiplies a cue's weight by. Numbers only: the process that
+    sums a long piece's scores compiles none of the patterns that found the reasons."""
+    data = language_data()
+    ctx = data["context"]
+    return {"": 1.0, "informational": float(ctx["factor"]), "quoted": float(ctx["quoted_factor"]),
+            "template": float(data["template"]["factor"])}
+
+
+@lru_cache(maxsize=1)
 def context_rules() -> ContextRules:
     ctx = language_data()["context"]
     return ContextRules(
-        factor=float(ctx["factor"]),
-        quoted_factor=float(ctx["quoted_factor"]),
         quoted_max_words=int(ctx["quoted_max_words"]),
         informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
                             for rx in ctx["informational"]),

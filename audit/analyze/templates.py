@@ -23,7 +23,6 @@ REACH = 2000
 
 @dataclass(frozen=True, slots=True)
 class TemplateRules:
-    factor: float
     min_placeholders: int
     placeholders: tuple[re.Pattern[str], ...]
     logic: tuple[re.Pattern[str], ...]
@@ -52,7 +51,6 @@ class TemplateRules:
 def template_rules() -> TemplateRules:
     data = language_data()["template"]
     return TemplateRules(
-        factor=float(data["factor"]),
         min_placeholders=int(data["min_placeholders"]),
         placeholders=tuple(re.compile(rx) for rx in data["placeholders"]),
         logic=tuple(re.compile(rx) for rx in data["logic"]),

@@ -23,7 +23,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from ..analyze.language import context_rules
+from ..analyze.language import context_factors
 from ..config import Config
 from ..models import CHROME_ROLES, Evidence, Verdict
 from ..packs.lexicon import Persona, ToneTarget
@@ -63,12 +63,12 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
     by_id = {p.id: p for p in personas}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     lf = length_factor(words)
-    context = context_rules()
+    factors = context_factors()
     for ev in evidence:
         key = (ev.persona, ev.text.lower())
         seen[key] += 1
         w = ev.weight / seen[key] / lf
-        w *= context.factor_for(ev.context)
+        w *= factors[ev.context]
         if ev.negated:
             persona = by_id.get(ev.persona)
             if persona and persona.negation_counts_for and persona.negation_factor > 0:
