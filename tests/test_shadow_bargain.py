@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from audit import Engine
+from tests.support.cues import verdict_of as verdict
 
 
 def bargain_groups(engine: Engine, text: str, channel: str = "landing") -> set[str]:
@@ -17,11 +18,6 @@ def bargain_groups(engine: Engine, text: str, channel: str = "landing") -> set[s
     result = engine.check_text(text, channel=channel)
     return {e.group for e in result.evidence
             if e.persona == "bargain-hunter" and e.kind == "cue" and not e.negated and e.weight > 0}
-
-
-def verdict(engine: Engine, text: str, channel: str = "landing") -> tuple[str, str | None]:
-    v = engine.check_text(text, channel=channel).verdict
-    return v.label, v.persona
 
 
 BARGAIN = ("wrong-audience", "bargain-hunter")

@@ -10,17 +10,8 @@ from __future__ import annotations
 import pytest
 
 from audit import Engine
-
-
-def groups(engine: Engine, text: str, channel: str = "landing") -> set[str]:
-    """The cue groups that fire, not negated, with some weight."""
-    result = engine.check_text(text, channel=channel)
-    return {e.group for e in result.evidence if not e.negated and e.weight > 0}
-
-
-def label(engine: Engine, text: str, channel: str = "landing") -> str:
-    return engine.check_text(text, channel=channel).verdict.label
-
+from tests.support.cues import fired_groups as groups
+from tests.support.cues import verdict_label as label
 
 # -- a live count still written as its placeholder -----------------------------------------------
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 import pytest
 
 from audit import Engine
+from tests.support.cues import fired_groups, verdict_label
 
 
 def groups(engine: Engine, text: str, channel: str = "email") -> set[str]:
-    """The cue groups that fire, not negated, with some weight."""
-    result = engine.check_text(text, channel=channel)
-    return {e.group for e in result.evidence if not e.negated and e.weight > 0}
+    return fired_groups(engine, text, channel)
 
 
 def label(engine: Engine, text: str, channel: str = "email") -> str:
-    return engine.check_text(text, channel=channel).verdict.label
+    return verdict_label(engine, text, channel)
 
 
 # -- templates read as templates ---------------------------------------------------------------
