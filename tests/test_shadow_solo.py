@@ -1,0 +1,138 @@
+"""Fixes found on a shadow set centred on solo versus neutral copy (READMEs of personal and
+indie tools, freelancer templates, plan tables, billing and admin docs) from repositories no
+earlier set used. Each fix has the case it mends and a guard it must not break. Every sentence
+here is our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit import Engine
+
+
+def _groups(engine: Engine, text: str, *, negated: bool = False) -> set[str]:
+    """The cue groups that fired at full weight (not lowered as informational)."""
+    result = engine.check_text(text, channel="landing")
+    return {e.group for e in result.evidence
+            if e.kind == "cue" and e.negated == negated and not e.context}
+
+
+def _all_groups(engine: Engine, text: str) -> set[str]:
+    """Every cue group found, lowered or not."""
+    result = engine.check_text(text, channel="landing")
+    return {e.group for e in result.evidence if e.kind == "cue"}
+
+
+# --- Susie: the least effort to begin ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Our hosted app is the easiest way to get started with your budget.",
+    "The quickest way to try Plumly is the online version.",
+    "Cloud hosting is the simplest way to use the journal on every device.",
+])
+def test_easiest_way_to_start_is_a_self_serve_start(engine: Engine, text: str) -> None:
+    assert "self-serve-start" in _groups(engine, text), text
+
+
+@pytest.mark.parametrize("text", [
+    "The easiest way to reach us is by email.",
+    "Find the quickest way to the station on the map.",
+])
+def test_easiest_way_to_something_else_is_not_a_start(engine: Engine, text: str) -> None:
+    assert "self-serve-start" not in _groups(engine, text), text
+
+
+# --- Susie: time saved with a word or two between ---------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A tidy form builder, saving you precious time every week.",
+    "It fills in the dull fields and saves you so much time.",
+])
+def test_saving_you_time_is_time_saving(engine: Engine, text: str) -> None:
+    assert "time-saving" in _groups(engine, text), text
+
+
+def test_saving_your_work_is_not_time_saving(engine: Engine) -> None:
+    assert "time-saving" not in _groups(engine, "The editor keeps saving your draft while you type.")
+
+
+# --- context: a licence's scope and generic definitions ---------------------------------------
+
+def test_personal_and_commercial_use_is_a_licence_scope(engine: Engine) -> None:
+    text = "These icons are free for personal and commercial use."
+    assert "individual-use" not in _groups(engine, text)
+    assert engine.check_text(text, channel="landing").verdict.label == "neutral"
+
+
+def test_commercial_use_as_a_pitch_still_counts(engine: Engine) -> None:
+    assert "individual-use" in _groups(engine, "Use the photos for your clients and commercial use.")
+
+
+def test_a_generic_definition_by_use_is_informational(engine: Engine) -> None:
+    text = "A help centre is a tool used to answer customer questions."
+    assert "do-it-yourself-support" in _all_groups(engine, text)
+    assert "do-it-yourself-support" not in _groups(engine, text)
+
+
+def test_a_product_introducing_itself_is_not_a_definition(engine: Engine) -> None:
+    text = "Tallybook is a tool for freelancers who want to send invoices in minutes."
+    assert "individual-use" in _groups(engine, text)
+
+
+# --- negation: what the copy compares itself against ------------------------------------------
+
+def test_versus_marks_the_other_option(engine: Engine) -> None:
+    text = "Pay once a year and get a bigger discount versus paying monthly."
+    assert "affordable-pricing" not in _groups(engine, text)
+
+
+def test_monthly_payment_without_a_comparison_still_counts(engine: Engine) -> None:
+    assert "affordable-pricing" in _groups(engine, "Keep paying monthly and leave whenever you like.")
+
+
+# --- Beth: an organisation's own departments; enterprise workflows ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "Send us the contact details of your finance team and we will prepare the paperwork.",
+    "Your legal department can review the agreement before signature.",
+])
+def test_the_readers_buying_departments_are_procurement(engine: Engine, text: str) -> None:
+    assert "procurement-and-legal" in _groups(engine, text), text
+
+
+def test_a_finance_app_is_not_a_finance_team(engine: Engine) -> None:
+    assert "procurement-and-legal" not in _groups(engine, "Connect your finance app in two clicks.")
+
+
+def test_a_definition_by_way_still_informational(engine: Engine) -> None:
+    text = "Single sign-on is a way to log in to many apps with one account."
+    assert "governance-and-admin" in _all_groups(engine, text)
+    assert "governance-and-admin" not in _groups(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Flexible enough to handle any enterprise workflow.",
+    "Built to fit enterprise work flows of every shape.",
+])
+def test_enterprise_workflows_are_enterprise_scale(engine: Engine, text: str) -> None:
+    assert "enterprise-scale" in _groups(engine, text), text
+
+
+# --- Beth: words a solo owner uses too --------------------------------------------------------
+
+def test_no_cto_is_not_corporate_jargon(engine: Engine) -> None:
+    text = "You have no designer and no CTO, so the app does the boring parts for you."
+    assert "corporate-jargon" not in _groups(engine, text)
+
+
+def test_cio_still_counts(engine: Engine) -> None:
+    assert "corporate-jargon" in _groups(engine, "Give your CIO a single dashboard for every region.")
+
+
+def test_a_cipher_named_in_a_privacy_note_is_not_compliance(engine: Engine) -> None:
+    text = "Your journal is encrypted with AES-256 before it leaves your phone."
+    assert "security-compliance" not in _groups(engine, text)
+
+
+def test_encryption_at_rest_still_counts(engine: Engine) -> None:
+    assert "security-compliance" in _groups(engine, "Customer data is protected by encryption at rest.")
