@@ -136,3 +136,31 @@ def test_a_cipher_named_in_a_privacy_note_is_not_compliance(engine: Engine) -> N
 
 def test_encryption_at_rest_still_counts(engine: Engine) -> None:
     assert "security-compliance" in _groups(engine, "Customer data is protected by encryption at rest.")
+
+
+# --- Susie: a tool for one person's own life, and the reader who does not code -----------------
+
+@pytest.mark.parametrize("text", [
+    "Pennywise is a personal finance app that lives on your laptop.",
+    "Keep a personal journal of every run and every meal.",
+    "Payouts and tax forms handled for individual creators.",
+])
+def test_personal_tools_and_individual_creators_count(engine: Engine, text: str) -> None:
+    assert "individual-use" in _groups(engine, text), text
+
+
+def test_personal_data_in_a_privacy_note_is_not_personal_use(engine: Engine) -> None:
+    text = "We delete personal data thirty days after an account is closed."
+    assert "individual-use" not in _groups(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Made for people who have never coded a line.",
+    "A page builder that non-technical users pick up in an evening.",
+])
+def test_a_reader_who_does_not_code_is_plain_simple(engine: Engine, text: str) -> None:
+    assert "plain-simple" in _groups(engine, text), text
+
+
+def test_technical_teams_are_not_plain_simple(engine: Engine) -> None:
+    assert "plain-simple" not in _groups(engine, "Give technical users raw access to the query engine.")
