@@ -164,3 +164,24 @@ def test_a_reader_who_does_not_code_is_plain_simple(engine: Engine, text: str) -
 
 def test_technical_teams_are_not_plain_simple(engine: Engine) -> None:
     assert "plain-simple" not in _groups(engine, "Give technical users raw access to the query engine.")
+
+
+# --- Susie: side income, a personal newsletter, running one's own business --------------------
+
+@pytest.mark.parametrize("text", [
+    "Open the shop tonight and start earning from your sketches.",
+    "Send a personal newsletter to friends once a month.",
+    "Everything you need to run your own studio from one laptop.",
+])
+def test_side_income_and_ones_own_business_count(engine: Engine, text: str) -> None:
+    groups = _groups(engine, text)
+    assert groups & {"individual-use", "small-business-identity"}, text
+
+
+@pytest.mark.parametrize("text", [
+    "Interest starts earning from the first day of the month.",
+    "Our servers run your jobs in a queue.",
+])
+def test_earning_interest_and_running_jobs_do_not_count(engine: Engine, text: str) -> None:
+    groups = _groups(engine, text)
+    assert not groups & {"individual-use", "small-business-identity"}, text
