@@ -185,3 +185,19 @@ def test_side_income_and_ones_own_business_count(engine: Engine, text: str) -> N
 def test_earning_interest_and_running_jobs_do_not_count(engine: Engine, text: str) -> None:
     groups = _groups(engine, text)
     assert not groups & {"individual-use", "small-business-identity"}, text
+
+
+# --- context: plan limits and what accounts on a plan can do are account docs -------------------
+
+@pytest.mark.parametrize("text", [
+    "Workspaces on the free plan are limited to two members.",
+    "Projects on the Starter plan can export to CSV once a day.",
+])
+def test_plan_limits_in_account_docs_are_informational(engine: Engine, text: str) -> None:
+    assert "self-serve-start" in _all_groups(engine, text)
+    assert engine.check_text(text, channel="landing").verdict.label == "neutral"
+
+
+def test_starting_on_the_free_plan_is_still_a_pitch(engine: Engine) -> None:
+    text = "Start on the free plan and upgrade when you land your first client."
+    assert "self-serve-start" in _groups(engine, text)
