@@ -201,3 +201,24 @@ def test_plan_limits_in_account_docs_are_informational(engine: Engine, text: str
 def test_starting_on_the_free_plan_is_still_a_pitch(engine: Engine) -> None:
     text = "Start on the free plan and upgrade when you land your first client."
     assert "self-serve-start" in _groups(engine, text)
+
+
+# --- Susie: a one-person outfit, independent practitioners, small studios, one's side project ---
+
+@pytest.mark.parametrize("text", [
+    "You run a one-woman studio, so the tool stays out of your way.",
+    "Made for small studios that answer their own email.",
+    "Contracts and invoices for independent illustrators.",
+    "Perfect for your weekend side project.",
+])
+def test_one_person_outfits_count(engine: Engine, text: str) -> None:
+    assert _groups(engine, text) & {"individual-use", "small-business-identity"}, text
+
+
+@pytest.mark.parametrize("text", [
+    "An independent developer wrote the first version.",
+    "The library started as a side project in 2019.",
+    "It began life as a hobby project of mine.",
+])
+def test_a_maker_in_a_story_does_not_count(engine: Engine, text: str) -> None:
+    assert not _groups(engine, text) & {"individual-use", "small-business-identity"}, text
