@@ -222,3 +222,15 @@ def test_one_person_outfits_count(engine: Engine, text: str) -> None:
 ])
 def test_a_maker_in_a_story_does_not_count(engine: Engine, text: str) -> None:
     assert not _groups(engine, text) & {"individual-use", "small-business-identity"}, text
+
+
+# --- context: where a setting lives ------------------------------------------------------------
+
+def test_where_a_setting_lives_is_documentation(engine: Engine) -> None:
+    text = "SSO settings are found under the Organization settings page."
+    assert "governance-and-admin" in _all_groups(engine, text)
+    assert engine.check_text(text, channel="landing").verdict.label == "neutral"
+
+
+def test_sso_offered_without_a_location_still_counts(engine: Engine) -> None:
+    assert "governance-and-admin" in _groups(engine, "Every plan comes with SSO and SCIM for your staff.")
