@@ -234,3 +234,24 @@ def test_where_a_setting_lives_is_documentation(engine: Engine) -> None:
 
 def test_sso_offered_without_a_location_still_counts(engine: Engine) -> None:
     assert "governance-and-admin" in _groups(engine, "Every plan comes with SSO and SCIM for your staff.")
+
+
+# --- Susie: the reader by trade and situation, evenings back, the dull work handled ------------
+
+@pytest.mark.parametrize("text,group", [
+    ("Made for tutors who keep their lesson notes on paper.", "individual-use"),
+    ("Handy for anyone selling on Etsy or Depop.", "individual-use"),
+    ("Bookkeeping that saves your weekends.", "time-saving"),
+    ("You teach. We take care of the admin.", "time-saving"),
+])
+def test_trade_and_situation_cues_count(engine: Engine, text: str, group: str) -> None:
+    assert group in _groups(engine, text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Tutors who use the API can export attendance.",
+    "The editor saves your changes every minute.",
+    "The import does the matching of columns for you.",
+])
+def test_trades_in_docs_and_autosave_do_not_count(engine: Engine, text: str) -> None:
+    assert not _groups(engine, text) & {"individual-use", "time-saving"}, text
