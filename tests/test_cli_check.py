@@ -215,3 +215,16 @@ def test_config_file_sets_target_and_thresholds(drafts: Path, tmp_path: Path,
 def test_version_and_module_entry(tmp_path: Path, cli_env: dict[str, str]) -> None:
     r = run(["--version"], cli_env, tmp_path)
     assert r.returncode == 0 and r.stdout.startswith("antipersona ")
+
+
+def test_text_output_says_why_a_cue_does_not_count(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A template's placeholder and a cue in a sentence that informs are listed with the reason
+    they count little or nothing, and get no advice to rewrite them."""
+    template = tmp_path / "reminder.txt"
+    template.write_text("Hi {first_name}, your {product} waits in your basket at {store}.\n",
+                        encoding="utf-8")
+    r = run(["check", "--model", "fast", str(template)], cli_env, tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = " ".join(r.stdout.split())
+    assert "merge-tag-leaks (a template's placeholder, filled in when sent: not counted)" in out
+    assert "Hi there" not in out  # the group's suggestion is not offered

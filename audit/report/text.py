@@ -30,6 +30,14 @@ _LABEL_STYLE = {
 _BAR = 20
 
 
+#: Why a cue counts little or nothing here (the evidence's ``context``), as the report says it.
+_CONTEXT_NOTES = {
+    "informational": "in a sentence that informs: counts a tenth",
+    "quoted": "quoted, not used: not counted",
+    "template": "a template's placeholder, filled in when sent: not counted",
+}
+
+
 def _bar(score: float) -> str:
     full = round(score * _BAR)
     return "█" * full + "░" * (_BAR - full)
@@ -112,7 +120,10 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
             else:
                 detail.append(f"  → {p.get('name', ev['persona'])} / {ev['group']}")
                 group = (ev["persona"], ev["group"])
-                if p.get("kind") != "persona" and ev.get("suggest") and group not in advised:
+                context = _CONTEXT_NOTES.get(ev.get("context") or "")
+                if context:  # the sentence or piece turned the cue down: no advice to rewrite
+                    detail.append(f"  ({context})", style="dim")
+                elif p.get("kind") != "persona" and ev.get("suggest") and group not in advised:
                     advised.add(group)
                     tip = Text("try: " + " · ".join(ev["suggest"][:3]), style="cyan")
             _indented(console, detail, 12)
