@@ -324,3 +324,18 @@ def test_curly_apostrophes_in_the_file_are_found(tmp_path: Path, cli_env: dict[s
     [res] = [r for r in sarif["runs"][0]["results"] if "stakeholders" in r["message"]["text"]]
     region = res["locations"][0]["physicalLocation"]["region"]
     assert region == at(3, 13, 3, 45, "your organization\u2019s stakeholders")
+
+
+def test_a_templates_placeholders_are_not_findings(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """CI on a folder of email templates: placeholders are filled when sent, so neither SARIF
+    nor rdjson reports them; a leak in finished copy still is a finding."""
+    template = write(tmp_path, "reminder.txt",
+                     "Hi {first_name}, your {product} waits for you at {store}.\n")
+    leaked = write(tmp_path, "sent.txt", "Hi {{first_name}}, thanks for your order!\n")
+    rules = [r["ruleId"] for r in sarif_of([str(template), str(leaked)], cli_env, tmp_path)
+             ["runs"][0]["results"]]
+    assert rules == ["over-personalization/merge-tag-leaks"]  # the sent one only
+    proc = subprocess.run([sys.executable, "-m", "audit", "check", str(template), "-f", "rdjson"],
+                          capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "merge-tag-leaks" not in proc.stdout

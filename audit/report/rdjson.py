@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .findings import is_finding
 from .locate import SourceFile, occurrence_ranks, prepare, span
 from .paths import STDIN, is_url, relative_path
 
@@ -27,12 +28,6 @@ _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 def severity(verdict: str) -> str:
     """ERROR for wrong-audience and risk, WARNING for mixed, else INFO."""
     return _SEVERITY.get(verdict, "INFO")
-
-
-def is_finding(ev: Mapping[str, Any], kinds: Mapping[str, str]) -> bool:
-    """A cue that pulls toward an anti-persona or risk pack (not tone, not negated)."""
-    return ev.get("kind") != "tone" and not ev.get("negated") \
-        and kinds.get(ev["persona"], "") in ("anti-persona", "risk")
 
 
 def _path(source: str) -> str:

@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code-scanning tools (GitHub code scanning, VS Code SARIF viewer).
 
 One rule per persona cue group; one result per cue that pulls toward an anti-persona or a
-risk pack (negated cues and target-persona cues are not findings). When the original file text
+risk pack (negated cues, target-persona cues and cues that count nothing in their context, a
+quotation or a template's placeholder, are not findings). When the original file text
 is known, each result points at the line and column of the phrase in that file.
 
 Where each phrase is in the file is worked out by :mod:`audit.report.locate`.
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
+from .findings import is_finding
 from .locate import SourceFile, occurrence_ranks, prepare
 from .locate import region as locate_region
 from .paths import artifact_uri
@@ -51,6 +53,7 @@ def _artifact(source: str) -> dict[str, Any]:
 def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None = None) -> dict:
     originals = originals or {}
     personas = {p["id"]: p for p in report["run"]["personas"]}
+    kinds = {pid: str(p.get("kind", "")) for pid, p in personas.items()}
     rules: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     for piece in report["pieces"]:
@@ -63,7 +66,7 @@ def build_sarif(report: Mapping[str, Any], originals: Mapping[str, str] | None =
         loaded = False
         for ev in piece["evidence"]:
             persona = personas.get(ev["persona"], {})
-            if ev.get("kind") == "tone" or ev.get("negated") or persona.get("kind") == "persona":
+            if not is_finding(ev, kinds):
                 continue
             rid = _rule_id(ev["persona"], ev["group"])
             if rid not in rules:
