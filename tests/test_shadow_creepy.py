@@ -17,7 +17,7 @@ from tests.support.cues import verdict_label as label
 
 @pytest.mark.parametrize("text", [
     "🔥 {count} shoppers are viewing this lamp right now",
-    "Heads up: [X] other people are looking at these boots.",
+    "Careful: [N] other shoppers are eyeing these boots.",
     "{{ n }} customers have this in their carts",
     "%num% visitors just bought this candle",
 ])
@@ -57,7 +57,7 @@ def test_test_orders_and_virtual_goods_are_not_invented_orders(engine: Engine, t
 
 @pytest.mark.parametrize("text", [
     "Our add-on can show how many customers bought this product in the past week.",
-    "It works by displaying the number of views of the product right under the price.",
+    "The widget shows the number of views of the product beside its price.",
 ])
 def test_selling_a_product_page_counter_is_a_pressure_widget(engine: Engine, text: str) -> None:
     assert "pressure-widgets" in groups(engine, text)

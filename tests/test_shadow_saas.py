@@ -144,7 +144,7 @@ def test_a_free_offer_still_counts(engine: Engine) -> None:
 # --- negation across a bracketed gloss ---------------------------------------------------------
 
 def test_a_gloss_in_brackets_does_not_hide_not_required(engine: Engine) -> None:
-    text = "Meant for hobby projects where single sign-on (SSO) is not required."
+    text = "For a weekend project, single sign-on (SSO) isn't required."
     assert "governance-and-admin" not in _groups(engine, text)
     assert "governance-and-admin" in _groups(engine, text, negated=True)
 

@@ -135,7 +135,7 @@ def test_a_percentage_that_is_not_off_stays_quiet(engine: Engine) -> None:
 
 @pytest.mark.parametrize("text", [
     "Refer a friend to the studio and we'll send you both $15.",
-    "$10 for you and your friend when they book a first class.",
+    "Invite a pal: $10 each for you and a friend once they book a class.",
     "Your referral earns you a £20 credit once they place an order.",
 ])
 def test_referral_cash_courts_deal_seekers(engine: Engine, text: str) -> None:
@@ -171,7 +171,7 @@ def test_prices_in_the_news_and_other_drops_stay_quiet(engine: Engine, text: str
 # -- the reader's own unfinished checkout: a cart reminder, below the risk line on its own ------
 
 @pytest.mark.parametrize("text", [
-    "It looks like you may have forgotten to complete checkout for the yoga pass.",
+    "Seems you forgot to complete checkout for the yoga pass.",
     "You didn't finish your order for the plant stand. It's saved in your account.",
     "You started signing up for the pottery class but stopped at the payment step.",
 ])
@@ -200,6 +200,6 @@ def test_an_amount_placeholder_is_template_plumbing(engine: Engine) -> None:
 
 
 def test_we_noticed_keeps_its_tracking_weight_before_an_unfinished_checkout(engine: Engine) -> None:
-    text = "We noticed you started signing up for the Gold plan but did not finish."
+    text = "We noticed you began signing up for the Gold plan and stopped halfway."
     assert "tracking-references" in groups(engine, text)
     assert label(engine, text) == "risk"
