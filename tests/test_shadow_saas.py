@@ -8,19 +8,8 @@ import pytest
 
 from audit import Engine
 from tests.support.context import assert_quiet
-
-
-def _groups(engine: Engine, text: str, *, negated: bool = False) -> set[str]:
-    """The cue groups that fired at full weight (not lowered as informational)."""
-    result = engine.check_text(text, channel="landing")
-    return {e.group for e in result.evidence
-            if e.kind == "cue" and e.negated == negated and not e.context}
-
-
-def _verdict(engine: Engine, text: str) -> tuple[str, str | None]:
-    result = engine.check_text(text, channel="landing")
-    return result.verdict.label, result.verdict.persona
-
+from tests.support.cues import full_weight_groups as _groups
+from tests.support.cues import verdict_of as _verdict
 
 # --- Susie: plain words that were missed ---------------------------------------------------
 

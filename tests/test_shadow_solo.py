@@ -8,20 +8,8 @@ from __future__ import annotations
 import pytest
 
 from audit import Engine
-
-
-def _groups(engine: Engine, text: str, *, negated: bool = False) -> set[str]:
-    """The cue groups that fired at full weight (not lowered as informational)."""
-    result = engine.check_text(text, channel="landing")
-    return {e.group for e in result.evidence
-            if e.kind == "cue" and e.negated == negated and not e.context}
-
-
-def _all_groups(engine: Engine, text: str) -> set[str]:
-    """Every cue group found, lowered or not."""
-    result = engine.check_text(text, channel="landing")
-    return {e.group for e in result.evidence if e.kind == "cue"}
-
+from tests.support.cues import all_groups as _all_groups
+from tests.support.cues import full_weight_groups as _groups
 
 # --- Susie: the least effort to begin ---------------------------------------------------------
 

@@ -19,3 +19,16 @@ def verdict_label(engine: Engine, text: str, channel: str = "landing") -> str:
 def verdict_of(engine: Engine, text: str, channel: str = "landing") -> tuple[str, str | None]:
     v = engine.check_text(text, channel=channel).verdict
     return v.label, v.persona
+
+
+def full_weight_groups(engine: Engine, text: str, *, negated: bool = False) -> set[str]:
+    """The cue groups found at full weight (not lowered by context), negated or not as asked."""
+    result = engine.check_text(text, channel="landing")
+    return {e.group for e in result.evidence
+            if e.kind == "cue" and e.negated == negated and not e.context}
+
+
+def all_groups(engine: Engine, text: str) -> set[str]:
+    """Every cue group found, lowered or not."""
+    result = engine.check_text(text, channel="landing")
+    return {e.group for e in result.evidence if e.kind == "cue"}
