@@ -17,7 +17,7 @@ from .textsplit import CODE_FENCE, FRONT_MATTER
 
 #: An import/export statement at the start of a line: runs to the next blank line (MDX's rule).
 _ESM = re.compile(r"^(?:import|export)\b.*?(?=\n[ \t]*\n|\Z)", re.MULTILINE | re.DOTALL)
-_INLINE_CODE = re.compile(r"(`+)[^`].*?\1", re.DOTALL)
+_INLINE_CODE = re.compile(r"(`+)[^`].{0,2000}?\1", re.DOTALL)  # bounded: see textsplit
 _TAG_START = re.compile(r"<(?=[A-Za-z/>])")
 
 

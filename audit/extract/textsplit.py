@@ -15,7 +15,8 @@ from ..models import Section
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LINK_ONLY = re.compile(r"^\s*(?:[-*]\s*)?\[([^\]]+)\]\([^)]*\)\s*(?:\{[^}]*\})?\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+#: Emphasis spans are short: bounded, a line of unclosed "*" or "_" is read once, not from each.
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.{1,300}?)(?<=\S)\1")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _FIELD = re.compile(r"^(subject|preheader|preview|headline|title|cta|call to action)\s*:\s*(.+)$",
                     re.IGNORECASE)
@@ -27,8 +28,10 @@ _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 #: Markdown parts that are not copy (shared with report.locate, which skips them in files).
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-CODE_FENCE = re.compile(r"```.*?```", re.DOTALL)
-MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+#: An unclosed fence or comment runs to the end of the text, as Markdown and HTML read it, so a
+#: page of unclosed openers is read once rather than from each opener to the end (quadratic).
+CODE_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+MD_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CTA_WORDS = re.compile(
     r"^(start|get|try|book|join|sign up|create|download|request|schedule|buy|shop|claim|"
     r"contact|talk|see|learn more|subscribe|register|order|reserve|grab|upgrade)\b",
@@ -159,7 +162,11 @@ def split_markdown(text: str, *, mdx: bool = False) -> list[Section]:
     return sections
 
 
+#: A Markdown link, its text and target on one line and of bounded length: unbounded, every
+#: "[" of a pasted page without a closing "]" would be read to the end of the text (quadratic).
+_MD_LINK = re.compile(r"\[[^\]\n]{1,300}\]\([^)\n]{1,1000}\)")
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
+
+
 def looks_like_markdown(text: str) -> bool:
-    return bool(re.search(r"^#{1,6}\s+\S", text, re.MULTILINE)
-                or re.search(r"\[[^\]]+\]\([^)]+\)", text)
-                or FRONT_MATTER.match(text))
+    return bool(_MD_HEADING.search(text) or _MD_LINK.search(text) or FRONT_MATTER.match(text))
