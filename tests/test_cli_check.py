@@ -228,3 +228,16 @@ def test_text_output_says_why_a_cue_does_not_count(tmp_path: Path, cli_env: dict
     out = " ".join(r.stdout.split())
     assert "merge-tag-leaks (a template's placeholder, filled in when sent: not counted)" in out
     assert "Hi there" not in out  # the group's suggestion is not offered
+
+
+def test_text_output_lists_ten_cues_a_sentence(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A run-on sentence holding dozens of cues lists ten and says how many more there are
+    (a page of them printed one line a cue took seconds and said nothing new)."""
+    page = tmp_path / "runon.txt"
+    page.write_text("Our " + ", ".join(["procurement"] * 15) + " team.\n", encoding="utf-8")
+    r = run(["check", "--model", "fast", str(page)], cli_env, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("procurement-and-legal") == 10
+    assert "5 more cues in this sentence (--verbose shows all)" in " ".join(r.stdout.split())
+    verbose = run(["check", "--model", "fast", "--verbose", str(page)], cli_env, tmp_path)
+    assert verbose.stdout.count("procurement-and-legal") == 15

@@ -30,6 +30,8 @@ _LABEL_STYLE = {
 _BAR = 20
 
 
+#: Cues listed under one sentence before "… N more" (a run-on page can hold thousands).
+_CUES_PER_SENTENCE = 10
 #: Why a cue counts little or nothing here (the evidence's ``context``), as the report says it.
 _CONTEXT_NOTES = {
     "informational": "in a sentence that informs: counts a tenth",
@@ -107,7 +109,12 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
         phrases = [(e["text"], personas.get(e["persona"], {}).get("color", "white")) for e in evs]
         _indented(console, _sentence_line(sentence[:400], phrases), 14,
                   first=Text(f"  {section:>9} │ ", style="dim"))
-        for ev in evs:
+        for shown_cues, ev in enumerate(evs):
+            if not verbose and shown_cues == _CUES_PER_SENTENCE:
+                more = len(evs) - shown_cues
+                _indented(console, Text(f"… {more} more cue{'s' if more > 1 else ''} in this "
+                                        "sentence (--verbose shows all)", style="dim"), 12)
+                break
             p = personas.get(ev["persona"], {})
             detail = Text()
             detail.append(f"“{ev['text']}”", style=p.get("color", "white"))
