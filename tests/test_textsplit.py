@@ -48,3 +48,30 @@ def test_unclosed_comments_fences_and_emphasis_are_read_once() -> None:
     fenced = split_markdown("# Plans\n\nOne flat price.\n\n```\ncode " + "b " * 50_000)
     assert "One flat price." in " ".join(s.text for s in fenced)
     assert "code" not in " ".join(s.text for s in fenced)
+
+
+def test_links_and_images_in_body_text_keep_their_words() -> None:
+    """A link in a paragraph is read as its text (a second, group-less link pattern once
+    shadowed this one and every draft with a body link failed with IndexError)."""
+    text = ("# Pricing\n\nStart free and [see our plans](https://example.test/plans) whenever you like.\n\n"
+            "![Our founder at her desk](founder.png) One person runs it.\n")
+    assert [(s.role, s.text) for s in split_markdown(text)] == [
+        ("headline", "Pricing"),
+        ("body", "Start free and see our plans whenever you like."),
+        ("body", "Our founder at her desk One person runs it."),
+    ]
+    # unclosed, the bracket stays as written and is read once
+    long = "Start free [" + "word " * 100_000
+    assert split_markdown("# Plans\n\n" + long)[1].text.startswith("Start free [")
+
+
+def test_a_markdown_file_with_a_link_is_checked_from_the_cli(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    draft = tmp_path / "pricing.md"
+    draft.write_text("# Pricing\n\nStart free and [see our plans](https://example.test/plans).\n")
+    result = CliRunner().invoke(app, ["check", str(draft), "--model", "fast"])
+    assert result.exit_code == 0, result.output
+    assert "Start free" in result.output

@@ -14,7 +14,8 @@ from ..models import Section
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LINK_ONLY = re.compile(r"^\s*(?:[-*]\s*)?\[([^\]]+)\]\([^)]*\)\s*(?:\{[^}]*\})?\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: A link or image in body text, kept as its text; bounded so an unclosed "[" is read once.
+_MD_LINK = re.compile(r"!?\[([^\]]{0,300})\]\([^)]{0,1000}\)")
 #: Emphasis spans are short: bounded, a line of unclosed "*" or "_" is read once, not from each.
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.{1,300}?)(?<=\S)\1")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
@@ -164,9 +165,9 @@ def split_markdown(text: str, *, mdx: bool = False) -> list[Section]:
 
 #: A Markdown link, its text and target on one line and of bounded length: unbounded, every
 #: "[" of a pasted page without a closing "]" would be read to the end of the text (quadratic).
-_MD_LINK = re.compile(r"\[[^\]\n]{1,300}\]\([^)\n]{1,1000}\)")
+_MD_LINK_LINE = re.compile(r"\[[^\]\n]{1,300}\]\([^)\n]{1,1000}\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 
 
 def looks_like_markdown(text: str) -> bool:
-    return bool(_MD_HEADING.search(text) or _MD_LINK.search(text) or FRONT_MATTER.match(text))
+    return bool(_MD_HEADING.search(text) or _MD_LINK_LINE.search(text) or FRONT_MATTER.match(text))
