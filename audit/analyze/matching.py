@@ -70,6 +70,8 @@ class CueMatcher:
         self._guards: dict[int, _Guard] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
         tokens = _term_tokens(nlp, personas)
+        knows = getattr(_lemmatizer(nlp), "knows", None)
+        stop = nlp.Defaults.stop_words
         for pi, persona in enumerate(personas):
             trusted = bool(persona.path) and is_shipped(persona.path)
             for gi, group in enumerate(persona.cues):
@@ -85,6 +87,9 @@ class CueMatcher:
                         # not start matching "leads".
                         if len(doc) > 1 or doc[0].lemma_ == doc[0].lower_:
                             lemma_docs.append(doc)
+                        plural = _unknown_plural(words, knows, stop)
+                        if plural:
+                            lower_docs.append(Doc(vocab, words=plural, spaces=spaces))
                 if lower_docs:
                     self.lower.add(key, lower_docs)
                 if lemma_docs:
@@ -546,6 +551,26 @@ def _term_tokens(nlp: Language, personas: list[Persona]
         return out
 
     return cached("terms", [pipeline_name(nlp), *variants], build)
+
+
+#: Words a plural "-s" never follows, or that end a term as a particle or an adverb.
+_NO_PLURAL = re.compile(r".*(?:s|ever|ly|ing|ed|\W.*)|.{0,3}")
+
+
+def _unknown_plural(words: list[str], knows: Any, stop: Any) -> list[str] | None:
+    """A term's words with the last one made plural, when the lemma table does not know that
+    word: "freelancers", "setups" and "chatbots" would otherwise never match the base form a
+    pack writes. Only a rare word is unknown, so its plural is regular ("-ies" after a
+    consonant and "y")."""
+    if knows is None:
+        return None
+    last = words[-1]
+    low = last.lower()
+    if _NO_PLURAL.fullmatch(low) or low in stop or knows(low):
+        return None
+    plural = last[:-1] + "ies" if low[-1] == "y" and low[-2] not in "aeiou" else last + (
+        "es" if low.endswith(("x", "z", "ch", "sh")) else "s")
+    return [*words[:-1], plural]
 
 
 def _lemmatizer(nlp: Language):  # type: ignore[no-untyped-def]

@@ -119,6 +119,12 @@ class LookupLemmatizer:
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
+    def knows(self, word: str) -> bool:
+        """Whether the table has the lower-case word as a form or a lemma: a word it lacks
+        ("freelancer", "chatbot") gets no lemma, so its plural in a text finds no match."""
+        key = get_string_id(word.lower())
+        return key in self._map or key in self._texts
+
 
 def _is_final_mark(text: str) -> bool:
     return text in _FINAL_MARKS
