@@ -65,3 +65,37 @@ def test_dropped_characters_map_back() -> None:
         assert text[to_original(out.cuts, i)] == ch
     # a span's end stays before the invisible characters that follow it
     assert text[0:to_original(out.cuts, 5, end=True)] == "ab\u00adcd "
+
+
+def test_control_characters_are_read_as_spaces(engine: Engine) -> None:
+    """A colour code pasted from a terminal no longer hides the cue before it, and no excerpt
+    carries an escape sequence."""
+    text = "Request a demo\x1b[31m with our team\x07 today."
+    result = engine.check_text(text)
+    demo = [e for e in result.evidence if e.text == "Request a demo"]
+    assert demo and text[demo[0].start:demo[0].end] == "Request a demo"
+    assert not any("\x1b" in e.sentence or "\x07" in e.sentence for e in result.evidence)
+    assert len(normalise(text).text) == len(text)
+
+
+@pytest.mark.parametrize("run", ["[", "$", "_", "!?", "\U0001f505", ".,"])
+def test_a_long_run_of_symbols_is_cut_short_and_keeps_offsets(run: str) -> None:
+    """spaCy's tokenizer strips a run of marks one character at a time, in time that grows with
+    the square of its length; past 32 such characters the rest is read as spaces."""
+    text = "Start free " + run * 5_000 + " no credit card."
+    folded = normalise(text).text
+    assert len(folded) == len(text)
+    assert folded.startswith("Start free " + (run * 32)[:32])
+    assert folded.endswith(" no credit card.")
+    assert max(len(word) for word in folded.split()) <= 32
+
+
+def test_short_runs_and_accented_words_are_left_alone() -> None:
+    text = "Wow!!! Crème brûlée, déjà vu… and ------ a rule of 32 dashes " + "-" * 32
+    assert normalise(text).text == text.replace("\u2026", ".")
+
+
+def test_a_page_of_brackets_is_checked_in_linear_time(engine: Engine) -> None:
+    """200,000 "[" took minutes; cut short, the check reads a handful of tokens."""
+    result = engine.check_text("Start free. " + "[" * 200_000)
+    assert result.words < 50
