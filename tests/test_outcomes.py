@@ -73,6 +73,13 @@ def test_text_is_not_a_number() -> None:
         parse_number("google / organic")
 
 
+@pytest.mark.parametrize("cell", ["1e999", "-1e400", "12e9999%"])
+def test_a_number_past_float_range_is_refused(cell: str) -> None:
+    """1e999 reads as infinity, which a JSON report cannot carry (it wrote "Infinity")."""
+    with pytest.raises(ValueError, match="too large"):
+        parse_number(cell)
+
+
 # -- GA4 --------------------------------------------------------------------------------------
 
 def test_ga4_export_with_metadata_bom_totals_and_not_set(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -114,6 +115,8 @@ def parse_number(cell: str) -> tuple[float | None, bool]:
             if not compact or not re.fullmatch(r"[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", compact):
                 raise ValueError(f"not a number: {cell.strip()[:40]!r}")
             value = float(compact)
+    if not math.isfinite(value):  # "1e999": JSON, SQLite sums and charts have no infinity
+        raise ValueError(f"number too large: {cell.strip()[:40]!r}")
     if percent:
         value /= 100
     return (-value if negative else value), percent
