@@ -138,6 +138,32 @@ def test_lint_one_pack_that_names_a_pack_beside_it() -> None:
     assert problems == [] and [p.id for p in packs] == ["beth-bureaucrat"]
 
 
+def test_shipped_names_the_shipped_packs_beside_a_users_own(tmp_path: Path,
+                                                            cli_env: dict[str, str]) -> None:
+    """After ``pip install`` there is no lexicons/ folder to name: ``shipped`` is the packs that
+    come with the tool, on the command line and in a config file; a missing path says so."""
+    own = tmp_path / "refund-seeker.yaml"
+    own.write_text('id: refund-seeker\nname: Refund seeker\nkind: anti-persona\nversion: "1"\n'
+                   'color: "#884422"\ncues:\n  - group: refunds\n    weight: 1\n'
+                   '    terms: [no questions asked]\n    suggest: [a fair trial period]\n'
+                   '    note: Refund talk draws refund seekers.\n', encoding="utf-8")
+    ids = [p.id for p in load_packs([Path("shipped"), own])]
+    assert "susie-solopreneur" in ids and "refund-seeker" in ids
+    (tmp_path / "antipersona.toml").write_text('personas = ["shipped", "refund-seeker.yaml"]\n',
+                                               encoding="utf-8")
+    draft = tmp_path / "d.txt"
+    draft.write_text("Refunds, no questions asked. Start free today.\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "audit", "check", str(draft), "-f", "json"],
+                         capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Refund seeker" in run.stdout and "Susie the Solopreneur" in run.stdout
+    missing = subprocess.run([sys.executable, "-m", "audit", "check", str(draft), "--personas",
+                              "lexicons"], capture_output=True, text=True, env=cli_env, cwd=tmp_path)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "lexicons: no such file or folder (the shipped packs are named 'shipped')" in (
+        missing.stdout + missing.stderr)
+
+
 def test_load_packs_raises_with_all_problems(tmp_path: Path) -> None:
     path = tmp_path / "broken-pack.yaml"
     path.write_text(BAD_PACK, encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import LexiconError
 from ..models import DEFAULT_PACK_COLOR
-from .locations import SHIPPED_PACKS, with_user_edits
+from .locations import SHIPPED_NAME, SHIPPED_PACKS, expand_shipped, with_user_edits
 from .redos import catastrophic
 
 #: Where the four default packs live (see :mod:`audit.packs.locations`).
@@ -512,10 +512,12 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[Persona], list[str]]:
     personas: list[Persona] = []
     docs: dict[str, _Doc] = {}
     vocab = _vocab()
+    paths = expand_shipped(paths)
     files = list(pack_files(paths))
     for path in files:
         if not path.exists():
-            problems.append(f"{path}:1: no such file or folder")
+            problems.append(f"{path}: no such file or folder (the shipped packs are named "
+                            f"'{SHIPPED_NAME}')")
             continue
         doc = _parse(path, problems)
         if doc is None:

@@ -43,12 +43,24 @@ def is_shipped(path: str | Path) -> bool:
         return False
 
 
+#: What a user writes in ``--personas`` or the config for the shipped packs, beside their own
+#: (after ``pip install`` there is no ``lexicons/`` folder to name).
+SHIPPED_NAME = "shipped"
+
+
+def expand_shipped(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` with ``shipped`` (as given, or resolved against a config file's folder) read
+    as the shipped packs' folder, unless a file or folder of that name exists."""
+    return [SHIPPED_PACKS if Path(p).name == SHIPPED_NAME and not Path(p).exists() else Path(p)
+            for p in paths]
+
+
 def with_user_edits(paths: Iterable[Path]) -> list[Path]:
     """``paths`` with each shipped pack replaced by the user's edited copy when there is one
     (the shipped folder stands for its files, in the order a folder is read)."""
     edits = user_packs_dir()
     out: list[Path] = []
-    for path in paths:
+    for path in expand_shipped(paths):
         if not is_shipped(path):
             out.append(path)
             continue
