@@ -97,9 +97,11 @@ def test_long_first_line_is_split_for_the_preview() -> None:
     assert texts(piece, "body")[0].startswith("This is a long opening sentence that goes on. x")
 
 
-def test_message_with_only_headers() -> None:
-    piece = eml_to_piece(b"From: a@b.example\nSubject: Only a subject\n\n", "s.eml")
-    assert [(s.role, s.text) for s in piece.sections] == [("subject", "Only a subject")]
+def test_message_with_only_headers_is_refused_like_an_empty_file() -> None:
+    """A subject with no body is not an email's copy (an empty .txt is refused too); a body
+    lost to its MIME boundary is a warning instead (see test_warnings)."""
+    with pytest.raises(InputError, match=r"^s\.eml: no readable body: the email has headers only"):
+        eml_to_piece(b"From: a@b.example\nSubject: Only a subject\n\n", "s.eml")
 
 
 def test_unknown_charset_in_a_part_still_reads() -> None:

@@ -41,29 +41,69 @@ DOC_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 def read_documents(path: Path) -> list[str]:
     """Documents from a .txt (one a line), a .csv/.jsonl/.yaml/.json with a ``text`` field, or
-    a folder of .txt/.md files (one document a file). InputError naming the file otherwise."""
+    a folder of .txt/.md files (one document a file). InputError naming the file otherwise.
+    Empty documents are left out (see :func:`read_side` for which)."""
+    return read_side(path).docs
+
+
+@dataclass(slots=True)
+class Side:
+    """One side's documents, and the empty ones left out (files of a folder, or the lines of
+    records whose ``text`` is blank), each named as the user can find it."""
+
+    docs: list[str]
+    empty: list[str] = field(default_factory=list)
+
+    def warnings(self, path: Path) -> list[str]:
+        if not self.empty:
+            return []
+        shown = ", ".join(self.empty[:5]) + (f" and {len(self.empty) - 5} more"
+                                               if len(self.empty) > 5 else "")
+        return [f"{path}: skipped {len(self.empty)} empty document(s): {shown}"]
+
+
+def read_side(path: Path) -> Side:
+    """:func:`read_documents` with the empty documents it left out."""
+    from ..sources.folders import files_under
     from ..sources.records import RECORD_SUFFIXES, read_records, read_text_file, text_field
 
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower()
-                       in DOC_SUFFIXES and not p.name.startswith("."))
-        docs = [t for t in (read_text_file(p).strip() for p in files) if t]
-        if not docs:
+        side = Side([])
+        for file in files_under(path, DOC_SUFFIXES):
+            text = "" if _is_empty_file(file) else read_text_file(file).strip()
+            if text:
+                side.docs.append(text)
+            else:
+                side.empty.append(str(file.relative_to(path)))
+        if not side.docs:
             raise InputError(str(path), "no .txt or .md files with text in this folder")
-        return docs
+        return side
     suffix = path.suffix.lower()
+    side = Side([])
     if suffix in RECORD_SUFFIXES:
-        docs = [text_field(rec, path, n) for n, rec in read_records(path)]
+        for n, rec in read_records(path):
+            text = rec.get("text")
+            if isinstance(text, str) and not text.strip():
+                side.empty.append(f"{path.name}:{n}")
+            else:
+                side.docs.append(text_field(rec, path, n))
     elif suffix in DOC_SUFFIXES or not suffix:
-        docs = [line.strip() for line in read_text_file(path).splitlines() if line.strip()]
+        side.docs = [line.strip() for line in read_text_file(path).splitlines() if line.strip()]
     else:
         raise InputError(str(path), f"unknown file type '{suffix}' (use .txt with one document a "
                                     "line, .csv or .jsonl with a 'text' field, or a folder)")
-    if not docs:
+    if not side.docs:
         raise InputError(str(path), "no documents (the file holds no text)")
-    return docs
+    return side
+
+
+def _is_empty_file(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False  # read_text_file names the problem
 
 
 # --- terms -----------------------------------------------------------------------------------
@@ -332,8 +372,10 @@ def learn_pack(anti: Path, against: Path, *, pack_id: str, name: str | None = No
     InputError for unreadable input, ValueError for a bad id or kind or when no term leans
     to the first side."""
     check_pack_options(pack_id, kind)
-    anti_docs, against_docs = read_documents(anti), read_documents(against)
-    proposal = propose(anti_docs, against_docs, top=top, min_df=min_df, prior_total=prior_total)
+    anti_side, against_side = read_side(anti), read_side(against)
+    proposal = propose(anti_side.docs, against_side.docs, top=top, min_df=min_df,
+                       prior_total=prior_total)
+    proposal.warnings[:0] = [*anti_side.warnings(anti), *against_side.warnings(against)]
     if not proposal.terms:
         raise ValueError(f"no term leans clearly to {anti} (z >= 1.96 in at least {min_df} "
                          "documents); add documents or lower --min-df")

@@ -193,6 +193,8 @@ class AuditRun:
         try:
             for p in self.plan.problems:
                 self._problem(p.source, p.error)
+            for p in self.plan.skipped:
+                self._problem(p.source, p.error, kind="skipped")
             self.progress.total = self._count_known()
             seen_chrome = self._chrome_counted()
             # Results that were ready together are stored in one transaction (group commit):

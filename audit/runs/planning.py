@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import InputError
 from ..models import InputProblem, Piece
 from ..sources.decode import decode_bytes
+from ..sources.folders import audit_folder
 from ..sources.lists import is_sitemap_source
 from ..sources.readers import read_piece
 
@@ -27,6 +28,8 @@ class Plan:
     ads: list[Path] = field(default_factory=list)
     html: list[Path] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    #: Files passed by (a folder's drafts and exports), told as skipped, never a failure.
+    skipped: list[InputProblem] = field(default_factory=list)
 
 
 def plan_sources(sources: list[str]) -> Plan:
@@ -53,14 +56,13 @@ def plan_sources(sources: list[str]) -> Plan:
 
 
 def _plan_folder(path: Path, plan: Plan) -> None:
-    files = sorted(p for p in path.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
-    emails = [p for p in files if p.suffix.lower() in (".eml", ".mbox")]
-    html = [p for p in files if p.suffix.lower() in (".html", ".htm")]
-    if not emails and not html:
-        plan.problems.append(InputProblem(str(path), "folder has no .eml, .mbox or .html files"))
-    plan.emails.extend(emails)
-    plan.html.extend(html)
+    found = audit_folder(path)
+    if found.problem:
+        plan.problems.append(InputProblem(str(path), found.problem))
+    if found.skipped:
+        plan.skipped.append(InputProblem(str(path), found.skipped))
+    plan.emails.extend(found.emails)
+    plan.html.extend(found.html)
 
 
 def _plan_file(path: Path, plan: Plan) -> None:

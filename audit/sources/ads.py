@@ -138,6 +138,16 @@ def read_ad_csv(path: Path) -> Iterator[Piece | InputProblem]:
             yield piece
 
 
+def export_layout(data: bytes, source: str) -> Layout | None:
+    """The layout of the ad export these bytes hold (its header found as
+    :func:`read_ad_csv` finds it), or None when they hold none."""
+    try:
+        text, _ = _decode(data, source)
+        return _find_header(io.StringIO(text, newline="").readlines(), source)[2]
+    except InputError:
+        return None
+
+
 def detect_layout(columns: list[str]) -> Layout | None:
     """The platform layout a header row belongs to, or None."""
     names = [_norm(c) for c in columns]
@@ -207,8 +217,9 @@ def _find_header(lines: list[str], source: str) -> tuple[int, str, Layout, list[
     found = ", ".join(c.strip() for c in first_cells if c.strip()) or "no columns"
     expected = "; ".join(f"{lay.platform}: {lay.expected}" for lay in LAYOUTS)
     raise InputError(
-        source, f"not a known ad export. Expected the columns of one of these layouts: "
-        f"{expected}. Found: {found}",
+        source, f"neither a URL list nor a known ad export. A URL list needs a url column "
+        f"(optional: channel, name, campaign); an ad export the columns of one of these "
+        f"layouts: {expected}. Found: {found}",
     )
 
 

@@ -103,7 +103,8 @@ def decode_bytes(data: bytes, source: str, *, declared: str | None = None) -> st
 def decode_bytes_info(data: bytes, source: str, *, declared: str | None = None) -> Decoded:
     """Like :func:`decode_bytes` but also says which encoding was used and why."""
     if not data:
-        raise InputError(source, "empty file")
+        raise InputError(source, "empty page (the server sent no content)"
+                         if source.lower().startswith(("http://", "https://")) else "empty file")
     kind = binary_kind(data)
     if kind is not None:
         what = f"binary file ({kind}), not text" if kind != "binary" else "binary file, not text"

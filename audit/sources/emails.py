@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..extract.html import normalize_space, parse_html, sections_from_tree
 from ..models import CHROME_ROLES, InputProblem, Piece, Section
 from .decode import decode_bytes, looks_binary
+from .folders import files_under
 from .mailchrome import mail_chrome
 from .mailheader import body_charset, header_text
 from .mbox import MessageTooLarge, split_mbox
@@ -30,6 +31,15 @@ MAX_MESSAGE = 50_000_000
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "received")
+#: Headers that tell a message from text that only opens with "Subject:" (see looks_like_email).
+_SNIFF_NAMES = frozenset({*_MAIL_HEADERS, "cc", "bcc", "reply-to", "sender", "return-path",
+                          "delivered-to", "content-type", "content-transfer-encoding",
+                          "list-unsubscribe", "list-id", "x-mailer", "user-agent",
+                          "dkim-signature", "authentication-results", "x-original-to"})
+_IDENTIFYING = frozenset({"from", "to", "subject", "date", "message-id"})
+#: A header block longer than this many lines before its blank line is not sniffed as one.
+_SNIFF_HEADERS = 400
+_SNIFF_BYTES = 256 * 1024
 #: Hidden preview text as email builders write it.
 _PREHEADER_CLASS = re.compile(r"pre-?header|preview(?:-?text)?|preview|hidden-?preview")
 _PREHEADER_STYLE = re.compile(
@@ -61,24 +71,46 @@ def eml_to_piece(data: bytes, source: str) -> Piece:
     sections.extend(body)
     meta = _meta(msg, headers)
     warnings += _boundary_warnings(msg, bool(body))
+    if not body and not warnings:  # a body lost to its MIME boundary is a warning instead
+        raise InputError(source, _why_no_body(data))
     if warnings:
         meta["warnings"] = warnings
     return Piece(source=source, sections=sections, channel="email", title=subject, meta=meta)
 
 
+def looks_like_email(data: bytes) -> bool:
+    """Whether ``data`` is an RFC 822 message, for input that has no .eml name to go by
+    (stdin, a .txt): it opens with a block of header lines, continuation lines allowed, up to
+    a blank line or the end, naming at least two mail headers, one of them From, To, Subject,
+    Date or Message-ID. A draft that starts "Subject: ..." and goes on with its copy stays a
+    draft."""
+    names: set[str] = set()
+    head = data[:_SNIFF_BYTES].lstrip(b"\r\n")
+    for count, line in enumerate(head.split(b"\n", _SNIFF_HEADERS), start=1):
+        if not line.strip():
+            break
+        if count > _SNIFF_HEADERS:
+            return False
+        if line[:1] in (b" ", b"\t") and names:
+            continue  # a folded header goes on
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return False
+        names.add(match.group().rstrip(b":").decode("ascii").lower())
+    known = names & _SNIFF_NAMES
+    return len(known) >= 2 and bool(known & _IDENTIFYING)
+
+
 def iter_emails(path: Path) -> Iterator[Piece | InputProblem]:
-    """Pieces from a .eml file, a folder of them (recursive, sorted) or an mbox file.
+    """Pieces from a .eml file, a folder of them (recursive, sorted, hidden files left out) or
+    an mbox file.
 
     A broken message becomes an InputProblem naming the file (and message number in an
     mbox); the others carry on.
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(
-            p for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in (".eml", ".mbox")
-        )
-        for file in files:
+        for file in files_under(path, (".eml", ".mbox")):
             yield from _iter_file(file)
     elif path.is_file():
         yield from _iter_file(path)
@@ -145,6 +177,16 @@ def _check_is_email(data: bytes, source: str) -> None:
         first = rest[1].split(b"\n", 1)[0] if len(rest) > 1 else b""
     if not _HEADER_LINE.match(first):
         raise InputError(source, "not an email: it does not start with mail headers")
+
+
+def _why_no_body(data: bytes) -> str:
+    """Why a message gave no body copy, as a user can check it: nothing after the headers, or
+    no part that holds text."""
+    ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0]
+    if not ends or not data[min(ends):].strip():
+        return "no readable body: the email has headers only, nothing to check"
+    return ("no readable body: no text or HTML part with copy in it (attachments are not "
+            "read), nothing to check")
 
 
 def _header(msg: Message, name: str, fallback: str | None = None) -> str:

@@ -123,20 +123,38 @@ def _read_txt(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
         yield _entry_or_problem(line, number, source)
 
 
+def has_url_column(text: str) -> bool:
+    """Whether a CSV's header names a column the URL list reader takes URLs from."""
+    lines = io.StringIO(text, newline="").readlines()[:20]
+    header = next(csv.reader(lines, _dialect(lines)), None)
+    return header is not None and _url_column(header) is not None
+
+
+def _dialect(lines: list[str]) -> type[csv.Dialect] | csv.Dialect:
+    """The delimiter and quoting of a CSV, guessed from its first lines (Excel's by default)."""
+    try:
+        return csv.Sniffer().sniff("".join(lines[:20])[:8192], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _url_column(header: list[str]) -> int | None:
+    names = _column_names(header)
+    return next((names.index(c) for c in _URL_COLUMNS if c in names), None)
+
+
+def _column_names(header: list[str]) -> list[str]:
+    return [re.sub(r"[\W_]+", "", h.replace("\ufeff", "").lower()) for h in header]
+
+
 def _read_csv(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
     lines = io.StringIO(text, newline="").readlines()
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            "".join(lines[:20])[:8192], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(lines, dialect)
+    reader = csv.reader(lines, _dialect(lines))
     header = next(reader, None)
     if header is None:
         raise InputError(source, "empty file")
-    names = [re.sub(r"[\W_]+", "", h.replace("\ufeff", "").lower()) for h in header]
-    url_col = next((names.index(c) for c in _URL_COLUMNS if c in names), None)
+    names = _column_names(header)
+    url_col = _url_column(header)
     if url_col is None:
         found = ", ".join(h.strip() for h in header if h.strip()) or "none"
         raise InputError(

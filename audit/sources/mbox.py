@@ -11,7 +11,7 @@ line: the file is never held in memory, only one message at a time, up to ``max_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 _SEPARATOR = re.compile(
@@ -26,24 +26,36 @@ class MessageTooLarge(ValueError):
 
 def split_mbox(path: Path, *, max_message: int) -> Iterator[bytes]:
     """Each message's bytes (its separator line dropped), in file order."""
+    with path.open("rb") as fh:
+        yield from split_mbox_lines(fh, max_message=max_message)
+
+
+def split_mbox_lines(lines: Iterable[bytes], *, max_message: int) -> Iterator[bytes]:
+    """:func:`split_mbox` over lines already open (a file, or bytes split with their ends)."""
     buf: list[bytes] = []
     size = 0
     blank_before = True
     started = False
-    with path.open("rb") as fh:
-        for line in fh:
-            if blank_before and line.startswith(b"From ") and _SEPARATOR.match(line.rstrip()):
-                if started and buf:
-                    yield b"".join(buf)
-                buf, size, started = [], 0, True
-                blank_before = False
-                continue
-            if not started:  # text before the first separator: a lone message without one
-                started = True
-            size += len(line)
-            if size > max_message:
-                raise MessageTooLarge(f"a message is larger than {max_message:,} bytes")
-            buf.append(line)
-            blank_before = not line.strip()
+    for line in lines:
+        if blank_before and line.startswith(b"From ") and _SEPARATOR.match(line.rstrip()):
+            if started and buf:
+                yield b"".join(buf)
+            buf, size, started = [], 0, True
+            blank_before = False
+            continue
+        if not started:  # text before the first separator: a lone message without one
+            started = True
+        size += len(line)
+        if size > max_message:
+            raise MessageTooLarge(f"a message is larger than {max_message:,} bytes")
+        buf.append(line)
+        blank_before = not line.strip()
     if buf and any(part.strip() for part in buf):
         yield b"".join(buf)
+
+
+def starts_with_separator(data: bytes) -> bool:
+    """Whether ``data`` opens with an mbox separator line ("From sender date"): a mailbox,
+    not a single message."""
+    first = data[:4096].lstrip(b"\r\n").split(b"\n", 1)[0]
+    return first.startswith(b"From ") and _SEPARATOR.match(first.rstrip()) is not None

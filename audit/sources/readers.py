@@ -2,11 +2,15 @@
 
 Every failure is an :class:`InputError` naming the file (missing, a folder, unreadable, empty,
 too large, binary, undecodable), so the CLI prints one line and goes on with the next input.
+Mail is known by its header lines, on stdin too; what ``audit`` reads and ``check`` does not
+(a mailbox of several messages, an ad export, a URL list) is refused with the command to use.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +19,19 @@ from ..errors import InputError
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import Piece
 from .decode import decode_bytes, looks_binary
+from .folders import files_under
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 EMAIL_SUFFIXES = {".eml"}
 CHECKABLE = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EMAIL_SUFFIXES
+#: Given by name, these are not drafts: a mailbox is read when it holds one message, and an ad
+#: export or URL list is sent to ``audit`` (see piece_from_bytes).
+MBOX_SUFFIXES = {".mbox"}
+TABLE_SUFFIXES = {".csv", ".tsv"}
+_PLATFORMS = {"google": "Google Ads", "meta": "Meta Ads Manager",
+              "linkedin": "LinkedIn Campaign Manager"}
 
 
 def _size(n: int) -> str:
@@ -59,8 +70,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str = "auto",
                      max_bytes: int = 20_000_000) -> Piece:
-    """Turn raw bytes into a piece; ``kind`` is text, markdown, mdx, html, eml or auto
-    (sniffed)."""
+    """Turn raw bytes into a piece; ``kind`` is text, markdown, mdx, html, eml, mbox, table
+    (a .csv/.tsv) or auto (sniffed: a mailbox or an email by its header lines, else by its
+    text)."""
     if len(data) > max_bytes:
         raise InputError(source, f"input is over the {max_bytes / 1e6:.0f} MB limit")
     if not data.strip():
@@ -69,6 +81,11 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
         # decode_bytes names the kind of binary (PDF, PNG...) in its message.
         decode_bytes(data, source)
         raise InputError(source, "binary file, not text")
+    if kind in ("auto", "eml"):  # an .eml that is a whole mailbox is one too
+        kind = sniff_bytes(data, default=kind)
+    if kind == "mbox":
+        data = _lone_message(data, source)
+        kind = "eml"
     if kind == "eml":
         from .emails import eml_to_piece
 
@@ -76,6 +93,9 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
         if channel:
             piece.channel = channel
         return piece
+    if kind == "table":
+        _refuse_audit_table(data, source)
+        kind = "text"
     text = decode_bytes(data, source)
     if not text.strip():
         raise InputError(source, "empty input, nothing to check")
@@ -95,6 +115,66 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
     return piece
 
 
+def sniff_bytes(data: bytes, default: str = "auto") -> str:
+    """"mbox" or "eml" for mail, told by its first lines whatever its name (stdin, a .txt),
+    else ``default``."""
+    from .emails import looks_like_email
+    from .mbox import starts_with_separator
+
+    if starts_with_separator(data):
+        return "mbox"
+    return "eml" if looks_like_email(data) else default
+
+
+def _audit_hint(source: str) -> str:
+    """How to give this input to ``audit`` instead, as a command to paste."""
+    if source == "<stdin>":
+        return "save it to a file and run `antipersona audit FILE`"
+    return f"run `antipersona audit {shlex.quote(source)}`"
+
+
+def _lone_message(data: bytes, source: str) -> bytes:
+    """The one message of a mailbox; a mailbox of several is refused (``check`` reports one
+    piece per input, ``audit`` one per message)."""
+    from .emails import MAX_MESSAGE
+    from .mbox import MessageTooLarge, split_mbox_lines
+
+    count = 0
+    first = b""
+    try:
+        for count, message in enumerate(split_mbox_lines(io.BytesIO(data),
+                                                         max_message=MAX_MESSAGE), start=1):
+            if count == 1:
+                first = message
+    except MessageTooLarge as exc:
+        raise InputError(source, str(exc)) from None
+    if count == 0:
+        raise InputError(source, "the mailbox holds no messages, nothing to check")
+    if count > 1:
+        raise InputError(source, f"a mailbox of {count} messages, not one email: to audit "
+                                 f"every message, {_audit_hint(source)}")
+    return first
+
+
+def _refuse_audit_table(data: bytes, source: str) -> None:
+    """An ad export or a URL list is refused, naming the command that reads it; any other
+    .csv is read as text."""
+    from .ads import export_layout
+    from .lists import has_url_column
+
+    layout = export_layout(data, source)
+    if layout is not None:
+        raise InputError(source, f"an ad export ({_PLATFORMS[layout.platform]} layout), not a "
+                                 f"draft: to audit each ad in it, {_audit_hint(source)}")
+    try:
+        text = decode_bytes(data, source)
+    except InputError:
+        return  # the text reader names the problem
+    if has_url_column(text):
+        raise InputError(source, f"a URL list, not a draft: to audit the pages it lists, "
+                                 f"{_audit_hint(source)}")
+
+
 def sniff(text: str) -> str:
     head = text[:2048].lstrip().lower()
     if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head):
@@ -106,6 +186,10 @@ def sniff(text: str) -> str:
 
 def kind_of(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix in MBOX_SUFFIXES or path.name.lower() == "mbox":
+        return "mbox"
+    if suffix in TABLE_SUFFIXES:
+        return "table"
     if suffix == ".mdx":
         return "mdx"
     if suffix in MARKDOWN_SUFFIXES:
@@ -150,9 +234,7 @@ def expand_paths(args: list[str]) -> Iterator[Path | str]:
             continue
         path = Path(arg)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in CHECKABLE - {""}
-                           and not any(part.startswith(".") for part in p.parts))
+            found = files_under(path, CHECKABLE - {""})
             if not found:
                 yield path  # reported as "a folder with nothing to check"
             yield from found
