@@ -3,13 +3,16 @@ checking, auditing and reporting logic all live in the library."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import signal
 import sys
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
@@ -17,6 +20,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import AntipersonaError, InputError, LexiconError
 from .models import InputProblem
+from .report.words import plural
 from .termsafe import safe
 
 app = typer.Typer(
@@ -64,6 +68,24 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one plain line to stderr and return the Exit to raise."""
     err().print(safe("antipersona: " + message), markup=False, highlight=False)
     return typer.Exit(code)
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output file that cannot be written before any work is done: a folder, or a
+    file in a folder that does not exist."""
+    if path.is_dir():
+        raise fail(f"{path}: is a folder, not a file; name the file to write")
+    if not path.parent.is_dir():
+        raise fail(f"{path}: cannot write: the folder {path.parent} does not exist")
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write an output file, or say in one line why it cannot be written (exit 2)."""
+    check_output(path)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: cannot write ({exc.strerror or exc})") from exc
 
 
 def settings(config: Path | None, personas: list[Path] | None, target: str | None,
@@ -244,7 +266,7 @@ def audit_cmd(
     """
     from .crawl.results import FetchSettings
     from .progress import ProgressPrinter
-    from .runs.audit import resume_command, run_audit
+    from .runs.audit import follow_up, resume_command, run_audit
     from .store.store import db_path
 
     cfg = settings(config, personas, target, model)
@@ -275,7 +297,7 @@ def audit_cmd(
             run_id = run_audit(list(sources or []), db=path, config=cfg, name=name,
                                resume=resume, channel=channel, fetch_overrides=overrides,
                                on_progress=printer.update, on_problem=printer.problem,
-                               on_warning=printer.warning)
+                               on_warning=printer.warning, keep_empty=False)
     except KeyboardInterrupt:
         stored = printer.last.done if printer.last else 0
         run = (printer.last.run_id if printer.last else None) or "latest"
@@ -286,9 +308,11 @@ def audit_cmd(
     if last is not None and last.done == 0 and last.resumed == 0 and last.failed:
         raise typer.Exit(2)  # nothing could be read: every input was bad
     if last is not None and last.done == 0 and last.resumed == 0 and last.skipped:
+        reasons = (f"see `{follow_up(['report', run_id], path, db_path(None))}` for each reason"
+                   if last.kept else "each reason is above")
         raise fail(f"nothing was analysed: all {last.skipped} page(s) were skipped (robots.txt "
-                   "disallows them, or they are not HTML); see `antipersona report "
-                   f"{run_id}` for each reason, or pass --no-robots for a site you own")
+                   f"disallows them, or they are not HTML); {reasons}, or pass --no-robots for "
+                   "a site you own")
 
 
 @app.command("report")
@@ -315,6 +339,8 @@ def report_cmd(
 
     if fmt not in ("table", "json", "csv", "html", "sarif"):
         raise fail(f"unknown --format '{fmt}' (use table, json, csv, html or sarif)")
+    if output is not None:
+        check_output(output)
     path = db_path(db)
     if not path.exists():
         raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
@@ -322,8 +348,8 @@ def report_cmd(
         rendered = render_report(store, run, fmt=fmt, diff=diff,
                                  width=None if output else err().width, min_sessions=min_sessions)
     if output is not None:
-        output.write_text(rendered, encoding="utf-8")
-        err().print(f"wrote {output}", markup=False)
+        write_output(output, rendered)
+        err().print(safe(f"wrote {output}"), markup=False)
     else:
         sys.stdout.write(rendered)
 
@@ -348,6 +374,7 @@ def outcomes_add(
     """
     from .outcomes.importer import describe_result, import_outcomes
     from .outcomes.urls import check_site
+    from .runs.audit import follow_up
     from .store.store import Store, db_path
 
     if site is not None:
@@ -364,8 +391,9 @@ def outcomes_add(
             store, run_id, files, site=site, on_problem=_report_problem,
             on_result=lambda r: print("\n".join(describe_result(r)), flush=True))
     if results:
-        err().print(f"imported {len(results)} file(s) into run {run_id}; see them with "
-                    f"`antipersona report {run_id}`", markup=False)
+        see = follow_up(["report", run_id], path, db_path(None))
+        err().print(safe(f"imported {len(results)} file(s) into run {run_id}; see them with "
+                         f"`{see}`"), markup=False)
     if problems:
         raise typer.Exit(2)
 
@@ -385,10 +413,11 @@ def runs_list(db: DbOpt = None) -> None:
         runs = store.runs()
     if not runs:
         err().print(f"no runs in {safe(str(path))}", markup=False)
-    for r in runs:
+    for r in runs:  # a name is whatever the user typed: no terminal controls in it
         status = "empty" if r["empty"] else r["status"]
-        sys.stdout.write(f"{r['id']}\t{str(r['created'])[:16].replace('T', ' ')}\t{status}\t"
-                         f"{r['pieces']} pieces\t{r['errors']} errors\t{r['name'] or ''}\n")
+        cells = [r["id"], str(r["created"])[:16].replace("T", " "), status,
+                 plural(r["pieces"], "piece"), plural(r["errors"], "error"), r["name"] or ""]
+        sys.stdout.write("\t".join(safe(cell) for cell in cells) + "\n")
 
 
 @runs_app.command("delete")
@@ -419,8 +448,8 @@ def runs_delete(
                 fail(str(exc))
                 busy = True
                 continue
-            err().print(f"deleted run {run_id} ({counts.get(run_id, 0)} pieces)", markup=False,
-                        highlight=False)
+            err().print(safe(f"deleted run {run_id} ({plural(counts.get(run_id, 0), 'piece')})"),
+                        markup=False, highlight=False)
     if busy:
         raise typer.Exit(2)
 
@@ -596,6 +625,7 @@ def personas_learn(
         raise fail(f"{path}: a pack file is named after its id: {pack_id}.yaml")
     if path.exists() and not force:
         raise fail(f"{path}: already exists (use --force to overwrite)")
+    check_output(path)
     import shlex
 
     command = "antipersona " + shlex.join(sys.argv[1:])
@@ -605,14 +635,12 @@ def personas_learn(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     for warning in proposal.warnings:
-        err().print(f"antipersona: warning: {warning}", markup=False)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        err().print(safe(f"antipersona: warning: {warning}"), markup=False)
+    write_output(path, text)
     strongest = ", ".join(proposal.surface[s.term] for s in proposal.terms[:8])
-    err().print(f"wrote {path}: {len(proposal.terms)} proposed term(s) from {proposal.n_anti} "
-                f"vs {proposal.n_against} documents; strongest: {strongest}", markup=False)
+    err().print(safe(f"wrote {path}: {len(proposal.terms)} proposed term(s) from "
+                     f"{proposal.n_anti} vs {proposal.n_against} documents; strongest: "
+                     f"{strongest}"), markup=False)
 
 
 @app.command("app")
@@ -641,13 +669,21 @@ def run_app(
 
     Example: antipersona app --db .antipersona-demo/antipersona.db
     """
-    import os
     import subprocess
 
-    from .ui.exposure import ENV_ALLOW_PACK_EDITS, ENV_ALLOW_PRIVATE, app_policy, exposure_warning
+    from .ui.exposure import (
+        ENV_ALLOW_PACK_EDITS,
+        ENV_ALLOW_PRIVATE,
+        app_policy,
+        exposure_warning,
+        listen_problem,
+    )
 
     if not address.strip():
         raise fail("--address needs an address, e.g. 127.0.0.1 or 0.0.0.0")
+    problem = listen_problem(address, port)
+    if problem:
+        raise fail(problem)
     script = Path(__file__).resolve().parent / "ui" / "app.py"  # installed with the package
     env = dict(os.environ)
     if db is not None:
@@ -658,7 +694,7 @@ def run_app(
         env[ENV_ALLOW_PACK_EDITS] = "1"
     warning = exposure_warning(app_policy(address, env))
     if warning:
-        err().print("antipersona: " + warning, markup=False, highlight=False)
+        err().print(safe("antipersona: " + warning), markup=False, highlight=False)
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", address,
            "--server.port", str(port),
            # Headless also skips Streamlit's first-run e-mail prompt, which would block.
@@ -681,6 +717,45 @@ def main_options(
     """antipersona: audit marketing copy for who it attracts."""
 
 
+class QuietPipe:
+    """A standard stream that goes quiet when its reader has gone (`antipersona check ... |
+    head -1`): the rest of the output goes to /dev/null, as Python's documentation advises
+    (so the flush at exit cannot fail either), and the command carries on to the exit code it
+    would have had, instead of a traceback or click's exit 1 (which is --fail-on's code)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._to_devnull()
+            return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._to_devnull()
+
+    def _to_devnull(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())
+        finally:
+            os.close(devnull)
+        with contextlib.suppress(OSError):
+            self._stream.flush()  # what the pipe refused, to /dev/null
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # `kill` or a CI timeout: stop as Ctrl-C does, workers included
 
@@ -688,6 +763,10 @@ def _terminated(signum: int, frame: object) -> None:
 def main() -> None:
     """Entry point: user mistakes become one clear line and exit 2, never a traceback."""
     signal.signal(signal.SIGTERM, _terminated)
+    if sys.stdout is not None:
+        sys.stdout = cast(TextIO, QuietPipe(sys.stdout))
+    if sys.stderr is not None:
+        sys.stderr = cast(TextIO, QuietPipe(sys.stderr))
     try:
         app(standalone_mode=True)
     except LexiconError as exc:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .models import InputProblem
 from .report.warned import render_warnings
+from .report.words import plural
 from .runs.audit import Progress as RunProgress
 from .termsafe import safe
 
@@ -67,12 +68,25 @@ class ProgressPrinter:
         self.warnings.append({"source": source, "warning": text})
 
     def summary(self, run_id: str, db: Path) -> None:
+        """The run's counts, its warnings and how to see it (the commands name ``db`` when it
+        is not the default store, so they work as pasted); a run that read nothing and was
+        not kept says so instead."""
+        from .runs.audit import follow_up
+        from .store.store import db_path
+
         p = self.last
-        counts = (f"{p.done} pieces analysed, {p.failed} failed, {p.skipped} skipped"
+        counts = (f"{plural(p.done, 'piece')} analysed, {p.failed} failed, {p.skipped} skipped"
                   + (f", {p.resumed} kept from before" if p.resumed else "")
                   + (f", {p.warned} with a warning" if p.warned else "")) if p else ""
+        if p is not None and not p.kept:
+            self.console.print(safe(f"nothing was read ({p.failed} failed, {p.skipped} "
+                                    f"skipped), so no run was stored (store: {db})"),
+                               markup=False, highlight=False)
+            return
         self.console.print(safe(f"run {run_id}: {counts} (store: {db})"), markup=False,
                            highlight=False)
         render_warnings(self.warnings, self.console)
-        self.console.print(safe(f"see it with: antipersona report {run_id}   or   antipersona app"),
-                           markup=False, highlight=False)
+        default = db_path(None)
+        self.console.print(safe(f"see it with: {follow_up(['report', run_id], db, default)}   "
+                                f"or   {follow_up(['app'], db, default)}"),
+                           markup=False, highlight=False, soft_wrap=True)  # pasted whole

@@ -104,7 +104,7 @@ def test_audit_tells_the_warning_after_its_summary_and_exits_0(tmp_path: Path,
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     summary = next(i for i, line in enumerate(lines) if line.startswith("run "))
-    assert "1 pieces analysed, 0 failed, 0 skipped, 1 with a warning" in lines[summary]
+    assert "1 piece analysed, 0 failed, 0 skipped, 1 with a warning" in lines[summary]
     assert f"warning: {mails / 'lost.eml'}: {WHY}" in lines[summary + 1:]
     assert "(body)" not in done.stderr  # no longer told as a failed source of its own
     with Store(db, readonly=True) as store:
@@ -126,8 +126,8 @@ def test_every_report_format_shows_warnings_apart_from_errors(tmp_path: Path,
     assert report["warnings"] == [{"source": "mail/lost.eml", "warning": WHY}]
 
     lines = table.splitlines()
-    assert "1 errors; 1 with a warning" in table
-    errors = lines.index("1 sources not audited")  # after the tables, then the warning
+    assert "1 error; 1 with a warning" in table
+    errors = lines.index("1 source not audited")  # after the tables, then the warning
     assert lines[errors + 1:errors + 3] == ["  https://tallyfox.example/gone: HTTP 404 Not Found",
                                             f"warning: mail/lost.eml: {WHY}"]
 

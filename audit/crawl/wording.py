@@ -18,6 +18,11 @@ def seconds(value: float) -> str:
     return f"{value:g} s"
 
 def megabytes(n: int) -> str:
+    """A size limit in words: MB as a rule, bytes or KB for a small --max-bytes."""
+    if n < 1000:
+        return f"{n} byte{'' if n == 1 else 's'}"
+    if n < 999_950:
+        return f"{n / 1000:.1f} KB"
     return f"{n / 1_000_000:.1f} MB"
 
 def http_error(status: int, reason: str) -> str:

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..score.ranking import worst_score
+from .words import plural
 
 DEFAULT_THRESHOLD = 0.1
 _SHOWN = 15
@@ -184,7 +185,7 @@ def render_diff_table(diff: dict[str, Any], console: Console) -> None:
     s = diff["summary"]
     head = Text("Compared with run ", style="bold")
     head.append(str(diff["old"].get("id", "?")), style="bold cyan")
-    head.append(f": {s['matched']} pieces in both, {s['changed']} changed "
+    head.append(f": {plural(s['matched'], 'piece')} in both, {s['changed']} changed "
                 f"({s['worse']} worse, {s['better']} better, {s['verdict_changed']} new verdicts), "
                 f"{s['added']} added, {s['gone']} gone. Wrong audience "
                 f"{_pct(s['old_wrong_audience_share'])} → {_pct(s['new_wrong_audience_share'])}.")

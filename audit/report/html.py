@@ -25,6 +25,7 @@ from ..analyze.tonenames import tone_evidence_line
 from ..models import DEFAULT_PACK_COLOR, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES
 from ..score.ranking import top_cue_phrases, worst_score
 from .unread import unread_html
+from .words import plural
 
 WORST_SHOWN = 15
 SENTENCES_SHOWN = 4
@@ -51,10 +52,6 @@ def _rgb(color: str) -> tuple[int, int, int]:
 def tint(color: str, alpha: float) -> str:
     r, g, b = _rgb(color)
     return f"rgba({r},{g},{b},{max(0.0, min(alpha, 1.0)):.3f})"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def pct(share: float | None) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..outcomes.associate import interval_text, metric_phrase, scatter_points
 from .html import _Ctx, _heatmap, color_of, e, pct
+from .words import plural
 
 SCATTERS_SHOWN = 6
 LIST_SHOWN = 100
@@ -51,7 +52,8 @@ def outcomes_section(ctx: _Ctx) -> str:
     if not outcomes:
         return ""
     rows = outcomes.get("associations") or []
-    metrics = ", ".join(f"{e(m['metric'])} ({m['pages']} pages)" for m in outcomes.get("metrics", []))
+    metrics = ", ".join(f"{e(m['metric'])} ({plural(m['pages'], 'page')})"
+                        for m in outcomes.get("metrics", []))
     parts = ['<section class="outcomes"><h2>What travels with each persona</h2>',
              f'<p class="lede">Imported outcomes: {metrics or "none"}.']
     if outcomes.get("min_sessions"):

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .table import channel_table
+from .words import plural
 
 ASSOCIATIONS_SHOWN = 10
 MOVES_SHOWN = 15
@@ -66,7 +67,7 @@ def render_outcomes(report: Mapping[str, Any], console: Console) -> None:
     if not outcomes:
         return
     table = outcomes_table(report)
-    metrics = ", ".join(f"{m['metric']} ({m['pages']} pages)" for m in outcomes.get("metrics", []))
+    metrics = ", ".join(f"{m['metric']} ({plural(m['pages'], 'page')})" for m in outcomes.get("metrics", []))
     console.print(Text("Outcomes imported: ", style="bold") + Text(metrics or "none"))
     if outcomes.get("min_sessions"):
         console.print(Text(f"Only pages with at least {outcomes['min_sessions']:g} "

@@ -44,6 +44,11 @@ def export(report: dict[str, Any], fmt: str, *, diff: dict[str, Any] | None = No
         from .sarif import build_sarif
 
         return json.dumps(build_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    from ..termsafe import safe_tree
+
+    # Names, titles, addresses and imported metric names: no terminal controls in any part.
+    report = safe_tree(report)
+    changes = safe_tree(changes) if changes is not None else None
     buf = io.StringIO()
     console = Console(file=buf, width=width or 120, highlight=False, force_terminal=False)
     from .table import render_table

@@ -24,6 +24,7 @@ from ..score.ranking import top_cues, worst_score
 from ..termsafe import safe_tree
 from .unread import render_unread
 from .warned import render_warnings
+from .words import plural
 
 LABEL_STYLE = {
     "on-target": "green",
@@ -94,17 +95,16 @@ def header_line(report: Mapping[str, Any]) -> Text:
     pieces = report["pieces"]
     counts = {label: sum(1 for p in pieces if p["verdict"]["label"] == label)
               for label in VERDICT_LABELS}
-    line.append(f"\n{len(pieces)} pieces: ", style="bold")
+    line.append(f"\n{plural(len(pieces), 'piece')}", style="bold")
     first = True
     for label in VERDICT_LABELS:
         if counts[label]:
-            if not first:
-                line.append(", ")
+            line.append(": " if first else ", ", style="bold" if first else "")
             line.append(f"{counts[label]} {label}", style=LABEL_STYLE[label])
             first = False
     errors = report.get("errors") or []
     if errors:
-        line.append(f"; {len(errors)} errors", style="red")
+        line.append(f"; {plural(len(errors), 'error')}", style="red")
     warnings = report.get("warnings") or []
     if warnings:
         line.append(f"; {len(warnings)} with a warning", style="yellow")
@@ -220,7 +220,7 @@ def render_errors(report: Mapping[str, Any], console: Console, shown: int = ERRO
     errors = report.get("errors") or []
     if not errors:
         return
-    console.print(Text(f"{len(errors)} sources not audited", style="bold red"))
+    console.print(Text(f"{plural(len(errors), 'source')} not audited", style="bold red"))
     for err in errors[:shown]:
         line = Text("  ")
         line.append(str(err.get("source", "")), style="bold")

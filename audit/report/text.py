@@ -19,6 +19,7 @@ from ..analyze.tonenames import plain_metric, tone_evidence_line
 from ..termsafe import safe_tree
 from .unread import why
 from .warned import render_warnings
+from .words import plural
 
 _LABEL_STYLE = {
     "on-target": "bold green",
@@ -158,7 +159,7 @@ def render_text(report: Mapping[str, Any], console: Console, *, verbose: bool = 
         counts: dict[str, int] = {}
         for p in pieces:
             counts[p["verdict"]["label"]] = counts.get(p["verdict"]["label"], 0) + 1
-        line = Text(f"{len(pieces)} pieces: ", style="bold")
+        line = Text(f"{plural(len(pieces), 'piece')}: ", style="bold")
         line.append(", ".join(f"{n} {label}" for label, n in sorted(counts.items())))
         console.print(line)
     render_warnings(report.get("warnings") or (), console)

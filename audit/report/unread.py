@@ -14,6 +14,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from .words import plural
+
 NOT_READ = "client-rendered: copy not read"
 SHOWN = 20
 
@@ -33,7 +35,7 @@ def render_unread(report: Mapping[str, Any], console: Console) -> None:
     pieces = unread_pieces(report)
     if not pieces:
         return
-    console.print(Text(f"{len(pieces)} pages client-rendered: copy not read (audit them with "
+    console.print(Text(f"{plural(len(pieces), 'page')} client-rendered: copy not read (audit them with "
                        "--render auto)", style="bold yellow"))
     for piece in pieces[:SHOWN]:
         console.print(Text(f"  {piece.get('source', '')}: {why(piece)}"), markup=False)

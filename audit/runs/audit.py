@@ -52,6 +52,8 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     #: The run's id once it is stored (so an interrupted run can be named when resumed).
     run_id: str | None = None
+    #: False when the run read nothing and was not kept (see ``keep_empty``).
+    kept: bool = True
 
     @property
     def finished(self) -> int:
@@ -85,11 +87,17 @@ class AuditRun:
                  fetch_overrides: Mapping[str, Any] | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
                  on_problem: Callable[[InputProblem], None] | None = None,
-                 on_warning: Callable[[str, str], None] | None = None) -> None:
+                 on_warning: Callable[[str, str], None] | None = None,
+                 keep_empty: bool = True) -> None:
         """``engine`` may be a function that builds one: fetching then starts while it loads.
         ``fetch``: the whole fetch settings; ``fetch_overrides``: only the settings the user
-        gave, laid over the defaults, or over the resumed run's own settings."""
+        gave, laid over the defaults, or over the resumed run's own settings.
+        ``keep_empty=False``: a new run that finishes having read nothing (every source failed
+        or was skipped, each told to ``on_problem``) is deleted rather than left behind empty;
+        ``progress.kept`` then says so. A resumed or interrupted run is always kept."""
         self.store = store
+        self.keep_empty = keep_empty
+        self.resumed = bool(resume)
         self._engine = engine
         self.config = config or (engine.config if not callable(engine) else Config())
         self.channel = channel
@@ -213,8 +221,14 @@ class AuditRun:
             raise
         finally:
             self._feed.stop()
+            drop = (status == "done" and not self.keep_empty and not self.resumed
+                    and not self.progress.done)
+            self.progress.kept = not drop
             self._push(force=True)
-            self.store.finish_run(self.run_id, status)
+            if drop:
+                self.store.delete_run(self.run_id)  # nothing read: no empty run left behind
+            else:
+                self.store.finish_run(self.run_id, status)
             if self._lock is not None:
                 self._lock.release()
         return self.run_id
@@ -314,13 +328,19 @@ def resumed_settings(header: Mapping[str, Any]) -> StoredSettings:
     return StoredSettings(fetch, channel if isinstance(channel, str) else None)
 
 
-def resume_command(run_id: str, db: Path | None, default_db: Path) -> str:
-    """The command that carries on a run, to print when one is interrupted: it names the run
-    (not "latest", which another run may become) and the store when it is not the default."""
-    parts = ["antipersona", "audit", "--resume", run_id]
+def follow_up(args: list[str], db: Path | None, default_db: Path) -> str:
+    """An ``antipersona`` command to print as a hint, with ``--db`` when the store is not the
+    default one, so that it works as pasted."""
+    parts = ["antipersona", *args]
     if db is not None and Path(db).resolve() != Path(default_db).resolve():
         parts += ["--db", str(db)]
     return shlex.join(parts)
+
+
+def resume_command(run_id: str, db: Path | None, default_db: Path) -> str:
+    """The command that carries on a run, to print when one is interrupted: it names the run
+    (not "latest", which another run may become) and the store when it is not the default."""
+    return follow_up(["audit", "--resume", run_id], db, default_db)
 
 
 def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSettings | None = None,
@@ -329,10 +349,11 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
               engine: Engine | None = None,
               on_progress: Callable[[Progress], None] | None = None,
               on_problem: Callable[[InputProblem], None] | None = None,
-              on_warning: Callable[[str, str], None] | None = None) -> str:
+              on_warning: Callable[[str, str], None] | None = None,
+              keep_empty: bool = True) -> str:
     """Run an audit into the store at ``db`` and return the run id. ``on_problem`` hears
     of each source that failed; ``on_warning`` (source, text) of each piece analysed with a
-    warning."""
+    warning; ``keep_empty=False`` deletes a new run that read nothing (as :class:`AuditRun`)."""
     def build() -> Engine:
         from ..engine.engine import Engine
 
@@ -342,7 +363,7 @@ def run_audit(sources: list[str], *, db: Path, config: Config, fetch: FetchSetti
         job = AuditRun(sources, store=store, engine=engine or build, config=config, fetch=fetch,
                        name=name, resume=resume, channel=channel,
                        fetch_overrides=fetch_overrides, on_progress=on_progress,
-                       on_problem=on_problem, on_warning=on_warning)
+                       on_problem=on_problem, on_warning=on_warning, keep_empty=keep_empty)
         return job.run()
 
 

@@ -646,10 +646,9 @@ class Store(RunQueries, OutcomeStore):
         raise self._missing(ref)
 
     def _missing(self, run_id: str) -> StoreError:
+        """The error for a run that is not there, naming the run "latest" would pick."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT id FROM runs ORDER BY created DESC, rowid DESC LIMIT 1").fetchone()
-        latest = row[0] if row else "none yet"
+            latest = latest_run(self._db) or "none yet"
         return StoreError(f"no run '{run_id}' in {self.path} (latest: {latest})")
 
     def _require_run(self, db: sqlite3.Connection, run_id: str) -> None:

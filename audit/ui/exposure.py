@@ -10,8 +10,10 @@ machine with `antipersona runs delete`.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -35,6 +37,42 @@ def is_loopback(address: str | None) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def listen_problem(address: str, port: int) -> str | None:
+    """Why the app could not listen on ``address``:``port``, in plain words, or None.
+
+    Binds a socket the way Streamlit will (IPv6 when the address has a colon, SO_REUSEADDR)
+    and lets it go, so a name that does not resolve, an address this machine does not have,
+    a port in use or one that needs root is told before Streamlit starts, not in its
+    traceback."""
+    if not 1 <= port <= 65535:
+        return f"--port {port}: a port is a number from 1 to 65535"
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    unresolved = (f"--address {address}: not an IP address or a host name that resolves "
+                  "(e.g. 127.0.0.1, 0.0.0.0 or localhost)")
+    if address.count(".") == 3 and address.replace(".", "").isdigit():  # 999.1.1.1: no DNS
+        try:
+            ipaddress.IPv4Address(address)
+        except ValueError:
+            return unresolved
+    try:
+        with socket.socket(family) as sock:
+            if os.name != "nt":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((address, port))
+    except socket.gaierror:
+        return unresolved
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return f"--port {port}: already in use on {address}; choose another with --port"
+        if exc.errno == errno.EACCES:
+            return f"--port {port}: not allowed for this user (ports below 1024 need root)"
+        if exc.errno == errno.EADDRNOTAVAIL:
+            return (f"--address {address}: not an address of this machine (use 127.0.0.1, "
+                    "0.0.0.0 for every interface, or one of its own addresses)")
+        return f"--address {address} --port {port}: cannot listen there ({exc.strerror or exc})"
+    return None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

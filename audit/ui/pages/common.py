@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from ...config import Config, load_config
-from ...store.store import Store, StoreError, db_path
+from ...store.store import DEFAULT_DB, Store, StoreError, db_path
 from ..exposure import AppPolicy, app_policy
 from ..highlight import Swatch, legend_html, md_escape, palette
 
@@ -19,6 +20,15 @@ if TYPE_CHECKING:  # spaCy loads only when a page needs the engine, not for the 
 def db_file() -> Path:
     """The runs database: $ANTIPERSONA_DB, else ./antipersona.db (as the CLI does)."""
     return db_path()
+
+
+def db_option() -> str:
+    """" --db PATH" for a command the app suggests when its store is not the command line's
+    default (the app may have been started with --db), so that the command works as pasted."""
+    db = db_file()
+    if db.resolve() == Path(DEFAULT_DB).resolve():
+        return ""
+    return f" --db {shlex.quote(str(db))}"
 
 
 @st.cache_resource(show_spinner="Loading the language pipeline…")

@@ -13,7 +13,7 @@ from ...outcomes.view import light_pieces, run_outcomes, stage_matrix
 from ...store.store import Store
 from ..highlight import Swatch, md_escape, swatch
 from ..journey import association_rows, scatter_chart, stage_chart
-from .common import open_store
+from .common import db_option, open_store
 
 SCATTERS_SHOWN = 4
 
@@ -56,7 +56,8 @@ def outcomes(store: Store, run_id: str, swatches: dict[str, Swatch]) -> None:
     stamp = _stamp(store, run_id)
     if not store.outcome_files(run_id):
         st.caption("No outcomes imported for this run. Join analytics exports to it with "
-                   "`antipersona outcomes add RUN ga4.csv refunds.csv --site https://…`.")
+                   f"`antipersona outcomes add RUN ga4.csv refunds.csv --site https://…"
+                   f"{db_option()}`.")
         return
     floor = st.number_input("Only pages with at least this many sessions", min_value=0,
                             value=0, step=50, key="rv_min_sessions",

@@ -35,7 +35,15 @@ from ..figures import (
 from ..highlight import Swatch, md_escape, palette, rewrites_html, sections_html
 from ..state import PAGE_SIZE, PARAM_KEYS, ReportView, page_count, page_offset
 from . import outcomes as outcome_views
-from .common import list_runs, open_store, page_header, policy, run_label, show_legend
+from .common import (
+    db_option,
+    list_runs,
+    open_store,
+    page_header,
+    policy,
+    run_label,
+    show_legend,
+)
 
 #: Widget keys, one per view field; the query string mirrors them.
 KEYS = {name: f"rv_{name}" for name in PARAM_KEYS}
@@ -51,7 +59,7 @@ def render() -> None:
     runs = list_runs(store) if store else []
     if not store or not runs:
         st.info("There are no audit runs yet. Start one on **Run an audit**, or run "
-                "`antipersona audit URLS.txt` in a terminal.")
+                f"`antipersona audit URLS.txt{db_option()}` in a terminal.")
         return
     _seed_from_url()
     run_id = _pick_run(store, runs)

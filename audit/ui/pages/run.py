@@ -31,7 +31,7 @@ from ..runs import (
     upload_dir,
     write_url_list,
 )
-from .common import db_file, list_runs, open_store, page_header, policy
+from .common import db_file, db_option, list_runs, open_store, page_header, policy
 
 STARTED_KEY = "runs_started"
 #: The runs (id, status) the page was last drawn with; the progress poll redraws the page
@@ -185,7 +185,8 @@ def _history() -> None:
     can_delete = policy().allow_run_deletes
     if runs and not can_delete:
         st.caption("Deleting runs is off because this app is reachable from other machines; on "
-                   "the machine that keeps the runs, `antipersona runs delete RUN` deletes one.")
+                   f"the machine that keeps the runs, `antipersona runs delete RUN{db_option()}` "
+                   "deletes one.")
     for run in runs[:RUNS_SHOWN]:
         _history_row(store, run, can_delete)
     if len(runs) > RUNS_SHOWN:
