@@ -49,8 +49,8 @@ def test_a_users_own_pack_term_matches_its_plural(tmp_path: Path) -> None:
 # --- Susie: terms of a plan said with words in between -----------------------------------------
 
 @pytest.mark.parametrize(("text", "group"), [
-    ("You can cancel, upgrade or downgrade your subscription at any time.", "affordable-pricing"),
-    ("We bill $12 a month, which you can cancel easily at any time.", "affordable-pricing"),
+    ("Cancel, pause or switch your plan at any time.", "affordable-pricing"),
+    ("We bill $12 a month; cancel easily at any time.", "affordable-pricing"),
     ("There is no minimum time commitment and no cancellation fee.", "affordable-pricing"),
     ("No per-seat pricing, no user-seat pricing, one bill.", "affordable-pricing"),
     ("Individual plans get 60 days free.", "individual-use"),
@@ -78,18 +78,18 @@ def test_a_denied_or_documented_promise_does_not_count(engine: Engine, text: str
 
 @pytest.mark.parametrize("text", [
     "You left three lamps in your basket. We saved them, but they won't last forever.",
-    "Those boots are popular and we can't guarantee they'll stay in stock.",
+    "Those boots sell well and we can't guarantee your size will stay in stock.",
     "Your saved picks may sell out soon.",
     "Since you downloaded our moving checklist last week, here is our van offer.",
     "Found it! A second-hand sofa just 2 km away from you. Tap to see it.",
     "Our widget shows each visitor the purchases made by other customers.",
     "A social widget that pushes real-time notifications to visitors and influences them to buy.",
-    "Fake view counters create a sense of popularity and urgency on every page.",
+    "Fake view counters build a sense of demand and urgency on every page.",
     "Know exactly who visited your pricing page, by name and job title.",
     "We log their IP address and track anonymous visitors over time.",
     "Someone spent 40 minutes on your site last night. Send them a note.",
     "To the person in Leith who played the same lullaby all winter: we see you.",
-    "Help people like you who just turned 60 plan their pension.",
+    "We help people like you who recently moved find a dentist.",
     "As someone who has shown interest in garden tools, you may like our new shears.",
     "An evergreen timer gives every new visitor their own deadline.",
 ])
