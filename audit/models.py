@@ -206,6 +206,9 @@ class PieceResult:
     encoded: str | None = None
     #: The analysis part of :meth:`summary`, when :meth:`shrink` dropped the evidence.
     brief: dict[str, Any] | None = None
+    #: Repeats of a phrase past the listed ones (scoring.MAX_REPEATS): how many cues and their
+    #: weight per persona, written in ``meta.evidence_folded``; None when nothing was folded.
+    folded: dict[str, Any] | None = None
 
     def shrink(self) -> None:
         """Encode the analysis, keep what :meth:`summary` reads, and drop the rest (evidence,
@@ -221,7 +224,11 @@ class PieceResult:
         return self._head() | {
             "words": self.words, "scores": _rounded(self.scores),
             "verdict": self.verdict.to_dict(), "evidence": [e.to_dict() for e in self.evidence],
-            "tone": _rounded(self.tone), "sentences": self.sentences, "meta": self.piece.meta}
+            "tone": _rounded(self.tone), "sentences": self.sentences, "meta": self._meta()}
+
+    def _meta(self) -> dict[str, Any]:
+        meta = self.piece.meta
+        return meta if self.folded is None else meta | {"evidence_folded": self.folded}
 
     def _head(self) -> dict[str, Any]:
         p = self.piece
@@ -248,7 +255,7 @@ class PieceResult:
         """``compact_json(to_dict())``, using :attr:`encoded` when a worker made it."""
         head = compact_json(self._head())
         body = [self.encoded] if self.encoded is not None else self._analysis_parts()
-        return "".join([head[:-1], ",", *body, f',"meta":{compact_json(self.piece.meta)}}}'])
+        return "".join([head[:-1], ",", *body, f',"meta":{compact_json(self._meta())}}}'])
 
     def summary(self) -> dict[str, Any]:
         """What a report's channel summary and ``--fail-on`` read of a piece: to_dict() with

@@ -436,3 +436,31 @@ def test_short_commands_are_imperatives_in_both_profiles(each_engine: Engine) ->
     assert r.tone["imperative_ratio"] == 1.0
     r = each_engine.check_text("We help you grow. Our team tracks payments. You can start.", "ad")
     assert r.tone["imperative_ratio"] == 0.0
+
+
+def test_repeats_past_fifty_are_folded_and_still_add_up(engine: Engine) -> None:
+    """A run-on page repeating one cue thousands of times lists 50 of them and counts the rest
+    in meta.evidence_folded; listed plus folded weights still give each score."""
+    import json
+
+    from audit.score.scoring import MAX_REPEATS
+
+    text = " ".join(["Our procurement team runs a security review."] * 2_000)
+    result = engine.check_text(text)
+    data = json.loads(result.to_json())
+    texts = [e["text"].lower() for e in data["evidence"] if e["kind"] == "cue"]
+    assert max(texts.count(t) for t in set(texts)) == MAX_REPEATS
+    folded = data["meta"]["evidence_folded"]
+    assert folded["cues"] == 2 * (2_000 - MAX_REPEATS)
+    listed = sum(e["weight"] for e in data["evidence"]
+                 if e["weight"] > 0 and (e.get("counts_for") or e["persona"]) == "beth-bureaucrat")
+    total = listed + folded["weight"]["beth-bureaucrat"]
+    assert math.isclose(1 - math.exp(-total / 1.2), data["scores"]["beth-bureaucrat"], abs_tol=2e-3)
+    assert len(result.to_json()) < 100 * len(text) // 10  # was ~60x the text
+
+
+def test_a_piece_with_few_repeats_has_nothing_folded(engine: Engine) -> None:
+    import json
+
+    data = json.loads(engine.check_text("Request a demo. Request a demo today.").to_json())
+    assert "evidence_folded" not in data["meta"]

@@ -34,7 +34,15 @@ from ..excerpt import MAX_SENTENCE_CHARS, excerpt
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
 from ..packs.lexicon import Persona, load_packs
-from ..score.scoring import cap_tone_alone, decide, intensities, to_score, tone_evidence, weigh_evidence
+from ..score.scoring import (
+    cap_tone_alone,
+    decide,
+    fold_repeats,
+    intensities,
+    to_score,
+    tone_evidence,
+    weigh_evidence,
+)
 from .batching import (
     _GROUP_END,
     CHUNK_CHARS,
@@ -481,9 +489,10 @@ class Engine:
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
+        listed, folded = fold_repeats(evidence)
         return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
-                           evidence=evidence, tone=tone, words=words,
-                           sentences=self._top_sentences(acc))
+                           evidence=listed, tone=tone, words=words,
+                           sentences=self._top_sentences(acc), folded=folded)
 
     def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
         """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""

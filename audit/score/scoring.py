@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..analyze.language import context_factors
 from ..config import Config
@@ -80,6 +81,34 @@ def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words:
     _count_once(evidence, personas)
     _cap_chrome(evidence)
     _cap_context(evidence)
+
+
+#: Repeats of one phrase a piece lists as evidence. A run-on page of 240,000 cues wrote a JSON
+#: report 60 times its size (and as many rows to the store); past this many, a phrase's further
+#: repeats, each weighing 1/k of the first, are summed in ``evidence_folded`` instead.
+MAX_REPEATS = 50
+
+
+def fold_repeats(evidence: list[Evidence]) -> tuple[list[Evidence], dict[str, Any] | None]:
+    """The evidence to list, and what was folded: how many cues and their weight per persona
+    (so the listed weights plus the folded ones still add up to each score), or None."""
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    kept: list[Evidence] = []
+    folded = 0
+    weight: dict[str, float] = defaultdict(float)
+    for ev in evidence:
+        if ev.kind == "cue":
+            key = (ev.persona, ev.text.lower())
+            seen[key] += 1
+            if seen[key] > MAX_REPEATS:
+                folded += 1
+                if ev.weight > 0:
+                    weight[ev.counts_for if ev.negated and ev.counts_for else ev.persona] += ev.weight
+                continue
+        kept.append(ev)
+    if not folded:
+        return evidence, None
+    return kept, {"cues": folded, "weight": {k: round(v, 4) for k, v in sorted(weight.items())}}
 
 
 def _count_once(evidence: list[Evidence], personas: Sequence[Persona]) -> None:
