@@ -123,6 +123,21 @@ def test_a_url_list_given_to_check_is_sent_to_audit() -> None:
         read_input(EXAMPLES / "urls.csv")
 
 
+def test_a_text_file_of_urls_given_to_check_is_sent_to_audit(tmp_path: Path) -> None:
+    urls = tmp_path / "pages.txt"
+    urls.write_text("# our pages\nhttps://example.test/pricing\n\nhttps://example.test/team\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"a URL list, not a draft.*antipersona audit"):
+        read_input(urls)
+    draft = tmp_path / "draft.txt"
+    draft.write_text("See https://example.test/pricing for our plans.\nhttps://example.test/a\n",
+                     encoding="utf-8")
+    assert read_input(draft).sections
+    one = tmp_path / "one.txt"
+    one.write_text("https://example.test/pricing\n", encoding="utf-8")
+    assert read_input(one).sections  # one link alone may be a pasted draft's only line
+
+
 def test_any_other_csv_is_still_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "taglines.csv"
     path.write_text("tagline,owner\nStart free today,ann\n", encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shlex
 import sys
 from collections.abc import Iterator
@@ -101,6 +102,9 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
         raise InputError(source, "empty input, nothing to check")
     if kind == "auto":
         kind = sniff(text)
+    if kind in ("text", "markdown") and _is_url_list(text):
+        raise InputError(source, f"a URL list, not a draft: to audit the pages it lists, "
+                                 f"{_audit_hint(source)}")
     if kind == "html":
         from ..extract.html import html_to_piece
 
@@ -173,6 +177,18 @@ def _refuse_audit_table(data: bytes, source: str) -> None:
     if has_url_column(text):
         raise InputError(source, f"a URL list, not a draft: to audit the pages it lists, "
                                  f"{_audit_hint(source)}")
+
+
+_URL_LINE = re.compile(r"(?:https?://\S+|#.*)?", re.IGNORECASE)
+
+
+def _is_url_list(text: str) -> bool:
+    """Every line a URL (or blank, or a # comment) and at least two URLs: what ``audit``
+    reads as a list of pages, not copy to check."""
+    lines = text.splitlines()
+    if len(lines) > 100_000 or not all(_URL_LINE.fullmatch(line.strip()) for line in lines):
+        return False
+    return sum(1 for line in lines if line.strip().lower().startswith(("http://", "https://"))) >= 2
 
 
 def sniff(text: str) -> str:
