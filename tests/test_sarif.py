@@ -196,6 +196,18 @@ def test_subject_columns_and_the_html_part_the_reader_used(tmp_path: Path,
     ]
 
 
+def test_an_email_saved_as_txt_is_located_like_an_eml(tmp_path: Path,
+                                                       cli_env: dict[str, str]) -> None:
+    """check reads a .txt that opens with mail headers as an email; SARIF locates its cues
+    the same way, not in the HTML head or the plain-text alternative."""
+    path = write(tmp_path, "alt.txt", EMAIL_PLAIN_SUBJECT_HTML_BODY)
+    locs = demo_locations(sarif_of([str(path)], cli_env, tmp_path))
+    assert [(loc["section"], loc["region"]) for loc in locs] == [
+        ("subject", at(3, 10, 3, 24, "Request a demo")),
+        ("preheader", at(18, 61, 19, 6, "request a=\n demo")),
+    ]
+
+
 def test_base64_body_gets_no_region_rather_than_the_subject_line(
         tmp_path: Path, cli_env: dict[str, str]) -> None:
     text = (

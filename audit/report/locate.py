@@ -185,12 +185,17 @@ def prepare(source: str, text: str) -> SourceFile:
 
 
 def _kind(source: str, text: str) -> str:
-    from ..sources.readers import kind_of, sniff
+    """How the reader read the file: by its name, else as it sniffs it (an email by its header
+    lines, even in a .txt, as ``check`` reads one)."""
+    from ..sources.readers import kind_of, sniff, sniff_bytes
 
     kind = kind_of(Path(source))
     if kind == "mdx":
         return "markdown"  # with its code skipped (see _markdown_skipped)
-    return sniff(text) if kind == "auto" else kind
+    if kind == "auto":
+        mail = sniff_bytes(text[:65_536].encode("utf-8", "surrogatepass"), default="")
+        return mail or sniff(text)
+    return kind
 
 
 def _html_skipped(text: str, lo: int, hi: int, *, head: bool = True) -> list[tuple[int, int]]:
