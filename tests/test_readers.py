@@ -385,3 +385,20 @@ def test_cli_learn_goes_on_past_an_empty_document(tmp_path: Path,
     assert "antipersona: warning: anti: skipped 1 empty document(s): empty.txt" in r.stderr
     assert "from 8 vs 8 documents" in r.stderr
     assert (tmp_path / "refunders.yaml").exists()
+
+
+def test_audit_sends_a_csv_where_its_readers_can_read_it(tmp_path: Path) -> None:
+    """The audit planner asks the URL-list reader which columns hold URLs: a plain "Final URL"
+    or "Landing page" list goes to it, an ad export (with its own Final URL column) to the ad
+    reader, and a "Page" column of paths to the ad reader, which says it is neither."""
+    from audit.runs.planning import _csv_has_url_column
+
+    final = tmp_path / "final.csv"
+    final.write_text("Final URL,Owner\nhttps://x.test/pricing,ann\n", encoding="utf-8")
+    landing = tmp_path / "landing.csv"
+    landing.write_text("landing page\nhttps://x.test/\n", encoding="utf-8")
+    paths = tmp_path / "paths.csv"
+    paths.write_text("Page,Views\n/pricing,12\n", encoding="utf-8")
+    assert _csv_has_url_column(final) and _csv_has_url_column(landing)
+    assert not _csv_has_url_column(paths)
+    assert not _csv_has_url_column(EXAMPLES / "ads" / "google-ads.csv")

@@ -85,20 +85,23 @@ def _plan_file(path: Path, plan: Plan) -> None:
 
 
 def _csv_has_url_column(path: Path) -> bool:
-    """A URL list names a url/address/loc column; an ad export names headlines and texts."""
+    """A URL list names a url column, as the URL list reader reads its header; an ad export
+    (whose "Final URL" column is not a list of pages to fetch) goes to the ad reader, and so
+    does a CSV with neither, which that reader names as such."""
+    from ..sources.ads import export_layout
+    from ..sources.lists import has_url_column
+
     try:
-        head = path.read_bytes()[:4096]
+        head = path.read_bytes()[:16_384]
     except OSError:
         return True  # read_url_list reports the problem with the file
+    if export_layout(head, str(path)) is not None:
+        return False
     try:  # the same decoding as the readers: UTF-16 without a byte-order mark included
-        lines = decode_bytes(head[: len(head) - len(head) % 2], str(path)).splitlines()
+        text = decode_bytes(head[: len(head) - len(head) % 2], str(path))
     except InputError:
         return True  # read_url_list reports the problem with the file
-    if not lines:
-        return True
-    first = lines[0].lower()
-    cells = {c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",").split(",")}
-    return bool(cells & {"url", "address", "loc", "page", "page url"})
+    return not text.strip() or has_url_column(text)
 
 
 def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:
