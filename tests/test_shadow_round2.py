@@ -108,3 +108,8 @@ def test_pressure_and_surveillance_read_as_a_risk(engine: Engine, text: str) -> 
 ])
 def test_places_privacy_promises_and_criticism_stay_quiet(engine: Engine, text: str) -> None:
     assert verdict_of(engine, text, "email")[0] != "risk", text
+
+
+def test_free_forever_in_brackets_is_free_forever(engine: Engine) -> None:
+    assert "free-forever" in fired_groups(engine, "FREE (forever): up to three clients.")
+    assert "free-forever" not in fired_groups(engine, "Free (for 14 days), then $9 a month.")
