@@ -135,7 +135,6 @@ class ContextRules:
                    if words is None or any(w in folded for w in words))
 
 
-
 _QUOTE = re.compile(r'"([^"\n]{1,200})"')
 
 

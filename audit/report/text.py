@@ -104,7 +104,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
     for shown, ((section, sentence), evs) in enumerate(by_sentence.items()):
         if not verbose and shown >= 12:
             more = len(by_sentence) - shown
-            console.print(Text(f"  … {more} more sentence{'s' if more > 1 else ''} with cues "
+            console.print(Text(f"  … {plural(more, 'more sentence')} with cues "
                                "(--verbose shows all)", style="dim"))
             break
         phrases = [(e["text"], personas.get(e["persona"], {}).get("color", "white")) for e in evs]
@@ -113,7 +113,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
         for shown_cues, ev in enumerate(evs):
             if not verbose and shown_cues == _CUES_PER_SENTENCE:
                 more = len(evs) - shown_cues
-                _indented(console, Text(f"… {more} more cue{'s' if more > 1 else ''} in this "
+                _indented(console, Text(f"… {plural(more, 'more cue')} in this "
                                         "sentence (--verbose shows all)", style="dim"), 12)
                 break
             p = personas.get(ev["persona"], {})

@@ -10,10 +10,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import InputProblem, Piece
-from ..sources.decode import decode_bytes
 from ..sources.folders import audit_folder
 from ..sources.lists import is_sitemap_source
-from ..sources.readers import read_piece
+from ..sources.readers import read_piece, table_kind
 
 
 @dataclass(slots=True)
@@ -85,23 +84,15 @@ def _plan_file(path: Path, plan: Plan) -> None:
 
 
 def _csv_has_url_column(path: Path) -> bool:
-    """A URL list names a url column, as the URL list reader reads its header; an ad export
-    (whose "Final URL" column is not a list of pages to fetch) goes to the ad reader, and so
-    does a CSV with neither, which that reader names as such."""
-    from ..sources.ads import export_layout
-    from ..sources.lists import has_url_column
-
+    """Whether a CSV goes to the URL list reader (see readers.table_kind); an ad export, or a
+    CSV with neither layout, goes to the ad reader, which names what it expected."""
     try:
         head = path.read_bytes()[:16_384]
-    except OSError:
+        # the same decoding as the readers: UTF-16 without a byte-order mark included
+        kind = table_kind(head[: len(head) - len(head) % 2], str(path))
+    except (OSError, InputError):
         return True  # read_url_list reports the problem with the file
-    if export_layout(head, str(path)) is not None:
-        return False
-    try:  # the same decoding as the readers: UTF-16 without a byte-order mark included
-        text = decode_bytes(head[: len(head) - len(head) % 2], str(path))
-    except InputError:
-        return True  # read_url_list reports the problem with the file
-    return not text.strip() or has_url_column(text)
+    return (kind is not None and kind[0] == "urls") or not head.strip()
 
 
 def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:

@@ -114,13 +114,30 @@ def _entry_or_problem(
     return UrlEntry(url=value, line=line, source=where, **columns)
 
 
-def _read_txt(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
+def _entry_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The numbered lines of a .txt list that hold an entry: blank lines and comments (a line
+    of its own, or after an entry) left out."""
     for number, raw in enumerate(io.StringIO(text, newline=None), start=1):
         comment = _TRAILING_COMMENT.search(raw)
         line = (raw[: comment.start()] if comment else raw).strip()
-        if not line or line.startswith("#"):
-            continue
+        if line and not line.startswith("#"):
+            yield number, line
+
+
+def _read_txt(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
+    for number, line in _entry_lines(text):
         yield _entry_or_problem(line, number, source)
+
+
+def looks_like_url_list(text: str) -> bool:
+    """Whether a text is what the .txt reader takes as a list of pages: every entry a web
+    address, and at least two of them (one link alone may be a draft's only line)."""
+    count = 0
+    for _, line in _entry_lines(text):
+        if not line.lower().startswith(("http://", "https://")) or any(c.isspace() for c in line):
+            return False
+        count += 1
+    return count >= 2
 
 
 def has_url_column(text: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shlex
 import sys
 from collections.abc import Iterator
@@ -102,9 +101,11 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
         raise InputError(source, "empty input, nothing to check")
     if kind == "auto":
         kind = sniff(text)
-    if kind in ("text", "markdown") and _is_url_list(text):
-        raise InputError(source, f"a URL list, not a draft: to audit the pages it lists, "
-                                 f"{_audit_hint(source)}")
+    if kind in ("text", "markdown"):
+        from .lists import looks_like_url_list  # with lxml, for sitemaps: not for every draft
+
+        if looks_like_url_list(text):
+            raise _not_a_draft(source, "a URL list", "the pages it lists")
     if kind == "html":
         from ..extract.html import html_to_piece
 
@@ -137,6 +138,10 @@ def _audit_hint(source: str) -> str:
     return f"run `antipersona audit {shlex.quote(source)}`"
 
 
+def _not_a_draft(source: str, what: str, audited: str) -> InputError:
+    return InputError(source, f"{what}, not a draft: to audit {audited}, {_audit_hint(source)}")
+
+
 def _lone_message(data: bytes, source: str) -> bytes:
     """The one message of a mailbox; a mailbox of several is refused (``check`` reports one
     piece per input, ``audit`` one per message)."""
@@ -160,35 +165,31 @@ def _lone_message(data: bytes, source: str) -> bytes:
     return first
 
 
-def _refuse_audit_table(data: bytes, source: str) -> None:
-    """An ad export or a URL list is refused, naming the command that reads it; any other
-    .csv is read as text."""
+def table_kind(data: bytes, source: str) -> tuple[str, str] | None:
+    """What ``audit`` reads a .csv/.tsv as: ("ads", platform) for an ad export (its "Final
+    URL" column is not a list of pages to fetch), ("urls", "") for a URL list, by the columns
+    the list reader takes URLs from, or None for neither. InputError when it cannot be
+    decoded."""
     from .ads import export_layout
     from .lists import has_url_column
 
     layout = export_layout(data, source)
     if layout is not None:
-        raise InputError(source, f"an ad export ({_PLATFORMS[layout.platform]} layout), not a "
-                                 f"draft: to audit each ad in it, {_audit_hint(source)}")
+        return "ads", _PLATFORMS[layout.platform]
+    return ("urls", "") if has_url_column(decode_bytes(data, source)) else None
+
+
+def _refuse_audit_table(data: bytes, source: str) -> None:
+    """An ad export or a URL list is refused, naming the command that reads it; any other
+    .csv is read as text."""
     try:
-        text = decode_bytes(data, source)
+        kind = table_kind(data, source)
     except InputError:
         return  # the text reader names the problem
-    if has_url_column(text):
-        raise InputError(source, f"a URL list, not a draft: to audit the pages it lists, "
-                                 f"{_audit_hint(source)}")
-
-
-_URL_LINE = re.compile(r"(?:https?://\S+|#.*)?", re.IGNORECASE)
-
-
-def _is_url_list(text: str) -> bool:
-    """Every line a URL (or blank, or a # comment) and at least two URLs: what ``audit``
-    reads as a list of pages, not copy to check."""
-    lines = text.splitlines()
-    if len(lines) > 100_000 or not all(_URL_LINE.fullmatch(line.strip()) for line in lines):
-        return False
-    return sum(1 for line in lines if line.strip().lower().startswith(("http://", "https://"))) >= 2
+    if kind is not None and kind[0] == "ads":
+        raise _not_a_draft(source, f"an ad export ({kind[1]} layout)", "each ad in it")
+    if kind is not None:
+        raise _not_a_draft(source, "a URL list", "the pages it lists")
 
 
 def sniff(text: str) -> str:
