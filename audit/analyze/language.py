@@ -135,7 +135,9 @@ class ContextRules:
                    if words is None or any(w in folded for w in words))
 
 
-_QUOTE = re.compile(r'"([^"\n]{1,200})"')
+#: A quotation: its marks are not inside a word, so in a quote that nests another ("To the
+#: fans who loved the "Late Night" playlist") the inner opening mark does not close the outer.
+_QUOTE = re.compile(r'(?<!\w)"([^"\n]{1,200})"(?!\w)')
 
 
 def _quoted(sentence: str, phrase: str, max_words: int) -> bool:

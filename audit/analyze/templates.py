@@ -21,6 +21,13 @@ _SPACE = re.compile(r"\s+")
 REACH = 2000
 
 
+def near(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str:
+    """The text within :data:`REACH` of ``text[start:end]``, kept inside ``[lo, hi)`` (the
+    piece's bounds when several share a text)."""
+    hi = len(text) if hi is None else hi
+    return text[max(lo, start - REACH):min(hi, end + REACH)]
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateRules:
     min_placeholders: int
@@ -28,10 +35,8 @@ class TemplateRules:
     logic: tuple[re.Pattern[str], ...]
 
     def around(self, text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
-        """:meth:`is_template` on the text within :data:`REACH` of ``text[start:end]``, kept
-        inside ``[lo, hi)`` (the piece's bounds when several share a text)."""
-        hi = len(text) if hi is None else hi
-        return self.is_template(text[max(lo, start - REACH):min(hi, end + REACH)])
+        """:meth:`is_template` on the text :func:`near` ``text[start:end]``."""
+        return self.is_template(near(text, start, end, lo, hi))
 
     def is_template(self, text: str) -> bool:
         """Template logic, or at least ``min_placeholders`` distinct placeholders (spacing and

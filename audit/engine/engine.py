@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from ..analyze.docpages import doc_rules
 from ..analyze.language import context_rules
 from ..analyze.profiles import resolve_model
 from ..analyze.templates import template_rules
@@ -419,6 +420,7 @@ class Engine:
         # long piece cut across workers is finished by their caller, alone.
         context = context_rules()
         templates: dict[int, bool] = {}  # member -> reads as a template (asked only when needed)
+        docs: dict[int, bool] = {}  # member -> reads as documentation (likewise)
         for hit, s_idx in zip(hits, sent_of, strict=True):
             k = bisect_right(member_starts, hit.start_char) - 1
             member = task.members[k]
@@ -457,6 +459,12 @@ class Engine:
                                                            member.start, member.end)
                 if templates[k]:
                     reason = "template"
+            if not group.in_docs and not reason:
+                if k not in docs:
+                    docs[k] = doc_rules().around(text, hit.start_char, hit.end_char,
+                                                 member.start, member.end)
+                if docs[k]:
+                    reason = "informational"
             ev = Evidence(
                 persona=persona.id, group=group.group, text=cue_text,
                 section=role, start=to_original(cuts, shift + hit.start_char),

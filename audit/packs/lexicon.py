@@ -46,7 +46,7 @@ _TOP_KEYS = {"id", "name", "kind", "version", "description", "color", "negation"
 STATUSES = ("active", "proposed")
 _CUE_KEYS = {
     "group", "weight", "terms", "acronyms", "patterns", "regex", "suggest", "note",
-    "negatable", "sections", "once", "in_templates",
+    "negatable", "sections", "once", "in_templates", "in_docs",
 }
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -73,6 +73,9 @@ class CueGroup:
     #: False: the group does not count in a piece that reads as a template (several distinct
     #: placeholders, or template logic): its placeholders are filled in when it is sent.
     in_templates: bool = True
+    #: False: the group counts as informational in a piece that reads as documentation (set-up
+    #: steps, a feature's availability header): a help page on configuring SSO sells nothing.
+    in_docs: bool = True
 
     @property
     def size(self) -> int:
@@ -365,6 +368,7 @@ class _Checker:
             negatable = self._flag(keys, raw, "negatable", True)
             once = self._flag(keys, raw, "once", False)
             in_templates = self._flag(keys, raw, "in_templates", True)
+            in_docs = self._flag(keys, raw, "in_docs", True)
             sections = raw.get("sections")
             if sections is not None:
                 sections = frozenset(self._str_list((*keys, "sections"), sections, "sections"))
@@ -374,7 +378,7 @@ class _Checker:
                 group=name, weight=weight, terms=tuple(terms), acronyms=tuple(acronyms),
                 patterns=tuple(patterns), regex=tuple(regex), suggest=tuple(suggest),
                 note=note.strip(), negatable=negatable, sections=sections, once=once,
-                in_templates=in_templates,
+                in_templates=in_templates, in_docs=in_docs,
             ))
         return groups
 

@@ -1,0 +1,131 @@
+"""Fixes found on the third round of shadow sets (help centres and plan pages, indie makers and
+small shops, lifecycle and tracking copy): help pages about admin features read as
+documentation, tracking sold to marketers, a quotation that nests another, and a few families of
+cues. Each fix has the case it mends and a guard it must not break. Every sentence here is our
+own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit import Engine
+from audit.errors import LexiconError
+from audit.packs.lexicon import load_packs
+from tests.support.cues import all_groups, fired_groups, verdict_of
+
+# --- documentation: admin features explained, not sold -----------------------------------------
+
+HELP_PAGES = [
+    # a how-to title and a prerequisites list
+    "Configure SAML SSO for your workspace\nPrerequisites\nOwner access\nAn IdP that speaks "
+    "SAML 2.0\nSSO switched on for your organisation",
+    # a help page's availability header
+    "Available on: Business, Enterprise\nRole: Workspace owner\nStatus: Beta\nSingle sign-on "
+    "lets your people log in through Okta or Azure AD instead of a separate password.",
+    # what happens once a feature is configured
+    "How Directory Sync works\nOnce configured, we mirror your IdP: when a user is deprovisioned "
+    "there, their sessions end here and a member.removed webhook event is fired.",
+]
+
+
+@pytest.mark.parametrize("text", HELP_PAGES)
+def test_a_help_page_about_admin_features_is_neutral(engine: Engine, text: str) -> None:
+    result = engine.check_text(text, channel="landing")
+    assert result.verdict.label == "neutral", result.verdict
+    admin = [e for e in result.evidence if e.group == "governance-and-admin"]
+    assert admin and all(e.context == "informational" for e in admin)
+
+
+def test_a_plan_page_selling_the_same_features_still_courts_beth(engine: Engine) -> None:
+    assert verdict_of(engine, "Enterprise: SAML SSO, SCIM provisioning and audit logs for your "
+                              "security team. Contact sales for a quote.") == \
+        ("wrong-audience", "beth-bureaucrat")
+
+
+def test_documentation_lowers_admin_features_only(engine: Engine) -> None:
+    """The plan and contract cues beside a set-up step still count: a help page that says the
+    feature needs an annual contract with a purchase order still says so."""
+    result = engine.check_text("Prerequisites: SSO needs an annual contract, paid by purchase "
+                               "order through your procurement team.", channel="landing")
+    lowered = {e.group for e in result.evidence if e.kind == "cue" and e.context}
+    kept = {e.group for e in result.evidence if e.kind == "cue" and not e.context}
+    assert "governance-and-admin" in lowered
+    assert "procurement-and-legal" in kept
+
+
+def test_in_docs_must_be_a_flag(tmp_path: Path) -> None:
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        "id: p\nname: P\nkind: risk\nversion: '1'\ncues:\n  - group: g\n    weight: 1\n"
+        "    terms: [hello there]\n    in_docs: maybe\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="'in_docs' must be true or false"):
+        load_packs([pack])
+
+
+# --- a quotation that nests another -------------------------------------------------------------
+
+def test_a_nested_quotation_does_not_end_at_the_inner_mark(engine: Engine) -> None:
+    """“To the … who loved the “Late Night” mix” is one quotation holding another: the inner
+    opening mark does not close the outer one, so the call-out is not read as a mention."""
+    text = "“To the 2,041 people who played the “Late Night” mix every day for a month, we see you.”"
+    result = engine.check_text(text, channel="ad")
+    callouts = [e for e in result.evidence if e.persona == "over-personalization"]
+    assert callouts and not any(e.context == "quoted" for e in callouts)
+
+
+def test_a_short_quotation_inside_a_sentence_is_still_a_mention(engine: Engine) -> None:
+    result = engine.check_text('Pop-ups that say "Priya from Leeds just bought this" are '
+                               "everywhere now.", channel="blog")
+    found = [e for e in result.evidence if e.persona == "over-personalization"]
+    assert found and all(e.context == "quoted" for e in found)
+
+
+# --- tracking sold to marketers ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Send each shopper a different banner depending on their behaviour: pages viewed, emails "
+    "opened, items carted.",
+    "Find shoppers who viewed a category at least four times but have not made a purchase, and "
+    "pop a coupon at them.",
+    "Our beacons detect their presence as shoppers walk past, then push an offer to the phone.",
+    "Draw a geofence around a rival's restaurants and show your ad to everyone inside.",
+    "Serve ads to people while they are inside your competitor's store.",
+    "Build lookalike audiences from visitors with a high propensity to buy.",
+    "Retarget everyone who visited the showroom last month.",
+    "New visitors are tracked via their IP address and kept identifiable across visits.",
+    "See which companies are visiting your website, even if nobody fills in a form.",
+])
+def test_tracking_sold_to_marketers_is_over_personalisation(engine: Engine, text: str) -> None:
+    assert "behaviour-targeting" in fired_groups(engine, text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Geofencing is a location-based tactic that marketers use to place ads.",
+    "We do not track visitors by IP address or cookie.",
+    "Visit a competitor's store to compare the prices yourself.",
+    "Recommendations based on what is popular this week.",
+])
+def test_tracking_guards(engine: Engine, text: str) -> None:
+    assert "behaviour-targeting" not in fired_groups(engine, text), text
+
+
+# --- smaller families ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("Designer frames at up to 60% less than retail.", "lowest-price"),
+    ("Buy once and every update is yours for free, forever.", "free-forever"),
+    ("Your works council can review exactly what the agent collects.", "enterprise-scale"),
+    ("One view of each customer, however many mergers and acquisitions you go through.",
+     "enterprise-scale"),
+    ("Notes for founders who ship alone, written at the kitchen table.", "small-business-identity"),
+    ("Launching a new service business? Start with one simple ledger.", "small-business-identity"),
+    ("A micro-SaaS can pay its own bills in a few months.", "small-business-identity"),
+])
+def test_round_three_cue_families(engine: Engine, text: str, group: str) -> None:
+    assert group in fired_groups(engine, text), text
+
+
+def test_retail_alone_is_not_a_bargain(engine: Engine) -> None:
+    assert "lowest-price" not in all_groups(engine, "Our retail partners stock the full range.")
