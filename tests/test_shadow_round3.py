@@ -96,6 +96,9 @@ def test_a_short_quotation_inside_a_sentence_is_still_a_mention(engine: Engine) 
     "Retarget everyone who visited the showroom last month.",
     "New visitors are tracked via their IP address and kept identifiable across visits.",
     "See which companies are visiting your website, even if nobody fills in a form.",
+    "Each visitor card shows their location, the page they are on and their device.",
+    "Someone browsed three jackets but didn't click the buy button? We email them tonight.",
+    "When a shopper is showing a lot of interest in one lamp, offer them five percent off.",
 ])
 def test_tracking_sold_to_marketers_is_over_personalisation(engine: Engine, text: str) -> None:
     assert "behaviour-targeting" in fired_groups(engine, text), text
@@ -106,6 +109,7 @@ def test_tracking_sold_to_marketers_is_over_personalisation(engine: Engine, text
     "We do not track visitors by IP address or cookie.",
     "Visit a competitor's store to compare the prices yourself.",
     "Recommendations based on what is popular this week.",
+    "We never keep visitor details such as IP addresses.",
 ])
 def test_tracking_guards(engine: Engine, text: str) -> None:
     assert "behaviour-targeting" not in fired_groups(engine, text), text
@@ -125,6 +129,14 @@ def test_tracking_guards(engine: Engine, text: str) -> None:
 ])
 def test_round_three_cue_families(engine: Engine, text: str, group: str) -> None:
     assert group in fired_groups(engine, text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Real-time sales notifications tell each visitor what others just bought.",
+    "The widget works by showing live customer activity in the corner of every page.",
+])
+def test_live_purchase_widgets_are_pressure(engine: Engine, text: str) -> None:
+    assert "pressure-widgets" in fired_groups(engine, text), text
 
 
 def test_retail_alone_is_not_a_bargain(engine: Engine) -> None:
