@@ -6,13 +6,9 @@ own."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from audit import Engine
-from audit.errors import LexiconError
-from audit.packs.lexicon import load_packs
 from tests.support.cues import all_groups, fired_groups, verdict_of
 
 # --- documentation: admin features explained, not sold -----------------------------------------
@@ -53,15 +49,6 @@ def test_documentation_lowers_admin_features_only(engine: Engine) -> None:
     kept = {e.group for e in result.evidence if e.kind == "cue" and not e.context}
     assert "governance-and-admin" in lowered
     assert "procurement-and-legal" in kept
-
-
-def test_in_docs_must_be_a_flag(tmp_path: Path) -> None:
-    pack = tmp_path / "p.yaml"
-    pack.write_text(
-        "id: p\nname: P\nkind: risk\nversion: '1'\ncues:\n  - group: g\n    weight: 1\n"
-        "    terms: [hello there]\n    in_docs: maybe\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="'in_docs' must be true or false"):
-        load_packs([pack])
 
 
 # --- a quotation that nests another -------------------------------------------------------------

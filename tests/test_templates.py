@@ -54,12 +54,13 @@ def test_what_counts_as_a_placeholder() -> None:
     assert rules.is_template("Hi <%= user.name %>, welcome aboard.")
 
 
-def test_in_templates_must_be_a_flag(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["in_templates", "in_docs"])
+def test_piece_context_flags_must_be_flags(tmp_path: Path, flag: str) -> None:
     pack = tmp_path / "p.yaml"
     pack.write_text(
         "id: p\nname: P\nkind: risk\nversion: '1'\ncues:\n  - group: g\n    weight: 1\n"
-        "    terms: [hello there]\n    in_templates: nope\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="'in_templates' must be true or false"):
+        f"    terms: [hello there]\n    {flag}: nope\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=f"'{flag}' must be true or false"):
         load_packs([pack])
 
 
