@@ -113,6 +113,16 @@ def test_tracking_guards(engine: Engine, text: str) -> None:
     ("Notes for founders who ship alone, written at the kitchen table.", "small-business-identity"),
     ("Launching a new service business? Start with one simple ledger.", "small-business-identity"),
     ("A micro-SaaS can pay its own bills in a few months.", "small-business-identity"),
+    # vocabulary the packs lacked, found by probing them with plain statements of each persona
+    ("Scheduling made for tutors and independent consultants.", "small-business-identity"),
+    ("No developer needed: you can run it all by yourself.", "small-business-identity"),
+    ("Grow your list without hiring anyone.", "small-business-identity"),
+    ("It costs less than a coffee a month.", "affordable-pricing"),
+    ("Board-level reporting and stakeholder alignment, built in.", "approval-and-sign-off"),
+    ("Because you're single, we picked these dinners for one.", "targeting-explanation"),
+    ("We know you just had a birthday, so here is a treat.", "targeting-explanation"),
+    ("Since you bought a pregnancy test, you might like these vitamins.", "targeting-explanation"),
+    ("Hey there, 35-year-old homeowner! Your roof is due.", "demographic-stereotyping"),
 ])
 def test_round_three_cue_families(engine: Engine, text: str, group: str) -> None:
     assert group in fired_groups(engine, text), text
@@ -126,5 +136,11 @@ def test_live_purchase_widgets_are_pressure(engine: Engine, text: str) -> None:
     assert "pressure-widgets" in fired_groups(engine, text), text
 
 
-def test_retail_alone_is_not_a_bargain(engine: Engine) -> None:
-    assert "lowest-price" not in all_groups(engine, "Our retail partners stock the full range.")
+@pytest.mark.parametrize(("text", "group"), [
+    ("Our retail partners stock the full range.", "lowest-price"),
+    ("Since you are a member, shipping is free.", "targeting-explanation"),
+    ("Coaches leave from the station every hour.", "small-business-identity"),
+    ("We know you have questions, so the answers are below.", "targeting-explanation"),
+])
+def test_round_three_guards(engine: Engine, text: str, group: str) -> None:
+    assert group not in all_groups(engine, text), text
