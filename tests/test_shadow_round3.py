@@ -123,6 +123,24 @@ def test_tracking_guards(engine: Engine, text: str) -> None:
     ("We know you just had a birthday, so here is a treat.", "targeting-explanation"),
     ("Since you bought a pregnancy test, you might like these vitamins.", "targeting-explanation"),
     ("Hey there, 35-year-old homeowner! Your roof is due.", "demographic-stereotyping"),
+    ("Still deciding on the walnut desk? It is still here.", "behaviour-callout"),
+    ("Remember the cabin you looked at in Skye? Two nights just opened up.", "behaviour-callout"),
+    ("You usually order curry on Thursdays. Hungry yet?", "behaviour-callout"),
+    ("It's 3am and you're still awake. Treat yourself to a slower morning.", "behaviour-callout"),
+    ("Your browsing suggests you are shopping for a ring.", "behaviour-callout"),
+    ("Based on your listening, this week might feel long.", "tracking-references"),
+    ("We saw you googled flights to Oslo last night.", "tracking-references"),
+    ("Looks like you're planning a wedding! Here are our venues.", "targeting-explanation"),
+    ("You and 8 friends follow this bakery.", "data-from-elsewhere"),
+    ("Your neighbour at number 22 just switched to us.", "data-from-elsewhere"),
+    ("We matched you with people from your contacts.", "data-from-elsewhere"),
+    ("Found you on LinkedIn and loved your profile.", "data-from-elsewhere"),
+    ("Built by a solo developer in Porto.", "small-business-identity"),
+    ("Made by a two-person team, answered by the same two people.", "small-business-identity"),
+    ("I built this tool for myself first, then friends asked for it.", "small-business-identity"),
+    ("Turn your hobby into income with a shop that takes ten minutes to open.",
+     "small-business-identity"),
+    ("Free for one user, forever, and no accountant needed.", "small-business-identity"),
 ])
 def test_round_three_cue_families(engine: Engine, text: str, group: str) -> None:
     assert group in fired_groups(engine, text), text
@@ -141,6 +159,10 @@ def test_live_purchase_widgets_are_pressure(engine: Engine, text: str) -> None:
     ("Since you are a member, shipping is free.", "targeting-explanation"),
     ("Coaches leave from the station every hour.", "small-business-identity"),
     ("We know you have questions, so the answers are below.", "targeting-explanation"),
+    ("We kept the features you liked and dropped the rest.", "behaviour-callout"),
+    ("Looks like you're all set: your order is on its way.", "targeting-explanation"),
+    ("Import people from your contacts with one click.", "data-from-elsewhere"),
+    ("Built by a team of 400 engineers.", "small-business-identity"),
 ])
 def test_round_three_guards(engine: Engine, text: str, group: str) -> None:
     assert group not in all_groups(engine, text), text
