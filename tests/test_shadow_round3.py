@@ -166,3 +166,19 @@ def test_live_purchase_widgets_are_pressure(engine: Engine, text: str) -> None:
 ])
 def test_round_three_guards(engine: Engine, text: str, group: str) -> None:
     assert group not in all_groups(engine, text), text
+
+
+# --- the terms of a discount restrict it ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Coupons cannot be combined with other offers.",
+    "One discount code per email address, please.",
+    "Vouchers are not valid in conjunction with any other promotion.",
+])
+def test_the_terms_of_a_discount_are_not_a_lure(engine: Engine, text: str) -> None:
+    assert verdict_of(engine, text) == ("neutral", None), text
+
+
+def test_a_discount_that_stacks_is_still_a_lure(engine: Engine) -> None:
+    assert verdict_of(engine, "Stack your coupons: they can be combined with sale prices.") == \
+        ("wrong-audience", "bargain-hunter")
