@@ -141,6 +141,16 @@ def test_tracking_guards(engine: Engine, text: str) -> None:
     ("Turn your hobby into income with a shop that takes ten minutes to open.",
      "small-business-identity"),
     ("Free for one user, forever, and no accountant needed.", "small-business-identity"),
+    ("Gifts under £15, wrapped and sent today.", "price-led-offer"),
+    ("Buy the lamp and the second one free.", "price-led-offer"),
+    ("Sitewide savings all weekend.", "price-led-offer"),
+    ("Pay nothing for 12 months on any sofa.", "price-led-offer"),
+    ("Join and never pay shipping again.", "price-led-offer"),
+    ("Outlet prices on last season's coats.", "price-led-offer"),
+    ("Sleep on it for 100 nights, send it back for any reason.", "refunds-and-returns"),
+    ("Start a 30-day no-risk trial.", "refunds-and-returns"),
+    ("Plans require a minimum of 50 seats.", "sales-led-buying"),
+    ("Multi-entity consolidation for your subsidiaries.", "enterprise-scale"),
 ])
 def test_round_three_cue_families(engine: Engine, text: str, group: str) -> None:
     assert group in fired_groups(engine, text), text
@@ -163,6 +173,8 @@ def test_live_purchase_widgets_are_pressure(engine: Engine, text: str) -> None:
     ("Looks like you're all set: your order is on its way.", "targeting-explanation"),
     ("Import people from your contacts with one click.", "data-from-elsewhere"),
     ("Built by a team of 400 engineers.", "small-business-identity"),
+    ("Our outlet is open on Sundays.", "price-led-offer"),
+    ("Each plan has a minimum of one seat.", "sales-led-buying"),
 ])
 def test_round_three_guards(engine: Engine, text: str, group: str) -> None:
     assert group not in all_groups(engine, text), text
