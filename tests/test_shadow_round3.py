@@ -6,9 +6,12 @@ own."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from audit import Engine
+from audit import Config, Engine
+from audit.packs.locations import SHIPPED_PACKS
 from tests.support.cues import all_groups, fired_groups, verdict_of
 
 # --- documentation: admin features explained, not sold -----------------------------------------
@@ -151,6 +154,14 @@ def test_tracking_guards(engine: Engine, text: str) -> None:
     ("Start a 30-day no-risk trial.", "refunds-and-returns"),
     ("Plans require a minimum of 50 seats.", "sales-led-buying"),
     ("Multi-entity consolidation for your subsidiaries.", "enterprise-scale"),
+    ("You don't need to be a designer to make it look good.", "do-it-yourself-support"),
+    ("If you can write an email, you can build this page.", "do-it-yourself-support"),
+    ("From idea to first sale in a weekend.", "get-results"),
+    ("Upgrade only when you need to.", "affordable-pricing"),
+    ("Nothing to pay up front: pay when you sell.", "affordable-pricing"),
+    ("Stop juggling six different apps.", "plain-simple"),
+    ("Reviews and receipts for your Shopify store.", "small-business-identity"),
+    ("Built for the solo marketer.", "individual-use"),
 ])
 def test_round_three_cue_families(engine: Engine, text: str, group: str) -> None:
     assert group in fired_groups(engine, text), text
@@ -175,6 +186,8 @@ def test_live_purchase_widgets_are_pressure(engine: Engine, text: str) -> None:
     ("Built by a team of 400 engineers.", "small-business-identity"),
     ("Our outlet is open on Sundays.", "price-led-offer"),
     ("Each plan has a minimum of one seat.", "sales-led-buying"),
+    ("10% off your first order.", "get-results"),
+    ("Upgrade when you're ready to add SSO.", "plain-simple"),
 ])
 def test_round_three_guards(engine: Engine, text: str, group: str) -> None:
     assert group not in all_groups(engine, text), text
@@ -194,3 +207,19 @@ def test_the_terms_of_a_discount_are_not_a_lure(engine: Engine, text: str) -> No
 def test_a_discount_that_stacks_is_still_a_lure(engine: Engine) -> None:
     assert verdict_of(engine, "Stack your coupons: they can be combined with sale prices.") == \
         ("wrong-audience", "bargain-hunter")
+
+
+# --- a regex anchored on a contraction's stem ---------------------------------------------------
+
+def test_a_regex_needing_a_contraction_stem_still_runs(tmp_path: Path) -> None:
+    """"don" of "don't" is two tokens to spaCy ("do", "n't"): a regex whose only anchor is that
+    stem is looked for in the text, not among the tokens, or it would never run."""
+    (tmp_path / "waiting.yaml").write_text(
+        'id: waiting\nname: Waiting\nkind: risk\nversion: "1"\ncolor: "#334455"\n'
+        "cues:\n  - group: wait-times\n    weight: 1\n"
+        "    regex: ['(?i)\\bdon(?:''|’)t\\s+\\w+\\s+\\d+']\n"
+        "    suggest: [say when]\n    note: A test pack.\n", encoding="utf-8")
+    own = Engine(Config(personas=(SHIPPED_PACKS, tmp_path)), model="fast")
+    for text in ("Don't wait 10 days for a reply.", "Don’t wait 10 days for a reply."):
+        hits = [(e.start, e.end) for e in own.check_text(text).evidence if e.group == "wait-times"]
+        assert hits == [(0, len("Don't wait 10"))], text

@@ -81,7 +81,7 @@ class CharRegexes:
             for lit in found:
                 if lit == DIGIT:
                     self.digit.append(rid)
-                elif lit.is_word and programs.fact("one-token", (pipeline, lit.text),
+                elif lit.is_word and programs.fact("one-token-before-clitic", (pipeline, lit.text),
                                                    lambda lit=lit: _one_token(nlp, lit)):
                     words.setdefault((lit.word_start, lit.word_end), {}).setdefault(
                         lit.text, []).append(rid)
@@ -321,8 +321,13 @@ _SPELLING_ESCAPES = frozenset("xuUN0123456789")
 
 
 def _one_token(nlp: Language, lit: Literal) -> bool:
-    """A word the tokenizer keeps whole, so it always lies inside one token."""
-    return all(len(nlp.make_doc(form)) == 1 for form in (lit.text, lit.text.title(), lit.text.upper()))
+    """A word the tokenizer keeps whole, so it always lies inside one token: also before a
+    contraction, since "don" of "don't" is read as the tokens "do" and "n't" (a regex needing
+    "don" is then looked for as text, not as a token)."""
+    forms = (lit.text, lit.text.title(), lit.text.upper())
+    return (all(len(nlp.make_doc(form)) == 1 for form in forms)
+            and not any(len(nlp.make_doc(form + tail)[0]) < len(form)
+                        for form in forms for tail in ("'t", "\u2019t")))
 
 
 def _window(text: str, pos: int) -> tuple[int, int]:
