@@ -223,3 +223,19 @@ def test_a_regex_needing_a_contraction_stem_still_runs(tmp_path: Path) -> None:
     for text in ("Don't wait 10 days for a reply.", "Don’t wait 10 days for a reply."):
         hits = [(e.start, e.end) for e in own.check_text(text).evidence if e.group == "wait-times"]
         assert hits == [(0, len("Don't wait 10"))], text
+
+
+# --- a practice described, not used ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Marketers often use countdown timers to create urgency, but shoppers notice when they reset.",
+    "Many online stores still show fake stock counters next to the price.",
+    "Retargeting is when an ad follows a shopper from site to site.",
+])
+def test_a_practice_described_is_not_used(engine: Engine, text: str) -> None:
+    assert verdict_of(engine, text, channel="blog") == ("neutral", None), text
+
+
+def test_a_practice_recommended_to_the_reader_is_still_flagged(engine: Engine) -> None:
+    assert verdict_of(engine, "Use countdown timers to create urgency and sell more.") == \
+        ("risk", "over-personalization")
