@@ -1,0 +1,73 @@
+"""A copywriter's own files that are slightly off: a config file saved with a byte-order mark
+or named as a folder, packs named twice or in a folder that holds none, pack files that are not
+UTF-8, CSV files with a quote left open, and --map entries that contradict or miss. Each is one
+clear line naming the file, never a traceback and never a silent wrong result."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.config import load_config
+from audit.errors import ConfigError
+
+SOLO_PACK = """id: {id}
+name: Own pack
+kind: anti-persona
+cues:
+  - group: own
+    weight: 1
+    terms: [{term}]
+"""
+
+
+# --- the config file ------------------------------------------------------------------------
+
+def test_a_config_with_a_byte_order_mark_and_crlf_is_read(tmp_path: Path) -> None:
+    cfg = tmp_path / "antipersona.toml"
+    cfg.write_bytes(b'\xef\xbb\xbftarget = "beth-bureaucrat"\r\nmax_file_bytes = 5000\r\n')
+    loaded = load_config(cfg)
+    assert loaded.target == "beth-bureaucrat" and loaded.max_file_bytes == 5000
+
+
+def test_a_pyproject_with_a_byte_order_mark_is_found(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(
+        b'\xef\xbb\xbf[tool.antipersona]\r\nmax_file_bytes = 7000\r\n')
+    sub = tmp_path / "content"
+    sub.mkdir()
+    from audit.config import find_config
+
+    assert find_config(sub) == tmp_path / "pyproject.toml"
+
+
+def test_a_config_named_as_a_folder_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r": is a folder; name the config file"):
+        load_config(tmp_path)
+
+
+def test_a_config_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
+    cfg = tmp_path / "antipersona.toml"
+    cfg.write_bytes('target = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 0xe9 at offset 13\)"):
+        load_config(cfg)
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd)
+
+
+def test_cli_config_folder_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "d.md").write_text("Start free today.\n", encoding="utf-8")
+    (tmp_path / "conf").mkdir()
+    r = run(["check", "d.md", "--config", "conf"], tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        "antipersona: conf: is a folder; name the config file (antipersona.toml or "
+        "pyproject.toml)"]
