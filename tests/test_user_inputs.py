@@ -71,3 +71,60 @@ def test_cli_config_folder_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert r.stderr.strip().splitlines() == [
         "antipersona: conf: is a folder; name the config file (antipersona.toml or "
         "pyproject.toml)"]
+
+
+# --- the user's own packs -------------------------------------------------------------------
+
+def _pack(folder: Path, pack_id: str, term: str = "refund please") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{pack_id}.yaml"
+    path.write_text(SOLO_PACK.format(id=pack_id, term=term), encoding="utf-8")
+    return path
+
+
+def test_packs_named_twice_are_read_once(tmp_path: Path) -> None:
+    from audit.packs.lexicon import lint_paths
+
+    mine = tmp_path / "mine"
+    own = _pack(mine, "refund-seeker")
+    personas, problems = lint_paths([Path("shipped"), Path("shipped"), mine, own])
+    assert problems == []
+    assert sorted(p.id for p in personas).count("refund-seeker") == 1
+    assert len(personas) == len({p.id for p in personas})
+
+
+def test_a_named_folder_without_packs_is_a_problem_not_nothing(tmp_path: Path) -> None:
+    """`--personas shipped --personas mine` with the packs one folder deeper used to run
+    without them and exit 0."""
+    from audit.packs.lexicon import lint_paths
+
+    mine = tmp_path / "mine"
+    _pack(mine / "packs", "refund-seeker")
+    (mine / "notes.txt").write_text("not a pack\n", encoding="utf-8")
+    _, problems = lint_paths([Path("shipped"), mine])
+    assert problems == [f"{mine}: no persona packs (*.yaml) in this folder"]
+
+
+def test_a_pack_that_is_not_utf8_or_not_text_is_named_in_words(tmp_path: Path) -> None:
+    from audit.packs.lexicon import lint_paths
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "latin.yaml").write_bytes(
+        "id: latin\nname: Caf\xe9 owners\nkind: risk\ncues: []\n".encode("latin-1"))
+    (mine / "image.yaml").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (mine / "folder.yaml").mkdir()  # a folder in a packs folder is not a pack
+    _pack(mine, "fine")
+    _, problems = lint_paths([mine])
+    assert problems == [f"{mine / 'image.yaml'}:1: a binary file, not a YAML pack",
+                        f"{mine / 'latin.yaml'}:2: not UTF-8 text (byte 0xe9); save the pack "
+                        "as UTF-8"]
+    assert not any("Error" in p for p in problems)
+
+
+def test_cli_check_with_an_empty_packs_folder_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "d.md").write_text("Start free today.\n", encoding="utf-8")
+    (tmp_path / "mine").mkdir()
+    r = run(["check", "d.md", "--personas", "shipped", "--personas", "mine"], tmp_path)
+    assert r.returncode == 2, r.stdout
+    assert r.stderr.strip() == "mine: no persona packs (*.yaml) in this folder"
