@@ -128,3 +128,43 @@ def test_cli_check_with_an_empty_packs_folder_exits_2(tmp_path: Path) -> None:
     r = run(["check", "d.md", "--personas", "shipped", "--personas", "mine"], tmp_path)
     assert r.returncode == 2, r.stdout
     assert r.stderr.strip() == "mine: no persona packs (*.yaml) in this folder"
+
+
+# --- CSV files of copy (personas learn, eval) ------------------------------------------------
+
+def test_a_csv_quote_left_open_is_named_not_swallowed(tmp_path: Path) -> None:
+    """An open quote used to read every following row as part of one text, silently."""
+    from audit.errors import InputError
+    from audit.sources.records import read_records
+
+    path = tmp_path / "copy.csv"
+    path.write_text('text,label\n"Start free today",on-target\n"Book a demo, then wait,neutral\n'
+                    '"Stack three codes",bargain-hunter\n"Cancel anytime",on-target\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"copy\.csv:3: invalid CSV in the row that starts "
+                                         r"here \(',' expected after '\"': a quote is left "
+                                         r"open or stray\)"):
+        read_records(path)
+    path.write_text('text,label\n"Start free today",on-target\n"Book a demo, then wait,neutral\n'
+                    'Cancel anytime,on-target\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"copy\.csv:3: invalid CSV \(a quoted field that "
+                                         r"starts in this row is never closed\)"):
+        read_records(path)
+    fine = tmp_path / "fine.csv"
+    fine.write_bytes(b'\xef\xbb\xbftext,label\r\n"Two lines,\r\nin one cell",on-target\r\n'
+                     b'"Book a demo",beth-bureaucrat\r\n')
+    assert [(n, r["label"]) for n, r in read_records(fine)] == [
+        (3, "on-target"), (4, "beth-bureaucrat")]
+
+
+def test_learn_names_the_csv_with_the_open_quote(tmp_path: Path) -> None:
+    rows = "\n".join(f'"Please refund order {i}, it was too dear",x' for i in range(30))
+    (tmp_path / "anti.csv").write_text('text,x\n' + rows + '\n"I want my money back,x\n',
+                                       encoding="utf-8")
+    (tmp_path / "happy.txt").write_text("\n".join(f"Love the app, day {i}" for i in range(30)),
+                                        encoding="utf-8")
+    r = run(["personas", "learn", "anti.csv", "--against", "happy.txt", "--id", "t-x"], tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("antipersona: anti.csv:32: invalid CSV (a quoted field that "
+                                "starts in this row is never closed)")
+    assert not (tmp_path / "t-x.yaml").exists()
