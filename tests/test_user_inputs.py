@@ -168,3 +168,50 @@ def test_learn_names_the_csv_with_the_open_quote(tmp_path: Path) -> None:
     assert r.stderr.strip() == ("antipersona: anti.csv:32: invalid CSV (a quoted field that "
                                 "starts in this row is never closed)")
     assert not (tmp_path / "t-x.yaml").exists()
+
+
+# --- eval's --map -----------------------------------------------------------------------------
+
+def test_a_label_mapped_two_ways_is_refused() -> None:
+    from audit.evaluate import parse_map
+
+    with pytest.raises(ValueError, match=r"--map gives label 'solo' twice: solo=on-target and "
+                                         r"solo=neutral"):
+        parse_map(["solo=on-target,enterprise=beth-bureaucrat", "solo=neutral"])
+    assert parse_map(["solo=on-target", "solo=on-target"]) == {"solo": "on-target"}
+
+
+def test_a_mistyped_map_label_is_named_beside_the_unmapped_one() -> None:
+    from audit.evaluate import label_map
+
+    ids = ["beth-bureaucrat", "susie-solopreneur"]
+    with pytest.raises(ValueError, match=r"unknown label 'enterprise': .*; --map names "
+                                         r"'enterprize', which no item has$"):
+        label_map(["solo", "enterprise"], {"solo": "on-target", "enterprize": "beth-bureaucrat"},
+                  ids)
+
+
+def test_numeric_labels_are_read_as_text_and_other_kinds_are_named(tmp_path: Path) -> None:
+    from audit.errors import InputError
+    from audit.evaluate import load_labelled
+
+    path = tmp_path / "copy.jsonl"
+    path.write_text('{"text": "Start free today.", "label": 0}\n'
+                    '{"text": "Book a demo with procurement.", "label": 1}\n', encoding="utf-8")
+    assert [it.label for it in load_labelled(path)] == ["0", "1"]
+    path.write_text('{"text": "Start free today.", "label": ["solo", "bargain"]}\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"copy\.jsonl:1: 'label' must be text, not a list"):
+        load_labelled(path)
+
+
+def test_cli_eval_warns_about_a_map_label_no_item_has(tmp_path: Path) -> None:
+    (tmp_path / "copy.jsonl").write_text(
+        '{"text": "Start free today, no card needed.", "label": "on-target"}\n'
+        '{"text": "Talk to sales about SSO and procurement.", "label": "enterprise"}\n',
+        encoding="utf-8")
+    r = run(["eval", "copy.jsonl", "--map", "enterprise=beth-bureaucrat,solo=on-target"],
+            tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == ("antipersona: warning: copy.jsonl: --map names a label no item "
+                                "has: solo (the labels: on-target, enterprise)")
