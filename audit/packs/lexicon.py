@@ -185,6 +185,12 @@ def _parse(path: Path, problems: list[str]) -> _Doc | None:
     except YamlRefused as exc:
         problems.append(f"{path}:{exc.line}: {exc.message}")
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (ESC, DEL ...)
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problems.append(f"{path}:{line}: invalid YAML: a control character (U+{ord(char):04X}) "
+                        "that YAML does not allow; delete it")
+        return None
     except yaml.YAMLError as exc:
         problems.append(_yaml_problem(path, exc))
         return None
