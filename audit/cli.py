@@ -484,7 +484,15 @@ def eval_cmd(
     Example: antipersona eval labelled.jsonl --map solo=on-target,enterprise=beth-bureaucrat
     """
     from .engine.engine import Engine
-    from .evaluate import check_items, evaluate, load_labelled, parse_map, render_text, to_json
+    from .evaluate import (
+        check_items,
+        evaluate,
+        load_labelled,
+        parse_map,
+        render_text,
+        to_json,
+        unused_map_labels,
+    )
 
     if fmt not in ("text", "json"):
         raise fail(f"unknown --format '{fmt}' (use text or json)")
@@ -501,6 +509,12 @@ def eval_cmd(
         check_items(engine, items, labels, group_by)
     except ValueError as exc:
         raise fail(f"{file}: {exc}") from exc
+    unused = unused_map_labels([it.label for it in items], labels)
+    if unused:  # a typo, or a --map shared with other files: said, not fatal
+        err().print(safe(f"antipersona: warning: {file}: --map names a label no item has: "
+                         f"{', '.join(unused)} (the labels: "
+                         f"{', '.join(dict.fromkeys(it.label for it in items))})"), markup=False,
+                    highlight=False)
     res = evaluate(engine, items, labels, group_by=group_by)
     res = {"file": str(file), "profile": engine.profile, "target": cfg.target, **res}
     if fmt == "json":

@@ -98,11 +98,16 @@ def find_config(start: Path | None = None) -> Path | None:
         py = folder / "pyproject.toml"
         if py.is_file():
             try:
-                if "antipersona" in tomllib.loads(py.read_text(encoding="utf-8")).get("tool", {}):
+                if "antipersona" in tomllib.loads(_toml_text(py)).get("tool", {}):
                     return py
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
                 continue
     return None
+
+
+def _toml_text(path: Path) -> str:
+    """A TOML file's text; a UTF-8 byte-order mark (Windows editors write one) is not TOML."""
+    return path.read_text(encoding="utf-8").removeprefix("\ufeff")
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -111,11 +116,19 @@ def load_config(path: Path | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_toml_text(path))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: config file not found") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path}: is a folder; name the config file (antipersona.toml or "
+                          "pyproject.toml)") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+                          f"offset {exc.start}); save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from exc
     table = raw.get("tool", {}).get("antipersona", {}) if path.name == "pyproject.toml" else raw
     return config_from_mapping(table, path)
 

@@ -18,6 +18,13 @@ class InputError(AntipersonaError):
         self.message = message
 
 
+class NoCopy(InputError):
+    """An input read without trouble that holds no copy: only front matter without copy fields,
+    code, comments or markup (a section's index page, a template partial). ``check`` skips it
+    with a warning, so a content folder with such pages checks cleanly; other commands treat it
+    as any :class:`InputError`."""
+
+
 class LexiconError(AntipersonaError):
     """One or more problems in persona packs, each with file and line."""
 

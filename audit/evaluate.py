@@ -60,6 +60,11 @@ def load_labelled(path: Path) -> list[Labelled]:
     for n, rec in read_records(path):
         text = text_field(rec, path, n)
         label = rec.get("label")
+        if isinstance(label, int) and not isinstance(label, bool):
+            label = str(label)  # a class number (0, 1 ...), mapped with --map 1=... like text
+        if label is not None and not isinstance(label, str):
+            raise InputError(f"{path}:{n}", f"'label' must be text, not "
+                             f"{'a list' if isinstance(label, list) else type(label).__name__}")
         if not isinstance(label, str) or not label.strip():
             raise InputError(f"{path}:{n}", "item has no 'label'")
         attracts = rec.get("attracts")
@@ -102,6 +107,9 @@ def parse_map(specs: Sequence[str]) -> dict[str, str]:
             if not sep or not label or not target:
                 raise ValueError(f"bad --map entry '{part.strip()}' (use LABEL=VERDICT_OR_PERSONA, "
                                  "e.g. solo=on-target)")
+            if out.get(label, target) != target:
+                raise ValueError(f"--map gives label '{label}' twice: {label}={out[label]} and "
+                                 f"{label}={target}")
             out[label] = target
     return out
 
@@ -121,10 +129,19 @@ def label_map(labels: Sequence[str], mapping: dict[str, str], persona_ids: Seque
     for label in labels:
         target = mapping.get(label, label if label in known else None)
         if target is None:
+            unused = unused_map_labels(labels, mapping)
+            hint = (f"; --map names {', '.join(repr(u) for u in unused)}, which no item has"
+                    if unused else "")
             raise ValueError(f"unknown label '{label}': map it with --map {label}=VERDICT_OR_PERSONA "
-                             f"(a verdict: {', '.join(VERDICT_TARGETS)}; or a pack id)")
+                             f"(a verdict: {', '.join(VERDICT_TARGETS)}; or a pack id){hint}")
         out[label] = target
     return out
+
+
+def unused_map_labels(labels: Sequence[str], mapping: dict[str, str]) -> list[str]:
+    """The labels ``--map`` names that no item has (a typo, or a label of another file)."""
+    present = set(labels)
+    return [label for label in mapping if label not in present]
 
 
 def ordered_labels(items: Sequence[Labelled], mapping: dict[str, str] | None = None

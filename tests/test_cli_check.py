@@ -157,6 +157,39 @@ def test_bad_inputs_each_get_one_line_and_the_rest_is_checked(tmp_path: Path,
                                                        str(missing)}
 
 
+def test_a_page_with_no_copy_is_skipped_with_a_warning_not_failed(tmp_path: Path,
+                                                                   cli_env: dict[str, str]) -> None:
+    """A content folder holds pages with nothing to check (a section index of front matter
+    only, a template partial, a page of code): CI and the pre-commit hook must not fail on them."""
+    content = tmp_path / "content"
+    (content / "blog").mkdir(parents=True)
+    (content / "blog" / "_index.md").write_text("---\nlayout: list\nweight: 3\n---\n",
+                                                encoding="utf-8")
+    (content / "partial.html").write_text("<!-- filled in by the theme -->\n", encoding="utf-8")
+    (content / "snippet.md").write_text("```sh\nmake build\n```\n", encoding="utf-8")
+    (content / "solo.md").write_text(SOLO, encoding="utf-8")
+    r = run(["check", "content", "--fail-on", "wrong-audience,risk", "-f", "json"], cli_env,
+            tmp_path)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert [p["source"] for p in report["pieces"]] == ["content/solo.md"]
+    assert report["errors"] == []
+    assert {w["source"] for w in report["warnings"]} == {
+        "content/blog/_index.md", "content/partial.html", "content/snippet.md"}
+    assert all("nothing to check" in w["warning"] for w in report["warnings"])
+    text = run(["check", "content/blog/_index.md"], cli_env, tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "warning: content/blog/_index.md: no readable copy found in it; nothing to check" in (
+        text.stdout)
+    sarif = run(["check", "content/partial.html", "-f", "sarif"], cli_env, tmp_path)
+    assert sarif.returncode == 0
+    notes = json.loads(sarif.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["warning"]
+    # An empty file is still refused, as before.
+    (content / "empty.md").write_text("", encoding="utf-8")
+    assert run(["check", "content/empty.md"], cli_env, tmp_path).returncode == 2
+
+
 def test_size_limit_from_config(tmp_path: Path, cli_env: dict[str, str]) -> None:
     (tmp_path / "antipersona.toml").write_text("max_file_bytes = 1000\n", encoding="utf-8")
     big = tmp_path / "big.txt"

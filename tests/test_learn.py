@@ -95,6 +95,33 @@ def test_written_pack_lints_clean_and_loads(tmp_path: Path) -> None:
     assert "# z " in text and "e.g." in text and "Monroe" in text
 
 
+def test_a_pack_learned_from_text_with_control_characters_reads_back(tmp_path: Path) -> None:
+    """Examples, file names, the command line and --name can carry an escape code, a DEL or a
+    line separator (U+2028): none may reach the written comments, or YAML refuses the pack."""
+    odd = ["\x1b[31m", "\x7f", "\u2028", "\x85", "\x9b2J", "\x00"]
+    anti = [f"{doc[:-1]} {odd[i % len(odd)]}chargeback now." for i, doc in
+            enumerate(_corpus(5, 60, ["chargeback"], 0.9))]
+    proposal = propose(anti, _corpus(6, 60, [], 0.0), top=10, min_df=3)
+    text = render_pack(proposal, pack_id="chargeback-chaser", name="Chargeback \x1b]0;x\x07chaser",
+                       anti_source="notes\x1b[2J.txt", against_source="happy\u2028.txt",
+                       command="antipersona personas learn notes\x1b[2J.txt --name \x1b]0;x\x07")
+    path = tmp_path / "chargeback-chaser.yaml"
+    path.write_text(text, encoding="utf-8")
+    packs, problems = lint_paths([path])
+    assert problems == []
+    assert "chargeback" in [t for g in packs[0].cues for t in g.terms]
+    assert not any(c in text for c in "\x1b\x7f\u2028\x85\x9b\x00")
+
+
+def test_a_control_character_in_a_pack_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text("id: odd\nname: Odd\nkind: risk\n# a note \x1b[31m\ncues: []\n",
+                    encoding="utf-8")
+    _, problems = lint_paths([path])
+    assert problems == [f"{path}:4: invalid YAML: a control character (U+001B) that YAML does "
+                        "not allow; delete it"]
+
+
 def test_status_must_be_known(tmp_path: Path) -> None:
     path = tmp_path / "odd.yaml"
     path.write_text("id: odd\nname: Odd\nkind: persona\nstatus: draft\ncues:\n"

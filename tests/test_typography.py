@@ -78,6 +78,23 @@ def test_control_characters_are_read_as_spaces(engine: Engine) -> None:
     assert len(normalise(text).text) == len(text)
 
 
+@pytest.mark.parametrize("code", ["\x1b[31m", "\x1b[1;38;5;208m", "\x9b31m", "\x1b]0;title\x07",
+                                  "\x1b]8;;https://x.test\x1b\\", "\x1b(B", "\x1b]0;left open"])
+def test_a_terminal_escape_sequence_is_blanked_whole(engine: Engine, code: str) -> None:
+    """Copy piped from a terminal with its colour codes: the cue right after a code is found,
+    offsets are kept, and no part of the code ("[31m") is left glued to the next word."""
+    text = f"Welcome aboard.\n\n{code}Request a demo\x1b[0m with our team today."
+    if code.endswith("left open"):  # an unclosed title string stops at the line's end
+        text = f"Welcome aboard. {code}\n\nRequest a demo with our team today."
+    out = normalise(text)
+    assert len(out.text) == len(text)
+    assert "[" not in out.text and "]" not in out.text and "title" not in out.text
+    result = engine.check_text(text)
+    demo = [e for e in result.evidence if e.text == "Request a demo"]
+    assert demo and text[demo[0].start:demo[0].end] == "Request a demo"
+    assert not any("31m" in e.sentence or "\x1b" in e.sentence for e in result.evidence)
+
+
 @pytest.mark.parametrize("run", ["[", "$", "_", "!?", "\U0001f505", ".,"])
 def test_a_long_run_of_symbols_is_cut_short_and_keeps_offsets(run: str) -> None:
     """spaCy's tokenizer strips a run of marks one character at a time, in time that grows with

@@ -61,9 +61,8 @@ class Normalised(NamedTuple):
     cuts: Cuts | None = None
 
 
-# Control characters (an ANSI colour code pasted from a terminal, a stray NUL or bell) are
-# nothing a reader sees: blanked, so "demo\x1b[31m red" still reads as "demo ..." and no
-# excerpt carries them to a terminal.
+# Control characters (a stray NUL or bell, what is left of an escape sequence) are nothing a
+# reader sees: blanked, so no excerpt carries them to a terminal.
 _CONTROL = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
 #: The typographic variants as a ``str.translate`` table (report/locate reads it back).
 TABLE = str.maketrans(_ONE_FOR_ONE)
@@ -87,6 +86,19 @@ _RUN_BYTES = bytes.maketrans(
           for b in range(256)))
 
 
+#: Terminal escape sequences (colour codes in text piped or saved from a terminal, a window
+#: title): blanked whole, so "\x1b[31mRequest a demo" reads "Request a demo", not
+#: "[31mRequest a demo". A string sequence (OSC, DCS ...) left open ends at the line's end.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
+
 def _fold(m: re.Match[str]) -> str:
     return _FOLDED[m.group()]
 
@@ -97,7 +109,10 @@ def _cut_run(m: re.Match[str]) -> str:
 
 def normalise(text: str) -> Normalised:
     """The text with typographic variants folded to what packs are written in, control
-    characters blanked and runs of symbols cut short (all three keep every offset)."""
+    characters (and terminal escape sequences, whole) blanked and runs of symbols cut short
+    (all keep every offset)."""
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPE.sub(_blank, text)
     text = FOLD.sub(_fold, text)
     if b"#" * (SYMBOL_RUN_KEPT + 1) in text.encode("utf-8", "surrogatepass").translate(_RUN_BYTES):
         text = SYMBOL_RUN.sub(_cut_run, text)

@@ -156,10 +156,13 @@ def extract_terms(texts: Sequence[str]) -> list[_DocTerms]:
     """Each text's distinct terms: lemmas of content words (not stop words, not numbers), and
     pairs of adjacent content words within a sentence ("refund request")."""
     from ..analyze.nlp import build_fast
+    from ..analyze.typography import normalise
 
     nlp = build_fast()
     out = []
-    for doc in nlp.pipe(texts, batch_size=256):
+    # As the packs are matched: typography folded, control characters and escape codes blanked
+    # (so no term is "\x7fchargeback").
+    for doc in nlp.pipe((normalise(t).text for t in texts), batch_size=256):
         terms = _DocTerms()
         prev: _Word | None = None
         for word in _words(doc, nlp.Defaults.stop_words):
@@ -309,8 +312,8 @@ def render_pack(proposal: Proposal, *, pack_id: str, name: str | None = None,
     lines = [
         f"# Proposed by `antipersona personas learn` on {date.today().isoformat()}: a first draft",
         "# to review, not a finished pack. Terms are single words and two-word phrases that lean",
-        f"# to {anti_source or 'the first set'} ({proposal.n_anti} documents) against "
-        f"{against_source or 'the second'} ({proposal.n_against} documents),",
+        f"# to {_comment(anti_source) or 'the first set'} ({proposal.n_anti} documents) against "
+        f"{_comment(against_source) or 'the second'} ({proposal.n_against} documents),",
         "# ranked by the log-odds ratio with an informative Dirichlet prior on document",
         "# frequencies (Monroe, Colaresi & Quinn 2008). After each term: its z-score, the",
         "# documents using it on each side, and up to three examples from the first set.",
@@ -318,7 +321,7 @@ def render_pack(proposal: Proposal, *, pack_id: str, name: str | None = None,
         "# suggestions, then remove `status: proposed`.",
     ]
     if command:
-        lines.append(f"# Command: {command}")
+        lines.append(f"# Command: {_comment(command)}")
     lines += [
         f"id: {pack_id}",
         f"name: {_q(title)}",
@@ -348,11 +351,19 @@ def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    return _NOT_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000
+                               else m.group(), json.dumps(text, ensure_ascii=False))
+
+
+#: What YAML does not allow in a file, line breaks (U+0085, U+2028 ...) and what a terminal
+#: would act on: none of it may reach a comment, or the pack would not read back.
+_NOT_IN_COMMENT = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufeff\uff00-\ufffd"
+                             "\U00010000-\U0010ffff]")
 
 
 def _comment(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Text for one comment line: one line, nothing YAML or a terminal would stumble on."""
+    return re.sub(r"\s+", " ", _NOT_IN_COMMENT.sub(" ", text)).strip()
 
 
 def check_pack_options(pack_id: str, kind: str) -> None:

@@ -168,8 +168,14 @@ def _parse(path: Path, problems: list[str]) -> _Doc | None:
     except YamlRefused as exc:
         problems.append(f"{path}:1: {exc.message}")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}:1: cannot read the file ({exc.__class__.__name__}: {exc})")
+    except IsADirectoryError:
+        problems.append(f"{path}:1: is a folder, not a pack file")
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(_not_utf8(path, exc))
+        return None
+    except OSError as exc:
+        problems.append(f"{path}:1: cannot read the file ({exc.strerror or exc})")
         return None
     import yaml  # only when packs are read: loading them from the cache needs no YAML
 
@@ -178,6 +184,12 @@ def _parse(path: Path, problems: list[str]) -> _Doc | None:
         data = construct(node)
     except YamlRefused as exc:
         problems.append(f"{path}:{exc.line}: {exc.message}")
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (ESC, DEL ...)
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problems.append(f"{path}:{line}: invalid YAML: a control character (U+{ord(char):04X}) "
+                        "that YAML does not allow; delete it")
         return None
     except yaml.YAMLError as exc:
         problems.append(_yaml_problem(path, exc))
@@ -189,6 +201,18 @@ def _parse(path: Path, problems: list[str]) -> _Doc | None:
         problems.extend(f"{path}:{line}: key '{key}' written twice (first at line {first}); "
                         "YAML would keep only this one" for key, line, first in duplicates)
     return doc
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """One line for a pack that is not UTF-8: binary, or text saved in another encoding."""
+    from ..sources.decode import looks_binary
+
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    if looks_binary(data[:4096]):
+        return f"{path}:1: a binary file, not a YAML pack"
+    line = data.count(b"\n", 0, exc.start) + 1
+    return (f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the pack as "
+            "UTF-8")
 
 
 def _yaml_problem(path: Path, exc: Exception) -> str:
@@ -494,14 +518,24 @@ def _token_regexes(pattern: list[dict[str, Any]]) -> Iterator[str]:
             stack.extend(item)
 
 
+def _folder_packs(folder: Path) -> list[Path]:
+    return sorted(q for q in folder.iterdir() if q.suffix in (".yaml", ".yml")
+                  and not q.name.startswith((".", "_")) and not q.is_dir())
+
+
 def pack_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """YAML files named by the user: files as given, folders by their ``*.yaml``/``*.yml``."""
+    """YAML files named by the user: files as given, folders by their ``*.yaml``/``*.yml``;
+    a file named twice (``--personas shipped --personas shipped``) is read once."""
+    seen: set[Path] = set()
     for p in paths:
-        if p.is_dir():
-            yield from sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml")
-                              and not q.name.startswith((".", "_")))
-        else:
-            yield p
+        for q in _folder_packs(p) if p.is_dir() else [p]:
+            try:
+                key = q.resolve()
+            except OSError:
+                key = q
+            if key not in seen:
+                seen.add(key)
+                yield q
 
 
 def _vocab() -> Any:
@@ -536,6 +570,9 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[Persona], list[str]]:
             personas.append(persona)
     if not files:
         problems.append(f"{', '.join(str(p) for p in paths)}:1: no persona packs (*.yaml) found")
+    else:  # a folder named beside others that holds no pack is a mistake, not nothing
+        problems.extend(f"{p}: no persona packs (*.yaml) in this folder" for p in paths
+                        if p.is_dir() and not _folder_packs(p))
     seen: dict[str, str] = {}
     for persona in personas:
         if persona.id in seen:
@@ -569,6 +606,8 @@ def load_packs(paths: Iterable[Path] | None = None) -> list[Persona]:
         return personas
 
     try:
+        if any(p.is_dir() and not _folder_packs(p) for p in given):
+            return load()  # lint names the folder without packs (the cache would not)
         files = list(pack_files(given))
         parts: list[bytes | str] = []
         for path in files:

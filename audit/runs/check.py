@@ -14,7 +14,7 @@ from typing import Any
 
 from ..config import Config
 from ..engine.engine import Engine
-from ..errors import InputError
+from ..errors import InputError, NoCopy
 from ..models import InputProblem, Piece, new_run_id, now_iso
 from ..report.build import build_report, run_header
 from ..sources.readers import expand_paths, read_input
@@ -56,11 +56,18 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
             on_error(p)
 
     items = list(expand_paths(args))
+    warnings: list[dict[str, str]] = []
 
     def pieces() -> Iterator[Piece]:
         for item in items:
             try:
                 piece = read_input(item, channel=channel, max_bytes=config.max_file_bytes)
+            except NoCopy as exc:
+                # Read fine, but nothing in it is copy (a section index page of front matter,
+                # an HTML partial): nothing to check, and no reason to fail a CI job.
+                warnings.append({"source": exc.source,
+                                 "warning": f"{exc.message}; nothing to check"})
+                continue
             except InputError as exc:
                 problem(exc.source, exc.message)
                 continue
@@ -69,7 +76,6 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
             yield piece
 
     results = []
-    warnings: list[dict[str, str]] = []
     if encode:
         outcome.encoded = []
     for result in engine.check_pieces(pieces(), expect_chars=_size(items), encode=encode):

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, NoCopy
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import Piece
 from .decode import decode_bytes, looks_binary
@@ -116,7 +116,7 @@ def piece_from_bytes(data: bytes, source: str, *, channel: str | None, kind: str
     else:
         piece = Piece(source=source, sections=split_plain(text), channel=channel or "draft")
     if not any(s.text.strip() for s in piece.sections):
-        raise InputError(source, "no readable copy found in it")
+        raise NoCopy(source, "no readable copy found in it")
     return piece
 
 

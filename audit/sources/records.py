@@ -50,11 +50,20 @@ def read_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
             out.append((n, _mapping(record, path, n)))
         return out
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+        # strict: a quote left open would otherwise swallow every row after it into one text
+        reader = csv.DictReader(io.StringIO(text), strict=True)
+        rows: list[tuple[int, dict[str, Any]]] = []
+        start = 1  # the line the row being read starts on
         try:
-            rows = [(reader.line_num, dict(row)) for row in reader]
+            for row in reader:
+                rows.append((reader.line_num, dict(row)))
+                start = reader.line_num + 1
         except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}", f"invalid CSV ({exc})") from None
+            if "unexpected end of data" in str(exc):
+                raise InputError(f"{path}:{start}", "invalid CSV (a quoted field that starts in "
+                                 "this row is never closed)") from None
+            raise InputError(f"{path}:{start}", f"invalid CSV in the row that starts here "
+                             f"({exc}: a quote is left open or stray)") from None
         return rows
     data = _load_structured(text, path, suffix)
     if isinstance(data, dict) and isinstance(data.get("pieces"), list):
