@@ -364,6 +364,16 @@ def test_learn_skips_empty_documents_with_a_warning(tmp_path: Path) -> None:
     assert any(t.term == "refund" for t in proposal.terms)
 
 
+def test_learn_skips_a_file_it_cannot_read_and_reads_the_rest(tmp_path: Path) -> None:
+    """One binary file in a folder of notes does not stop the run: it is named and skipped."""
+    anti = _side(tmp_path / "anti", REFUNDS)
+    (anti / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    _, proposal = learn_pack(anti, _side(tmp_path / "happy", HAPPY), pack_id="refunders")
+    assert proposal.n_anti == 8
+    assert proposal.warnings[0].startswith(f"{anti}: skipped 1 file(s) that could not be read: "
+                                           "photo.txt (")
+
+
 def test_learn_skips_records_with_empty_text(tmp_path: Path) -> None:
     anti = tmp_path / "anti.jsonl"
     anti.write_text("\n".join(json.dumps({"text": t}) for t in [*REFUNDS, "", "  "]),

@@ -53,13 +53,17 @@ class Side:
 
     docs: list[str]
     empty: list[str] = field(default_factory=list)
+    #: Files of a folder that could not be read (binary, not text), each with why.
+    unreadable: list[str] = field(default_factory=list)
 
     def warnings(self, path: Path) -> list[str]:
-        if not self.empty:
-            return []
-        shown = ", ".join(self.empty[:5]) + (f" and {len(self.empty) - 5} more"
-                                               if len(self.empty) > 5 else "")
-        return [f"{path}: skipped {len(self.empty)} empty document(s): {shown}"]
+        return [f"{path}: skipped {len(names)} {what}: {_shown(names)}"
+                for what, names in (("empty document(s)", self.empty),
+                                    ("file(s) that could not be read", self.unreadable)) if names]
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def read_side(path: Path) -> Side:
@@ -72,7 +76,11 @@ def read_side(path: Path) -> Side:
     if path.is_dir():
         side = Side([])
         for file in files_under(path, DOC_SUFFIXES):
-            text = "" if _is_empty_file(file) else read_text_file(file).strip()
+            try:
+                text = "" if _is_empty_file(file) else read_text_file(file).strip()
+            except InputError as exc:  # one bad file: the rest of the folder is still read
+                side.unreadable.append(f"{file.relative_to(path)} ({exc.message})")
+                continue
             if text:
                 side.docs.append(text)
             else:
