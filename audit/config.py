@@ -184,9 +184,11 @@ def config_from_mapping(table: dict[str, Any], path: Path) -> Config:
         kw["channel_rules"] = tuple(ChannelRule(str(r["contains"]), str(r["channel"])) for r in rules)
     if "channels" in table:
         chans = table["channels"]
-        if not isinstance(chans, list) or not chans:
-            raise ConfigError(f"{path}: channels must be a non-empty list of names")
-        kw["channels"] = tuple(str(c) for c in chans)
+        if (not isinstance(chans, list) or not chans
+                or not all(isinstance(c, str) and c.strip() for c in chans)):
+            raise ConfigError(f"{path}: channels must be a non-empty list of names (text), "
+                              f"not {chans!r}")
+        kw["channels"] = tuple(c.strip() for c in chans)
     if "stage_rules" in table:
         from .journey import rule_from_mapping
 

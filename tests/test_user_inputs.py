@@ -56,6 +56,14 @@ def test_a_config_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
         load_config(cfg)
 
 
+@pytest.mark.parametrize("value", ['["landing", 5]', '["landing", ""]', '"landing"'])
+def test_config_channels_must_be_names(tmp_path: Path, value: str) -> None:
+    cfg = tmp_path / "antipersona.toml"
+    cfg.write_text(f"channels = {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"channels must be a non-empty list of names"):
+        load_config(cfg)
+
+
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
     return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True,
