@@ -44,6 +44,8 @@ class Labelled:
     text: str
     #: The item's other fields (``source``, ``tags`` ...), for ``--group-by``.
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: Where the item is: its file and line (or position in a YAML/JSON list).
+    where: str = field(default="", hash=False, compare=False)
 
 
 _KNOWN_FIELDS = {"id", "channel", "split", "label", "persona", "attracts", "hard", "text"}
@@ -77,7 +79,7 @@ def load_labelled(path: Path) -> list[Labelled]:
             persona=rec.get("persona") or None,
             attracts=frozenset(attracts) if attracts is not None else None,
             hard=rec.get("hard") or None, text=text,
-            meta={k: v for k, v in rec.items() if k not in _KNOWN_FIELDS}))
+            meta={k: v for k, v in rec.items() if k not in _KNOWN_FIELDS}, where=f"{path}:{n}"))
     if not items:
         raise InputError(str(path), "no labelled items")
     return items
@@ -252,8 +254,9 @@ def check_items(engine: Engine, items: Sequence[Labelled], mapping: dict[str, st
     channels = engine.config.channels
     for it in items:
         if it.channel not in channels:
-            raise ValueError(f"item {it.id}: unknown channel '{it.channel}' (known: "
-                             f"{', '.join(channels)})")
+            raise ValueError(f"{it.where or 'item ' + it.id}: unknown channel '{it.channel}' "
+                             f"(known: {', '.join(channels)}; add yours under channels in the "
+                             "config)")
     if group_by and all(group_value(it, group_by) == NONE_COLUMN for it in items):
         raise ValueError(f"--group-by {group_by}: no item has a field '{group_by}'")
     return labels

@@ -170,7 +170,7 @@ def test_cli_json_keys(labelled: Path, tmp_path: Path, cli_env: dict[str, str]) 
     ('{"text": "hi", "label": "solo"}\n', [], "unknown label 'solo': map it with --map"),
     ('{"text": "hi", "label": "solo"}\n', ["--map", "solo"], "bad --map entry 'solo'"),
     ('{"text": "hi", "label": "solo"}\n', ["--map", "solo=hero"], "'hero' is neither a verdict"),
-    ('{"text": "hi", "label": "neutral", "channel": "fax"}\n', [], "unknown channel 'fax'"),
+    ('{"text": "hi", "label": "neutral", "channel": "fax"}\n', [], "copy.jsonl:1: unknown channel 'fax'"),
     ('{"text": "hi", "label": "neutral"}\n', ["--group-by", "site"], "no item has a field"),
     ('{"text": "hi", "label": "neutral"}\n', ["-f", "xml"], "unknown --format 'xml'"),
 ])
