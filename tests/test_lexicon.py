@@ -94,6 +94,14 @@ def test_lint_reports_each_problem_with_file_and_line(tmp_path: Path) -> None:
     assert f"{path}:21: unknown tone metric 'reading_ease'" in text
 
 
+def test_a_group_whose_only_regex_is_refused_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "only-regex.yaml"
+    path.write_text('id: only-regex\nname: R\nkind: risk\nversion: "1"\ncues:\n'
+                    "  - group: g\n    weight: 1\n    regex: ['(unclosed']\n", encoding="utf-8")
+    _, problems = lint_paths([path])
+    assert len(problems) == 1 and "invalid regular expression" in problems[0], problems
+
+
 def test_lint_bad_yaml_and_duplicate_ids(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("id: a\nname: [unclosed\n", encoding="utf-8")
     good = (DEFAULT_LEXICON_DIR / "bargain-hunter.yaml").read_text(encoding="utf-8")

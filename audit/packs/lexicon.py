@@ -396,7 +396,9 @@ class _Checker:
             sections = raw.get("sections")
             if sections is not None:
                 sections = frozenset(self._str_list((*keys, "sections"), sections, "sections"))
-            if not (terms or acronyms or patterns or regex):
+            # (one that had some, all of them refused above, is not reported twice)
+            if not (terms or acronyms or patterns or regex) and not any(
+                    raw.get(k) for k in ("terms", "acronyms", "patterns", "regex")):
                 self.err(keys, f"group '{name}' has no terms, acronyms, patterns or regex")
             groups.append(CueGroup(
                 group=name, weight=weight, terms=tuple(terms), acronyms=tuple(acronyms),
