@@ -1,7 +1,7 @@
 """Regular expressions that can take exponential time (ReDoS), found before they run.
 
 Python's ``re`` backtracks: a repeated part that can match the same text in more than one way,
-as in ``(a+)+$`` or ``(\\w|\\d)+``, tries every way when the rest of the pattern fails, and a
+as in ``(a+)+$`` or ``(\\d+,?)+$``, tries every way when the rest of the pattern fails, and a
 41-character draft then takes longer than anyone waits. Packs are written by users and their
 regexes run on every page, so :func:`catastrophic` reads the parsed pattern and names such a
 part; the pack is refused with that line. The check is a heuristic on the pattern's shape (it
@@ -14,8 +14,9 @@ Inside a repeat whose count can reach 3 or more, it reports:
   end of one round to the start of the next, and past parts that may be empty), so the text
   between them can be split in several ways: ``(a+)+``, ``(\\d+,?)+``, ``(a+b*)*``, ``(aa?)+``;
 * alternatives that can match the same text: two that may both be empty, two single-character
-  ones sharing a character (``(\\w|\\d)+``), or one whose characters another single-character
-  alternative covers (``(\\w|ab)+``).
+  ones sharing a character that the parser keeps apart (``((a)|(\\w))+``; a bare ``(\\w|\\d)+``
+  is read as one character set and runs in linear time), or one whose characters another
+  single-character alternative covers (``(\\w|ab)+``).
 
 ``(\\w+\\.)*`` or ``(\\w+\\s+)*`` pass: a character of the other kind separates the rounds.
 """
