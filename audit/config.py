@@ -114,6 +114,12 @@ def load_config(path: Path | None = None) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: config file not found") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path}: is a folder; name the config file (antipersona.toml or "
+                          "pyproject.toml)") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file "
+                          f"({exc.strerror or exc})") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     table = raw.get("tool", {}).get("antipersona", {}) if path.name == "pyproject.toml" else raw

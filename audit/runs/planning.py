@@ -45,9 +45,14 @@ def plan_sources(sources: list[str]) -> Plan:
                 plan.pages.append(src)
             continue
         path = Path(src)
-        if not path.exists():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as exc:  # a folder on the way that may not be entered, a name too long
+            plan.problems.append(InputProblem(src, f"cannot read ({exc.strerror or exc})"))
+            continue
+        if not exists:
             plan.problems.append(InputProblem(src, "no such file or folder"))
-        elif path.is_dir():
+        elif is_dir:
             _plan_folder(path, plan)
         else:
             _plan_file(path, plan)
@@ -56,6 +61,7 @@ def plan_sources(sources: list[str]) -> Plan:
 
 def _plan_folder(path: Path, plan: Plan) -> None:
     found = audit_folder(path)
+    plan.problems.extend(found.unreadable)
     if found.problem:
         plan.problems.append(InputProblem(str(path), found.problem))
     if found.skipped:
