@@ -167,3 +167,31 @@ def test_a_utf16_url_list_without_a_byte_order_mark_is_a_url_list(tmp_path: Path
     listing.write_bytes("url,channel\nhttps://a.example/,landing\n".encode("utf-16-le"))
     plan = plan_sources([str(listing)])
     assert plan.lists == [listing] and plan.ads == []
+
+
+def test_a_local_copy_of_a_site_gets_the_channels_of_the_site_served(tmp_path: Path,
+                                                                      engine: Engine) -> None:
+    """The config's URL rules (/blog -> blog, /help -> docs) read a local page's path below
+    the folder named, so a site's build folder is filed as the same site crawled (every local
+    page was filed as landing)."""
+    paths = {"/index.html": "Home", "/blog/first-invoice/index.html": "Your first invoice",
+             "/help/export/index.html": "Export your data", "/pricing/index.html": "Pricing"}
+    site = tmp_path / "public"
+    for path, title in paths.items():
+        (site / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (site / path.lstrip("/")).write_text(PAGE.format(title), encoding="utf-8")
+
+    def channels(sources: list[str], db: Path) -> dict[str, str]:
+        run_id = run_audit(sources, db=db, config=Config(), engine=engine, fetch=FAST)
+        with Store(db) as store:
+            return {p["title"]: p["channel"] for p in store.report(run_id)["pieces"]}
+
+    local = channels([str(site)], tmp_path / "local.db")
+    with SiteServer() as srv:
+        srv.pages({path: PAGE.format(title) for path, title in paths.items()})
+        served = channels([srv.url(path) for path in paths], tmp_path / "served.db")
+    assert local == served
+    assert local["Your first invoice"] == "blog" and local["Export your data"] == "docs"
+    one_page = channels([str(site / "blog" / "first-invoice" / "index.html")],
+                        tmp_path / "one.db")
+    assert one_page == {"Your first invoice": "landing"}  # named alone: no folder around it
