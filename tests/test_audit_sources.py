@@ -195,3 +195,24 @@ def test_a_local_copy_of_a_site_gets_the_channels_of_the_site_served(tmp_path: P
     one_page = channels([str(site / "blog" / "first-invoice" / "index.html")],
                         tmp_path / "one.db")
     assert one_page == {"Your first invoice": "landing"}  # named alone: no folder around it
+
+
+def test_a_list_channel_in_another_case_is_the_configured_channel(srv: SiteServer,
+                                                                  tmp_path: Path,
+                                                                  engine: Engine) -> None:
+    """A spreadsheet's "Blog" or "LANDING" is the configured blog or landing channel (it made a
+    channel of its own in every report, beside the real one, and missed the stage rules);
+    a channel that is configured in no case is kept as written."""
+    listing = tmp_path / "urls.csv"
+    listing.write_text(f"url,channel\n{srv.url('/')},LANDING\n{srv.url('/pricing')},landing\n"
+                       f"{srv.url('/blog/first-invoice')}, Blog \n", encoding="utf-8")
+    db = tmp_path / "runs.db"
+    run_id = run_audit([str(listing)], db=db, config=Config(), fetch=FAST, engine=engine)
+    with Store(db) as store:
+        report = store.report(run_id)
+    assert {p["source"]: p["channel"] for p in report["pieces"]} == {
+        srv.url("/"): "landing", srv.url("/pricing"): "landing",
+        srv.url("/blog/first-invoice"): "blog"}
+    assert sorted(c["channel"] for c in report["channels"]) == ["blog", "landing"]
+    assert Config(channels=("landing", "Partner")).channel_named("partner") == "Partner"
+    assert Config().channel_named("newsletter") == "newsletter"
