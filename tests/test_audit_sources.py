@@ -216,3 +216,28 @@ def test_a_list_channel_in_another_case_is_the_configured_channel(srv: SiteServe
     assert sorted(c["channel"] for c in report["channels"]) == ["blog", "landing"]
     assert Config(channels=("landing", "Partner")).channel_named("partner") == "Partner"
     assert Config().channel_named("newsletter") == "newsletter"
+
+
+def test_a_list_row_over_the_csv_field_limit_is_that_row_not_the_run(srv: SiteServer,
+                                                                     tmp_path: Path,
+                                                                     engine: Engine) -> None:
+    """A cell over the csv module's 128 KB field limit (a pasted page in a spreadsheet cell)
+    stopped the whole fetch side ("fetching stopped"), the lists after it unread and the run
+    failed; `check` of such a file raised a traceback. Now it is one error naming the line."""
+    huge = '"' + "x" * 200_000 + '"'
+    first = tmp_path / "first.csv"
+    first.write_text(f"url,channel\n{srv.url('/')},landing\n{huge},blog\n"
+                     f"{srv.url('/pricing')},landing\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text(f"url\n{srv.url('/blog/first-invoice')}\n", encoding="utf-8")
+    pieces, errors = audit([str(first), str(second)], tmp_path, engine)
+    assert pieces == {srv.url(p) for p in PATHS}
+    assert list(errors) == [f"{first}:line 3"]
+    assert "field larger than field limit" in errors[f"{first}:line 3"]
+
+    headed = tmp_path / "headed.csv"
+    headed.write_text(f"url\n{huge}\n{srv.url('/')}\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "audit", "check", str(headed), "--model",
+                           "fast"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("antipersona:") == 1 and "headed.csv" in proc.stderr
