@@ -72,10 +72,14 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def check_output(path: Path) -> None:
     """Refuse an output file that cannot be written before any work is done: a folder, or a
-    file in a folder that does not exist."""
-    if path.is_dir():
+    file in a folder that does not exist or may not be entered."""
+    try:
+        is_dir, parent_is_dir = path.is_dir(), path.parent.is_dir()
+    except OSError as exc:
+        raise fail(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    if is_dir:
         raise fail(f"{path}: is a folder, not a file; name the file to write")
-    if not path.parent.is_dir():
+    if not parent_is_dir:
         raise fail(f"{path}: cannot write: the folder {path.parent} does not exist")
 
 
@@ -335,14 +339,14 @@ def report_cmd(
     Example: antipersona report latest --format html -o audit.html --diff previous
     """
     from .report.render import render_report
-    from .store.store import Store, db_path
+    from .store.store import Store, db_path, store_exists
 
     if fmt not in ("table", "json", "csv", "html", "sarif"):
         raise fail(f"unknown --format '{fmt}' (use table, json, csv, html or sarif)")
     if output is not None:
         check_output(output)
     path = db_path(db)
-    if not path.exists():
+    if not store_exists(path):
         raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
     with Store(path, readonly=True) as store:
         rendered = render_report(store, run, fmt=fmt, diff=diff,
@@ -375,7 +379,7 @@ def outcomes_add(
     from .outcomes.importer import describe_result, import_outcomes
     from .outcomes.urls import check_site
     from .runs.audit import follow_up
-    from .store.store import Store, db_path
+    from .store.store import Store, db_path, store_exists
 
     if site is not None:
         try:
@@ -383,7 +387,7 @@ def outcomes_add(
         except ValueError as exc:
             raise fail(f"--site {site}: {exc}") from exc
     path = db_path(db)
-    if not path.exists():
+    if not store_exists(path):
         raise fail(f"{path}: no run store here yet; run `antipersona audit ...` first or pass --db")
     with Store(path) as store:
         run_id = store.resolve_run(run)
@@ -404,10 +408,10 @@ def runs_list(db: DbOpt = None) -> None:
 
     Runs without pieces are marked empty; `latest` and `previous` pass them by.
     """
-    from .store.store import Store, db_path
+    from .store.store import Store, db_path, store_exists
 
     path = db_path(db)
-    if not path.exists():
+    if not store_exists(path):
         raise fail(f"{path}: no run store here yet")
     with Store(path, readonly=True) as store:
         runs = store.runs()
@@ -432,10 +436,10 @@ def runs_delete(
     Example: antipersona runs delete 20261122-2153
     """
     from .runs.lock import RunBusy, delete_run
-    from .store.store import Store, db_path
+    from .store.store import Store, db_path, store_exists
 
     path = db_path(db)
-    if not path.exists():
+    if not store_exists(path):
         raise fail(f"{path}: no run store here yet")
     busy = False
     with Store(path) as store:
@@ -698,10 +702,13 @@ def run_app(
     problem = listen_problem(address, port)
     if problem:
         raise fail(problem)
+    from .store.store import check_store, db_path
+
+    check_store(db_path(db))  # a store it could not read is told here, not in the browser
     script = Path(__file__).resolve().parent / "ui" / "app.py"  # installed with the package
     env = dict(os.environ)
     if db is not None:
-        env["ANTIPERSONA_DB"] = str(db.resolve())
+        env["ANTIPERSONA_DB"] = os.path.abspath(db)  # resolve() may not enter a folder
     if allow_private_from_app:
         env[ENV_ALLOW_PRIVATE] = "1"
     if allow_pack_edits:

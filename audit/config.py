@@ -84,6 +84,14 @@ class Config:
     max_file_bytes: int = 20_000_000
     source: str = ""
 
+    def channel_named(self, name: str) -> str:
+        """A channel as a list's ``channel`` column spells it, in the config's spelling when it
+        is one of ``channels`` in another case ("Blog", "LANDING" from a spreadsheet), so one
+        channel is not split in two in the report and the stage rules; else as written."""
+        name = name.strip()
+        folded = name.casefold()
+        return next((c for c in self.channels if c.casefold() == folded), name)
+
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
 

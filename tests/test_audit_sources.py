@@ -167,3 +167,77 @@ def test_a_utf16_url_list_without_a_byte_order_mark_is_a_url_list(tmp_path: Path
     listing.write_bytes("url,channel\nhttps://a.example/,landing\n".encode("utf-16-le"))
     plan = plan_sources([str(listing)])
     assert plan.lists == [listing] and plan.ads == []
+
+
+def test_a_local_copy_of_a_site_gets_the_channels_of_the_site_served(tmp_path: Path,
+                                                                      engine: Engine) -> None:
+    """The config's URL rules (/blog -> blog, /help -> docs) read a local page's path below
+    the folder named, so a site's build folder is filed as the same site crawled (every local
+    page was filed as landing)."""
+    paths = {"/index.html": "Home", "/blog/first-invoice/index.html": "Your first invoice",
+             "/help/export/index.html": "Export your data", "/pricing/index.html": "Pricing"}
+    site = tmp_path / "public"
+    for path, title in paths.items():
+        (site / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (site / path.lstrip("/")).write_text(PAGE.format(title), encoding="utf-8")
+
+    def channels(sources: list[str], db: Path) -> dict[str, str]:
+        run_id = run_audit(sources, db=db, config=Config(), engine=engine, fetch=FAST)
+        with Store(db) as store:
+            return {p["title"]: p["channel"] for p in store.report(run_id)["pieces"]}
+
+    local = channels([str(site)], tmp_path / "local.db")
+    with SiteServer() as srv:
+        srv.pages({path: PAGE.format(title) for path, title in paths.items()})
+        served = channels([srv.url(path) for path in paths], tmp_path / "served.db")
+    assert local == served
+    assert local["Your first invoice"] == "blog" and local["Export your data"] == "docs"
+    one_page = channels([str(site / "blog" / "first-invoice" / "index.html")],
+                        tmp_path / "one.db")
+    assert one_page == {"Your first invoice": "landing"}  # named alone: no folder around it
+
+
+def test_a_list_channel_in_another_case_is_the_configured_channel(srv: SiteServer,
+                                                                  tmp_path: Path,
+                                                                  engine: Engine) -> None:
+    """A spreadsheet's "Blog" or "LANDING" is the configured blog or landing channel (it made a
+    channel of its own in every report, beside the real one, and missed the stage rules);
+    a channel that is configured in no case is kept as written."""
+    listing = tmp_path / "urls.csv"
+    listing.write_text(f"url,channel\n{srv.url('/')},LANDING\n{srv.url('/pricing')},landing\n"
+                       f"{srv.url('/blog/first-invoice')}, Blog \n", encoding="utf-8")
+    db = tmp_path / "runs.db"
+    run_id = run_audit([str(listing)], db=db, config=Config(), fetch=FAST, engine=engine)
+    with Store(db) as store:
+        report = store.report(run_id)
+    assert {p["source"]: p["channel"] for p in report["pieces"]} == {
+        srv.url("/"): "landing", srv.url("/pricing"): "landing",
+        srv.url("/blog/first-invoice"): "blog"}
+    assert sorted(c["channel"] for c in report["channels"]) == ["blog", "landing"]
+    assert Config(channels=("landing", "Partner")).channel_named("partner") == "Partner"
+    assert Config().channel_named("newsletter") == "newsletter"
+
+
+def test_a_list_row_over_the_csv_field_limit_is_that_row_not_the_run(srv: SiteServer,
+                                                                     tmp_path: Path,
+                                                                     engine: Engine) -> None:
+    """A cell over the csv module's 128 KB field limit (a pasted page in a spreadsheet cell)
+    stopped the whole fetch side ("fetching stopped"), the lists after it unread and the run
+    failed; `check` of such a file raised a traceback. Now it is one error naming the line."""
+    huge = '"' + "x" * 200_000 + '"'
+    first = tmp_path / "first.csv"
+    first.write_text(f"url,channel\n{srv.url('/')},landing\n{huge},blog\n"
+                     f"{srv.url('/pricing')},landing\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text(f"url\n{srv.url('/blog/first-invoice')}\n", encoding="utf-8")
+    pieces, errors = audit([str(first), str(second)], tmp_path, engine)
+    assert pieces == {srv.url(p) for p in PATHS}
+    assert list(errors) == [f"{first}:line 3"]
+    assert "field larger than field limit" in errors[f"{first}:line 3"]
+
+    headed = tmp_path / "headed.csv"
+    headed.write_text(f"url\n{huge}\n{srv.url('/')}\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "audit", "check", str(headed), "--model",
+                           "fast"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("antipersona:") == 1 and "headed.csv" in proc.stderr

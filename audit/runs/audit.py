@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Config
+from ..config import Config, channel_for_url
 from ..crawl.results import FetchSettings
 from ..engine.engine import PARALLEL_MIN_CHARS
 from ..errors import AntipersonaError, InputError
@@ -290,7 +290,11 @@ class AuditRun:
         readers: list[Iterator[Piece | InputProblem]] = []
         readers += [iter_emails(p) for p in self.plan.emails]
         readers += [_guard(read_ad_csv, p) for p in self.plan.ads]
-        readers += [_read_html_file(p) for p in self.plan.html]
+        # A local copy of a site is filed as the same site served would be: the URL rules
+        # (/blog -> blog, /help -> docs) read each page's path below the folder named.
+        readers += [_read_html_file(p, channel_for_url(self.plan.site_paths.get(p, p.name),
+                                                       self.config.channel_rules))
+                    for p in self.plan.html]
         for reader in readers:
             for item in reader:
                 if isinstance(item, InputProblem):

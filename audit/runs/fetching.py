@@ -169,7 +169,8 @@ class PageFeed:
             return _PageProblem(source, exc.message, "failed", fetch)
         fetch["charset"] = decoded.encoding
         html = decoded.text if rendered is None else rendered
-        channel = self.channel or (entry.channel if entry and entry.channel else None) or \
+        channel = self.channel or (self.config.channel_named(entry.channel)
+                                   if entry and entry.channel else None) or \
             channel_for_url(result.final_url or source, self.config.channel_rules)
         meta: dict[str, Any] = {"fetch": fetch}
         if entry is not None:

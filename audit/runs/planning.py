@@ -26,6 +26,9 @@ class Plan:
     emails: list[Path] = field(default_factory=list)
     ads: list[Path] = field(default_factory=list)
     html: list[Path] = field(default_factory=list)
+    #: Each local HTML file's place on its site, as a URL path ("/blog/post/index.html": its
+    #: path below the folder named), which the config's URL rules read for its channel.
+    site_paths: dict[Path, str] = field(default_factory=dict)
     problems: list[InputProblem] = field(default_factory=list)
     #: Files passed by (a folder's drafts and exports), told as skipped, never a failure.
     skipped: list[InputProblem] = field(default_factory=list)
@@ -45,9 +48,14 @@ def plan_sources(sources: list[str]) -> Plan:
                 plan.pages.append(src)
             continue
         path = Path(src)
-        if not path.exists():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as exc:  # a folder on the way that may not be entered, a name too long
+            plan.problems.append(InputProblem(src, f"cannot read ({exc.strerror or exc})"))
+            continue
+        if not exists:
             plan.problems.append(InputProblem(src, "no such file or folder"))
-        elif path.is_dir():
+        elif is_dir:
             _plan_folder(path, plan)
         else:
             _plan_file(path, plan)
@@ -56,12 +64,15 @@ def plan_sources(sources: list[str]) -> Plan:
 
 def _plan_folder(path: Path, plan: Plan) -> None:
     found = audit_folder(path)
+    plan.problems.extend(found.unreadable)
     if found.problem:
         plan.problems.append(InputProblem(str(path), found.problem))
     if found.skipped:
         plan.skipped.append(InputProblem(str(path), found.skipped))
     plan.emails.extend(found.emails)
     plan.html.extend(found.html)
+    for page in found.html:
+        plan.site_paths[page] = "/" + page.relative_to(path).as_posix()
 
 
 def _plan_file(path: Path, plan: Plan) -> None:
@@ -71,6 +82,7 @@ def _plan_file(path: Path, plan: Plan) -> None:
         plan.emails.append(path)
     elif suffix in (".html", ".htm"):
         plan.html.append(path)
+        plan.site_paths[path] = "/" + path.name
     elif suffix in (".xml", ".xml.gz") or is_sitemap_source(path.name):
         plan.sitemap_files.append(path)
     elif suffix in (".txt", ".list", ""):
@@ -105,9 +117,9 @@ def _guard(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]
         yield InputProblem(str(path), f"cannot read ({exc.strerror or exc})")
 
 
-def _read_html_file(path: Path) -> Iterator[Piece | InputProblem]:
+def _read_html_file(path: Path, channel: str = "landing") -> Iterator[Piece | InputProblem]:
     """A local HTML page, read as `check` reads it; a bad file becomes a problem."""
     try:
-        yield read_piece(path, channel="landing")
+        yield read_piece(path, channel=channel)
     except InputError as exc:
         yield InputProblem(exc.source, exc.message)

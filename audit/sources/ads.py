@@ -208,7 +208,10 @@ def _find_header(lines: list[str], source: str) -> tuple[int, str, Layout, list[
         if not line.strip() or re.fullmatch(r"\s*sep=.\s*", line):
             continue
         for delimiter in delimiters:
-            cells = next(csv.reader([line], delimiter=delimiter), [])
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+            except csv.Error:  # a cell over the csv module's field limit: not a header
+                continue
             if not first_cells and len(cells) > 1:
                 first_cells = cells
             layout = detect_layout(cells)

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..extract.html import normalize_space, parse_html, sections_from_tree
 from ..models import CHROME_ROLES, InputProblem, Piece, Section
 from .decode import decode_bytes, looks_binary
-from .folders import files_under
+from .folders import walk_folder
 from .mailchrome import mail_chrome
 from .mailheader import body_charset, header_text
 from .mbox import MessageTooLarge, split_mbox
@@ -110,7 +110,9 @@ def iter_emails(path: Path) -> Iterator[Piece | InputProblem]:
     """
     path = Path(path)
     if path.is_dir():
-        for file in files_under(path, (".eml", ".mbox")):
+        walk = walk_folder(path, (".eml", ".mbox"))
+        yield from walk.unreadable
+        for file in walk.files:
             yield from _iter_file(file)
     elif path.is_file():
         yield from _iter_file(path)

@@ -7,19 +7,67 @@ only below the folder given: the path typed to reach it may well have dot parts 
 
 from __future__ import annotations
 
+import errno
+import os
 import shlex
+import stat
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..models import InputProblem
+
+
+@dataclass(slots=True)
+class Walk:
+    """A folder walked: its files (sorted), and what under it could not be read (a folder
+    that may not be listed, an entry that may not be looked at), each with the reason."""
+
+    files: list[Path] = field(default_factory=list)
+    unreadable: list[InputProblem] = field(default_factory=list)
+
+
+def walk_folder(folder: Path, suffixes: Collection[str] | None = None) -> Walk:
+    """The files under ``folder`` (recursive, sorted; symbolic links to folders not followed,
+    as before), hidden ones below it left out; only those whose lower-cased suffix is in
+    ``suffixes`` when it is given. A subfolder or file that cannot be read is named in
+    ``unreadable`` rather than stopping the walk or vanishing from it."""
+    walk = Walk()
+
+    def refused(exc: OSError) -> None:
+        walk.unreadable.append(InputProblem(str(exc.filename or folder),
+                                            f"cannot read this folder ({_why(exc)})"))
+
+    for root, dirs, names in os.walk(folder, onerror=refused):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = Path(root) / name
+            if name.startswith(".") or (suffixes is not None
+                                        and path.suffix.lower() not in suffixes):
+                continue
+            try:
+                if not stat.S_ISREG(path.stat().st_mode):
+                    continue
+            except FileNotFoundError:
+                continue  # a link to nothing, or gone since it was listed
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    continue  # a link that goes round in a circle leads to no file
+                walk.unreadable.append(InputProblem(str(path), f"cannot read ({_why(exc)})"))
+                continue
+            walk.files.append(path)
+    walk.files.sort()
+    return walk
+
 
 def files_under(folder: Path, suffixes: Collection[str] | None = None) -> list[Path]:
-    """The files under ``folder`` (recursive, sorted), hidden ones below it left out; only
-    those whose lower-cased suffix is in ``suffixes`` when it is given."""
-    return sorted(p for p in folder.rglob("*")
-                  if (suffixes is None or p.suffix.lower() in suffixes)
-                  and not is_hidden(p, folder) and p.is_file())
+    """The readable files under ``folder`` (see :func:`walk_folder`)."""
+    return walk_folder(folder, suffixes).files
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def is_hidden(path: Path, folder: Path) -> bool:
@@ -54,6 +102,8 @@ class AuditFolder:
 
     emails: list[Path] = field(default_factory=list)
     html: list[Path] = field(default_factory=list)
+    #: Subfolders and files under it that could not be read, each named.
+    unreadable: list[InputProblem] = field(default_factory=list)
     problem: str | None = None
     skipped: str | None = None
 
@@ -63,7 +113,9 @@ def audit_folder(folder: Path) -> AuditFolder:
     lists and sitemaps beside them are named, with the command that reads them."""
     found = AuditFolder()
     left: list[Path] = []
-    for path in files_under(folder):
+    walk = walk_folder(folder, AUDITED.keys() | _DRAFTS | _NAMED)
+    found.unreadable = walk.unreadable
+    for path in walk.files:
         kind = AUDITED.get(path.suffix.lower())
         if kind == "emails":
             found.emails.append(path)
@@ -72,7 +124,7 @@ def audit_folder(folder: Path) -> AuditFolder:
         elif path.suffix.lower() in _DRAFTS | _NAMED:
             left.append(path)
     how = _how_to_read(folder, left)
-    if not found.emails and not found.html:
+    if not found.emails and not found.html and not found.unreadable:
         found.problem = "folder has no .eml, .mbox or .html files" + (
             f" (it holds {count_by_suffix(left)}: {how})" if left else "")
     elif left:

@@ -143,7 +143,10 @@ def looks_like_url_list(text: str) -> bool:
 def has_url_column(text: str) -> bool:
     """Whether a CSV's header names a column the URL list reader takes URLs from."""
     lines = io.StringIO(text, newline="").readlines()[:20]
-    header = next(csv.reader(lines, _dialect(lines)), None)
+    try:
+        header = next(csv.reader(lines, _dialect(lines)), None)
+    except csv.Error:  # a header cell over the csv module's field limit: no list's header
+        return False
     return header is not None and _url_column(header) is not None
 
 
@@ -167,7 +170,10 @@ def _column_names(header: list[str]) -> list[str]:
 def _read_csv(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
     lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(lines, _dialect(lines))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise InputError(source, f"line 1: malformed CSV header: {exc}") from exc
     if header is None:
         raise InputError(source, "empty file")
     names = _column_names(header)
@@ -179,8 +185,16 @@ def _read_csv(text: str, source: str) -> Iterator[UrlEntry | InputProblem]:
         )
     optional = {c: names.index(c) for c in _OPTIONAL_COLUMNS if c in names}
     last = reader.line_num
-    for row in reader:
+    while True:
         line = last + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a cell over the field limit: this row, not the whole run
+            last = reader.line_num
+            yield InputProblem(f"{source}:line {line}", f"malformed CSV row: {exc}")
+            continue
         last = reader.line_num
         if not row or not any(cell.strip() for cell in row):
             continue

@@ -19,7 +19,7 @@ from ..errors import InputError, NoCopy
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import Piece
 from .decode import decode_bytes, looks_binary
-from .folders import files_under
+from .folders import walk_folder
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
@@ -250,10 +250,15 @@ def expand_paths(args: list[str]) -> Iterator[Path | str]:
             yield "-"
             continue
         path = Path(arg)
-        if path.is_dir():
-            found = files_under(path, CHECKABLE - {""})
-            if not found:
+        try:
+            is_dir = path.is_dir()
+        except OSError:
+            is_dir = False  # reading it says why it cannot be read
+        if is_dir:
+            walk = walk_folder(path, CHECKABLE - {""})
+            if not walk.files and not walk.unreadable:
                 yield path  # reported as "a folder with nothing to check"
-            yield from found
+            # what could not be read is read again, in order, so it is named like any bad file
+            yield from sorted([*walk.files, *(Path(p.source) for p in walk.unreadable)])
         else:
             yield path

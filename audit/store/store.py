@@ -60,6 +60,23 @@ def db_path(explicit: str | Path | None = None) -> Path:
     return Path(env).expanduser() if env else Path(DEFAULT_DB)
 
 
+def store_exists(path: Path) -> bool:
+    """Whether a file is at ``path``; a StoreError naming it when the way to it cannot be
+    looked at (a folder this user may not enter), instead of an OSError."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise StoreError(f"cannot use run store {path}: {exc.strerror or exc}") from exc
+
+
+def check_store(path: Path) -> None:
+    """What the app checks before it starts: a store that is there can be read (a stranger's
+    file, a damaged one, a way to it that cannot be looked at: a StoreError naming it); none
+    there yet is fine, as the Run page makes it."""
+    if store_exists(path):
+        Store(path, readonly=True).close()
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -119,9 +136,15 @@ class Store(RunQueries, OutcomeStore):
         #: For runs this Store created: the sources it has written to them. A source not in
         #: the set has nothing to replace, which saves three statements per piece.
         self._written: dict[str, set[str]] = {}
+        self._immutable = False
         self._db = self._connect()
         try:
-            self._prepare()
+            try:
+                self._prepare()
+            except sqlite3.OperationalError as exc:
+                if "unable to open" not in str(exc) or not self._reopen_immutable():
+                    raise
+                self._prepare()
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise self._not_a_store(exc) from exc
@@ -133,6 +156,13 @@ class Store(RunQueries, OutcomeStore):
     # -- opening --------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        try:
+            return self._connect_to_file()
+        except OSError as exc:  # a folder on the way this user may not enter, a name too long
+            raise StoreError(f"cannot use run store {self.path}: "
+                             f"{exc.strerror or exc}") from exc
+
+    def _connect_to_file(self) -> sqlite3.Connection:
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a run store file")
         if self.readonly:
@@ -140,8 +170,19 @@ class Store(RunQueries, OutcomeStore):
                 raise StoreError(f"no run store at {self.path} (run `antipersona audit` first, "
                                  "or point --db / ANTIPERSONA_DB at one)")
             uri = self.path.resolve().as_uri() + "?mode=ro"
+            if self._immutable:
+                uri += "&immutable=1"
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:
+                raise StoreError(f"cannot create run store {self.path}: "
+                                 f"{exc.filename or self.path.parent} is a file, not a "
+                                 "folder") from exc
+            except OSError as exc:
+                raise StoreError(f"cannot create run store {self.path}: cannot make the folder "
+                                 f"{exc.filename or self.path.parent} "
+                                 f"({exc.strerror or exc})") from exc
             uri = self.path.resolve().as_uri() + "?mode=rwc"
         try:
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
@@ -150,6 +191,23 @@ class Store(RunQueries, OutcomeStore):
             raise StoreError(f"cannot open run store {self.path}: {exc}") from exc
         db.row_factory = sqlite3.Row
         return db
+
+    def _reopen_immutable(self) -> bool:
+        """A read-only open of a store in a folder this user may not write to (a colleague's
+        folder, a read-only share): SQLite reads a WAL-mode file only beside its shared-memory
+        file, which it cannot create there. When no write-ahead log is beside the file, no
+        audit has it open and every committed piece is in the file itself, so it is read as it
+        stands (``immutable``): what is written to it later, by someone who may write there, is
+        seen on the next open. Whether it was reopened."""
+        if not self.readonly or self._immutable:
+            return False
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists():
+            return False
+        self._db.close()
+        self._immutable = True
+        self._db = self._connect()
+        return True
 
     def _prepare(self) -> None:
         db = self._db
