@@ -1,6 +1,6 @@
 """Paths a user gets wrong or may not read: a run store whose folder cannot be made or written,
-a folder with an entry that may not be looked at, a name too long for the file system, a
-config file that is a folder. Each is one line naming it (exit 2 where nothing else could be
+a folder with an entry that may not be looked at, a name too long for the file system (a
+config file that is a folder: test_user_inputs). Each is one line naming it (exit 2 where nothing else could be
 done), the other inputs carried on, never a traceback."""
 
 from __future__ import annotations
@@ -208,10 +208,3 @@ def test_an_output_file_that_cannot_be_looked_at_is_one_line(tmp_path: Path, eng
                tmp_path, cli_env)
     assert proc.returncode == 2
     one_clear_line(proc, "audit.html", "cannot write")
-
-
-def test_a_config_that_is_a_folder_is_one_line(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    (tmp_path / "draft.txt").write_text("Start free today.\n", encoding="utf-8")
-    proc = cli(["check", "draft.txt", "--config", "."], tmp_path, cli_env)
-    assert proc.returncode == 2
-    one_clear_line(proc, "is a folder", "config")
