@@ -22,6 +22,16 @@ def test_required_literals(rx: str, needs: tuple[str, ...] | None) -> None:
     assert required_literals(re.compile(rx)) == needs
 
 
+def test_a_two_letter_prefix_is_not_a_sharp_anchor() -> None:
+    """The parser factors "th" out of "the|those|that|these": two letters are in every other
+    word, so the verbs after them anchor the regex (it ran near every "the" of a long page)."""
+    verbs = ("viewed", "browsed", "searched", "looked", "checked", "clicked", "eyeing")
+    found = anchors(re.compile(r"(?i)\b(?:the|those|that|these)\s+(?:\w+\s+){1,3}?you\s+"
+                               r"(?:viewed|browsed|searched\s+for|looked\s+at|checked\s+out|"
+                               r"clicked\s+on|eyeing)\b"))
+    assert found is not None and {lit.text for lit in found} == set(verbs)
+
+
 def test_never_skips_a_text_a_pack_regex_matches() -> None:
     samples = [
         "Hi {{first_name}}, your cart misses you.", "Hey *|FNAME|*!", "Dear ,", "Hi %FIRSTNAME%",

@@ -1,7 +1,7 @@
 """Paths a user gets wrong or may not read: a run store whose folder cannot be made or written,
 a folder with an entry that may not be looked at, a name too long for the file system (a
-config file that is a folder: test_user_inputs). Each is one line naming it (exit 2 where nothing else could be
-done), the other inputs carried on, never a traceback."""
+config file that is a folder: test_user_inputs). Each is one line naming it (exit 2 where
+nothing else could be done), the other inputs carried on, never a traceback."""
 
 from __future__ import annotations
 

@@ -114,7 +114,10 @@ def _cost(cands: list[Literal]) -> float:
             else:
                 total += 10.0  # "it's", "it is": stop words with punctuation
             continue
-        cost = 10.0 if lit.text in STOP_WORDS else 0.3 if len(lit.text) <= 4 else 0.1
+        # Two letters are as common as a stop word: "th" (a prefix the parser factors out of
+        # "the|that|these") is in every other word.
+        cost = 10.0 if lit.text in STOP_WORDS or len(lit.text) <= 2 else (
+            0.3 if len(lit.text) <= 4 else 0.1)
         total += cost if lit.word_start and lit.word_end else 2 * cost
     return total
 
