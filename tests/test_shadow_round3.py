@@ -77,18 +77,18 @@ def test_a_short_quotation_inside_a_sentence_is_still_a_mention(engine: Engine) 
 @pytest.mark.parametrize("text", [
     "Send each shopper a different banner depending on their behaviour: pages viewed, emails "
     "opened, items carted.",
-    "Find shoppers who viewed a category at least four times but have not made a purchase, and "
+    "Pick out shoppers who browsed the rug page three times but never bought, and "
     "pop a coupon at them.",
     "Our beacons detect their presence as shoppers walk past, then push an offer to the phone.",
     "Draw a geofence around a rival's restaurants and show your ad to everyone inside.",
-    "Serve ads to people while they are inside your competitor's store.",
+    "Your ad appears when they are in a competitor's shop down the road.",
     "Build lookalike audiences from visitors with a high propensity to buy.",
     "Retarget everyone who visited the showroom last month.",
     "New visitors are tracked via their IP address and kept identifiable across visits.",
     "See which companies are visiting your website, even if nobody fills in a form.",
     "Each visitor card shows their location, the page they are on and their device.",
     "Someone browsed three jackets but didn't click the buy button? We email them tonight.",
-    "When a shopper is showing a lot of interest in one lamp, offer them five percent off.",
+    "If a visitor is showing real interest in the oak lamp, tempt them with five percent off.",
 ])
 def test_tracking_sold_to_marketers_is_over_personalisation(engine: Engine, text: str) -> None:
     assert "behaviour-targeting" in fired_groups(engine, text), text
@@ -113,8 +113,8 @@ def test_tracking_guards(engine: Engine, text: str) -> None:
     ("Your works council can review exactly what the agent collects.", "enterprise-scale"),
     ("One view of each customer, however many mergers and acquisitions you go through.",
      "enterprise-scale"),
-    ("Notes for founders who ship alone, written at the kitchen table.", "small-business-identity"),
-    ("Launching a new service business? Start with one simple ledger.", "small-business-identity"),
+    ("Notes for makers who work solo, written at the kitchen table.", "small-business-identity"),
+    ("Starting a small online business? Begin with one simple ledger.", "small-business-identity"),
     ("A micro-SaaS can pay its own bills in a few months.", "small-business-identity"),
     # vocabulary the packs lacked, found by probing them with plain statements of each persona
     ("Scheduling made for tutors and independent consultants.", "small-business-identity"),
