@@ -6,6 +6,7 @@ from the working directory upwards), then overridden by command-line flags.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -106,11 +107,22 @@ def find_config(start: Path | None = None) -> Path | None:
         py = folder / "pyproject.toml"
         if py.is_file():
             try:
-                if "antipersona" in tomllib.loads(_toml_text(py)).get("tool", {}):
-                    return py
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+                text = _toml_text(py)
+            except (UnicodeDecodeError, OSError):
                 continue
+            try:
+                if "antipersona" in tomllib.loads(text).get("tool", {}):
+                    return py
+            except tomllib.TOMLDecodeError:
+                # Broken TOML is not ours to judge unless it holds our table: then load_config
+                # names the mistake instead of running with defaults in silence.
+                if _OUR_TABLE.search(text):
+                    return py
     return None
+
+
+#: The header of our table in a pyproject.toml ("[tool.antipersona]" or a sub-table of it).
+_OUR_TABLE = re.compile(r"(?m)^\s*\[\s*tool\s*\.\s*antipersona\s*[\].]")
 
 
 def _toml_text(path: Path) -> str:

@@ -44,6 +44,26 @@ def test_a_pyproject_with_a_byte_order_mark_is_found(tmp_path: Path) -> None:
     assert find_config(sub) == tmp_path / "pyproject.toml"
 
 
+def test_a_broken_pyproject_with_our_table_is_named_not_skipped(tmp_path: Path) -> None:
+    """A typo in pyproject.toml used to make the search skip it and run with defaults; when the
+    file holds [tool.antipersona], the mistake is named instead."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.antipersona]\ntarget = "beth-bureaucrat\n', encoding="utf-8")
+    from audit.config import find_config
+
+    found = find_config(tmp_path)
+    assert found == tmp_path / "pyproject.toml"
+    with pytest.raises(ConfigError, match=r"pyproject.toml: not valid TOML"):
+        load_config(found)
+
+
+def test_a_broken_pyproject_of_another_tool_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.other]\nname = "x\n', encoding="utf-8")
+    from audit.config import find_config
+
+    assert find_config(tmp_path) is None
+
+
 def test_a_config_named_as_a_folder_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r": is a folder; name the config file"):
         load_config(tmp_path)
