@@ -133,7 +133,8 @@ class Evidence:
     #: For a negated cue that a pack redirects: the persona it counted for instead.
     counts_for: str | None = None
     kind: str = "cue"  # cue | tone
-    #: Why the sentence around the cue lowered its weight ("informational", "quoted"), if it did.
+    #: Why the sentence or page around the cue lowered its weight ("informational", "quoted",
+    #: "template", "documentation"), if it did.
     context: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -34,7 +34,7 @@ def test_a_help_page_about_admin_features_is_neutral(engine: Engine, text: str) 
     result = engine.check_text(text, channel="landing")
     assert result.verdict.label == "neutral", result.verdict
     admin = [e for e in result.evidence if e.group == "governance-and-admin"]
-    assert admin and all(e.context == "informational" for e in admin)
+    assert admin and all(e.context == "documentation" for e in admin)
 
 
 def test_a_plan_page_selling_the_same_features_still_courts_beth(engine: Engine) -> None:

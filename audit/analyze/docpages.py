@@ -2,7 +2,7 @@
 
 A help page that explains how to configure SSO, with its "Prerequisites" and "Available on:"
 header, sells SSO to no one; the same words on a plan page court the enterprise buyer. Cue
-groups marked ``in_docs: false`` count as informational near documentation signals (``docs``
+groups marked ``in_docs: false`` count little (context "documentation") near documentation signals (``docs``
 in ``audit/data/language.yaml``); the plan and contract cues around them still count.
 """
 

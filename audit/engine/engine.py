@@ -464,7 +464,7 @@ class Engine:
                     docs[k] = doc_rules().around(text, hit.start_char, hit.end_char,
                                                  member.start, member.end)
                 if docs[k]:
-                    reason = "informational"
+                    reason = "documentation"
             ev = Evidence(
                 persona=persona.id, group=group.group, text=cue_text,
                 section=role, start=to_original(cuts, shift + hit.start_char),

@@ -73,7 +73,7 @@ class CueGroup:
     #: False: the group does not count in a piece that reads as a template (several distinct
     #: placeholders, or template logic): its placeholders are filled in when it is sent.
     in_templates: bool = True
-    #: False: the group counts as informational in a piece that reads as documentation (set-up
+    #: False: the group counts a tenth in a piece that reads as documentation (set-up
     #: steps, a feature's availability header): a help page on configuring SSO sells nothing.
     in_docs: bool = True
 

@@ -36,6 +36,7 @@ _CUES_PER_SENTENCE = 10
 #: Why a cue counts little or nothing here (the evidence's ``context``), as the report says it.
 _CONTEXT_NOTES = {
     "informational": "in a sentence that informs: counts a tenth",
+    "documentation": "on a page that documents the feature: counts a tenth",
     "quoted": "quoted, not used: not counted",
     "template": "a template's placeholder, filled in when sent: not counted",
 }
