@@ -231,6 +231,10 @@ def test_a_regex_needing_a_contraction_stem_still_runs(tmp_path: Path) -> None:
     "Marketers often use countdown timers to create urgency, but shoppers notice when they reset.",
     "Many online stores still show fake stock counters next to the price.",
     "Retargeting is when an ad follows a shopper from site to site.",
+    "Freelancers are self-employed people who work for several clients.",
+    "Black Friday is the Friday after Thanksgiving in the US.",
+    "The coupon field appears on the checkout page.",
+    "The new version supports SSO via Google Workspace.",
 ])
 def test_a_practice_described_is_not_used(engine: Engine, text: str) -> None:
     assert verdict_of(engine, text, channel="blog") == ("neutral", None), text
@@ -239,3 +243,5 @@ def test_a_practice_described_is_not_used(engine: Engine, text: str) -> None:
 def test_a_practice_recommended_to_the_reader_is_still_flagged(engine: Engine) -> None:
     assert verdict_of(engine, "Use countdown timers to create urgency and sell more.") == \
         ("risk", "over-personalization")
+    assert verdict_of(engine, "This app is for people who run a business alone.") == \
+        ("on-target", None)
