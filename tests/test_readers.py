@@ -18,7 +18,7 @@ from audit.packs.learn import learn_pack, read_documents
 from audit.sources.ads import read_ad_csv
 from audit.sources.decode import decode_bytes
 from audit.sources.emails import iter_emails, looks_like_email
-from audit.sources.folders import audit_folder, files_under
+from audit.sources.folders import audit_folder, walk_folder
 from audit.sources.readers import expand_paths, piece_from_bytes, read_input
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,10 +73,11 @@ def test_a_folder_typed_with_dot_parts_is_walked(tree: Path, cwd: str, typed: st
     assert typed == "." or all(str(p).startswith(typed) for p in found)  # named as typed
 
 
-def test_files_under_skips_only_what_is_hidden_below_the_folder(tree: Path) -> None:
+def test_walk_folder_skips_only_what_is_hidden_below_the_folder(tree: Path) -> None:
     relative = os.path.relpath(tree, Path.cwd())
     for folder in (tree, Path(relative), tree / "sub" / ".."):
-        assert [p.name for p in files_under(folder)] == ["hero.md", "page.html", "welcome.eml"]
+        assert [p.name for p in walk_folder(folder).files] == ["hero.md", "page.html",
+                                                               "welcome.eml"]
 
 
 def test_emails_and_audit_folders_are_walked_the_same_way(tree: Path,

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from ..analyze.docpages import doc_rules
+from ..analyze.docpages import DocRules, doc_rules
 from ..analyze.language import context_rules
 from ..analyze.profiles import resolve_model
-from ..analyze.templates import template_rules
+from ..analyze.templates import TemplateRules, template_rules
 from ..analyze.tonecounts import COLUMNS, metrics, reading_grade
 from ..analyze.typography import normalised_piece, to_original
 from ..config import Config
@@ -56,7 +56,7 @@ from .batching import (
 from .parallel import _parallel
 
 if TYPE_CHECKING:  # spaCy is loaded where text is analysed: see Engine._built
-    from ..analyze.matching import CueMatcher
+    from ..analyze.matching import CueMatcher, Hit
     from ..analyze.negation import Negator
     from ..analyze.nlp import Pipeline
     from ..analyze.tone import ToneAnalyzer
@@ -419,8 +419,18 @@ class Engine:
         # Read here, in the process that analyses, rather than when the piece is finished: a
         # long piece cut across workers is finished by their caller, alone.
         context = context_rules()
-        templates: dict[int, bool] = {}  # member -> reads as a template (asked only when needed)
-        docs: dict[int, bool] = {}  # member -> reads as documentation (likewise)
+        # (context, member) -> whether the piece reads as a template or as documentation: asked
+        # only when a group that cares has a cue there, and the piece's first such cue decides.
+        piece_reads: dict[tuple[str, int], bool] = {}
+
+        def reads(why: str, rules: TemplateRules | DocRules, k: int, hit: Hit,
+                  member: _Member) -> bool:
+            key = (why, k)
+            if key not in piece_reads:
+                piece_reads[key] = rules.around(text, hit.start_char, hit.end_char, member.start,
+                                                member.end)
+            return piece_reads[key]
+
         for hit, s_idx in zip(hits, sent_of, strict=True):
             k = bisect_right(member_starts, hit.start_char) - 1
             member = task.members[k]
@@ -453,18 +463,11 @@ class Engine:
             # Suggestions and notes are filled in by _finish: they need not cross processes.
             cue_text = text[hit.start_char:hit.end_char]
             reason = context.reason(sentence, cue_text)
-            if not group.in_templates:
-                if k not in templates:  # the piece's first such cue decides
-                    templates[k] = template_rules().around(text, hit.start_char, hit.end_char,
-                                                           member.start, member.end)
-                if templates[k]:
-                    reason = "template"
-            if not group.in_docs and not reason:
-                if k not in docs:
-                    docs[k] = doc_rules().around(text, hit.start_char, hit.end_char,
-                                                 member.start, member.end)
-                if docs[k]:
-                    reason = "documentation"
+            if not group.in_templates and reads("template", template_rules(), k, hit, member):
+                reason = "template"
+            if (not group.in_docs and not reason
+                    and reads("documentation", doc_rules(), k, hit, member)):
+                reason = "documentation"
             ev = Evidence(
                 persona=persona.id, group=group.group, text=cue_text,
                 section=role, start=to_original(cuts, shift + hit.start_char),

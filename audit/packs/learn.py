@@ -68,14 +68,16 @@ def _shown(names: list[str]) -> str:
 
 def read_side(path: Path) -> Side:
     """:func:`read_documents` with the empty documents it left out."""
-    from ..sources.folders import files_under
+    from ..sources.folders import walk_folder
     from ..sources.records import RECORD_SUFFIXES, read_records, read_text_file, text_field
 
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
     if path.is_dir():
         side = Side([])
-        for file in files_under(path, DOC_SUFFIXES):
+        walk = walk_folder(path, DOC_SUFFIXES)
+        side.unreadable.extend(f"{p.source} ({p.error})" for p in walk.unreadable)
+        for file in walk.files:
             try:
                 text = "" if _is_empty_file(file) else read_text_file(file).strip()
             except InputError as exc:  # one bad file: the rest of the folder is still read

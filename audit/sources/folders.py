@@ -61,19 +61,8 @@ def walk_folder(folder: Path, suffixes: Collection[str] | None = None) -> Walk:
     return walk
 
 
-def files_under(folder: Path, suffixes: Collection[str] | None = None) -> list[Path]:
-    """The readable files under ``folder`` (see :func:`walk_folder`)."""
-    return walk_folder(folder, suffixes).files
-
-
 def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def is_hidden(path: Path, folder: Path) -> bool:
-    """Whether ``path`` is hidden below ``folder``: a part of it after the folder starts with
-    a dot."""
-    return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def count_by_suffix(files: Iterable[Path]) -> str:
