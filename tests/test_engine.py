@@ -464,3 +464,27 @@ def test_a_piece_with_few_repeats_has_nothing_folded(engine: Engine) -> None:
 
     data = json.loads(engine.check_text("Request a demo. Request a demo today.").to_json())
     assert "evidence_folded" not in data["meta"]
+
+
+def test_watch_words_and_split_list_entries_are_counted(engine: Engine) -> None:
+    """Watching words count per occurrence, phrases included; a list entry the tokenizer splits
+    ("game-changing", "real-time") is still found (it used to be looked up as one word)."""
+    r = engine.check_text("Shoppers near you viewed this lamp. Real-time stock, game-changing "
+                          "light.", "ad")
+    # shoppers, near you, viewed, real-time, stock: 5 in 12 words (hyphens split words)
+    assert r.tone["watch_rate"] == round(5 * 100 / 12, 3)
+    assert r.tone["hype_rate"] == round(100 / 12, 3)
+    plain = engine.check_text("Our lamp gives warm light for reading in the evening.", "ad")
+    assert plain.tone["watch_rate"] == 0
+
+
+def test_watching_words_order_pieces_without_deciding_them(engine: Engine) -> None:
+    """A short push that tells the reader what they looked at, in words no cue lists, ranks
+    above a plain one for over-personalisation; with no cue it stays neutral."""
+    watched = engine.check_text("Recently browsed: the brass lamp is back.", "ad")
+    plain = engine.check_text("The lamp you asked about is back on the shelf.", "ad")
+    op = "over-personalization"
+    assert watched.scores[op] > plain.scores[op] == 0
+    assert watched.scores[op] < 0.4 and watched.verdict.label == "neutral"
+    tone = [e for e in watched.evidence if e.group == "tone:watch_rate"]
+    assert len(tone) == 1 and tone[0].persona == op

@@ -94,6 +94,22 @@ def test_lint_reports_each_problem_with_file_and_line(tmp_path: Path) -> None:
     assert f"{path}:21: unknown tone metric 'reading_ease'" in text
 
 
+def test_tone_min_words_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "tone-words.yaml"
+    path.write_text('id: tone-words\nname: T\nkind: risk\nversion: "1"\ncues:\n'
+                    "  - group: g\n    weight: 1\n    terms: [watching]\n"
+                    "tone:\n  watch_rate: {above: 1, weight: 0.2, min_words: 0}\n"
+                    "  hype_rate: {above: 1, weight: 0.2, min_words: 5}\n", encoding="utf-8")
+    personas, problems = lint_paths([path])
+    assert len(problems) == 1 and "min_words must be a whole number of at least 1" in problems[0]
+    assert f"{path}:10:" in problems[0], problems
+    path.write_text(path.read_text(encoding="utf-8").replace("min_words: 0", "min_words: 1"),
+                    encoding="utf-8")
+    personas, problems = lint_paths([path])
+    assert not problems
+    assert {t.metric: t.min_words for t in personas[0].tone} == {"watch_rate": 1, "hype_rate": 5}
+
+
 def test_a_group_whose_only_regex_is_refused_is_one_problem(tmp_path: Path) -> None:
     path = tmp_path / "only-regex.yaml"
     path.write_text('id: only-regex\nname: R\nkind: risk\nversion: "1"\ncues:\n'

@@ -68,7 +68,8 @@ def test_a_nested_quotation_does_not_end_at_the_inner_mark(engine: Engine) -> No
 def test_a_short_quotation_inside_a_sentence_is_still_a_mention(engine: Engine) -> None:
     result = engine.check_text('Pop-ups that say "Priya from Leeds just bought this" are '
                                "everywhere now.", channel="blog")
-    found = [e for e in result.evidence if e.persona == "over-personalization"]
+    found = [e for e in result.evidence
+             if e.persona == "over-personalization" and e.kind == "cue"]
     assert found and all(e.context == "quoted" for e in found)
 
 

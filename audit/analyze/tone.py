@@ -1,6 +1,6 @@
 """Tone metrics per sentence and per piece: reading grade, sentence length, long words, passive
-voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, prices, numbers,
-questions and exclamations.
+voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, watching words, prices,
+numbers, questions and exclamations.
 
 Counting runs on token attribute arrays (shared with the matcher) with per-word facts cached,
 so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks,
@@ -17,14 +17,16 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .language import language_data, split_phrases
+from .language import language_data
 from .tokenpatterns import DocArrays
 from .tonecounts import COL, COLUMNS
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 #: Word lists a lower-case word is looked up in, after its four computed facts.
-_CATS = ("second", "first", "hype", "urgency", "prices", "imperative", "aux")
+_CATS = ("second", "first", "hype", "urgency", "watch", "prices", "imperative", "aux")
+#: The word lists that may hold phrases (counted by a PhraseMatcher as well).
+_PHRASE_CATS = ("hype", "urgency", "watch")
 _FACT = {"participle": 3, **{c: 4 + i for i, c in enumerate(_CATS)}}
 _N_FACTS = 4 + len(_CATS)
 
@@ -57,10 +59,20 @@ class ToneAnalyzer:
         pron = data["pronouns"]
         self.second = hashes(pron["second"])
         self.first = hashes(pron["first_plural"])
-        hype_single, hype_multi = split_phrases(data["hype"])
-        urg_single, urg_multi = split_phrases(data["urgency"])
-        self.hype = hashes(hype_single)
-        self.urgency = hashes(urg_single)
+        # An entry the tokenizer keeps as one token is looked up per word; one it splits
+        # ("game-changing", "real-time", "don't miss") is matched as a phrase.
+        singles: dict[str, list[str]] = {}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrase_cols: dict[int, int] = {}
+        for cat in _PHRASE_CATS:
+            doc_of = [nlp.make_doc(str(entry).lower()) for entry in data[cat]]
+            singles[cat] = [d[0].text for d in doc_of if len(d) == 1]
+            key = strings.add(f"antipersona:tone:{cat}")
+            self._phrase_cols[key] = COL[cat]
+            self.phrases.add(f"antipersona:tone:{cat}", [d for d in doc_of if len(d) > 1])
+        self.hype = hashes(singles["hype"])
+        self.urgency = hashes(singles["urgency"])
+        self.watch = hashes(singles["watch"])
         self.currency = hashes([*data["currency_symbols"], "%"])
         self.imperative = hashes(data["imperative_verbs"])
         self.aux = hashes(data["passive_auxiliaries"])
@@ -71,16 +83,11 @@ class ToneAnalyzer:
         self._nom_suffixes = tuple(nom["count"])
         self._nom_min = int(nom["min_length"])
         self._nom_exceptions = frozenset(nom["exceptions"])
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._hype_key = strings.add("antipersona:tone:hype")
-        self._urgency_key = strings.add("antipersona:tone:urgency")
-        self.phrases.add("antipersona:tone:hype", [nlp.make_doc(" ".join(p)) for p in hype_multi])
-        self.phrases.add("antipersona:tone:urgency",
-                         [nlp.make_doc(" ".join(p)) for p in urg_multi])
         # Per-word facts by LOWER hash, one row of _FACTS each, computed once per word.
         self._cats = {name: {int(h) for h in arr.tolist()} for name, arr in (
             ("second", self.second), ("first", self.first), ("hype", self.hype),
-            ("urgency", self.urgency), ("prices", self.currency), ("imperative", self.imperative),
+            ("urgency", self.urgency), ("watch", self.watch), ("prices", self.currency),
+            ("imperative", self.imperative),
             ("aux", self.aux))}
         self._word_cache: dict[int, tuple[int, ...]] = {}
         self._type_cache: dict[int, tuple[int, tuple[int, ...]]] = {}
@@ -94,7 +101,7 @@ class ToneAnalyzer:
         self._root = strings.add("ROOT")
 
     def _word_facts(self, key: int) -> tuple[int, ...]:
-        """(syllables, long, nominal, participle, second, first, hype, urgency, prices,
+        """(syllables, long, nominal, participle, second, first, hype, urgency, watch, prices,
         imperative, aux) for one lower-case word."""
         facts = self._word_cache.get(key)
         if facts is None:
@@ -163,7 +170,7 @@ class ToneAnalyzer:
         cols[:, COL["long_words"]] = facts[:, 1] * alpha
         cols[:, COL["nominal"]] = facts[:, 2]
         cols[:, COL["numbers"]] = like_num
-        for c in ("second", "first", "hype", "urgency"):
+        for c in ("second", "first", "hype", "urgency", "watch"):
             cols[:, COL[c]] = facts[:, _FACT[c]]
         cols[:, COL["prices"]] = facts[:, _FACT["prices"]] | is_currency
         cols[:, COL["acronyms"]] = acr
@@ -174,7 +181,7 @@ class ToneAnalyzer:
             shouted = upper >= 0.6 * np.maximum(np.add.reduceat(alpha, starts), 1)
             rows[shouted, COL["acronyms"]] = 0
         for key, start, _end in self.phrases(doc):
-            rows[sent_id[start], COL["hype" if key == self._hype_key else "urgency"]] += 1
+            rows[sent_id[start], self._phrase_cols[key]] += 1
         last = ends - 1
         rows[:, COL["question"]] = self._ends_with(lower, starts, last, self._question)
         rows[:, COL["exclaim"]] = self._ends_with(lower, starts, last, self._exclaim)

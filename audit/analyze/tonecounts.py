@@ -15,7 +15,7 @@ from ..packs.lexicon import TONE_METRICS
 #: Columns of a sentence row, in order (see :meth:`ToneAnalyzer.sentences`).
 COLUMNS = (
     "words", "syllables", "long_words", "nominal", "passive", "imperative", "question",
-    "exclaim", "hype", "urgency", "acronyms", "prices", "numbers", "second", "first",
+    "exclaim", "hype", "urgency", "acronyms", "prices", "numbers", "second", "first", "watch",
 )
 #: Column name -> its index in a row.
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -62,6 +62,7 @@ def metrics(c: ToneCounts) -> dict[str, float]:
         "acronym_density": round(c["acronyms"] * per100, 3),
         "hype_rate": round(c["hype"] * per100, 3),
         "urgency_rate": round(c["urgency"] * per100, 3),
+        "watch_rate": round(c["watch"] * per100, 3),
         "price_rate": round(c["prices"] * per100, 3),
         "number_rate": round(c["numbers"] * per100, 3),
         "question_rate": round(c["question"] / sents, 4),

@@ -30,6 +30,8 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "acronym_density": ("Acronyms", "per 100 words", "acronyms per 100 words"),
     "hype_rate": ("Hype words", "per 100 words", "hype words per 100 words"),
     "urgency_rate": ("Urgency words", "per 100 words", "urgency words per 100 words"),
+    "watch_rate": ("Watching words", "per 100 words",
+                   "words about watching or crowding the reader per 100 words"),
     "price_rate": ("Price mentions", "per 100 words", "price mentions per 100 words"),
     "number_rate": ("Numbers", "per 100 words", "numbers per 100 words"),
     "question_rate": ("Questions", "share of sentences", "questions"),

@@ -35,6 +35,7 @@ TONE_METRICS = (
     "acronym_density",
     "hype_rate",
     "urgency_rate",
+    "watch_rate",
     "price_rate",
     "number_rate",
     "exclamation_rate",
@@ -90,6 +91,9 @@ class ToneTarget:
     weight: float
     above: float | None = None
     below: float | None = None
+    #: Pieces shorter than this are not judged on it (None: the scorer's default, since style
+    #: ratios over a sentence or two are noise; a word-count metric may hold from one word).
+    min_words: int | None = None
 
     def describe(self) -> str:
         side = f"above {self.above:g}" if self.above is not None else f"below {self.below:g}"
@@ -478,8 +482,14 @@ class _Checker:
                 self.err(keys, f"tone '{metric}' needs exactly one of 'above' or 'below', and 'weight'")
                 continue
             for key in spec:
-                if key not in ("above", "below", "weight"):
+                if key not in ("above", "below", "weight", "min_words"):
                     self.err((*keys, key), f"unknown key '{key}' in tone '{metric}'")
+            min_words = spec.get("min_words")
+            if min_words is not None and (isinstance(min_words, bool)
+                                          or not isinstance(min_words, int) or min_words < 1):
+                self.err((*keys, "min_words"), f"tone '{metric}' min_words must be a whole "
+                         "number of at least 1")
+                min_words = None
             bound = spec.get("above", spec.get("below"))
             if isinstance(bound, bool) or not isinstance(bound, (int, float)):
                 self.err(keys, f"tone '{metric}' threshold must be a number")
@@ -487,7 +497,8 @@ class _Checker:
             weight = self._weight((*keys, "weight"), spec.get("weight", 0.5), hi=1.0)
             out.append(ToneTarget(metric=metric, weight=weight,
                                   above=float(spec["above"]) if "above" in spec else None,
-                                  below=float(spec["below"]) if "below" in spec else None))
+                                  below=float(spec["below"]) if "below" in spec else None,
+                                  min_words=min_words))
         return out
 
 

@@ -157,14 +157,13 @@ def _cap(evidence: list[Evidence], selected: Callable[[Evidence], bool], cap: fl
 
 
 def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: int) -> list[Evidence]:
-    """Evidence for each pack tone target the piece's tone passes (long enough pieces only)."""
-    if words < MIN_WORDS_FOR_TONE:
-        return []
+    """Evidence for each pack tone target the piece's tone passes (long enough pieces only:
+    MIN_WORDS_FOR_TONE, or the target's own ``min_words``)."""
     out = []
     for p in personas:
         for t in p.tone:
             value = tone.get(t.metric)
-            if value is None:
+            if value is None or words < (t.min_words or MIN_WORDS_FOR_TONE):
                 continue
             if t.above is not None:
                 excess = (value - t.above) / (0.5 * abs(t.above) + 0.05)
