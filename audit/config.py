@@ -6,6 +6,7 @@ from the working directory upwards), then overridden by command-line flags.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -92,6 +93,21 @@ class Config:
         name = name.strip()
         folded = name.casefold()
         return next((c for c in self.channels if c.casefold() == folded), name)
+
+    def misspelt_channel(self, name: str) -> str | None:
+        """What to tell when a list's channel is not one of ``channels`` but close to one
+        ("landng"): kept as written, since a new channel may be meant ("webinar"), but a typo
+        would split one channel in two in the report."""
+        name = name.strip()
+        if self.channel_named(name) in self.channels:
+            return None
+        close = difflib.get_close_matches(name.casefold(), [c.casefold() for c in self.channels],
+                                          n=1, cutoff=0.75)
+        if not close:
+            return None
+        meant = next(c for c in self.channels if c.casefold() == close[0])
+        return (f"channel '{name}' is not one of the configured channels; filed as written "
+                f"(did you mean '{meant}'?)")
 
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})

@@ -25,6 +25,13 @@ class NoCopy(InputError):
     as any :class:`InputError`."""
 
 
+class NotADraft(InputError):
+    """An input that ``audit`` reads, not ``check`` (a URL list, an ad export). Checked alone it
+    is an error that says which command to run; among other inputs (a content folder, the files
+    a pull request changed, where a URL list lives beside the pages) ``check`` skips it with a
+    warning, so the batch still checks cleanly."""
+
+
 class LexiconError(AntipersonaError):
     """One or more problems in persona packs, each with file and line."""
 

@@ -83,3 +83,40 @@ def test_action_with_nothing_to_check_writes_an_empty_report(tmp_path: Path) -> 
                           text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(output.read_text())["runs"][0]["results"] == []
+
+
+@pytest.mark.parametrize("names", ["lines", "spaces", "changed"])
+def test_action_keeps_file_names_with_spaces_whole(tmp_path: Path, names: str) -> None:
+    """One name a line keeps the spaces in a name; one line of names splits on spaces; the
+    names git lists for a pull request arrive whole whatever they hold."""
+    step = check_step()
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "keep.md").write_text("# Home\n\nMade for freelancers.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "launch notes").mkdir()
+    (repo / "launch notes" / "price page.md").write_text(
+        "# Plans\n\nTalk to sales about SSO and your procurement review.\n")
+    (repo / "café.md").write_text("# Menu\n\nStart free, cancel anytime.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "change")
+    files = {"lines": "launch notes/price page.md\n  café.md  \n\n",
+             "spaces": "café.md keep.md", "changed": ""}[names]
+    output = tmp_path / "report.rdjson"
+    env = {**os.environ, "FILES": files, "FAIL_ON": "", "FORMAT": "rdjson",
+           "OUTPUT": str(output), "BASE_SHA": base if names == "changed" else "",
+           "GITHUB_OUTPUT": str(tmp_path / "gh"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = step["run"].replace("git fetch --quiet --depth=1 origin", "true")
+    proc = subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "error" not in proc.stderr.lower(), proc.stderr
+    paths = {d["location"]["path"] for d in json.loads(output.read_text())["diagnostics"]}
+    if names == "spaces":
+        assert paths <= {"café.md", "keep.md"} and "launch notes/price page.md" not in paths
+    else:
+        assert "launch notes/price page.md" in paths

@@ -218,6 +218,32 @@ def test_a_list_channel_in_another_case_is_the_configured_channel(srv: SiteServe
     assert Config().channel_named("newsletter") == "newsletter"
 
 
+def test_a_list_channel_that_looks_misspelt_is_kept_with_a_warning(srv: SiteServer,
+                                                                    tmp_path: Path,
+                                                                    engine: Engine) -> None:
+    """A spreadsheet's "landng" made a channel of its own in silence, beside "landing"; it is
+    still filed as written (a new channel may be meant), with a warning naming the close one.
+    A channel close to none ("webinar") is a new channel without a word."""
+    listing = tmp_path / "urls.csv"
+    listing.write_text(f"url,channel\n{srv.url('/')},landng\n{srv.url('/pricing')},webinar\n",
+                       encoding="utf-8")
+    db = tmp_path / "runs.db"
+    told: list[tuple[str, str]] = []
+    run_id = run_audit([str(listing)], db=db, config=Config(), fetch=FAST, engine=engine,
+                       on_warning=lambda source, text: told.append((source, text)))
+    with Store(db) as store:
+        report = store.report(run_id)
+        stored = store.warnings(run_id)
+    assert {p["source"]: p["channel"] for p in report["pieces"]} == {
+        srv.url("/"): "landng", srv.url("/pricing"): "webinar"}
+    message = ("channel 'landng' is not one of the configured channels; filed as written "
+               "(did you mean 'landing'?)")
+    assert told == [(srv.url("/"), message)]
+    assert [(w["source"], w["warning"]) for w in stored] == told
+    assert Config().misspelt_channel("Landing") is None
+    assert Config().misspelt_channel("emial") is not None
+
+
 def test_a_list_row_over_the_csv_field_limit_is_that_row_not_the_run(srv: SiteServer,
                                                                      tmp_path: Path,
                                                                      engine: Engine) -> None:

@@ -139,6 +139,26 @@ def test_a_text_file_of_urls_given_to_check_is_sent_to_audit(tmp_path: Path) -> 
     assert read_input(one).sections  # one link alone may be a pasted draft's only line
 
 
+def test_a_url_list_among_other_files_is_skipped_with_a_warning(tmp_path: Path,
+                                                                engine: Engine) -> None:
+    """A content repository keeps its URL list beside its pages: checking the folder (or the
+    files a pull request changed) skips it with a warning; checked alone it is still an error."""
+    from audit.runs.check import check_inputs
+
+    (tmp_path / "urls.txt").write_text("https://example.test/a\nhttps://example.test/b\n",
+                                       encoding="utf-8")
+    (tmp_path / "page.md").write_text("Start free today. Cancel anytime.\n", encoding="utf-8")
+    for args in ([str(tmp_path)], [str(tmp_path / "page.md"), str(tmp_path / "urls.txt")]):
+        outcome = check_inputs(args, engine.config, engine=engine)
+        assert not outcome.errors
+        assert [p["source"] for p in outcome.report["pieces"]] == [str(tmp_path / "page.md")]
+        (warning,) = outcome.report["warnings"]
+        assert warning["source"] == str(tmp_path / "urls.txt")
+        assert warning["warning"].startswith("skipped: a URL list, not a draft")
+    alone = check_inputs([str(tmp_path / "urls.txt")], engine.config, engine=engine)
+    assert [e.source for e in alone.errors] == [str(tmp_path / "urls.txt")]
+
+
 def test_any_other_csv_is_still_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "taglines.csv"
     path.write_text("tagline,owner\nStart free today,ann\n", encoding="utf-8")

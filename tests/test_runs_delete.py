@@ -66,6 +66,42 @@ def test_delete_run_refuses_a_run_a_live_process_writes(tmp_path: Path, engine: 
             delete_run(store, run_id)
 
 
+def test_a_run_whose_process_was_killed_shows_as_interrupted(tmp_path: Path, engine: Engine,
+                                                             writer: subprocess.Popen[bytes]
+                                                             ) -> None:
+    """A run stays stored as running when its process is killed (no chance to close it); it
+    showed "running" in the list, the report and the app until resumed. It is shown as
+    interrupted as soon as its process is gone, and resuming still works from the record."""
+    db = tmp_path / "runs.db"
+    run_id = fill_store(db, engine)
+    _claim(db, run_id, writer.pid)
+    with Store(db, readonly=True) as store:
+        assert store.run(run_id)["status"] == "running"
+    writer.kill()
+    writer.wait(timeout=10)
+    with Store(db, readonly=True) as store:
+        head = store.run(run_id)
+        assert (head["status"], head.get("abandoned")) == ("interrupted", True)
+        assert [r["status"] for r in store.runs()] == ["interrupted"]
+        stored = store._db.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+        assert stored[0] == "running"  # read-only: the record is left for --resume
+
+
+def test_a_run_just_started_is_running_before_its_process_claims_it() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from audit.store.liveness import abandoned
+    now = datetime.now(UTC)
+    old = (now - timedelta(minutes=5)).isoformat()
+    assert not abandoned("running", {}, now.isoformat())
+    assert abandoned("running", {}, old)
+    assert not abandoned("running", {"updated": now.isoformat()}, old)
+    assert not abandoned("done", {}, old)
+    remote = {"owner": {"pid": 1, "host": "another-machine.invalid"}}
+    assert not abandoned("running", {**remote, "updated": now.isoformat()}, old)
+    assert abandoned("running", {**remote, "updated": old}, old)
+
+
 def test_cli_deletes_what_it_can_and_refuses_a_busy_run(tmp_path: Path, engine: Engine,
                                                          writer: subprocess.Popen[bytes],
                                                          cli_env: dict[str, str]) -> None:

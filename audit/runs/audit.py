@@ -12,6 +12,7 @@ fetching them again.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shlex
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -283,8 +284,13 @@ class AuditRun:
     def _pieces(self) -> Iterator[Piece | None]:
         """Local pieces first, then fetched pages as they arrive (None: none waiting just now);
         problems go to the store."""
-        yield from self._local_pieces()
-        yield from self._feed.pieces()
+        for piece in itertools.chain(self._local_pieces(), self._feed.pieces()):
+            # A warning (a body lost to a MIME boundary, a list's channel that looks misspelt)
+            # is stored with the piece (from its meta); it is told here, as it is found.
+            if piece is not None:
+                for warning in piece.meta.get("warnings", ()):
+                    self._warned(piece.source, warning)
+            yield piece
 
     def _local_pieces(self) -> Iterator[Piece]:
         readers: list[Iterator[Piece | InputProblem]] = []
@@ -302,10 +308,6 @@ class AuditRun:
                 elif item.source in self.done:
                     continue
                 else:
-                    # A warning (a body lost to a MIME boundary) is stored with the piece
-                    # (from its meta); it is told here, as it is found.
-                    for warning in item.meta.get("warnings", ()):
-                        self._warned(item.source, warning)
                     if self.channel:
                         item.channel = self.channel
                     yield item

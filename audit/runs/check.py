@@ -14,7 +14,7 @@ from typing import Any
 
 from ..config import Config
 from ..engine.engine import Engine
-from ..errors import InputError, NoCopy
+from ..errors import InputError, NoCopy, NotADraft
 from ..models import InputProblem, Piece, new_run_id, now_iso
 from ..report.build import build_report, run_header
 from ..sources.readers import expand_paths, read_input
@@ -67,6 +67,14 @@ def check_inputs(args: list[str], config: Config, *, channel: str | None = None,
                 # an HTML partial): nothing to check, and no reason to fail a CI job.
                 warnings.append({"source": exc.source,
                                  "warning": f"{exc.message}; nothing to check"})
+                continue
+            except NotADraft as exc:
+                # Alone, it was meant for `audit`; among other files (a folder walked, the files
+                # a pull request changed) it is a URL list kept beside the pages: skipped.
+                if len(items) == 1:
+                    problem(exc.source, exc.message)
+                else:
+                    warnings.append({"source": exc.source, "warning": f"skipped: {exc.message}"})
                 continue
             except InputError as exc:
                 problem(exc.source, exc.message)

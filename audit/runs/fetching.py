@@ -173,6 +173,10 @@ class PageFeed:
                                    if entry and entry.channel else None) or \
             channel_for_url(result.final_url or source, self.config.channel_rules)
         meta: dict[str, Any] = {"fetch": fetch}
+        if not self.channel and entry is not None and entry.channel:
+            typo = self.config.misspelt_channel(entry.channel)
+            if typo:
+                meta["warnings"] = [typo]
         if entry is not None:
             meta.update({k: v for k, v in (("name", entry.name), ("campaign", entry.campaign),
                                            ("list", entry.source)) if v})

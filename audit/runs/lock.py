@@ -2,26 +2,20 @@
 refused, instead of fetching every remaining page twice; deleting it is refused too (from the
 CLI or the app), so a run is never pulled from under the process writing it.
 
-The owner (pid and host) is written into the run's progress record, which the working process
-updates every half second. A claim is refused while the owner is alive: on this machine, while
-its pid exists; on another machine sharing the file, while its progress moved in the last
-minute. A run whose process was killed (kill -9, a power cut) is free again at once on the same
-machine.
+The owner (pid and host) is written into the run's progress record (see
+:mod:`audit.store.liveness`); a claim is refused while the owner is alive. A run whose process
+was killed (kill -9, a power cut) is free again at once on the same machine.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from datetime import UTC, datetime
 from typing import Any
 
-from ..engine.workers import pid_alive
 from ..errors import AntipersonaError
+from ..store.liveness import held
 from ..store.store import Store
-
-#: A run worked on from another machine counts as held while its progress is this recent.
-STALE_AFTER_S = 60.0
 
 
 class RunBusy(AntipersonaError):
@@ -30,19 +24,6 @@ class RunBusy(AntipersonaError):
 
 def _owner() -> dict[str, Any]:
     return {"pid": os.getpid(), "host": socket.gethostname()}
-
-
-def held(owner: dict[str, Any], updated: str | None) -> bool:
-    """Whether ``owner`` still works on the run (its last progress at ``updated``)."""
-    if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int):
-        return pid_alive(owner["pid"])
-    if not updated:
-        return False
-    try:
-        age = datetime.now(UTC) - datetime.fromisoformat(updated)
-    except ValueError:
-        return False
-    return age.total_seconds() < STALE_AFTER_S
 
 
 class RunLock:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import InputError, NoCopy
+from ..errors import InputError, NoCopy, NotADraft
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import Piece
 from .decode import decode_bytes, looks_binary
@@ -138,8 +138,8 @@ def _audit_hint(source: str) -> str:
     return f"run `antipersona audit {shlex.quote(source)}`"
 
 
-def _not_a_draft(source: str, what: str, audited: str) -> InputError:
-    return InputError(source, f"{what}, not a draft: to audit {audited}, {_audit_hint(source)}")
+def _not_a_draft(source: str, what: str, audited: str) -> NotADraft:
+    return NotADraft(source, f"{what}, not a draft: to audit {audited}, {_audit_hint(source)}")
 
 
 def _lone_message(data: bytes, source: str) -> bytes:

@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import StoreError
 from ..models import new_run_id, now_iso
 from ..score.ranking import drawn_to, top_cues, worst_score
+from .liveness import abandoned
 from .outcomes import OutcomeStore
 from .picking import latest_run, previous_run
 from .queries import RunQueries
@@ -636,6 +637,9 @@ class Store(RunQueries, OutcomeStore):
         d = {k: row[k] for k in ("id", "name", "created", "finished", "status", "pieces",
                                  "errors", "skipped", "warnings", "target", "profile", "model")}
         d["progress"] = _loads(row["progress"], {})
+        if abandoned(d["status"], d["progress"], d["created"]):
+            # stored as running, but its process is gone (killed): shown as what it is
+            d["status"], d["abandoned"] = "interrupted", True
         d["empty"] = not d["pieces"] and d["status"] != "running"  # skipped by latest/previous
         return d
 

@@ -68,6 +68,9 @@ def render() -> None:
     target = str(head["target"])
     if head["status"] == "running":
         st.info("This run is still going: the figures grow as pieces arrive. Reload to refresh.")
+    elif head["status"] == "interrupted":
+        st.info("This run stopped before it finished: the figures cover the pieces stored so "
+                f"far. `antipersona audit --resume {run_id}{db_option()}` carries it on.")
     _headline(store, run_id)
     left, right = st.columns(2, gap="large")
     with left:
