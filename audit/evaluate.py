@@ -579,7 +579,19 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "documentation (a prerequisites list, an 'Available on:' header, 'once configured', "
             "a set-up step) counts Beth's admin-feature cues as informational (`in_docs: "
             "false`); a quotation's marks must not sit inside a word, so a quote nesting "
-            "another is read whole.",
+            "another is read whole. "
+            "A fourth round (267 excerpts from about 200 further owners and sites: SaaS and "
+            "prosumer pages, retail and consumer messages, vendor blogs, ads and fundraising "
+            "appeals) scored 0.570 untouched (creepy AUC 0.66). Before it was read, one general "
+            "signal was added: watching words (what the reader did, where they are, the crowd "
+            "or clock pushing them) as a tone metric the over-personalisation pack counts from "
+            "one word up with a small weight, so pieces no cue catches are ranked for that risk "
+            "without a verdict of their own; on the held-out halves of rounds two to four "
+            "(460 excerpts) it raised the creepy AUC from 0.72 to 0.80 and moved macro-F1 "
+            "0.622 -> 0.625; the list was chosen as kinds of words and checked against the "
+            "earlier halves in aggregate only, and on round four, which no choice saw, the "
+            "creepy AUC went 0.66 -> 0.76 (macro-F1 0.570 -> 0.575). Fixes then written from round four's dev half moved that "
+            "half 0.541 -> 0.689 and its held-out half 0.599 -> 0.602.",
             "",
         ]
         for profile, res in real:
