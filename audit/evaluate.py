@@ -590,8 +590,9 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "(460 excerpts) it raised the creepy AUC from 0.72 to 0.80 and moved macro-F1 "
             "0.622 -> 0.625; the list was chosen as kinds of words and checked against the "
             "earlier halves in aggregate only, and on round four, which no choice saw, the "
-            "creepy AUC went 0.66 -> 0.76 (macro-F1 0.570 -> 0.575). Fixes then written from round four's dev half moved that "
-            "half 0.541 -> 0.689 and its held-out half 0.599 -> 0.602.",
+            "creepy AUC went 0.66 -> 0.76 (macro-F1 0.570 -> 0.575). Fixes then written "
+            "from round four's dev half moved that half 0.541 -> 0.689 and its held-out half "
+            "0.599 -> 0.602.",
             "",
         ]
         for profile, res in real:

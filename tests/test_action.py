@@ -34,21 +34,32 @@ def git(cwd: Path, *args: str) -> str:
                           ).stdout.strip()
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "rdjson"])
-def test_action_checks_the_changed_copy_only(tmp_path: Path, fmt: str) -> None:
-    step = check_step()
+def repo_with_change(tmp_path: Path, base: dict[str, str], change: dict[str, str]
+                     ) -> tuple[Path, str]:
+    """A repository with a base commit of ``base`` files and a second one adding ``change``
+    (relative path -> text); returns it and the base commit, as a pull request sees them."""
     repo = tmp_path / "site"
     repo.mkdir()
     git(repo, "init", "-q")
-    (repo / "old.md").write_text("# Old page\n\nRequest a demo with procurement.\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    base = git(repo, "rev-parse", "HEAD")
-    (repo / "pricing.md").write_text("# Plans\n\nTalk to sales about SSO, SOC 2 and your "
-                                     "procurement review before the steering committee signs off.\n")
-    (repo / "app.js").write_text("// request a demo\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "change")
+    shas = []
+    for files, message in ((base, "base"), (change, "change")):
+        for name, text in files.items():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            (repo / name).write_text(text)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", message)
+        shas.append(git(repo, "rev-parse", "HEAD"))
+    return repo, shas[0]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "rdjson"])
+def test_action_checks_the_changed_copy_only(tmp_path: Path, fmt: str) -> None:
+    step = check_step()
+    repo, base = repo_with_change(
+        tmp_path, {"old.md": "# Old page\n\nRequest a demo with procurement.\n"},
+        {"pricing.md": "# Plans\n\nTalk to sales about SSO, SOC 2 and your procurement review "
+                       "before the steering committee signs off.\n",
+         "app.js": "// request a demo\n"})
     output = tmp_path / "out" / f"report.{fmt}"
     output.parent.mkdir()
     gh_output = tmp_path / "github-output"
@@ -90,19 +101,11 @@ def test_action_keeps_file_names_with_spaces_whole(tmp_path: Path, names: str) -
     """One name a line keeps the spaces in a name; one line of names splits on spaces; the
     names git lists for a pull request arrive whole whatever they hold."""
     step = check_step()
-    repo = tmp_path / "site"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    (repo / "keep.md").write_text("# Home\n\nMade for freelancers.\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    base = git(repo, "rev-parse", "HEAD")
-    (repo / "launch notes").mkdir()
-    (repo / "launch notes" / "price page.md").write_text(
-        "# Plans\n\nTalk to sales about SSO and your procurement review.\n")
-    (repo / "café.md").write_text("# Menu\n\nStart free, cancel anytime.\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "change")
+    repo, base = repo_with_change(
+        tmp_path, {"keep.md": "# Home\n\nMade for freelancers.\n"},
+        {"launch notes/price page.md": "# Plans\n\nTalk to sales about SSO and your "
+                                       "procurement review.\n",
+         "café.md": "# Menu\n\nStart free, cancel anytime.\n"})
     files = {"lines": "launch notes/price page.md\n  café.md  \n\n",
              "spaces": "café.md keep.md", "changed": ""}[names]
     output = tmp_path / "report.rdjson"
