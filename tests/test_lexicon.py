@@ -108,6 +108,8 @@ def test_tone_min_words_is_checked(tmp_path: Path) -> None:
     personas, problems = lint_paths([path])
     assert not problems
     assert {t.metric: t.min_words for t in personas[0].tone} == {"watch_rate": 1, "hype_rate": 5}
+    assert [t.describe() for t in personas[0].tone] == ["watch_rate above 1, from 1 word",
+                                                        "hype_rate above 1, from 5 words"]
 
 
 def test_a_group_whose_only_regex_is_refused_is_one_problem(tmp_path: Path) -> None:

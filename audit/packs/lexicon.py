@@ -97,7 +97,9 @@ class ToneTarget:
 
     def describe(self) -> str:
         side = f"above {self.above:g}" if self.above is not None else f"below {self.below:g}"
-        return f"{self.metric} {side}"
+        length = f", from {self.min_words} word{'s' if self.min_words != 1 else ''}" \
+            if self.min_words else ""
+        return f"{self.metric} {side}{length}"
 
 
 @dataclass(frozen=True, slots=True)
