@@ -138,3 +138,35 @@ def test_a_cut_scan_finds_what_finditer_finds(rx: str) -> None:
     expected = [m.span() for lo, hi in windows for m in re.compile(rx).finditer(text, lo, hi)]
     assert scan.spans(text, windows) == expected
     assert expected
+
+
+def test_windows_worked_out_at_once_are_the_windows_one_by_one() -> None:
+    """A common anchor's hundreds of places get their windows from numpy in one go; they must
+    be the windows the loop works out: paragraph breaks, the SPAN limit, a cut moved to the
+    next white space (any Unicode space), characters beyond the BMP, runs of blank lines."""
+    import random
+
+    import numpy as np
+
+    from audit.analyze.charregex import MANY_PLACES, Windows, _window
+
+    def one_by_one(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for pos in sorted(set(offsets)):
+            lo, hi = _window(text, pos)
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+            else:
+                spans.append((lo, hi))
+        return spans
+
+    rng = random.Random(7)
+    pieces = ["word", " ", "\n", "\n\n", "\n\n\n", "\u00a0", "\t", "caf\u00e9 ", "\u3000",
+              "\U0001f600", "x" * 120]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.choice([1, 20, 200, 900])))
+        offsets = [rng.randrange(len(text)) for _ in range(rng.choice([MANY_PLACES, 90, 400]))]
+        windows = Windows(text)
+        expected = one_by_one(text, offsets)
+        assert windows.merged(offsets) == expected
+        assert windows._merged_at_once(np.unique(np.asarray(offsets))) == expected

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import regex
 from spacy.language import Language
 
@@ -136,10 +137,10 @@ class CharRegexes:
                 at.setdefault(rid, []).extend(offsets)
         for rid in self.always:
             at[rid] = [-1]
-        windows: dict[int, tuple[int, int]] = {}  # anchors shared by several regexes
+        windows = Windows(text)  # anchors shared by several regexes are worked out once
         for rid, offsets in at.items():
             rx = self._bounded[rid]
-            spans = [(0, len(text))] if -1 in offsets else _merged(text, offsets, windows)
+            spans = [(0, len(text))] if -1 in offsets else windows.merged(offsets)
             if rx is None:
                 plain, subject = self._lowered_scans[rid], lowered
                 if plain is None or not aligned:
@@ -344,18 +345,74 @@ def _window(text: str, pos: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _merged(text: str, offsets: list[int], windows: dict[int, tuple[int, int]]
-            ) -> list[tuple[int, int]]:
-    """The windows around ``offsets``, overlapping ones joined (``windows``: those already
-    worked out for this text)."""
-    spans: list[tuple[int, int]] = []
-    for pos in sorted(set(offsets)):
-        found = windows.get(pos)
-        if found is None:
-            found = windows[pos] = _window(text, pos)
-        lo, hi = found
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+#: From this many places of one anchor on, windows are worked out with numpy, all at once.
+MANY_PLACES = 32
+#: Code points that ``\s`` matches, up to the last one (U+3000, the ideographic space).
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)], dtype=bool)
+
+
+class Windows:
+    """The windows around anchor places in one text, overlapping ones joined. A few places are
+    worked out one by one (and remembered, as several regexes share an anchor); a common
+    anchor word has hundreds of places in a long text, where a loop per place cost as much as
+    the regexes it bounds, so those are worked out at once from the text's paragraph breaks and
+    whitespace (the same windows as :func:`_window`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._one: dict[int, tuple[int, int]] = {}
+        self._breaks: np.ndarray | None = None
+        self._spaces: np.ndarray | None = None
+
+    def merged(self, offsets: list[int]) -> list[tuple[int, int]]:
+        if len(offsets) >= MANY_PLACES:
+            return self._merged_at_once(np.unique(np.asarray(offsets, dtype=np.int64)))
+        spans: list[tuple[int, int]] = []
+        for pos in sorted(set(offsets)):
+            found = self._one.get(pos)
+            if found is None:
+                found = self._one[pos] = _window(self.text, pos)
+            lo, hi = found
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+            else:
+                spans.append((lo, hi))
+        return spans
+
+    def _read(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._breaks is None or self._spaces is None:
+            points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"),
+                                   dtype=np.uint32).astype(np.int64)
+            newline = points == 10
+            self._breaks = np.flatnonzero(newline[:-1] & newline[1:])  # each "\n\n" start
+            self._spaces = np.flatnonzero((points <= 0x3000)
+                                          & _IS_SPACE[np.minimum(points, 0x3000)])
+        return self._breaks, self._spaces
+
+    def _merged_at_once(self, pos: np.ndarray) -> list[tuple[int, int]]:
+        breaks, spaces = self._read()
+        n = len(self.text)
+        floor = np.maximum(pos - SPAN, 0)
+        lo = floor
+        hi = np.minimum(pos + SPAN, n)
+        if len(breaks):
+            # the last break that ends by the place and starts within SPAN before it
+            k = np.searchsorted(breaks, pos - 2, side="right") - 1
+            before = breaks[np.maximum(k, 0)]
+            lo = np.where((k >= 0) & (before >= floor), before + 2, floor)
+            # the first break at or after the place that ends within SPAN
+            j = np.searchsorted(breaks, pos, side="left")
+            after = breaks[np.minimum(j, len(breaks) - 1)]
+            cut_by_break = (j < len(breaks)) & (after <= pos + SPAN - 2)
         else:
-            spans.append((lo, hi))
-    return spans
+            cut_by_break = np.zeros(len(pos), dtype=bool)
+        # a cut that is not a paragraph's end moves to the next whitespace within SPAN
+        i = np.searchsorted(spaces, hi, side="left")
+        space = spaces[np.minimum(i, len(spaces) - 1)] if len(spaces) else hi
+        moved = np.where((i < len(spaces)) & (space < hi + SPAN), space,
+                         np.minimum(hi + SPAN, n))
+        hi = np.where(cut_by_break, after if len(breaks) else hi, np.where(hi < n, moved, hi))
+        reach = np.maximum.accumulate(hi)
+        starts = np.flatnonzero(np.concatenate(([True], lo[1:] > reach[:-1])))
+        return list(zip(lo[starts].tolist(), np.maximum.reduceat(hi, starts).tolist(),
+                        strict=True))
