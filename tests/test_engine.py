@@ -194,7 +194,7 @@ def test_repeating_a_phrase_has_diminishing_returns(engine: Engine) -> None:
     many = engine.check_text("Our enterprise platform. " * 12, "ad").scores[BETH]
     assert many > once
     many_ev = [e for e in engine.check_text("Our enterprise platform. " * 12, "ad").evidence
-               if e.persona == BETH]
+               if e.persona == BETH and e.kind == "cue"]
     assert many_ev[-1].weight < many_ev[0].weight / 5
 
 
@@ -488,3 +488,28 @@ def test_watching_words_order_pieces_without_deciding_them(engine: Engine) -> No
     assert watched.scores[op] < 0.4 and watched.verdict.label == "neutral"
     tone = [e for e in watched.evidence if e.group == "tone:watch_rate"]
     assert len(tone) == 1 and tone[0].persona == op
+
+
+def test_organisation_words_order_pieces_for_beth_without_deciding_them(engine: Engine) -> None:
+    """The same for Beth: words of a large organisation ("policies", "permissions",
+    "departments") that no cue lists rank a piece above plain copy for her, without a verdict
+    of their own."""
+    corporate = engine.check_text("Policies and permissions for departments.", "ad")
+    plain = engine.check_text("A notebook for your morning pages and your plans.", "ad")
+    beth = "beth-bureaucrat"
+    assert corporate.tone["org_rate"] > 0 == plain.tone["org_rate"]
+    assert corporate.scores[beth] > plain.scores[beth]
+    assert corporate.verdict.label == "neutral"
+    assert any(e.group == "tone:org_rate" and e.persona == beth for e in corporate.evidence)
+
+
+@pytest.mark.parametrize(("text", "metric"), [
+    ("No procurement, no security review, no vendors to vet.", "org_rate"),
+    ("We never track your location or your activity.", "watch_rate"),
+])
+def test_a_negated_vocabulary_word_is_not_counted(engine: Engine, text: str, metric: str) -> None:
+    """Copy that rejects what the vocabulary names ("no procurement", "we never track your
+    location") pulls toward no one: those words leave the tone count."""
+    assert engine.check_text(text, "landing").tone[metric] == 0
+    kept = text.replace("No procurement, no", "Procurement,").replace("never track", "track")
+    assert engine.check_text(kept, "landing").tone[metric] > 0

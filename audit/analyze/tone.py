@@ -1,6 +1,6 @@
 """Tone metrics per sentence and per piece: reading grade, sentence length, long words, passive
-voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, watching words, prices,
-numbers, questions and exclamations.
+voice, nominalisations, you-vs-we, imperatives, acronyms, hype, urgency, watching words,
+organisation words, prices, numbers, questions and exclamations.
 
 Counting runs on token attribute arrays (shared with the matcher) with per-word facts cached,
 so tone adds little to spaCy's own tokenisation. Counts add up across sections and chunks,
@@ -24,9 +24,13 @@ from .tonecounts import COL, COLUMNS
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 #: Word lists a lower-case word is looked up in, after its four computed facts.
-_CATS = ("second", "first", "hype", "urgency", "watch", "prices", "imperative", "aux")
+_CATS = ("second", "first", "hype", "urgency", "watch", "org", "prices", "imperative", "aux")
 #: The word lists that may hold phrases (counted by a PhraseMatcher as well).
-_PHRASE_CATS = ("hype", "urgency", "watch")
+_PHRASE_CATS = ("hype", "urgency", "watch", "org")
+#: Vocabularies that pull toward a persona by what they name, so a negated one does not count
+#: ("we never track your location", "no procurement"): their places are handed to the caller,
+#: which reads negation.
+NEGATABLE = ("watch", "org")
 _FACT = {"participle": 3, **{c: 4 + i for i, c in enumerate(_CATS)}}
 _N_FACTS = 4 + len(_CATS)
 
@@ -64,15 +68,18 @@ class ToneAnalyzer:
         singles: dict[str, list[str]] = {}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._phrase_cols: dict[int, int] = {}
+        self._phrase_cats: dict[int, str] = {}
         for cat in _PHRASE_CATS:
             doc_of = [nlp.make_doc(str(entry).lower()) for entry in data[cat]]
             singles[cat] = [d[0].text for d in doc_of if len(d) == 1]
             key = strings.add(f"antipersona:tone:{cat}")
             self._phrase_cols[key] = COL[cat]
+            self._phrase_cats[key] = cat
             self.phrases.add(f"antipersona:tone:{cat}", [d for d in doc_of if len(d) > 1])
         self.hype = hashes(singles["hype"])
         self.urgency = hashes(singles["urgency"])
         self.watch = hashes(singles["watch"])
+        self.org = hashes(singles["org"])
         self.currency = hashes([*data["currency_symbols"], "%"])
         self.imperative = hashes(data["imperative_verbs"])
         self.aux = hashes(data["passive_auxiliaries"])
@@ -86,7 +93,7 @@ class ToneAnalyzer:
         # Per-word facts by LOWER hash, one row of _FACTS each, computed once per word.
         self._cats = {name: {int(h) for h in arr.tolist()} for name, arr in (
             ("second", self.second), ("first", self.first), ("hype", self.hype),
-            ("urgency", self.urgency), ("watch", self.watch), ("prices", self.currency),
+            ("urgency", self.urgency), ("watch", self.watch), ("org", self.org), ("prices", self.currency),
             ("imperative", self.imperative),
             ("aux", self.aux))}
         self._word_cache: dict[int, tuple[int, ...]] = {}
@@ -101,8 +108,8 @@ class ToneAnalyzer:
         self._root = strings.add("ROOT")
 
     def _word_facts(self, key: int) -> tuple[int, ...]:
-        """(syllables, long, nominal, participle, second, first, hype, urgency, watch, prices,
-        imperative, aux) for one lower-case word."""
+        """(syllables, long, nominal, participle, second, first, hype, urgency, watch, org,
+        prices, imperative, aux) for one lower-case word."""
         facts = self._word_cache.get(key)
         if facts is None:
             word = self._strings[key]
@@ -141,12 +148,15 @@ class ToneAnalyzer:
         return np.array(lowers, dtype=np.uint64), np.array(rows, dtype=np.int64)
 
     def sentences(self, doc: Doc, *, use_tags: bool = False, arrays: DocArrays | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, bounds): one row of COLUMNS counts per sentence, and (start, end) token bounds.
-        ``arrays``: the doc's token arrays when the caller has them (the matcher reads them too)."""
+                  ) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[int, int]]]]:
+        """(rows, bounds, places): one row of COLUMNS counts per sentence, (start, end) token
+        bounds, and the token spans counted for each :data:`NEGATABLE` vocabulary (the caller
+        takes back the negated ones). ``arrays``: the doc's token arrays when the caller has
+        them (the matcher reads them too)."""
         n = len(doc)
+        places: dict[str, list[tuple[int, int]]] = {c: [] for c in NEGATABLE}
         if n == 0:
-            return np.zeros((0, len(COLUMNS))), np.zeros((0, 2), dtype=np.int64)
+            return np.zeros((0, len(COLUMNS))), np.zeros((0, 2), dtype=np.int64), places
         arrays = arrays or DocArrays(doc)
         type_lower, type_rows = self._type_rows(arrays)
         inverse = arrays.inverse
@@ -170,7 +180,7 @@ class ToneAnalyzer:
         cols[:, COL["long_words"]] = facts[:, 1] * alpha
         cols[:, COL["nominal"]] = facts[:, 2]
         cols[:, COL["numbers"]] = like_num
-        for c in ("second", "first", "hype", "urgency", "watch"):
+        for c in ("second", "first", "hype", "urgency", "watch", "org"):
             cols[:, COL[c]] = facts[:, _FACT[c]]
         cols[:, COL["prices"]] = facts[:, _FACT["prices"]] | is_currency
         cols[:, COL["acronyms"]] = acr
@@ -180,8 +190,12 @@ class ToneAnalyzer:
             upper = np.add.reduceat((is_upper & is_alpha).astype(np.int64), starts)
             shouted = upper >= 0.6 * np.maximum(np.add.reduceat(alpha, starts), 1)
             rows[shouted, COL["acronyms"]] = 0
-        for key, start, _end in self.phrases(doc):
+        for c in NEGATABLE:
+            places[c] = [(i, i + 1) for i in np.flatnonzero(facts[:, _FACT[c]]).tolist()]
+        for key, start, end in self.phrases(doc):
             rows[sent_id[start], self._phrase_cols[key]] += 1
+            if self._phrase_cats[key] in places:
+                places[self._phrase_cats[key]].append((start, end))
         last = ends - 1
         rows[:, COL["question"]] = self._ends_with(lower, starts, last, self._question)
         rows[:, COL["exclaim"]] = self._ends_with(lower, starts, last, self._exclaim)
@@ -197,7 +211,7 @@ class ToneAnalyzer:
             self._passive_fast(lower, participle, aux_pos, sent_id, rows)
             rows[:, COL["imperative"]] = listed
         rows[rows[:, COL["words"]] == 0] = 0
-        return rows, np.stack([starts, ends], axis=1)
+        return rows, np.stack([starts, ends], axis=1), places
 
     @staticmethod
     def _ends_with(lower: np.ndarray, starts: np.ndarray, last: np.ndarray, key: int) -> np.ndarray:

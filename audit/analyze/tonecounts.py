@@ -16,6 +16,7 @@ from ..packs.lexicon import TONE_METRICS
 COLUMNS = (
     "words", "syllables", "long_words", "nominal", "passive", "imperative", "question",
     "exclaim", "hype", "urgency", "acronyms", "prices", "numbers", "second", "first", "watch",
+    "org",
 )
 #: Column name -> its index in a row.
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -63,6 +64,7 @@ def metrics(c: ToneCounts) -> dict[str, float]:
         "hype_rate": round(c["hype"] * per100, 3),
         "urgency_rate": round(c["urgency"] * per100, 3),
         "watch_rate": round(c["watch"] * per100, 3),
+        "org_rate": round(c["org"] * per100, 3),
         "price_rate": round(c["prices"] * per100, 3),
         "number_rate": round(c["numbers"] * per100, 3),
         "question_rate": round(c["question"] / sents, 4),

@@ -32,6 +32,8 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "urgency_rate": ("Urgency words", "per 100 words", "urgency words per 100 words"),
     "watch_rate": ("Watching words", "per 100 words",
                    "words about watching or crowding the reader per 100 words"),
+    "org_rate": ("Organisation words", "per 100 words",
+                 "words about organisations, their rules and their admins per 100 words"),
     "price_rate": ("Price mentions", "per 100 words", "price mentions per 100 words"),
     "number_rate": ("Numbers", "per 100 words", "numbers per 100 words"),
     "question_rate": ("Questions", "share of sentences", "questions"),

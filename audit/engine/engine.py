@@ -393,9 +393,25 @@ class Engine:
         from ..analyze.tokenpatterns import DocArrays
 
         arrays = DocArrays(doc)
-        rows, bounds = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger, arrays=arrays)
+        rows, bounds, places = self.tone.sentences(doc, use_tags=self.pipeline.has_tagger,
+                                                   arrays=arrays)
         starts = bounds[:, 0]
         member_starts = [m.start for m in task.members]
+        idx = arrays.idx
+        limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
+        words: list[str] | None = None
+        if any(places.values()):
+            # A vocabulary word a negation takes back ("we never track your location", "no
+            # procurement") pulls toward no one: it leaves its sentence's count.
+            words = self.matcher.lower_words(arrays)
+            for cat, spans in places.items():
+                col = COLUMNS.index(cat)
+                for start, end in spans:
+                    s_idx = int(np.searchsorted(starts, start, side="right")) - 1
+                    k = min(bisect_right(limits, start), len(limits) - 1)  # its piece
+                    if self.negator.negated(doc, start, end, int(starts[s_idx]), words=words,
+                                            limit=limits[k]):
+                        rows[s_idx, col] -= 1
         if len(parts) == 1:
             parts[0].counts.add(rows)
         else:
@@ -406,15 +422,13 @@ class Engine:
         hits = self.matcher.find(doc, text, arrays)
         if not hits:
             return parts
-        words: list[str] | None = None
         sentences: dict[int, tuple[int, int, str]] = {}
         # Per sentence, the tone counts a top sentence shows.
         sent_tone = rows[:, _SENTENCE_TONE].tolist()
         # Per hit: its sentence and piece, looked up for all hits at once.
         sent_of = (np.searchsorted(starts, [h.start for h in hits], side="right") - 1).tolist()
         sent_bounds = bounds.tolist()
-        idx, ends = arrays.idx, arrays.end
-        limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
+        ends = arrays.end
         weights = self._weights
         # Read here, in the process that analyses, rather than when the piece is finished: a
         # long piece cut across workers is finished by their caller, alone.

@@ -36,6 +36,7 @@ TONE_METRICS = (
     "hype_rate",
     "urgency_rate",
     "watch_rate",
+    "org_rate",
     "price_rate",
     "number_rate",
     "exclamation_rate",

@@ -21,7 +21,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TONE_ORDER = ("reading_grade", "avg_sentence_words", "passive_ratio", "long_word_share",
               "nominalization_rate", "second_person_ratio", "first_person_ratio",
               "imperative_ratio", "acronym_density", "hype_rate", "urgency_rate", "watch_rate",
-              "price_rate", "number_rate", "question_rate", "exclamation_rate")
+              "org_rate", "price_rate", "number_rate", "question_rate", "exclamation_rate")
 
 
 def safe_cell(value: Any) -> Any:
