@@ -52,9 +52,18 @@ def repo_with_change(tmp_path: Path, base: dict[str, str], change: dict[str, str
     return repo, shas[0]
 
 
+def run_step(repo: Path, **inputs: str) -> subprocess.CompletedProcess[str]:
+    """The check step run in ``repo`` as the runner runs it: bash, the inputs as environment
+    variables (FILES, FAIL_ON, FORMAT, OUTPUT, BASE_SHA, GITHUB_OUTPUT), no remote to fetch."""
+    env = {**os.environ, **inputs,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = check_step()["run"].replace("git fetch --quiet --depth=1 origin", "true")
+    return subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True,
+                          text=True)
+
+
 @pytest.mark.parametrize("fmt", ["sarif", "rdjson"])
 def test_action_checks_the_changed_copy_only(tmp_path: Path, fmt: str) -> None:
-    step = check_step()
     repo, base = repo_with_change(
         tmp_path, {"old.md": "# Old page\n\nRequest a demo with procurement.\n"},
         {"pricing.md": "# Plans\n\nTalk to sales about SSO, SOC 2 and your procurement review "
@@ -63,12 +72,8 @@ def test_action_checks_the_changed_copy_only(tmp_path: Path, fmt: str) -> None:
     output = tmp_path / "out" / f"report.{fmt}"
     output.parent.mkdir()
     gh_output = tmp_path / "github-output"
-    env = {**os.environ, "FILES": "", "FAIL_ON": "wrong-audience,risk", "FORMAT": fmt,
-           "OUTPUT": str(output), "BASE_SHA": base, "GITHUB_OUTPUT": str(gh_output),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    script = step["run"].replace("git fetch --quiet --depth=1 origin", "true")  # no remote here
-    proc = subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True,
-                          text=True)
+    proc = run_step(repo, FILES="", FAIL_ON="wrong-audience,risk", FORMAT=fmt,
+                    OUTPUT=str(output), BASE_SHA=base, GITHUB_OUTPUT=str(gh_output))
     assert proc.returncode == 1, proc.stderr  # --fail-on fired on pricing.md
     assert "pricing.md: wrong-audience" in proc.stderr
     assert f"report={output}" in gh_output.read_text()
@@ -82,16 +87,12 @@ def test_action_checks_the_changed_copy_only(tmp_path: Path, fmt: str) -> None:
 
 
 def test_action_with_nothing_to_check_writes_an_empty_report(tmp_path: Path) -> None:
-    step = check_step()
     repo = tmp_path / "site"
     repo.mkdir()
     git(repo, "init", "-q")
     output = tmp_path / "report.sarif"
-    env = {**os.environ, "FILES": "", "FAIL_ON": "wrong-audience", "FORMAT": "sarif",
-           "OUTPUT": str(output), "BASE_SHA": "", "GITHUB_OUTPUT": str(tmp_path / "gh"),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True,
-                          text=True)
+    proc = run_step(repo, FILES="", FAIL_ON="wrong-audience", FORMAT="sarif",
+                    OUTPUT=str(output), BASE_SHA="", GITHUB_OUTPUT=str(tmp_path / "gh"))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(output.read_text())["runs"][0]["results"] == []
 
@@ -100,7 +101,6 @@ def test_action_with_nothing_to_check_writes_an_empty_report(tmp_path: Path) -> 
 def test_action_keeps_file_names_with_spaces_whole(tmp_path: Path, names: str) -> None:
     """One name a line keeps the spaces in a name; one line of names splits on spaces; the
     names git lists for a pull request arrive whole whatever they hold."""
-    step = check_step()
     repo, base = repo_with_change(
         tmp_path, {"keep.md": "# Home\n\nMade for freelancers.\n"},
         {"launch notes/price page.md": "# Plans\n\nTalk to sales about SSO and your "
@@ -109,13 +109,9 @@ def test_action_keeps_file_names_with_spaces_whole(tmp_path: Path, names: str) -
     files = {"lines": "launch notes/price page.md\n  café.md  \n\n",
              "spaces": "café.md keep.md", "changed": ""}[names]
     output = tmp_path / "report.rdjson"
-    env = {**os.environ, "FILES": files, "FAIL_ON": "", "FORMAT": "rdjson",
-           "OUTPUT": str(output), "BASE_SHA": base if names == "changed" else "",
-           "GITHUB_OUTPUT": str(tmp_path / "gh"),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    script = step["run"].replace("git fetch --quiet --depth=1 origin", "true")
-    proc = subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True,
-                          text=True)
+    proc = run_step(repo, FILES=files, FAIL_ON="", FORMAT="rdjson", OUTPUT=str(output),
+                    BASE_SHA=base if names == "changed" else "",
+                    GITHUB_OUTPUT=str(tmp_path / "gh"))
     assert proc.returncode == 0, proc.stderr
     assert "error" not in proc.stderr.lower(), proc.stderr
     paths = {d["location"]["path"] for d in json.loads(output.read_text())["diagnostics"]}
