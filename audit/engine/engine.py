@@ -27,7 +27,7 @@ from ..analyze.docpages import DocRules, doc_rules
 from ..analyze.language import context_rules
 from ..analyze.profiles import resolve_model
 from ..analyze.templates import TemplateRules, template_rules
-from ..analyze.tonecounts import COLUMNS, metrics, reading_grade
+from ..analyze.tonecounts import COL, COLUMNS, metrics, reading_grade
 from ..analyze.typography import normalised_piece, to_original
 from ..config import Config
 from ..errors import ConfigError, InputError
@@ -385,6 +385,25 @@ class Engine:
                 yield self._finish(waiting.pop(acc.seq), acc)
                 acc = None
 
+    def _drop_negated_words(self, doc: Any, arrays: Any, rows: np.ndarray, starts: np.ndarray,
+                            places: dict[str, list[tuple[int, int]]], limits: list[int]
+                            ) -> list[str] | None:
+        """A vocabulary word a negation takes back ("we never track your location", "no
+        procurement") pulls toward no one: it leaves its sentence's count in ``rows``. Returns
+        the doc's lower-case words when it read them (the cue loop reads them too)."""
+        if not any(places.values()):
+            return None
+        words = self.matcher.lower_words(arrays)
+        for cat, spans in places.items():
+            col = COL[cat]
+            for start, end in spans:
+                s_idx = int(np.searchsorted(starts, start, side="right")) - 1
+                k = min(bisect_right(limits, start), len(limits) - 1)  # its piece
+                if self.negator.negated(doc, start, end, int(starts[s_idx]), words=words,
+                                        limit=limits[k]):
+                    rows[s_idx, col] -= 1
+        return words
+
     def _analyse_doc(self, doc: Any, task: _Task) -> list[_Partial]:
         """Tone and evidence for each piece (member) in the doc, split back by char offset."""
         parts = [_Partial(m.seq, first=m.base == 0, last=m.last) for m in task.members]
@@ -399,23 +418,11 @@ class Engine:
         member_starts = [m.start for m in task.members]
         idx = arrays.idx
         limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
-        words: list[str] | None = None
-        if any(places.values()):
-            # A vocabulary word a negation takes back ("we never track your location", "no
-            # procurement") pulls toward no one: it leaves its sentence's count.
-            words = self.matcher.lower_words(arrays)
-            for cat, spans in places.items():
-                col = COLUMNS.index(cat)
-                for start, end in spans:
-                    s_idx = int(np.searchsorted(starts, start, side="right")) - 1
-                    k = min(bisect_right(limits, start), len(limits) - 1)  # its piece
-                    if self.negator.negated(doc, start, end, int(starts[s_idx]), words=words,
-                                            limit=limits[k]):
-                        rows[s_idx, col] -= 1
+        words = self._drop_negated_words(doc, arrays, rows, starts, places, limits)
         if len(parts) == 1:
             parts[0].counts.add(rows)
         else:
-            owner = np.searchsorted(member_starts, arrays.idx[starts], side="right") - 1
+            owner = np.searchsorted(member_starts, idx[starts], side="right") - 1
             for k, part in enumerate(parts):
                 part.counts.add(rows[owner == k])
         text = task.text  # Doc.text re-joins every token on each access; this is the same string
