@@ -54,6 +54,9 @@ class Thresholds:
     risk_override: float = 0.75
     #: An anti-persona must beat the target by this much to win (ties go to the target).
     margin: float = 0.0
+    #: A piece no cue decides takes the audience its wording leans to when the wording model
+    #: gives it at least this probability (see audit.analyze.lean); 1 turns the lean off.
+    lean: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,6 +115,11 @@ def piece_id(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
+#: Evidence kinds that are notes on the whole piece (no place in the text, nothing to
+#: rewrite in a sentence), shown apart from the cues: tone, and the wording lean.
+NOTE_KINDS = frozenset({"tone", "lean"})
+
+
 @dataclass(slots=True)
 class Evidence:
     """One cue found in a piece, with everything needed to explain and fix it."""
@@ -132,7 +137,7 @@ class Evidence:
     note: str = ""
     #: For a negated cue that a pack redirects: the persona it counted for instead.
     counts_for: str | None = None
-    kind: str = "cue"  # cue | tone
+    kind: str = "cue"  # cue | tone | lean (the wording as a whole, weight 0): see NOTE_KINDS
     #: Why the sentence or page around the cue lowered its weight ("informational", "quoted",
     #: "template", "documentation"), if it did.
     context: str = ""
@@ -177,6 +182,9 @@ class Verdict:
     #: For ``neutral``: True when the piece holds too few cues to judge ("insufficient
     #: signal"), False when it holds cues and none of them is strong ("clean").
     insufficient: bool = False
+    #: Set when no cue decided and the wording as a whole did (see audit.analyze.lean): the
+    #: wording model's probability for the persona named.
+    lean: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"label": self.label, "persona": self.persona}
@@ -186,6 +194,8 @@ class Verdict:
             d["clashes"] = list(self.clashes)
         if self.risk:
             d["risk"] = self.risk
+        if self.lean is not None:
+            d["lean"] = round(self.lean, 3)
         if self.label == "neutral":
             d["signal"] = "insufficient" if self.insufficient else "clean"
         return d

@@ -78,7 +78,8 @@ def test_the_wheel_holds_only_the_package(installed: tuple[Path, Path, dict[str,
     top = {n.split("/")[0] for n in names}
     assert top == {"audit", wheel.name.split("-py3")[0] + ".dist-info"}  # no lexicons/, app.py, tests/
     for needed in ("audit/lexicons/beth-bureaucrat.yaml", "audit/lexicons/susie-solopreneur.yaml",
-                   "audit/data/language.yaml", "audit/ui/app.py", "audit/py.typed"):
+                   "audit/data/language.yaml", "audit/data/lean.json", "audit/ui/app.py",
+                   "audit/py.typed"):
         assert needed in names
 
 
@@ -95,6 +96,14 @@ def test_installed_commands_work_from_any_folder(installed: tuple[Path, Path, di
         assert checked.returncode == 0, checked.stderr
         report = json.loads(checked.stdout)
         assert report["pieces"][0]["verdict"]["persona"] == "beth-bureaucrat"
+
+    # A piece no cue decides is read by the wording model, a data file the wheel must carry.
+    watching = ("We tailor every message using what we know about each shopper: the pages "
+                "viewed, their past orders and where they live.\n")
+    leaned = _run([str(env_dir / "bin" / "antipersona"), "check", "-", "-f", "json"], cwd, env,
+                  stdin=watching)
+    assert leaned.returncode == 0, leaned.stderr
+    assert json.loads(leaned.stdout)["pieces"][0]["verdict"].get("lean"), leaned.stdout
 
     api = _run([str(env_dir / "bin" / "python"), "-c",
                 "import audit; r = audit.check_text('Request a demo.'); "

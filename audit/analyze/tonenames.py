@@ -83,6 +83,8 @@ def plain_words(text: str) -> str:
 def tone_evidence_line(ev: Mapping[str, Any], tone: Mapping[str, Any]) -> str:
     """One tone evidence item in plain words: "Tone pulls toward Beth the Bureaucrat:
     acronyms per 100 words above 3 (this copy: 9.4)"."""
+    if ev.get("kind") == "lean":  # the wording lean's note, with the words that pulled
+        return f"{ev.get('note') or ''} Words that pulled: {ev.get('text') or '-'}."
     metric = str(ev.get("group") or "").removeprefix("tone:")
     value = tone.get(metric)
     if not isinstance(value, (int, float)):

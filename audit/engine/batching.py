@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..analyze.lean import MAX_CHARS
 from ..analyze.tonecounts import ToneCounts
 from ..analyze.typography import Cuts
 from ..models import SECTION_SEPARATOR, Evidence, Piece, PieceResult
@@ -69,11 +70,16 @@ class _Partial:
     last: bool = False  # holds its last chunk
     #: The piece's result, when a worker had all of it and finished it there.
     result: PieceResult | None = None
+    #: The piece's text up to lean.MAX_CHARS, read for its wording only when no cue decides
+    #: its verdict (see audit.analyze.lean).
+    text: str = ""
 
     def merge(self, other: _Partial) -> _Partial:
         self.counts.sentences += other.counts.sentences
         self.counts.values += other.counts.values
         self.evidence.extend(other.evidence)
+        if len(self.text) < MAX_CHARS:
+            self.text = f"{self.text} {other.text}"[:MAX_CHARS]
         self.sentences.update(other.sentences)
         self.last = other.last
         return self

@@ -25,6 +25,9 @@ import numpy as np
 
 from ..analyze.docpages import DocRules, doc_rules
 from ..analyze.language import context_rules
+from ..analyze.lean import LEAN_GROUP, MAX_CHARS, LeanModel, shipped_model, terms_of
+from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
+from ..analyze.lean import MIN_WORDS as LEAN_MIN_WORDS
 from ..analyze.profiles import resolve_model
 from ..analyze.templates import TemplateRules, template_rules
 from ..analyze.tonecounts import COL, COLUMNS, metrics, reading_grade
@@ -33,7 +36,7 @@ from ..config import Config
 from ..errors import ConfigError, InputError
 from ..excerpt import MAX_SENTENCE_CHARS, excerpt
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
-from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section
+from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section, Verdict
 from ..packs.lexicon import Persona, load_packs
 from ..score.scoring import (
     cap_tone_alone,
@@ -99,6 +102,9 @@ class Engine:
     def __init__(self, config: Config | None = None, personas: list[Persona] | None = None,
                  model: str | None = None, pipeline: Pipeline | None = None) -> None:
         self.config = config or Config()
+        #: The wording-lean model (see audit.analyze.lean); None: the shipped one, read when a
+        #: piece first needs it. Cross-validation sets each fold's model here.
+        self.lean_model: LeanModel | None = None
         self.personas = personas if personas is not None else load_packs(self.config.personas or None)
         ids = {p.id: p for p in self.personas}
         target = ids.get(self.config.target)
@@ -125,6 +131,10 @@ class Engine:
         self._join_parsed = self.profile != "fast"
         self._advice = {(p.id, g.group): (list(g.suggest), g.note)
                         for p in self.personas for g in p.cues}
+        #: Personas a wording lean may name (the target and the anti-persona and risk packs),
+        #: none when the lean is off.
+        self._lean_allowed = [] if self.config.thresholds.lean >= 1 else [
+            p.id for p in self.personas if p.kind != "persona" or p.id == self.config.target]
 
     # -- public API -------------------------------------------------------------------------
 
@@ -426,6 +436,9 @@ class Engine:
             for k, part in enumerate(parts):
                 part.counts.add(rows[owner == k])
         text = task.text  # Doc.text re-joins every token on each access; this is the same string
+        for member, part in zip(task.members, parts, strict=True):
+            if member.base < MAX_CHARS:  # kept for the wording lean (see _finish)
+                part.text = text[member.start:min(member.end, member.start + MAX_CHARS)]
         hits = self.matcher.find(doc, text, arrays)
         if not hits:
             return parts
@@ -521,10 +534,44 @@ class Engine:
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
+        if verdict.label == "neutral" and LEAN_MIN_WORDS <= words <= LEAN_MAX_WORDS \
+                and self._lean_allowed:
+            verdict = self._lean_verdict(acc.text, evidence, scores) or verdict
         listed, folded = fold_repeats(evidence)
         return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
                            evidence=listed, tone=tone, words=words,
                            sentences=self._top_sentences(acc), folded=folded)
+
+    def _lean_verdict(self, text: str, evidence: list[Evidence], scores: dict[str, float]
+                      ) -> Verdict | None:
+        """The verdict for a piece no cue decides whose wording clearly leans to a persona
+        (see audit.analyze.lean), with an evidence entry naming the words that pulled; the
+        persona's score rises to the lean's probability, so that score and verdict agree."""
+        from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
+
+        model = self.lean_model or shipped_model()
+        lean = model.lean(model.known(terms_of(text)), self._lean_allowed,
+                          self.config.thresholds.lean, plain=STOP_WORDS)
+        # The cue reader has had its say when it found cues of this persona, or took cues
+        # back (negated, quoted, informational, documentation): the wording does not overrule it.
+        if lean is None or any(e.kind == "cue" and (e.negated or e.context or lean.persona in (
+                e.persona, e.counts_for)) for e in evidence):
+            return None
+        persona = self.persona(lean.persona)
+        assert persona is not None  # the allowed ids are loaded personas
+        scores[persona.id] = max(scores[persona.id], round(lean.probability, 4))
+        said = ", ".join(f'"{w}"' for w in lean.words) or "its words as a whole"
+        reason = (f"no cue decides, but the wording as a whole reads like copy that draws "
+                  f"{persona.name} ({lean.probability:.2f}): {said}")
+        evidence.append(Evidence(
+            persona=persona.id, group=LEAN_GROUP, text=", ".join(lean.words), section="",
+            start=-1, end=-1, weight=0.0, kind="lean",
+            note=f"The wording leans toward {persona.name} (probability "
+                 f"{lean.probability:.2f}), though no cue of its pack matched."))
+        if persona.id == self.config.target:
+            return Verdict("on-target", None, reason, lean=lean.probability)
+        label = "risk" if persona.kind == "risk" else "wrong-audience"
+        return Verdict(label, persona.id, reason, lean=lean.probability)
 
     def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
         """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..analyze.tonenames import plain_metric, tone_evidence_line
+from ..models import NOTE_KINDS
 from ..termsafe import safe_tree
 from .unread import why
 from .warned import render_warnings
@@ -98,7 +99,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
                                 style="yellow"), 2)
     by_sentence: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for ev in piece["evidence"]:
-        if ev.get("kind") == "tone":
+        if ev.get("kind") in NOTE_KINDS:
             continue
         by_sentence.setdefault((ev["section"], ev.get("sentence") or ev["text"]), []).append(ev)
     advised: set[tuple[str, str]] = set()  # groups whose suggestions were shown already
@@ -145,7 +146,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
                               "second_person_ratio")))
     _indented(console, summary, 2)
     for ev in piece["evidence"]:
-        if ev.get("kind") == "tone":
+        if ev.get("kind") in NOTE_KINDS:
             _indented(console, Text(tone_evidence_line(ev, tone), style="dim"), 8)
     console.print()
 

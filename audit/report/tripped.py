@@ -7,6 +7,8 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from ..models import NOTE_KINDS
+
 #: Phrases named per piece: enough to find the problem, short enough for one line.
 MAX_PHRASES = 5
 
@@ -29,7 +31,7 @@ def tripped_lines(report: Mapping[str, Any], triggers: Collection[str],
         if persona:
             head += f" → {names.get(persona, persona)}"
         cues = sorted((ev for ev in piece.get("evidence", [])
-                       if ev.get("persona") == persona and ev.get("kind") != "tone"
+                       if ev.get("persona") == persona and ev.get("kind") not in NOTE_KINDS
                        and not ev.get("negated") and ev.get("text")),
                       key=lambda ev: -float(ev.get("weight", 0)))
         phrases: list[str] = []
@@ -38,5 +40,7 @@ def tripped_lines(report: Mapping[str, Any], triggers: Collection[str],
                 phrases.append(ev["text"])
             if len(phrases) == MAX_PHRASES:
                 break
+        if verdict.get("lean") is not None:  # no cue: the wording as a whole decided
+            head += f" (by its wording, {float(verdict['lean']):.2f})"
         lines.append(head + (": " + ", ".join(f'"{p}"' for p in phrases) if phrases else ""))
     return lines

@@ -133,7 +133,8 @@ def evidence_rows(evidence: Iterable[Mapping[str, Any]], swatches: Mapping[str, 
     rows = []
     for ev in evidence:
         sw = swatch(swatches, str(ev.get("persona", "")))
-        state = "negated" if ev.get("negated") else ("tone" if ev.get("kind") == "tone" else "counted")
+        state = "negated" if ev.get("negated") else {"tone": "tone", "lean": "wording"}.get(
+            str(ev.get("kind")), "counted")
         phrase = str(ev.get("text", ""))
         if ev.get("kind") == "tone" and tone is not None:
             metric = str(ev.get("group", "")).removeprefix("tone:")

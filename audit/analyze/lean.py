@@ -1,0 +1,123 @@
+"""Wording lean: whom a piece's words as a whole read like they draw, for pieces no cue decides.
+
+Cues are phrases the packs name. Real copy from sources no pack was written against often holds
+none of them, and was called neutral although a marketer sees at once whom it speaks to: a
+maker's "I built this on weekends", a fundraising email that knows what the reader gave last
+year. A multinomial logistic regression over the words and word pairs of labelled real copy
+(``audit/data/lean.json``, fitted by ``eval/fit_lean.py``, which records its grouped
+cross-validation figures there) reads the whole piece instead.
+
+It never overrides a cue: it names an audience only for a piece that would otherwise be
+neutral, only when it leans clearly (the persona's probability at least ``thresholds.lean``
+and :data:`MIN_GAP` above neutral's), never for a persona whose cues the piece holds but took
+back (negated, quoted, informational), and only for pieces of :data:`MIN_WORDS` to
+:data:`MAX_WORDS` words, the kind it was fitted on. The verdict then says that it rests on
+wording and names the words that pulled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+LEAN_FILE = Path(__file__).resolve().parent.parent / "data" / "lean.json"
+#: A persona's probability must beat neutral's by this much as well.
+MIN_GAP = 0.3
+#: Longer pieces are left to their cues: the model was fitted on excerpts of up to ~250 words.
+MAX_WORDS = 1500
+#: A sentence or two is too little wording to judge as a whole ("Episode 4 runs an hour").
+MIN_WORDS = 16
+#: Characters of a piece read for its words (a piece past MAX_WORDS is not judged anyway).
+MAX_CHARS = 12_000
+#: The neutral class of the model.
+NEUTRAL = "neutral"
+#: The evidence group of a wording lean (``kind`` "lean", weight 0: it adds to no score).
+LEAN_GROUP = "lean:wording"
+
+_WORD = re.compile(r"[a-z][a-z']+")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words, apostrophes kept ("don't"), typographic ones made plain."""
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def terms_of(text: str) -> set[str]:
+    """The words and adjacent word pairs of a text: what the model reads (presence only)."""
+    words = words_of(text)
+    return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
+
+
+@dataclass(frozen=True, slots=True)
+class Lean:
+    persona: str
+    probability: float
+    #: The piece's words that pulled hardest toward the persona (against neutral).
+    words: tuple[str, ...]
+
+
+class LeanModel:
+    """Weights per term and label (persona ids and ``neutral``), read from JSON."""
+
+    def __init__(self, labels: list[str], bias: list[float], weights: Mapping[str, list[float]],
+                 about: Mapping[str, object] | None = None) -> None:
+        if NEUTRAL not in labels or len(bias) != len(labels):
+            raise ValueError("a lean model needs a bias per label and a 'neutral' label")
+        if any(len(w) != len(labels) for w in weights.values()):
+            raise ValueError("a lean model needs one weight per label for every term")
+        self.labels = list(labels)
+        self.bias = list(bias)
+        self.weights = dict(weights)
+        self.about = dict(about or {})
+
+    @classmethod
+    def read(cls, path: Path = LEAN_FILE) -> LeanModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["labels"], data["bias"], data["weights"], data.get("about"))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"about": self.about, "labels": self.labels, "bias": self.bias,
+                "weights": self.weights}
+
+    def known(self, terms: Iterable[str]) -> set[str]:
+        """The terms the model has weights for (what a piece's partial results carry)."""
+        return {t for t in terms if t in self.weights}
+
+    def probabilities(self, known: set[str]) -> dict[str, float]:
+        """Each label's probability for a piece with these (known) terms. Features are present
+        or absent, scaled by the square root of how many are present, as when fitted."""
+        scale = 1.0 / math.sqrt(len(known) + 1)
+        z = list(self.bias)
+        for term in known:
+            for i, w in enumerate(self.weights[term]):
+                z[i] += w * scale
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = sum(exp)
+        return {label: e / total for label, e in zip(self.labels, exp, strict=True)}
+
+    def lean(self, known: set[str], allowed: Iterable[str], min_prob: float,
+             plain: Collection[str] = ()) -> Lean | None:
+        """The persona the wording clearly leans to, when it is one of ``allowed``. The words
+        named are the terms that pulled hardest, leaving out those made only of ``plain``
+        words ("our", "and"), which count but explain nothing to a reader."""
+        probs = self.probabilities(known)
+        persona = max((label for label in self.labels if label != NEUTRAL), key=probs.__getitem__)
+        p = probs[persona]
+        if p < min_prob or p - probs[NEUTRAL] < MIN_GAP or persona not in set(allowed):
+            return None
+        k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
+        pulls = sorted(((self.weights[t][k] - self.weights[t][n], t) for t in known
+                        if not all(w in plain for w in t.split())), reverse=True)
+        return Lean(persona, p, tuple(t for w, t in pulls[:4] if w > 0))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> LeanModel:
+    return LeanModel.read()

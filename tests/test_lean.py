@@ -1,0 +1,159 @@
+"""The wording lean: the model's reading of a piece as a whole, and the narrow place where the
+engine lets it decide (a piece no cue decides, of 16 to 1,500 words, leaning clearly)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from audit import Config, Engine
+from audit.analyze.lean import LEAN_GROUP, MIN_GAP, NEUTRAL, LeanModel, shipped_model, terms_of
+from audit.report.tripped import tripped_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A toy model: "ledger" and "quarterly" lean to Beth, "weekend" to Susie.
+TOY = LeanModel(
+    ["beth-bureaucrat", "susie-solopreneur", NEUTRAL], [0.0, 0.0, 0.5],
+    {"ledger": [6.0, 0.0, 0.0], "quarterly": [6.0, 0.0, 0.0], "weekend": [0.0, 6.0, 0.0],
+     "the": [0.0, 0.0, 0.3], "quarterly ledger": [3.0, 0.0, 0.0]})
+
+#: Our own copy, no cue of any pack in it, written like a data-hungry shop's pitch.
+WATCHING = ("We tailor every message using what we know about each shopper: the pages viewed, "
+            "their past orders and where they live.")
+
+
+def test_terms_are_words_and_word_pairs_with_plain_apostrophes() -> None:
+    assert terms_of("Don\u2019t wait, Susie") == {"don't", "wait", "susie", "don't wait",
+                                                  "wait susie"}
+
+
+def test_probabilities_sum_to_one_and_follow_the_words() -> None:
+    probs = TOY.probabilities(TOY.known(terms_of("the quarterly ledger")))
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
+    assert TOY.probabilities(set())[NEUTRAL] > 0.4  # no known word: the bias alone
+
+
+def test_a_clear_lean_names_the_persona_and_the_words_that_pulled() -> None:
+    lean = TOY.lean(TOY.known(terms_of("the quarterly ledger")), ["beth-bureaucrat"], 0.5,
+                    plain={"the"})
+    assert lean is not None and lean.persona == "beth-bureaucrat"
+    assert lean.probability >= 0.5
+    assert set(lean.words) == {"ledger", "quarterly", "quarterly ledger"}  # "the" explains nothing
+
+
+def test_no_lean_below_the_threshold_near_neutral_or_for_a_persona_not_allowed() -> None:
+    known = TOY.known(terms_of("the quarterly ledger"))
+    assert TOY.lean(known, ["beth-bureaucrat"], 0.999) is None
+    assert TOY.lean(known, ["susie-solopreneur"], 0.5) is None  # Beth leads, and is not allowed
+    weak = LeanModel(TOY.labels, [0.0, 0.0, 0.0], {"ledger": [1.0, 0.0, 0.8]})
+    probs = weak.probabilities({"ledger"})
+    assert probs["beth-bureaucrat"] - probs[NEUTRAL] < MIN_GAP
+    assert weak.lean({"ledger"}, ["beth-bureaucrat"], 0.0) is None
+
+
+def test_a_model_without_a_weight_per_label_is_refused() -> None:
+    with pytest.raises(ValueError, match="one weight per label"):
+        LeanModel(["a", NEUTRAL], [0.0, 0.0], {"x": [1.0]})
+    with pytest.raises(ValueError, match="neutral"):
+        LeanModel(["a", "b"], [0.0, 0.0], {})
+
+
+def test_the_shipped_model_covers_the_default_personas_and_records_its_fit() -> None:
+    model = shipped_model()
+    assert set(model.labels) == {"susie-solopreneur", "beth-bureaucrat", "bargain-hunter",
+                                 "over-personalization", NEUTRAL}
+    assert len(model.weights) > 1000
+    about = model.about
+    assert about["documents"] > 1000 and "grouped_cv_model_alone_macro_f1" in about
+    cv = about["grouped_cv_engine"]["real_dev.jsonl"]
+    assert {"items", "with_lean", "without_lean"} <= set(cv)
+
+
+def test_a_piece_no_cue_decides_takes_its_wordings_lean(engine: Engine) -> None:
+    result = engine.check_text(WATCHING, channel="email")
+    assert not any(e.kind == "cue" for e in result.evidence)  # no cue: the wording decides
+    v = result.verdict
+    assert (v.label, v.persona) == ("risk", "over-personalization")
+    assert v.lean is not None and v.lean >= 0.5 and "wording" in v.reason
+    notes = [e for e in result.evidence if e.kind == "lean"]
+    assert len(notes) == 1 and notes[0].group == LEAN_GROUP and notes[0].weight == 0.0
+    assert notes[0].text  # the words that pulled
+    assert result.scores["over-personalization"] == pytest.approx(v.lean, abs=1e-3)
+    data = result.to_dict()
+    assert data["verdict"]["lean"] == pytest.approx(v.lean, abs=1e-3)
+
+
+def test_the_lean_can_be_turned_off(engine: Engine) -> None:
+    off = Config(thresholds=replace(Config().thresholds, lean=1.0))
+    quiet = Engine(off, personas=engine.personas, pipeline=engine.pipeline)
+    result = quiet.check_text(WATCHING, channel="email")
+    assert result.verdict.label == "neutral" and result.verdict.lean is None
+    assert not any(e.kind == "lean" for e in result.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    # too short to judge as a whole
+    "We know what each shopper viewed and where they live.",
+    # the wording leans (more so for "countdown"), but the reader took a cue back: it decides
+    WATCHING + " We never show a countdown timer.",
+])
+def test_short_pieces_and_pieces_with_cues_taken_back_stay_with_the_cues(
+        engine: Engine, text: str) -> None:
+    result = engine.check_text(text, channel="email")
+    assert result.verdict.lean is None
+    assert not any(e.kind == "lean" for e in result.evidence)
+
+
+def test_a_cue_verdict_is_never_changed_by_the_lean(engine: Engine) -> None:
+    text = ("Procurement, SSO and a security review come standard; your legal team gets our "
+            "DPA and the vendor questionnaire before the annual contract is signed.")
+    result = engine.check_text(text, channel="landing")
+    assert (result.verdict.label, result.verdict.persona) == ("wrong-audience", "beth-bureaucrat")
+    assert result.verdict.lean is None
+
+
+def test_the_cli_prints_the_lean_as_a_note_and_a_ci_line_names_it(tmp_path: Path,
+                                                                  engine: Engine) -> None:
+    draft = tmp_path / "email.txt"
+    draft.write_text(WATCHING + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "audit", "check", str(draft), "--fail-on", "risk"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "wording as a whole" in run.stdout and "Words that pulled" in run.stdout
+    assert "by its wording" in run.stderr
+    report = {"run": {"personas": [{"id": p.id, "name": p.name} for p in engine.personas]},
+              "pieces": [engine.check_text(WATCHING, channel="email").to_dict()]}
+    report["pieces"][0]["source"] = "email.txt"
+    (line,) = tripped_lines(report, {"risk"})
+    assert line.startswith("email.txt: risk → Over-personalization (by its wording, 0.")
+
+
+def test_fitting_writes_a_model_that_reads_back(tmp_path: Path) -> None:
+    rows = []
+    for n in range(12):
+        rows.append({"id": f"b{n}", "text": f"quarterly ledger review number {n} for the board",
+                     "label": "big", "source": f"https://big{n % 4}.example/"})
+        rows.append({"id": f"s{n}", "text": f"my weekend shop sells mugs, batch {n}",
+                     "label": "small", "source": f"https://small{n % 4}.example/"})
+        rows.append({"id": f"n{n}", "text": f"the changelog for release {n} lists fixes",
+                     "label": "none", "source": f"https://docs{n % 4}.example/"})
+    data = tmp_path / "set.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "lean.json"
+    run = subprocess.run([sys.executable, str(ROOT / "eval" / "fit_lean.py"), str(data), "--map",
+                          "big=beth-bureaucrat,small=susie-solopreneur,none=neutral",
+                          "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    model = LeanModel.read(out)
+    assert model.labels == ["beth-bureaucrat", "susie-solopreneur", NEUTRAL]
+    assert model.about["documents"] == 36 and model.about["sources"] == 12
+    probs = model.probabilities(model.known(terms_of("a quarterly ledger for the board")))
+    assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
+    assert model.about["grouped_cv_model_alone_macro_f1"] > 0.9
