@@ -113,6 +113,16 @@ def test_check_a_draft_highlights_cues(server: str, page: Any) -> None:
     _screenshot(page, "check-a-draft")
 
 
+def test_a_draft_no_cue_decides_shows_its_wording_lean(server: str, page: Any) -> None:
+    page.goto(f"{server}/check")
+    page.get_by_label("Draft copy").fill(
+        "We tailor every message using what we know about each shopper: the pages viewed, "
+        "their past orders and where they live.")
+    page.get_by_role("button", name="Check this draft").click()
+    page.get_by_text("wording as a whole").first.wait_for(timeout=ENGINE_LOAD_MS)
+    _screenshot(page, "check-a-draft-wording")
+
+
 def test_try_an_example_on_a_fresh_load_checks_it(server: str, page: Any) -> None:
     """The first click on a fresh page used to raise StreamlitWidgetAlreadyInstantiatedError
     (the text box's state was written after the box existed) and left the Upload tab blank."""
