@@ -157,3 +157,15 @@ def test_fitting_writes_a_model_that_reads_back(tmp_path: Path) -> None:
     probs = model.probabilities(model.known(terms_of("a quarterly ledger for the board")))
     assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
     assert model.about["grouped_cv_model_alone_macro_f1"] > 0.9
+
+
+def test_the_report_says_why_a_lean_has_no_phrase_to_rewrite(engine: Engine) -> None:
+    from audit.ui.explain import no_rewrites_text
+    from audit.ui.highlight import palette
+
+    result = engine.check_text(WATCHING, channel="email").to_dict()
+    swatches = palette(engine.personas)
+    said = no_rewrites_text(result["evidence"], swatches, "nothing")
+    assert said.startswith("No single phrase to rewrite") and "Over-personalization" in said
+    plain = engine.check_text("Version 2.4 adds dark mode and fixes a crash.").to_dict()
+    assert no_rewrites_text(plain["evidence"], swatches, "nothing") == "nothing"

@@ -75,6 +75,19 @@ def rewrites(evidence: Iterable[Mapping[str, Any]], swatches: Mapping[str, Swatc
     return sorted(groups.values(), key=lambda r: -r.weight)
 
 
+def no_rewrites_text(evidence: Iterable[Mapping[str, Any]], swatches: Mapping[str, Swatch],
+                     otherwise: str) -> str:
+    """What to say where no phrase has a rewrite: a wording lean toward an anti-persona or a
+    risk pack is a whole-piece pull, with no single phrase to change."""
+    for ev in evidence:
+        sw = swatch(swatches, str(ev.get("persona", "")))
+        if ev.get("kind") == "lean" and sw.kind != "persona":
+            return (f"No single phrase to rewrite: the wording as a whole leans toward {sw.name} "
+                    f"(words such as {ev.get('text') or '-'}). Rewrite the piece for the reader "
+                    "you want rather than one phrase.")
+    return otherwise
+
+
 def tone_rows(tone: Mapping[str, float], personas: Sequence[Any], target: str) -> list[dict[str, Any]]:
     """Each tone target of the target persona, met or missed, then the other packs' tone
     thresholds this copy crosses (those it stays clear of are not worth a line)."""

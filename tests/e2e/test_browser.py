@@ -120,6 +120,7 @@ def test_a_draft_no_cue_decides_shows_its_wording_lean(server: str, page: Any) -
         "their past orders and where they live.")
     page.get_by_role("button", name="Check this draft").click()
     page.get_by_text("wording as a whole").first.wait_for(timeout=ENGINE_LOAD_MS)
+    page.get_by_text("No single phrase to rewrite").wait_for()
     _screenshot(page, "check-a-draft-wording")
 
 

@@ -11,7 +11,14 @@ import streamlit as st
 from ...errors import InputError
 from ...sources.readers import kind_of, piece_from_bytes
 from ..charts import score_chart
-from ..explain import evidence_rows, rewrites, sentence_rows, tone_rows, verdict_headline
+from ..explain import (
+    evidence_rows,
+    no_rewrites_text,
+    rewrites,
+    sentence_rows,
+    tone_rows,
+    verdict_headline,
+)
 from ..highlight import Swatch, md_escape, rewrites_html, sections_html, text_block
 from .common import engine, engine_palette, page_header, show_legend
 
@@ -125,7 +132,8 @@ def _show_result(result: dict[str, Any], swatches: dict[str, Swatch]) -> None:
     if rws:
         st.html(rewrites_html(rws, swatches))
     else:
-        st.write("Nothing here pulls toward an anti-persona or a risk pack.")
+        st.write(md_escape(no_rewrites_text(
+            result["evidence"], swatches, "Nothing here pulls toward an anti-persona or a risk pack.")))
 
     _show_sentences(result, swatches)
 

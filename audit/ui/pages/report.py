@@ -22,7 +22,7 @@ from ...report.render import export
 from ...report.unread import NOT_READ, why
 from ...store.store import Store, StoreError
 from ..charts import heatmap_chart, persona_order, score_chart, selected_cell
-from ..explain import evidence_rows, rewrites, verdict_headline
+from ..explain import evidence_rows, no_rewrites_text, rewrites, verdict_headline
 from ..failures import FailureSummary, in_app_words, summarise_failures
 from ..figures import (
     diff_channel_rows,
@@ -400,7 +400,8 @@ def _drilldown(store: Store, run_id: str, piece_id: str, swatches: dict[str, Swa
         if rws:
             st.html(rewrites_html(rws, swatches, limit=6))
         else:
-            st.write("Nothing here pulls toward an anti-persona.")
+            st.write(md_escape(no_rewrites_text(piece["evidence"], swatches,
+                                                "Nothing here pulls toward an anti-persona.")))
     with st.expander("Every cue found in this piece"):
         rows = evidence_rows(piece["evidence"], swatches, piece.get("tone"))
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
