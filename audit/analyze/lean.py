@@ -26,6 +26,8 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+
 LEAN_FILE = Path(__file__).resolve().parent.parent / "data" / "lean.json"
 #: A persona's probability must beat neutral's by this much as well.
 MIN_GAP = 0.3
@@ -75,6 +77,10 @@ class LeanModel:
         self.bias = list(bias)
         self.weights = dict(weights)
         self.about = dict(about or {})
+        #: Row per term, column per label: one gather and sum per piece.
+        self._row = {term: i for i, term in enumerate(self.weights)}
+        self._matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(
+            len(self.weights), len(self.labels))
 
     @classmethod
     def read(cls, path: Path = LEAN_FILE) -> LeanModel:
@@ -86,21 +92,16 @@ class LeanModel:
                 "weights": self.weights}
 
     def known(self, terms: Iterable[str]) -> set[str]:
-        """The terms the model has weights for (what a piece's partial results carry)."""
-        return {t for t in terms if t in self.weights}
+        """The terms the model has weights for."""
+        return self._row.keys() & set(terms)
 
     def probabilities(self, known: set[str]) -> dict[str, float]:
         """Each label's probability for a piece with these (known) terms. Features are present
         or absent, scaled by the square root of how many are present, as when fitted."""
-        scale = 1.0 / math.sqrt(len(known) + 1)
-        z = list(self.bias)
-        for term in known:
-            for i, w in enumerate(self.weights[term]):
-                z[i] += w * scale
-        top = max(z)
-        exp = [math.exp(v - top) for v in z]
-        total = sum(exp)
-        return {label: e / total for label, e in zip(self.labels, exp, strict=True)}
+        rows = [self._row[t] for t in known]
+        z = np.asarray(self.bias) + self._matrix[rows].sum(axis=0) / math.sqrt(len(rows) + 1)
+        exp = np.exp(z - z.max())
+        return dict(zip(self.labels, (exp / exp.sum()).tolist(), strict=True))
 
     def lean(self, known: set[str], allowed: Iterable[str], min_prob: float,
              plain: Collection[str] = ()) -> Lean | None:
