@@ -137,7 +137,7 @@ class Evidence:
     note: str = ""
     #: For a negated cue that a pack redirects: the persona it counted for instead.
     counts_for: str | None = None
-    kind: str = "cue"  # cue | tone | lean (the wording as a whole, weight 0): see NOTE_KINDS
+    kind: str = "cue"  # cue | tone | lean (the wording as a whole): see NOTE_KINDS
     #: Why the sentence or page around the cue lowered its weight ("informational", "quoted",
     #: "template", "documentation"), if it did.
     context: str = ""

@@ -14,6 +14,7 @@ import pytest
 from audit import Config, Engine
 from audit.analyze.lean import LEAN_GROUP, MIN_GAP, NEUTRAL, LeanModel, shipped_model, terms_of
 from audit.report.tripped import tripped_lines
+from audit.score.scoring import to_score
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,9 +84,12 @@ def test_a_piece_no_cue_decides_takes_its_wordings_lean(engine: Engine) -> None:
     assert (v.label, v.persona) == ("risk", "over-personalization")
     assert v.lean is not None and v.lean >= 0.5 and "wording" in v.reason
     notes = [e for e in result.evidence if e.kind == "lean"]
-    assert len(notes) == 1 and notes[0].group == LEAN_GROUP and notes[0].weight == 0.0
+    assert len(notes) == 1 and notes[0].group == LEAN_GROUP and notes[0].weight > 0
     assert notes[0].text  # the words that pulled
     assert result.scores["over-personalization"] == pytest.approx(v.lean, abs=1e-3)
+    # a score is still the sum of its evidence: the lean's entry weighs what it adds
+    assert to_score(sum(e.weight for e in result.evidence if e.persona == v.persona)) \
+        == pytest.approx(v.lean, abs=1e-3)
     data = result.to_dict()
     assert data["verdict"]["lean"] == pytest.approx(v.lean, abs=1e-3)
 

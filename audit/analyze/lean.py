@@ -39,7 +39,7 @@ MIN_WORDS = 16
 MAX_CHARS = 12_000
 #: The neutral class of the model.
 NEUTRAL = "neutral"
-#: The evidence group of a wording lean (``kind`` "lean", weight 0: it adds to no score).
+#: The evidence group of a wording lean (``kind`` "lean"; it weighs what its rise adds).
 LEAN_GROUP = "lean:wording"
 
 _WORD = re.compile(r"[a-z][a-z']+")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import multiprocessing as mp
 import threading
 import time
@@ -39,6 +40,7 @@ from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section, Verdict
 from ..packs.lexicon import Persona, load_packs
 from ..score.scoring import (
+    SCALE,
     cap_tone_alone,
     decide,
     fold_repeats,
@@ -536,17 +538,18 @@ class Engine:
         verdict = decide(scores, evidence, self.personas, self.config)
         if verdict.label == "neutral" and LEAN_MIN_WORDS <= words <= LEAN_MAX_WORDS \
                 and self._lean_allowed:
-            verdict = self._lean_verdict(acc.text, evidence, scores) or verdict
+            verdict = self._lean_verdict(acc.text, evidence, raw, scores) or verdict
         listed, folded = fold_repeats(evidence)
         return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
                            evidence=listed, tone=tone, words=words,
                            sentences=self._top_sentences(acc), folded=folded)
 
-    def _lean_verdict(self, text: str, evidence: list[Evidence], scores: dict[str, float]
-                      ) -> Verdict | None:
+    def _lean_verdict(self, text: str, evidence: list[Evidence], raw: dict[str, float],
+                      scores: dict[str, float]) -> Verdict | None:
         """The verdict for a piece no cue decides whose wording clearly leans to a persona
-        (see audit.analyze.lean), with an evidence entry naming the words that pulled; the
-        persona's score rises to the lean's probability, so that score and verdict agree."""
+        (see audit.analyze.lean). The persona's score rises to the lean's probability, so that
+        score and verdict agree, through an evidence entry that weighs what the rise adds (a
+        score stays the sum of its evidence) and names the words that pulled."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
         model = self.lean_model or shipped_model()
@@ -559,13 +562,15 @@ class Engine:
             return None
         persona = self.persona(lean.persona)
         assert persona is not None  # the allowed ids are loaded personas
-        scores[persona.id] = max(scores[persona.id], round(lean.probability, 4))
+        wanted = min(lean.probability, 0.9999)
+        added = max(-SCALE * math.log(1.0 - wanted) - raw[persona.id], 0.0)
+        scores[persona.id] = max(scores[persona.id], round(wanted, 4))
         said = ", ".join(f'"{w}"' for w in lean.words) or "its words as a whole"
         reason = (f"no cue decides, but the wording as a whole reads like copy that draws "
                   f"{persona.name} ({lean.probability:.2f}): {said}")
         evidence.append(Evidence(
             persona=persona.id, group=LEAN_GROUP, text=", ".join(lean.words), section="",
-            start=-1, end=-1, weight=0.0, kind="lean",
+            start=-1, end=-1, weight=round(added, 6), kind="lean",
             note=f"The wording leans toward {persona.name} (probability "
                  f"{lean.probability:.2f}), though no cue of its pack matched."))
         if persona.id == self.config.target:
