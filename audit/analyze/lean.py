@@ -9,10 +9,10 @@ cross-validation figures there) reads the whole piece instead.
 
 It never overrides a cue: it names an audience only for a piece that would otherwise be
 neutral, only when it leans clearly (the persona's probability at least ``thresholds.lean``
-and :data:`MIN_GAP` above neutral's), never for a persona whose cues the piece holds but took
-back (negated, quoted, informational), and only for pieces of :data:`MIN_WORDS` to
-:data:`MAX_WORDS` words, the kind it was fitted on. The verdict then says that it rests on
-wording and names the words that pulled.
+and :data:`MIN_GAP` above neutral's), never for a persona whose cues the piece holds, never
+where the cue reader took a cue back (negated, quoted, informational, documentation), and only
+for pieces of :data:`MIN_WORDS` to :data:`MAX_WORDS` words, the kind it was fitted on. The
+verdict then says that it rests on wording and names the words that pulled.
 """
 
 from __future__ import annotations
