@@ -45,14 +45,10 @@ LEAN_GROUP = "lean:wording"
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
-def words_of(text: str) -> list[str]:
-    """Lower-case words, apostrophes kept ("don't"), typographic ones made plain."""
-    return _WORD.findall(text.lower().replace("\u2019", "'"))
-
-
 def terms_of(text: str) -> set[str]:
-    """The words and adjacent word pairs of a text: what the model reads (presence only)."""
-    words = words_of(text)
+    """The words and adjacent word pairs of a text, lower-case, apostrophes kept ("don't",
+    typographic ones made plain): what the model reads (presence only)."""
+    words = _WORD.findall(text.lower().replace("\u2019", "'"))
     return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
 
 
@@ -86,10 +82,6 @@ class LeanModel:
     def read(cls, path: Path = LEAN_FILE) -> LeanModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data["labels"], data["bias"], data["weights"], data.get("about"))
-
-    def to_dict(self) -> dict[str, object]:
-        return {"about": self.about, "labels": self.labels, "bias": self.bias,
-                "weights": self.weights}
 
     def known(self, terms: Iterable[str]) -> set[str]:
         """The terms the model has weights for."""

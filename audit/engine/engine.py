@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 import multiprocessing as mp
 import threading
 import time
@@ -40,11 +39,11 @@ from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
 from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section, Verdict
 from ..packs.lexicon import Persona, load_packs
 from ..score.scoring import (
-    SCALE,
     cap_tone_alone,
     decide,
     fold_repeats,
     intensities,
+    to_intensity,
     to_score,
     tone_evidence,
     weigh_evidence,
@@ -562,9 +561,8 @@ class Engine:
             return None
         persona = self.persona(lean.persona)
         assert persona is not None  # the allowed ids are loaded personas
-        wanted = min(lean.probability, 0.9999)
-        added = max(-SCALE * math.log(1.0 - wanted) - raw[persona.id], 0.0)
-        scores[persona.id] = max(scores[persona.id], round(wanted, 4))
+        added = max(to_intensity(lean.probability) - raw[persona.id], 0.0)
+        scores[persona.id] = max(scores[persona.id], round(min(lean.probability, 0.9999), 4))
         said = ", ".join(f'"{w}"' for w in lean.words) or "its words as a whole"
         reason = (f"no cue decides, but the wording as a whole reads like copy that draws "
                   f"{persona.name} ({lean.probability:.2f}): {said}")

@@ -58,6 +58,11 @@ def to_score(intensity: float) -> float:
     return 1.0 - math.exp(-max(intensity, 0.0) / SCALE)
 
 
+def to_intensity(score: float) -> float:
+    """The intensity whose score this is (``to_score``'s inverse, for scores below 1)."""
+    return -SCALE * math.log(1.0 - min(max(score, 0.0), 0.9999))
+
+
 def weigh_evidence(evidence: list[Evidence], personas: Sequence[Persona], words: int) -> None:
     """Apply repeat damping, context (``ev.context``, read where the cue was found), negation
     transfer and length normalisation in place."""
