@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -118,6 +119,17 @@ def piece_id(source: str) -> str:
 #: Evidence kinds that are notes on the whole piece (no place in the text, nothing to
 #: rewrite in a sentence), shown apart from the cues: tone, and the wording lean.
 NOTE_KINDS = frozenset({"tone", "lean"})
+#: The evidence groups of the wording lean (audit.analyze.lean): one that decided the verdict,
+#: and one that only ranks a piece no cue decides.
+LEAN_GROUP = "lean:wording"
+RANK_GROUP = "lean:rank"
+
+
+def printed_note(ev: Mapping[str, Any]) -> bool:
+    """Whether a report prints this evidence as a note under its piece: tone, and a wording
+    lean that decided the verdict. One that only ranks stays in the JSON and the app's table
+    of every cue: it says too little to print under every quiet piece."""
+    return ev.get("kind") in NOTE_KINDS and ev.get("group") != RANK_GROUP
 
 
 @dataclass(slots=True)

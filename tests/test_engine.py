@@ -484,7 +484,8 @@ def test_watching_words_order_pieces_without_deciding_them(engine: Engine) -> No
     watched = engine.check_text("Recently browsed: the brass lamp is back.", "ad")
     plain = engine.check_text("The lamp you asked about is back on the shelf.", "ad")
     op = "over-personalization"
-    assert watched.scores[op] > plain.scores[op] == 0
+    assert watched.scores[op] > plain.scores[op]
+    assert not [e for e in plain.evidence if e.persona == op and e.kind != "lean"]
     assert watched.scores[op] < 0.4 and watched.verdict.label == "neutral"
     tone = [e for e in watched.evidence if e.group == "tone:watch_rate"]
     assert len(tone) == 1 and tone[0].persona == op

@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from audit import Config, Engine
-from audit.analyze.lean import LEAN_GROUP, MIN_GAP, NEUTRAL, LeanModel, shipped_model, terms_of
+from audit.analyze.lean import (
+    MIN_GAP,
+    NEUTRAL,
+    RANK_MIN,
+    RANK_SHARE,
+    LeanModel,
+    shipped_model,
+    terms_of,
+)
+from audit.models import LEAN_GROUP, RANK_GROUP
 from audit.report.tripped import tripped_lines
 from audit.score.scoring import to_score
 
@@ -27,6 +36,9 @@ TOY = LeanModel(
 #: Our own copy, no cue of any pack in it, written like a data-hungry shop's pitch.
 WATCHING = ("We tailor every message using what we know about each shopper: the pages viewed, "
             "their past orders and where they live.")
+#: Our own release note: no cue, and wording no persona's copy has.
+CHANGELOG = ("Version 2.4 adds dark mode to the settings page and fixes a crash when exporting "
+             "a report.")
 
 
 def test_terms_are_words_and_word_pairs_with_plain_apostrophes() -> None:
@@ -83,9 +95,13 @@ def test_a_piece_no_cue_decides_takes_its_wordings_lean(engine: Engine) -> None:
     v = result.verdict
     assert (v.label, v.persona) == ("risk", "over-personalization")
     assert v.lean is not None and v.lean >= 0.5 and "wording" in v.reason
-    notes = [e for e in result.evidence if e.kind == "lean"]
+    notes = [e for e in result.evidence if e.kind == "lean" and e.persona == v.persona]
     assert len(notes) == 1 and notes[0].group == LEAN_GROUP and notes[0].weight > 0
     assert notes[0].text  # the words that pulled
+    # the other personas are only ranked, well below any verdict
+    others = [e for e in result.evidence if e.kind == "lean" and e.persona != v.persona]
+    assert all(e.group == RANK_GROUP and "no verdict rests on it" in e.note for e in others)
+    assert all(result.scores[e.persona] <= RANK_SHARE for e in others)
     assert result.scores["over-personalization"] == pytest.approx(v.lean, abs=1e-3)
     # a score is still the sum of its evidence: the lean's entry weighs what it adds
     assert to_score(sum(e.weight for e in result.evidence if e.persona == v.persona)) \
@@ -100,6 +116,32 @@ def test_the_lean_can_be_turned_off(engine: Engine) -> None:
     result = quiet.check_text(WATCHING, channel="email")
     assert result.verdict.label == "neutral" and result.verdict.lean is None
     assert not any(e.kind == "lean" for e in result.evidence)
+    changelog = quiet.check_text(CHANGELOG)
+    assert changelog.evidence == [] and set(changelog.scores.values()) == {0.0}
+
+
+def test_pieces_no_cue_decides_are_ranked_by_their_wording_below_every_verdict(
+        engine: Engine) -> None:
+    """Pieces no cue catches are not all tied at 0: each persona's score is a fifth of the
+    wording's probability, never enough for a verdict, and each rise is evidence."""
+    watching = engine.check_text(WATCHING + " Then we send it.", channel="email")
+    changelog = engine.check_text(CHANGELOG)
+    op = "over-personalization"
+    assert changelog.verdict.label == "neutral" and changelog.verdict.lean is None
+    assert watching.scores[op] > changelog.scores[op]
+    assert any(e.group == RANK_GROUP for e in watching.evidence)
+    for result in (watching, changelog):
+        for e in result.evidence:
+            if e.group == RANK_GROUP:
+                assert e.kind == "lean" and e.start == e.end == -1 and e.weight > 0
+                assert RANK_MIN <= result.scores[e.persona] <= RANK_SHARE
+                assert to_score(sum(x.weight for x in result.evidence if x.persona == e.persona)) \
+                    == pytest.approx(result.scores[e.persona], abs=1e-3)
+    # a rise too faint to order pieces by is not made
+    assert all(s == 0.0 or s >= RANK_MIN for s in changelog.scores.values())
+    # reports print no note for a rank: it says too little under every quiet piece
+    from audit.models import printed_note
+    assert not any(printed_note(e.to_dict()) for e in changelog.evidence)
 
 
 @pytest.mark.parametrize("text", [
@@ -111,8 +153,12 @@ def test_the_lean_can_be_turned_off(engine: Engine) -> None:
 def test_short_pieces_and_pieces_with_cues_taken_back_stay_with_the_cues(
         engine: Engine, text: str) -> None:
     result = engine.check_text(text, channel="email")
-    assert result.verdict.lean is None
-    assert not any(e.kind == "lean" for e in result.evidence)
+    assert result.verdict.label == "neutral" and result.verdict.lean is None
+    assert not any(e.group == LEAN_GROUP for e in result.evidence)
+    op = "over-personalization"
+    assert result.scores[op] <= RANK_SHARE  # ranked at most, never decided
+    if "never" in text:  # its over-personalisation cue was taken back: no rise for it at all
+        assert not any(e.kind == "lean" and e.persona == op for e in result.evidence)
 
 
 def test_a_cue_verdict_is_never_changed_by_the_lean(engine: Engine) -> None:

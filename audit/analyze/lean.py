@@ -12,7 +12,9 @@ neutral, only when it leans clearly (the persona's probability at least ``thresh
 and :data:`MIN_GAP` above neutral's), never for a persona whose cues the piece holds, never
 where the cue reader took a cue back (negated, quoted, informational, documentation), and only
 for pieces of :data:`MIN_WORDS` to :data:`MAX_WORDS` words, the kind it was fitted on. The
-verdict then says that it rests on wording and names the words that pulled.
+verdict then says that it rests on wording and names the words that pulled. Below a verdict it
+only ranks: in a piece no cue decides, each persona's score is at least :data:`RANK_SHARE` of
+its probability, so that pieces no cue catches are not all tied at 0.
 """
 
 from __future__ import annotations
@@ -39,8 +41,13 @@ MIN_WORDS = 16
 MAX_CHARS = 12_000
 #: The neutral class of the model.
 NEUTRAL = "neutral"
-#: The evidence group of a wording lean (``kind`` "lean"; it weighs what its rise adds).
-LEAN_GROUP = "lean:wording"
+#: Below a verdict the wording still ranks: a persona's score is at least this share of its
+#: probability (so at most 0.2, under every verdict threshold), and pieces no cue catches are
+#: ordered by how their words read rather than tied at 0.
+RANK_SHARE = 0.2
+#: A rank under this is too faint to order pieces by (a probability under 0.05): such pieces
+#: stay tied at their cues' score.
+RANK_MIN = 0.01
 
 _WORD = re.compile(r"[a-z][a-z']+")
 
@@ -96,19 +103,24 @@ class LeanModel:
         return dict(zip(self.labels, (exp / exp.sum()).tolist(), strict=True))
 
     def lean(self, known: set[str], allowed: Iterable[str], min_prob: float,
-             plain: Collection[str] = ()) -> Lean | None:
-        """The persona the wording clearly leans to, when it is one of ``allowed``. The words
-        named are the terms that pulled hardest, leaving out those made only of ``plain``
-        words ("our", "and"), which count but explain nothing to a reader."""
-        probs = self.probabilities(known)
+             plain: Collection[str] = (), probs: Mapping[str, float] | None = None) -> Lean | None:
+        """The persona the wording clearly leans to, when it is one of ``allowed`` (``probs``:
+        the piece's probabilities, when already worked out)."""
+        probs = probs or self.probabilities(known)
         persona = max((label for label in self.labels if label != NEUTRAL), key=probs.__getitem__)
         p = probs[persona]
         if p < min_prob or p - probs[NEUTRAL] < MIN_GAP or persona not in set(allowed):
             return None
+        return Lean(persona, p, self.pulling(known, persona, plain))
+
+    def pulling(self, known: set[str], persona: str, plain: Collection[str] = ()
+                ) -> tuple[str, ...]:
+        """The terms that pull hardest toward ``persona`` against neutral, leaving out those
+        made only of ``plain`` words ("our", "and"), which count but explain nothing."""
         k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
         pulls = sorted(((self.weights[t][k] - self.weights[t][n], t) for t in known
                         if not all(w in plain for w in t.split())), reverse=True)
-        return Lean(persona, p, tuple(t for w, t in pulls[:4] if w > 0))
+        return tuple(t for w, t in pulls[:4] if w > 0)
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..analyze.docpages import DocRules, doc_rules
 from ..analyze.language import context_rules
-from ..analyze.lean import LEAN_GROUP, MAX_CHARS, LeanModel, shipped_model, terms_of
+from ..analyze.lean import MAX_CHARS, RANK_MIN, RANK_SHARE, LeanModel, shipped_model, terms_of
 from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
 from ..analyze.lean import MIN_WORDS as LEAN_MIN_WORDS
 from ..analyze.profiles import resolve_model
@@ -36,7 +36,17 @@ from ..config import Config
 from ..errors import ConfigError, InputError
 from ..excerpt import MAX_SENTENCE_CHARS, excerpt
 from ..extract.textsplit import looks_like_markdown, split_markdown, split_plain
-from ..models import CHROME_ROLES, SECTION_SEPARATOR, Evidence, Piece, PieceResult, Section, Verdict
+from ..models import (
+    CHROME_ROLES,
+    LEAN_GROUP,
+    RANK_GROUP,
+    SECTION_SEPARATOR,
+    Evidence,
+    Piece,
+    PieceResult,
+    Section,
+    Verdict,
+)
 from ..packs.lexicon import Persona, load_packs
 from ..score.scoring import (
     cap_tone_alone,
@@ -535,42 +545,63 @@ class Engine:
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
-        if verdict.label == "neutral" and LEAN_MIN_WORDS <= words <= LEAN_MAX_WORDS \
-                and self._lean_allowed:
-            verdict = self._lean_verdict(acc.text, evidence, raw, scores) or verdict
+        if verdict.label == "neutral" and 0 < words <= LEAN_MAX_WORDS and self._lean_allowed:
+            verdict = self._read_wording(acc.text, evidence, raw, scores,
+                                         decides=words >= LEAN_MIN_WORDS) or verdict
         listed, folded = fold_repeats(evidence)
         return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
                            evidence=listed, tone=tone, words=words,
                            sentences=self._top_sentences(acc), folded=folded)
 
-    def _lean_verdict(self, text: str, evidence: list[Evidence], raw: dict[str, float],
-                      scores: dict[str, float]) -> Verdict | None:
-        """The verdict for a piece no cue decides whose wording clearly leans to a persona
-        (see audit.analyze.lean). The persona's score rises to the lean's probability, so that
-        score and verdict agree, through an evidence entry that weighs what the rise adds (a
-        score stays the sum of its evidence) and names the words that pulled."""
+    def _read_wording(self, text: str, evidence: list[Evidence], raw: dict[str, float],
+                      scores: dict[str, float], decides: bool) -> Verdict | None:
+        """The wording lean of a piece no cue decides (see audit.analyze.lean). When it leans
+        clearly, the verdict names that persona and its score rises to the probability; below
+        that, each persona's score rises to RANK_SHARE of its probability, so that pieces no
+        cue catches still rank. Each rise is an evidence entry of kind "lean" that weighs what
+        it adds (a score stays the sum of its evidence) and names the words that pulled. No
+        rise for a persona whose cues the reader took back (negated, quoted, informational,
+        documentation); no verdict where it took back any cue, for a persona with cues of its
+        own, or (``decides`` False) in a piece too short to judge as a whole."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
         model = self.lean_model or shipped_model()
-        lean = model.lean(model.known(terms_of(text)), self._lean_allowed,
-                          self.config.thresholds.lean, plain=STOP_WORDS)
-        # The cue reader has had its say when it found cues of this persona, or took cues
-        # back (negated, quoted, informational, documentation): the wording does not overrule it.
-        if lean is None or any(e.kind == "cue" and (e.negated or e.context or lean.persona in (
-                e.persona, e.counts_for)) for e in evidence):
+        known = model.known(terms_of(text))
+        probs = model.probabilities(known)
+        cues = [e for e in evidence if e.kind == "cue"]
+        taken_back = {pid for e in cues if e.negated or e.context
+                      for pid in (e.persona, e.counts_for) if pid}
+        lean = model.lean(known, self._lean_allowed, self.config.thresholds.lean,
+                          plain=STOP_WORDS, probs=probs) if decides and not taken_back else None
+        # The cue reader has had its say where it found cues of this persona.
+        if lean is not None and any(lean.persona in (e.persona, e.counts_for) for e in cues):
+            lean = None
+        for pid in self._lean_allowed:
+            persona = self.persona(pid)
+            assert persona is not None  # the allowed ids are loaded personas
+            p = probs.get(pid, 0.0)
+            named = lean is not None and lean.persona == pid
+            wanted = round(min(p if named else RANK_SHARE * p, 0.9999), 4)
+            if pid in taken_back or wanted < RANK_MIN or wanted <= scores[pid]:
+                continue
+            note = (f"The wording leans toward {persona.name} (probability {p:.2f}), though no "
+                    "cue of its pack matched." if named else
+                    f"The wording reads a little like copy that draws {persona.name} "
+                    f"(probability {p:.2f}); it ranks the piece, no verdict rests on it.")
+            evidence.append(Evidence(
+                persona=pid, group=LEAN_GROUP if named else RANK_GROUP,
+                text=", ".join(lean.words if named and lean else
+                               model.pulling(known, pid, STOP_WORDS)),
+                section="", start=-1, end=-1, kind="lean", note=note,
+                weight=round(max(to_intensity(wanted) - raw[pid], 0.0), 6)))
+            scores[pid] = wanted
+        if lean is None:
             return None
         persona = self.persona(lean.persona)
-        assert persona is not None  # the allowed ids are loaded personas
-        added = max(to_intensity(lean.probability) - raw[persona.id], 0.0)
-        scores[persona.id] = max(scores[persona.id], round(min(lean.probability, 0.9999), 4))
+        assert persona is not None
         said = ", ".join(f'"{w}"' for w in lean.words) or "its words as a whole"
         reason = (f"no cue decides, but the wording as a whole reads like copy that draws "
                   f"{persona.name} ({lean.probability:.2f}): {said}")
-        evidence.append(Evidence(
-            persona=persona.id, group=LEAN_GROUP, text=", ".join(lean.words), section="",
-            start=-1, end=-1, weight=round(added, 6), kind="lean",
-            note=f"The wording leans toward {persona.name} (probability "
-                 f"{lean.probability:.2f}), though no cue of its pack matched."))
         if persona.id == self.config.target:
             return Verdict("on-target", None, reason, lean=lean.probability)
         label = "risk" if persona.kind == "risk" else "wrong-audience"

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..analyze.tonenames import tone_evidence_line
-from ..models import DEFAULT_PACK_COLOR, NOTE_KINDS, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES
+from ..models import DEFAULT_PACK_COLOR, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES, printed_note
 from ..score.ranking import top_cue_phrases, worst_score
 from .unread import unread_html
 from .words import plural
@@ -361,7 +361,7 @@ def _piece_card(ctx: _Ctx, piece: Mapping[str, Any], rank: int) -> str:
             body.append(f'<p class="muted">… {len(sentences) - SENTENCES_SHOWN} more sentences '
                         'with cues</p>')
     body.append(_fixes(ctx, piece.get("evidence", [])))
-    tone_notes = [ev for ev in piece.get("evidence", []) if ev.get("kind") in NOTE_KINDS]
+    tone_notes = [ev for ev in piece.get("evidence", []) if printed_note(ev)]
     if tone_notes:
         notes = "".join(f"<li>{e(tone_evidence_line(ev, piece.get('tone') or {}))}</li>"
                         for ev in tone_notes)

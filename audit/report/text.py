@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..analyze.tonenames import plain_metric, tone_evidence_line
-from ..models import NOTE_KINDS
+from ..models import NOTE_KINDS, printed_note
 from ..termsafe import safe_tree
 from .unread import why
 from .warned import render_warnings
@@ -146,7 +146,7 @@ def render_piece(console: Console, piece: Mapping[str, Any], personas: Mapping[s
                               "second_person_ratio")))
     _indented(console, summary, 2)
     for ev in piece["evidence"]:
-        if ev.get("kind") in NOTE_KINDS:
+        if printed_note(ev):
             _indented(console, Text(tone_evidence_line(ev, tone), style="dim"), 8)
     console.print()
 

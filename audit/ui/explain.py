@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analyze.tonenames import format_metric, metric_title, plain_metric
+from ..models import LEAN_GROUP
 from .highlight import Swatch, swatch
 
 #: The app's name for a metric's table title (kept for the pages that import it from here).
@@ -81,7 +82,7 @@ def no_rewrites_text(evidence: Iterable[Mapping[str, Any]], swatches: Mapping[st
     risk pack is a whole-piece pull, with no single phrase to change."""
     for ev in evidence:
         sw = swatch(swatches, str(ev.get("persona", "")))
-        if ev.get("kind") == "lean" and sw.kind != "persona":
+        if ev.get("group") == LEAN_GROUP and sw.kind != "persona":
             return (f"No single phrase to rewrite: the wording as a whole leans toward {sw.name} "
                     f"(words such as {ev.get('text') or '-'}). Rewrite the piece for the reader "
                     "you want rather than one phrase.")
