@@ -20,6 +20,12 @@ from audit import Config, Engine, FetchSettings, Store, run_audit
 from audit.runs.planning import plan_sources
 from tests.support.sitesrv import SiteServer
 
+#: Runs ``python -m audit ARGS`` with Ctrl-C at its default, as from a terminal: a test
+#: runner started as a background job inherits SIGINT ignored, and so would the CLI here.
+INTERRUPTIBLE = [sys.executable, "-c", "import os, signal, sys; "
+                 "signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                 "os.execv(sys.executable, [sys.executable, '-m', 'audit', *sys.argv[1:]])"]
+
 FAST = FetchSettings(allow_private=True, delay=0, retries=1, backoff=0.01, timeout=5)
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -269,7 +275,7 @@ def _slow_audit(srv: SiteServer, tmp_path: Path, env: dict[str, str], n: int,
     db = tmp_path / "slow.db"
     args = ["audit", str(urls), "--db", str(db), "--allow-private", "--no-robots",
             "--delay", "0.15", "--per-host", "1", "--concurrency", "1", "--model", "fast"]
-    proc = subprocess.Popen([sys.executable, "-m", "audit", *args], env=env, cwd=tmp_path,
+    proc = subprocess.Popen([*INTERRUPTIBLE, *args], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 90
     stored = 0
@@ -397,7 +403,7 @@ def test_two_resumes_of_one_run_at_once_are_refused(tmp_path: Path,
 
 def test_ctrl_c_stops_a_check_with_exit_130(tmp_path: Path, cli_env: dict[str, str]) -> None:
     """Standard input that never ends keeps `check` waiting until Ctrl-C."""
-    proc = subprocess.Popen([sys.executable, "-m", "audit", "check", "-", "--model", "fast"],
+    proc = subprocess.Popen([*INTERRUPTIBLE, "check", "-", "--model", "fast"],
                             env=cli_env, cwd=tmp_path, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdin is not None
@@ -431,7 +437,7 @@ def test_stopping_a_large_check_leaves_no_traceback_and_no_worker(
     para = ("Request a demo with our sales team before procurement signs off. Start free "
             "today, no credit card needed, and send your first invoice in minutes.\n\n")
     big.write_text(para * 40_000, encoding="utf-8")  # about 6 MB: the workers are used
-    proc = subprocess.Popen([sys.executable, "-m", "audit", "check", str(big), "--model",
+    proc = subprocess.Popen([*INTERRUPTIBLE, "check", str(big), "--model",
                              "fast", "--format", "json"], env=cli_env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
