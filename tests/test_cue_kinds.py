@@ -88,6 +88,22 @@ def test_informational_copy_is_not_a_pitch(engine: Engine, text: str) -> None:
     assert any(e.context == "informational" for e in result.evidence)
 
 
+def test_a_cookie_notice_discloses_tracking_and_is_no_risk(engine: Engine) -> None:
+    """What a cookie does and how to turn it off protects the reader; the same tracking told
+    back to the reader as a pitch is the risk."""
+    notice = ("This site uses cookies. Analytics cookies tell us which pages people read, so we "
+              "can fix the slow ones. Advertising cookies let our partners show you ads based "
+              "on your browsing on other sites. You can opt out of all but the necessary ones "
+              "below.")
+    result = engine.check_text(notice, channel="landing")
+    assert result.verdict.label == "neutral"
+    assert any(e.group == "tracking-references" and e.context == "informational"
+               for e in result.evidence)
+    pitch = ("Based on your browsing on other sites last night, we picked three lamps for your "
+             "hallway.")
+    assert verdict(engine, pitch, "email") == ("risk", "over-personalization")
+
+
 def test_a_quoted_practice_is_mentioned_not_used(engine: Engine) -> None:
     text = ('Booking sites love "only two rooms left" banners and pre-ticked insurance boxes; '
             "guests have learned to ignore them.")
