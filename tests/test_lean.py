@@ -61,6 +61,17 @@ def test_a_clear_lean_names_the_persona_and_the_words_that_pulled() -> None:
     assert set(lean.words) == {"ledger", "quarterly", "quarterly ledger"}  # "the" explains nothing
 
 
+def test_plain_words_are_named_only_when_they_pull_hardest() -> None:
+    """"off" alone explains little, but where it out-pulls every other word the reader is told:
+    naming only weaker words would hide why the wording leans."""
+    model = LeanModel(["bargain-hunter", NEUTRAL], [0.0, 0.0],
+                      {"off": [5.0, 0.0], "screen": [1.0, 0.0], "the": [0.8, 0.0],
+                       "zoom": [0.5, 0.0]})
+    known = {"off", "screen", "the", "zoom"}
+    assert model.pulling(known, "bargain-hunter", plain={"off", "the"}) == ("off", "screen",
+                                                                          "zoom")
+
+
 def test_no_lean_below_the_threshold_near_neutral_or_for_a_persona_not_allowed() -> None:
     known = TOY.known(terms_of("the quarterly ledger"))
     assert TOY.lean(known, ["beth-bureaucrat"], 0.999) is None

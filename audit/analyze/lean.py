@@ -115,12 +115,16 @@ class LeanModel:
 
     def pulling(self, known: set[str], persona: str, plain: Collection[str] = ()
                 ) -> tuple[str, ...]:
-        """The terms that pull hardest toward ``persona`` against neutral, leaving out those
-        made only of ``plain`` words ("our", "and"), which count but explain nothing."""
+        """The terms that pull hardest toward ``persona`` against neutral. Those made only of
+        ``plain`` words ("our", "and") usually explain nothing and are left out, unless one
+        out-pulls every other term: "up to" and "off" in "zoom in up to 300% without text
+        spilling off the screen" are why that sentence reads like a discount."""
         k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
-        pulls = sorted(((self.weights[t][k] - self.weights[t][n], t) for t in known
-                        if not all(w in plain for w in t.split())), reverse=True)
-        return tuple(t for w, t in pulls[:4] if w > 0)
+        pulls = sorted(((self.weights[t][k] - self.weights[t][n], t) for t in known),
+                       reverse=True)
+        bare = {t for _, t in pulls if all(w in plain for w in t.split())}
+        best = max((w for w, t in pulls if t not in bare), default=0.0)
+        return tuple([t for w, t in pulls if w > 0 and (t not in bare or w > best)][:4])
 
 
 @lru_cache(maxsize=1)
