@@ -62,6 +62,8 @@ def test_solopreneur_copy_is_on_target(engine: Engine) -> None:
     "Other tools need a security review; ours doesn't.",
     "Our competitors require a sales call. We don't.",
     "Nobody needs a procurement process to try us.",
+    # a negator reaches every item of a list, however long the items before it
+    "It doesn't need an IT department, a procurement process or a security questionnaire.",
 ])
 def test_negated_cues_do_not_count_for_beth(each_engine: Engine, text: str) -> None:
     r = each_engine.check_text(text, channel="ad")
@@ -92,6 +94,12 @@ def test_negation_does_not_leak_past_a_clause(each_engine: Engine) -> None:
     ("Not only SSO but also SAML.", "SAML"),
     ("Unlike big suites, Acme offers SSO.", "SSO"),
     ("Unlike big suites, SSO is free here.", "SSO"),
+    # a command after the comma starts a clause of its own
+    ("No spam, unsubscribe with one click.", "one click"),
+    # the window is not stretched across words that are no list: the trial is denied, the
+    # guarantee is offered
+    ("Members who did not take a free trial are entitled to a 100% money-back guarantee.",
+     "money-back"),
 ])
 def test_a_negation_stays_in_its_own_phrase(each_engine: Engine, text: str, cue: str) -> None:
     r = each_engine.check_text(text, channel="ad")

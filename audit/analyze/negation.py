@@ -39,6 +39,8 @@ def _gloss_end(words: list[str], start: int, end: int, stop: int) -> int:
 
 #: Words a list item may hold besides its one content word ("SSO, SAML and a security review").
 _LIST_GLUE = frozenset({"and", "or", "a", "an", "the"})
+#: What separates list items, and so does not use up a negator's window.
+_LIST_SEPARATORS = frozenset({",", "and", "or"})
 _OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
 
 
@@ -88,8 +90,16 @@ class Negator:
         """A negator within the window before the cue (``first`` is the cue's first word)."""
         r = self.rules
         last = len(before) - 1
-        for pos in range(last, max(last - r.window, -1), -1):
+        # The window counts words, not the commas and conjunctions between list items: in
+        # "doesn't need an IT department, a procurement process or a security questionnaire"
+        # the negator reaches the third item.
+        counted = 0
+        for pos in range(last, -1, -1):
             word = before[pos]
+            if word not in _LIST_SEPARATORS:
+                counted += 1
+                if counted > r.window:
+                    break
             if word == ":" and r.list_intro:
                 return self._negated_list_intro(before[:pos])
             if word in r.breakers or word in r.closers:
@@ -196,4 +206,10 @@ class Negator:
             if node.dep_ == "conj" and not any(c.dep_ == "cc" and c.lower_ in ("or", "nor")
                                                for c in node.head.children):
                 det_reaches = False
+            # A comma before a command or a pronoun starts a clause of its own, as in the words
+            # view, however the parser attached it ("No spam, unsubscribe with one click").
+            edge = node.left_edge
+            if (edge.i > 0 and doc[edge.i - 1].text == ","
+                    and edge.lower_ in self.rules.comma_breakers):
+                return False
         return False
