@@ -64,6 +64,8 @@ def test_solopreneur_copy_is_on_target(engine: Engine) -> None:
     "Nobody needs a procurement process to try us.",
     # a negator reaches every item of a list, however long the items before it
     "It doesn't need an IT department, a procurement process or a security questionnaire.",
+    "You won\u2019t need an IT department, a procurement process, a security questionnaire or a "
+    "legal review.",
 ])
 def test_negated_cues_do_not_count_for_beth(each_engine: Engine, text: str) -> None:
     r = each_engine.check_text(text, channel="ad")

@@ -41,6 +41,7 @@ def _gloss_end(words: list[str], start: int, end: int, stop: int) -> int:
 _LIST_GLUE = frozenset({"and", "or", "a", "an", "the"})
 #: What separates list items, and so does not use up a negator's window.
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
+_ARTICLES = frozenset({"a", "an", "the"})
 _OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
 
 
@@ -90,13 +91,15 @@ class Negator:
         """A negator within the window before the cue (``first`` is the cue's first word)."""
         r = self.rules
         last = len(before) - 1
-        # The window counts words, not the commas and conjunctions between list items: in
-        # "doesn't need an IT department, a procurement process or a security questionnaire"
-        # the negator reaches the third item.
+        # The window counts words, not what joins list items (commas, and/or, an item's
+        # article): in "doesn't need an IT department, a procurement process, a security
+        # questionnaire or a legal review" the negator reaches the last item.
         counted = 0
         for pos in range(last, -1, -1):
             word = before[pos]
-            if word not in _LIST_SEPARATORS:
+            joins = word in _LIST_SEPARATORS or (
+                word in _ARTICLES and pos > 0 and before[pos - 1] in _LIST_SEPARATORS)
+            if not joins:
                 counted += 1
                 if counted > r.window:
                     break
