@@ -68,6 +68,27 @@ def test_refund_lead_is_the_bargain_hunter(engine: Engine) -> None:
     assert verdict(engine, text, "email") == ("wrong-audience", "bargain-hunter")
 
 
+@pytest.mark.parametrize("text", [
+    "Plans start at $9 a month for one person.",
+    "Priced for a single user.",
+    "Built for just you.",
+])
+def test_one_person_named_as_the_buyer_is_the_target(engine: Engine, text: str) -> None:
+    result = engine.check_text(text, channel="landing")
+    assert any(e.group == "individual-use" for e in result.evidence)
+    assert result.verdict.label == "on-target"
+
+
+def test_a_freelancer_pricing_page_with_a_guarantee_is_not_mixed(engine: Engine) -> None:
+    """A refund offered as a satisfaction promise on a one-person plan: the page sells to the
+    target, the guarantee only reassures."""
+    text = ("Try it for 30 days. If it doesn't save you an hour a week, we'll refund you, no "
+            "forms to fill in. Plans start at $9 a month for one person.")
+    assert verdict(engine, text, "landing") == ("on-target", None)
+    licence = engine.check_text("Seats are sold for one user at a time across the organisation.")
+    assert not any(e.group == "individual-use" for e in licence.evidence)
+
+
 def test_a_calm_cart_reminder_is_service_but_pressed_with_urgency_it_is_not(engine: Engine) -> None:
     calm = "Your order is still in your basket. We kept it for you, come back whenever you like."
     pressed = ("Your order is still in your basket. Only 2 left in stock, so check out before "
