@@ -37,11 +37,11 @@ def _gloss_end(words: list[str], start: int, end: int, stop: int) -> int:
     return end
 
 
-#: Words a list item may hold besides its one content word ("SSO, SAML and a security review").
-_LIST_GLUE = frozenset({"and", "or", "a", "an", "the"})
+_ARTICLES = frozenset({"a", "an", "the"})
 #: What separates list items, and so does not use up a negator's window.
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
-_ARTICLES = frozenset({"a", "an", "the"})
+#: Words a list item may hold besides its one content word ("SSO, SAML and a security review").
+_LIST_GLUE = (_LIST_SEPARATORS - {","}) | _ARTICLES
 _OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
 
 
