@@ -154,9 +154,19 @@ def test_a_leaked_tag_counts_once(engine: Engine) -> None:
     "We know which laptop you're reading this on, so here's the matching sleeve.",
     "Most dads find meal planning hard, so we made it one button.",
     "Men never plan ahead, so our barbers take walk-ins.",
+    # the reader's exact age as the reason to buy
+    "Happy birthday, Sam! As a 40-year-old man, you might enjoy our new shaving kit.",
+    "Now that you're 50, it's time to look at your pension again.",
 ])
 def test_watched_and_stereotyped_readers(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
+
+
+def test_a_company_or_a_founder_of_some_age_is_no_call_out(engine: Engine) -> None:
+    for text in ("As a 15-year-old company, we know invoicing inside out.",
+                 "Our 12-year-old founder built the first version."):
+        result = engine.check_text(text, channel="landing")
+        assert not any(e.group == "stereotype-callouts" for e in result.evidence)
 
 
 @pytest.mark.parametrize("text", [
