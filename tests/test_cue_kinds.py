@@ -72,6 +72,9 @@ def test_refund_lead_is_the_bargain_hunter(engine: Engine) -> None:
     "Plans start at $9 a month for one person.",
     "Priced for a single user.",
     "Built for just you.",
+    # the side-project reader, however the day job is put
+    "Keep your day job while you test the idea.",
+    "Build it alongside your day job, an hour at a time.",
 ])
 def test_one_person_named_as_the_buyer_is_the_target(engine: Engine, text: str) -> None:
     result = engine.check_text(text, channel="landing")
