@@ -105,11 +105,18 @@ def test_a_calm_cart_reminder_is_service_but_pressed_with_urgency_it_is_not(engi
     "Vendor onboarding typically includes SSO, SCIM provisioning, a security review and a DPA.",
     "This release adds SAML single sign-on and SCIM provisioning for workspace admins.",
     "The Customer shall provide a purchase order within ten business days of the effective date.",
+    "Today we're rolling out SAML single sign-on and SCIM provisioning for every workspace.",
 ])
 def test_informational_copy_is_not_a_pitch(engine: Engine, text: str) -> None:
     result = engine.check_text(text, channel="blog")
     assert result.verdict.label == "neutral"
     assert any(e.context == "informational" for e in result.evidence)
+
+
+def test_an_announcement_followed_by_a_pitch_still_pitches(engine: Engine) -> None:
+    text = ("Today we're rolling out our Enterprise plan with SSO, SCIM and audit logs. Talk to "
+            "our sales team to set up a pilot and a security review.")
+    assert verdict(engine, text, "landing") == ("wrong-audience", "beth-bureaucrat")
 
 
 def test_a_cookie_notice_discloses_tracking_and_is_no_risk(engine: Engine) -> None:
