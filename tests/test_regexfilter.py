@@ -9,7 +9,7 @@ import pytest
 from audit import load_packs
 from audit.analyze.charregex import SPAN, CharRegex, CharRegexes, Scan, _for_lowered, _leading_tests
 from audit.analyze.nlp import build_fast
-from audit.analyze.regexfilter import DIGIT, Literal, anchors, required_literals
+from audit.analyze.regexfilter import DIGIT, Literal, anchors, leads, required_literals
 
 
 @pytest.mark.parametrize(("rx", "needs"), [
@@ -138,6 +138,71 @@ def test_a_cut_scan_finds_what_finditer_finds(rx: str) -> None:
     expected = [m.span() for lo, hi in windows for m in re.compile(rx).finditer(text, lo, hi)]
     assert scan.spans(text, windows) == expected
     assert expected
+
+
+@pytest.mark.parametrize(("rx", "starts"), [
+    (r"\b(?:earn|make)\s+cash|(?<=\bstart\s)earning\b", ("earn", "earning", "make")),
+    (r"(?i)\bfree\s*\(forever\)|\bforever\s*\(free\)", ("forever", "free")),  # "f" factored out
+    (r"\b(?:our\s+)?gift\s+to\s+you", ("gift", "our")),  # an optional opening
+    (r"(?:\{\{|\$\{)\s*name", ("${", "{{")),
+    (r"\b(?:[Pp]eople|[Ss]hoppers)\s+in", ("people", "shoppers")),
+    (r"(?m)^(?:solo|indie)\s*$", None),  # a line start: re finds those quickly itself
+    (r"\b(?:\d+|one)\s+months?\s+free", None),  # a digit has no text to look for
+    (r"\b(?:a|an)\s+team", None),  # a one-letter word is everywhere
+    (r"\b(?:x)?y", None),
+])
+def test_leads_are_the_texts_every_match_starts_with(rx: str, starts: tuple[str, ...] | None
+                                                       ) -> None:
+    assert leads(re.compile(rx)) == starts
+
+
+@pytest.mark.parametrize("rx", [
+    r"\b(?:earn|make)\s+(?:extra\s+)?cash\b|(?<=\bstart\s)earning\b",
+    r"(?i)\bfree\s*\(forever\)|\bforever\s*\(free\)",
+    r"(?i)(?:\{\{\s*\w+\s*\}\}|\[\s*[\w ]{1,20}\])\s?%\s+off\b",
+    r"(?<![\w-])(?:[Pp]eople|[Ss]hoppers)\s+in\s+[A-Z][a-z]+|\bfolks\s+near",
+])
+def test_a_lead_scan_finds_what_finditer_finds(rx: str) -> None:
+    """A regex with no cut-off test but known opening texts is tried only where one of them
+    is: the same matches, in the same order, never overlapping, including one that starts
+    where an earlier try failed and one right after a match."""
+    text = ("make more cash; make cash make extra cash, start earning (we start earning) "
+            "unearned earning FREE (forever) forever(free) freeforever (free) {{ code }} % off "
+            "[Spring sale]% off {{x}}%off People in Leeds, shoppers in york, Shoppers in York "
+            "people in\n\nLeeds earn cash")
+    pattern = re.compile(rx)
+    scan = Scan.of(pattern)
+    assert scan.lead is not None and scan.rest is None
+    for windows in ([(0, len(text))], [(0, 45), (45, 150), (150, len(text))], [(3, 9)]):
+        expected = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)
+                    if m.end() > m.start()]
+        assert scan.spans(text, windows, text.lower()) == expected
+        assert scan.spans(text, windows) == expected  # no lower-cased text: a plain search
+    assert scan.spans(text, [(0, len(text))], text.lower())
+
+
+def test_every_shipped_lead_scan_finds_what_finditer_finds() -> None:
+    """The packs' own regexes, on the lower-cased text and on the text as written, over our
+    example copy: a lead scan loses nothing and adds nothing."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    text = "\n\n".join(p.read_text(encoding="utf-8")
+                       for p in sorted((root / "examples").rglob("*"))
+                       if p.suffix in (".md", ".txt", ".html", ".eml"))
+    checked = 0
+    for pack in load_packs():
+        for group in pack.cues:
+            for src in group.regex:
+                for rx, lowered in ((re.compile(src), False), (_for_lowered(re.compile(src)), True)):
+                    if rx is None or Scan.of(rx).lead is None:
+                        continue
+                    subject = text.lower() if lowered else text
+                    expected = [m.span() for m in rx.finditer(subject) if m.end() > m.start()]
+                    found = Scan.of(rx).spans(subject, [(0, len(subject))], text.lower())
+                    assert found == expected, src
+                    checked += 1
+    assert checked >= 50
 
 
 def test_windows_worked_out_at_once_are_the_windows_one_by_one() -> None:

@@ -23,7 +23,7 @@ from spacy.language import Language
 from ..errors import AntipersonaError
 from . import programs
 from .nlp import pipeline_name
-from .regexfilter import DIGIT, Literal, anchors, sre_parse
+from .regexfilter import DIGIT, Literal, anchors, common_word, leads, sre_parse
 
 #: Characters a window reaches on either side of its anchor when no blank line comes first.
 SPAN = 400
@@ -146,7 +146,7 @@ class CharRegexes:
                 if plain is None or not aligned:
                     plain, subject = self._scans[rid], text
                 assert plain is not None  # a shipped regex (rx is None) always has its Scan
-                for start, end in plain.spans(subject, spans):
+                for start, end in plain.spans(subject, spans, lowered if aligned else None):
                     yield rid, start, end
                 continue
             deadline = time.monotonic() + REGEX_SECONDS
@@ -173,23 +173,52 @@ class Scan:
     the rest matches is the leftmost place the whole does, unless the tests fail there, and
     then the search goes on from the next character."""
 
-    __slots__ = ("rest", "tests", "whole")
+    __slots__ = ("lead", "rest", "tests", "whole")
 
     def __init__(self, whole: re.Pattern[str], rest: re.Pattern[str] | None = None,
-                 tests: re.Pattern[str] | None = None) -> None:
-        self.whole, self.rest, self.tests = whole, rest, tests
+                 tests: re.Pattern[str] | None = None, lead: re.Pattern[str] | None = None
+                 ) -> None:
+        self.whole, self.rest, self.tests, self.lead = whole, rest, tests, lead
 
     @classmethod
     def of(cls, rx: re.Pattern[str]) -> Scan:
+        starts = programs.fact("leads", (rx.pattern, rx.flags), lambda: leads(rx))
+        lead = None
+        if starts is not None:
+            body = "|".join(re.escape(t) for t in sorted(starts, key=lambda t: (-len(t), t)))
+            # Looked for in the lower-cased text: a case-insensitive search is ten times slower.
+            lead = programs.compile(body)
         split = programs.fact("leading-tests", (rx.pattern, rx.flags), lambda: _leading_tests(rx))
-        if split is None:
-            return cls(rx)
+        if split is None or (lead is not None and not common_word(starts)):
+            return cls(rx, lead=lead)
+        # A lead that is an everyday word ("for", "the") is tried too often to beat a search
+        # for the rest, which re runs in C.
         tests, rest = split
         return cls(rx, programs.compile(rest, rx.flags), programs.compile(tests, rx.flags))
 
-    def spans(self, subject: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """(start, end) of the non-empty matches ``finditer`` finds in each window."""
+    def spans(self, subject: str, windows: list[tuple[int, int]], lowered: str | None = None
+              ) -> list[tuple[int, int]]:
+        """(start, end) of the non-empty matches ``finditer`` finds in each window.
+        ``lowered``: ``subject`` lower-cased, offsets unchanged (where lead texts are looked
+        for; without it the regex searches on its own)."""
         found = []
+        if self.lead is not None and lowered is not None:
+            # Every match starts with a lead text: try the whole regex only where one is.
+            find, match = self.lead.search, self.whole.match
+            for lo, hi in windows:
+                pos = lo
+                while pos < hi:
+                    c = find(lowered, pos, hi)
+                    if c is None:
+                        break
+                    at = c.start()
+                    m = match(subject, at, hi)
+                    if m is None or m.end() == at:
+                        pos = at + 1
+                        continue
+                    found.append((at, m.end()))
+                    pos = m.end()
+            return found
         if self.rest is None or self.tests is None:
             finditer = self.whole.finditer
             for lo, hi in windows:

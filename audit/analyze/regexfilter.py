@@ -229,3 +229,80 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     if not found or found == (DIGIT,):
         return None
     return tuple(lit.text for lit in found)
+
+
+_ZERO_WIDTH_OPS = (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT)
+_WORD_TESTS = (sre_parse.AT_BOUNDARY, sre_parse.AT_NON_BOUNDARY)
+
+
+def _lead_char(op: Any, av: Any) -> str | None:
+    """The one lower-cased character a literal item (``a``, ``[Aa]``) stands for."""
+    if op is sre_parse.LITERAL:
+        return chr(av).lower()
+    return _case_char(av) if op is sre_parse.IN else None
+
+
+def _leads_of(items: list[Any]) -> set[str] | None:
+    """Lower-cased texts one of which every match of the sequence starts with."""
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH_OPS:
+        if items[i][0] is sre_parse.AT and items[i][1] not in _WORD_TESTS:
+            return None  # "^": re finds line starts quickly on its own
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    run = ""
+    for op2, av2 in items[i:]:
+        char = _lead_char(op2, av2)
+        if char is None:
+            break
+        run += char
+    if run:
+        # The parser factors a shared prefix out of alternatives ("free|forever" is "f" then
+        # "ree|orever"): put it back in front of what follows.
+        rest = _leads_of(items[i + len(run):]) if i + len(run) < len(items) and items[
+            i + len(run)][0] in (sre_parse.BRANCH, sre_parse.SUBPATTERN) else None
+        return {run + t for t in rest} if rest else {run}
+    if op is sre_parse.IN:
+        return set(_class_chars(av) or ()) or None
+    if op is sre_parse.SUBPATTERN:
+        inner = _leads_of(list(av[-1]))
+    elif op is sre_parse.BRANCH:
+        inner = set()
+        for branch in av[1]:
+            found = _leads_of(list(branch))
+            if found is None:
+                return None
+            inner |= found
+    elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+        inner = _leads_of(list(av[2]))
+        if inner is not None and av[0] == 0:  # optional: or what follows it starts the match
+            rest = _leads_of(items[i + 1:])
+            inner = None if rest is None else inner | rest
+    else:
+        return None
+    return inner or None
+
+
+def common_word(texts: tuple[str, ...]) -> bool:
+    """Whether one of the texts is as common as a stop word (or a two-letter fragment)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return any(t in STOP_WORDS or len(t) <= 2 for t in texts)
+
+
+def leads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-cased texts one of which every match starts with (after its zero-width tests),
+    each either at least two characters long or one character that is not a letter or digit;
+    None when no such set is known. A search for these texts finds every place the whole
+    regex could start, far faster than the regex's own search when it opens with ``\\b`` or
+    an alternation."""
+    try:
+        parsed = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # any parser trouble means: no lead
+        return None
+    found = _leads_of(parsed)
+    if not found or any(len(t) < 2 and t.isalnum() for t in found):
+        return None
+    return tuple(sorted(found))
