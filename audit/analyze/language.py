@@ -158,7 +158,8 @@ def context_factors() -> dict[str, float]:
     sums a long piece's scores compiles none of the patterns that found the reasons."""
     data = language_data()
     ctx = data["context"]
-    return {"": 1.0, "informational": float(ctx["factor"]), "quoted": float(ctx["quoted_factor"]),
+    return {"": 1.0, "informational": float(ctx["factor"]), "policy": float(ctx["factor"]),
+            "quoted": float(ctx["quoted_factor"]),
             "documentation": float(data["docs"]["factor"]),
             "template": float(data["template"]["factor"])}
 

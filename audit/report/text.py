@@ -38,6 +38,7 @@ _CUES_PER_SENTENCE = 10
 _CONTEXT_NOTES = {
     "informational": "in a sentence that informs: counts a tenth",
     "documentation": "on a page that documents the feature: counts a tenth",
+    "policy": "on a legal or policy page: counts a tenth",
     "quoted": "quoted, not used: not counted",
     "template": "a template's placeholder, filled in when sent: not counted",
 }
