@@ -34,7 +34,8 @@ TOY = LeanModel(["bargain-hunter", NEUTRAL], [0.0, 0.5],
 @pytest.mark.parametrize("first_line", [
     "Terms of Sale", "Terms and Conditions of Sale", "Terms of Service | Kettleworks",
     "Kettleworks - Terms of Use", "Privacy notice", "Website Privacy Policy",
-    "Cookie policy", "Privacy and cookies | Kettleworks", "Accessibility statement", "Accessibility statement for kettleworks.example",
+    "Cookie policy", "Privacy and cookies | Kettleworks", "Accessibility statement",
+    "Accessibility statement for kettleworks.example",
     "Imprint", "Legal notice", "Acceptable use policy", "Data processing addendum",
 ])
 def test_a_legal_or_policy_title_marks_the_page(first_line: str) -> None:
