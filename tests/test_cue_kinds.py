@@ -211,6 +211,38 @@ def test_a_negated_need_reaches_the_list_after_its_colon(each_engine: Engine) ->
     assert any(e.text == "procurement" and not e.negated for e in other.evidence)
 
 
+@pytest.mark.parametrize("text", [
+    "Procurement questionnaires? No. Sales calls? Never. Custom contracts? Not here.",
+    "We've been asked about SSO, procurement questionnaires and custom contracts. We said no.",
+    "Looking for SAML SSO, SCIM provisioning or an SLA? That\u2019s not us.",
+    "SSO, audit logs and procurement support. We don't do any of that.",
+])
+def test_a_refusal_in_the_next_sentence_takes_the_cues_back(each_engine: Engine, text: str
+                                                           ) -> None:
+    """Naming Beth's world only to turn it down is the target's copy (the labelling guide's
+    keyword trap), also when the refusal is a sentence of its own; her organisation words
+    leave the tone count too."""
+    result = each_engine.check_text(f"{text} Notebird is a notebook for one person.")
+    beth = [e for e in result.evidence if e.persona == "beth-bureaucrat" and e.kind == "cue"]
+    assert beth and all(e.negated for e in beth)
+    assert result.verdict.label == "on-target"
+    assert result.tone["org_rate"] == 0
+
+
+@pytest.mark.parametrize("answer", ["No problem.", "Not yet.", "No? Here is why you might.",
+                                    "Our Enterprise plan has both."])
+def test_an_answer_that_is_no_refusal_leaves_the_cues(each_engine: Engine, answer: str) -> None:
+    result = each_engine.check_text(f"Need SSO and a security review? {answer} Talk to sales.")
+    beth = [e for e in result.evidence if e.persona == "beth-bureaucrat" and e.kind == "cue"]
+    assert beth and not any(e.negated for e in beth)
+
+
+def test_a_refusal_reaches_only_the_sentence_before_it(engine: Engine) -> None:
+    result = engine.check_text("Our Enterprise plan adds SSO. Need a fax line? No.")
+    sso = [e for e in result.evidence if e.text == "SSO"]
+    assert sso and not sso[0].negated
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")

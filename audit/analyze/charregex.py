@@ -96,9 +96,10 @@ class CharRegexes:
             body = "|".join(re.escape(w) for w in sorted(table, key=lambda w: (-len(w), w)))
             rx = programs.compile("(?=" + ("(?<!\\w)" if start else "") + f"({body})"
                             + ("(?!\\w)" if end else "") + ")")
-            implied = {word: tuple(sorted({rid for other, rids in table.items()
-                                           if word.startswith(other) and (other == word or not end)
-                                           for rid in rids}))
+            # A word's prefixes are looked up rather than every word tested against every other.
+            implied = {word: tuple(sorted({rid for k in (range(1, len(word) + 1) if not end
+                                                         else (len(word),))
+                                           for rid in table.get(word[:k], ())}))
                        for word in table}
             self._word_rx.append((rx, implied))
 

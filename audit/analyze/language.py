@@ -59,6 +59,8 @@ class NegationRules:
     after_multi: Phrases  # by first word
     breakers: frozenset[str]
     comma_breakers: frozenset[str]
+    #: A short sentence that refuses what the sentence before it named (see Negator.refuses).
+    refusals: tuple[str, ...]
     not_negating_next: frozenset[str]
     never_been_praise: frozenset[str]
     closers: frozenset[str]
@@ -85,6 +87,7 @@ def negation_rules() -> NegationRules:
         # After a comma, a command verb starts a new clause too ("no card, cancel anytime").
         comma_breakers=frozenset(str(b).lower() for b in
                                  [*neg["comma_breakers"], *language_data()["imperative_verbs"]]),
+        refusals=tuple(str(r) for r in neg["refusals"]),
         not_negating_next=frozenset(str(w).lower() for w in neg["not_negating_next"]),
         never_been_praise=frozenset(str(w).lower() for w in neg["never_been_praise"]),
         closers=frozenset(str(w).lower() for w in neg["closers"]),

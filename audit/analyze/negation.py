@@ -8,6 +8,8 @@ determiner on the cue's head chain, or the cue inside a "without ..." phrase.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
 from .language import NegationRules, negation_rules
@@ -42,6 +44,10 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
 #: Words a list item may hold besides its one content word ("SSO, SAML and a security review").
 _LIST_GLUE = (_LIST_SEPARATORS - {","}) | _ARTICLES
+#: Longer than this, a sentence is no bare refusal.
+_MAX_REFUSAL_CHARS = 60
+#: Emphasis and closing punctuation around a refusal ("*Nope.*", "No!", "Never...", "Not us :)").
+_CLOSING = re.compile(r"^[\s*_\"'“‘(]+|[\s.!…*_\"'”’):)]+$")
 _OUTSIDE_NEGATION = frozenset({"nsubj", "nsubjpass", "csubj", "vocative", "npadvmod", "expl"})
 
 
@@ -55,6 +61,16 @@ class Negator:
         self._before_triggers = (r.before_single | r.contrast_single | set(r.before_multi)
                                  | set(r.contrast_multi))
         self._after_triggers = frozenset(r.after_multi)
+        self._refusal = re.compile("|".join(f"(?:{rx})" for rx in r.refusals))
+
+    def refuses(self, sentence: str) -> bool:
+        """Whether a sentence is a bare refusal of what the one before it named ("No.", "We
+        said no.", "That's not us."): then that sentence's cues are taken back, as in
+        "Procurement questionnaires? No." Only short sentences can be; see ``refusals``."""
+        if len(sentence) > _MAX_REFUSAL_CHARS:
+            return False
+        plain = _CLOSING.sub("", sentence.lower().replace("\u2019", "'")).strip()
+        return self._refusal.fullmatch(" ".join(plain.split())) is not None
 
     def negated(self, doc: Doc, start: int, end: int, sent_start: int | None = None, *,
                 words: list[str] | None = None, limit: int | None = None) -> bool:

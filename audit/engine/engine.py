@@ -17,7 +17,7 @@ import multiprocessing as mp
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -408,8 +408,8 @@ class Engine:
                 acc = None
 
     def _drop_negated_words(self, doc: Any, arrays: Any, rows: np.ndarray, starts: np.ndarray,
-                            places: dict[str, list[tuple[int, int]]], limits: list[int]
-                            ) -> list[str] | None:
+                            places: dict[str, list[tuple[int, int]]], limits: list[int],
+                            refused: Callable[[int, int], bool]) -> list[str] | None:
         """A vocabulary word a negation takes back ("we never track your location", "no
         procurement") pulls toward no one: it leaves its sentence's count in ``rows``. Returns
         the doc's lower-case words when it read them (the cue loop reads them too)."""
@@ -421,10 +421,28 @@ class Engine:
             for start, end in spans:
                 s_idx = int(np.searchsorted(starts, start, side="right")) - 1
                 k = min(bisect_right(limits, start), len(limits) - 1)  # its piece
-                if self.negator.negated(doc, start, end, int(starts[s_idx]), words=words,
-                                        limit=limits[k]):
+                if (self.negator.negated(doc, start, end, int(starts[s_idx]), words=words,
+                                         limit=limits[k]) or refused(s_idx, limits[k])):
                     rows[s_idx, col] -= 1
         return words
+
+    def _refusals(self, text: str, arrays: Any, bounds: np.ndarray) -> Callable[[int, int], bool]:
+        """``refused(s, limit)``: whether the sentence after sentence ``s`` (the index into
+        ``bounds``), if it starts before token ``limit``, is a bare refusal of what sentence
+        ``s`` named ("Procurement questionnaires? No."). Read once per sentence."""
+        seen: dict[int, bool] = {}
+        idx, ends = arrays.idx, arrays.end
+
+        def refused(s: int, limit: int) -> bool:
+            found = seen.get(s)
+            if found is None:
+                nxt = s + 1
+                first, end = (int(b) for b in bounds[nxt]) if nxt < len(bounds) else (limit, 0)
+                found = seen[s] = first < limit and self.negator.refuses(
+                    text[int(idx[first]):int(ends[end - 1])])
+            return found
+
+        return refused
 
     def _analyse_doc(self, doc: Any, task: _Task) -> list[_Partial]:
         """Tone and evidence for each piece (member) in the doc, split back by char offset."""
@@ -440,7 +458,9 @@ class Engine:
         member_starts = [m.start for m in task.members]
         idx = arrays.idx
         limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
-        words = self._drop_negated_words(doc, arrays, rows, starts, places, limits)
+        # "SSO? No.": a refusal after a sentence takes back its cues and vocabulary.
+        refused = self._refusals(task.text, arrays, bounds)
+        words = self._drop_negated_words(doc, arrays, rows, starts, places, limits, refused)
         if len(parts) == 1:
             parts[0].counts.add(rows)
         else:
@@ -492,8 +512,9 @@ class Engine:
             if group.negatable:
                 if words is None:
                     words = self.matcher.lower_words(arrays)
-                negated = self.negator.negated(doc, hit.start, hit.end, s_start, words=words,
-                                               limit=limits[k])
+                negated = (self.negator.negated(doc, hit.start, hit.end, s_start, words=words,
+                                                limit=limits[k])
+                           or refused(s_idx, limits[k]))
             found = sentences.get(s_idx)
             if found is None:
                 first_char, end_char = int(idx[s_start]), int(ends[s_end - 1])
