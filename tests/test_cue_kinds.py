@@ -243,6 +243,36 @@ def test_a_refusal_reaches_only_the_sentence_before_it(engine: Engine) -> None:
     assert sso and not sso[0].negated
 
 
+@pytest.mark.parametrize("text", [
+    "Back again? This is your fourth visit to the hiking boots page this week.",
+    "Your 3rd look at the rain jacket today, so we set one aside in your size.",
+    "Your step count dropped 40% since March. Time for new trainers.",
+    "Your resting heart rate rose over the past two weeks. Our sleep tea can help.",
+    "Still at 14 Elm Street? Fibre has reached your door.",
+    "Homeowners on your road have switched to our broadband this month.",
+    "We know you've been searching for debt advice. Our loan clears it by Friday.",
+    "We can tell you're looking into new cars, so here are three we think you'd like.",
+])
+def test_tracked_behaviour_and_the_readers_street_told_back(each_engine: Engine, text: str
+                                                            ) -> None:
+    """Behavioural call-outs the issue names as the creepy kind: an ordinal visit count with a
+    time or page, body data over a period, the reader's address or the neighbours on it, what
+    the reader searched for, all told back."""
+    assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
+
+
+@pytest.mark.parametrize("text", [
+    "Your second order ships free, and your first visit to the Leeds store comes with a coffee.",
+    "Our office is still at 14 Elm Street, and the bakery on your road opens at nine.",
+    "You know you're shopping on a site that keeps your card details safe.",
+    "On your third visit to a physio, bring the exercise sheet.",
+])
+def test_counts_addresses_and_searches_that_are_not_the_reader_watched(engine: Engine, text: str
+                                                                       ) -> None:
+    result = engine.check_text(text, channel="email")
+    assert not any(e.persona == "over-personalization" and e.kind == "cue" for e in result.evidence)
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
