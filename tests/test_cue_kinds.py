@@ -273,6 +273,20 @@ def test_counts_addresses_and_searches_that_are_not_the_reader_watched(engine: E
     assert not any(e.persona == "over-personalization" and e.kind == "cue" for e in result.evidence)
 
 
+@pytest.mark.parametrize("text", [
+    "Buy two, get the third free on every candle.", "Buy 2 get 1 half price on all mugs.",
+    "Any 3 notebooks for £10 this weekend.", "The second pair is half price.",
+    "Buy 3 get the cheapest free.",
+])
+def test_multi_buy_deals_however_counted(each_engine: Engine, text: str) -> None:
+    assert verdict(each_engine, text, "email") == ("wrong-audience", "bargain-hunter")
+
+
+def test_a_gift_with_a_business_purchase_is_no_multi_buy(engine: Engine) -> None:
+    result = engine.check_text("Buy two licences and get a free onboarding call for your team.")
+    assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
