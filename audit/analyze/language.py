@@ -162,6 +162,7 @@ def context_factors() -> dict[str, float]:
     data = language_data()
     ctx = data["context"]
     return {"": 1.0, "informational": float(ctx["factor"]), "policy": float(ctx["factor"]),
+            "release-notes": float(ctx["factor"]),
             "quoted": float(ctx["quoted_factor"]),
             "documentation": float(data["docs"]["factor"]),
             "template": float(data["template"]["factor"])}

@@ -28,7 +28,7 @@ from ..analyze.language import context_rules
 from ..analyze.lean import MAX_CHARS, RANK_MIN, RANK_SHARE, LeanModel, shipped_model, terms_of
 from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
 from ..analyze.lean import MIN_WORDS as LEAN_MIN_WORDS
-from ..analyze.policypages import policy_page
+from ..analyze.pagekinds import page_kind
 from ..analyze.profiles import resolve_model
 from ..analyze.templates import TemplateRules, template_rules
 from ..analyze.tonecounts import COL, COLUMNS, metrics, reading_grade
@@ -105,6 +105,15 @@ def chrome_key(site: str, section: Section) -> str:
     from ..extract.html import chrome_key as extract_chrome_key  # lxml: only pages have chrome
 
     return f"{site}\x00{extract_chrome_key(section.role, section.text)}"
+
+
+#: What a page kind (see pagekinds) says in a neutral verdict's reason.
+_PAGE_KINDS = {
+    "policy": "legal terms or a policy statement, by its title: it states rules and rights, so "
+              "its cues count a tenth",
+    "release-notes": "release notes, by its title: it reports what changed, so its cues count a "
+                     "tenth",
+}
 
 
 class Engine:
@@ -559,12 +568,12 @@ class Engine:
         tone = metrics(acc.counts)
         words = int(acc.counts["words"])
         evidence = acc.evidence
-        # Legal terms or a policy statement courts no one: its cues describe (see policypages).
-        policy = policy_page(acc.text)
+        # Legal terms, a policy statement or release notes court no one (see pagekinds).
+        kind = page_kind(acc.text)
         for ev in evidence:
             ev.suggest, ev.note = self._advice[(ev.persona, ev.group)]
-            if policy and ev.kind == "cue" and not ev.context:
-                ev.context = "policy"
+            if kind and ev.kind == "cue" and not ev.context:
+                ev.context = kind
         weigh_evidence(evidence, self.personas, words)
         evidence.extend(tone_evidence(tone, self.personas, words))
         cap_tone_alone(evidence, self.personas)
@@ -573,10 +582,9 @@ class Engine:
         verdict = decide(scores, evidence, self.personas, self.config)
         if verdict.label == "neutral" and 0 < words <= LEAN_MAX_WORDS and self._lean_allowed:
             verdict = self._read_wording(acc.text, evidence, raw, scores,
-                                         decides=words >= LEAN_MIN_WORDS and not policy) or verdict
-        if policy and verdict.label == "neutral":
-            verdict.reason = ("legal terms or a policy statement, by its title: it states rules "
-                              f"and rights, so its cues count a tenth; {verdict.reason}")
+                                         decides=words >= LEAN_MIN_WORDS and not kind) or verdict
+        if kind and verdict.label == "neutral":
+            verdict.reason = f"{_PAGE_KINDS[kind]}; {verdict.reason}"
         listed, folded = fold_repeats(evidence)
         return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
                            evidence=listed, tone=tone, words=words,
@@ -590,8 +598,9 @@ class Engine:
         cue catches still rank. Each rise is an evidence entry of kind "lean" that weighs what
         it adds (a score stays the sum of its evidence) and names the words that pulled. No
         rise for a persona whose cues the reader took back (negated, quoted, informational,
-        documentation, a policy page); no verdict where it took back any cue, for a persona with cues of its
-        own, or (``decides`` False) in a piece too short to judge as a whole."""
+        documentation, a policy or release-notes page); no verdict where it took back any cue,
+        for a persona with cues of its own, or (``decides`` False) in a piece too short to judge
+        as a whole, or on such a page."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
         model = self.lean_model or shipped_model()

@@ -1,5 +1,6 @@
-"""Legal terms and policy statements, known by their title, court no one: their cues count a
-tenth (context "policy") and the wording lean names no audience there."""
+"""Legal terms, policy statements and release notes, known by their title, court no one: their
+cues count a tenth (context "policy" or "release-notes") and the wording lean names no audience
+there."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from audit import Config, Engine
 from audit.analyze.lean import NEUTRAL, LeanModel
-from audit.analyze.policypages import policy_page
+from audit.analyze.pagekinds import page_kind
 from audit.models import LEAN_GROUP
 
 # Our own copy: a shop's terms, and an accessibility statement.
@@ -39,8 +40,8 @@ TOY = LeanModel(["bargain-hunter", NEUTRAL], [0.0, 0.5],
     "Imprint", "Legal notice", "Acceptable use policy", "Data processing addendum",
 ])
 def test_a_legal_or_policy_title_marks_the_page(first_line: str) -> None:
-    assert policy_page(f"{first_line}\n\nLast updated 2 March.\n\n{TERMS_BODY}")
-    assert policy_page(f"  \n{first_line}")
+    assert page_kind(f"{first_line}\n\nLast updated 2 March.\n\n{TERMS_BODY}") == "policy"
+    assert page_kind(f"  \n{first_line}") == "policy"
 
 
 @pytest.mark.parametrize("first_line", [
@@ -52,11 +53,37 @@ def test_a_legal_or_policy_title_marks_the_page(first_line: str) -> None:
     "Terms",  # too vague alone
 ])
 def test_other_first_lines_do_not(first_line: str) -> None:
-    assert not policy_page(f"{first_line}\n\n{TERMS_BODY}")
+    assert page_kind(f"{first_line}\n\n{TERMS_BODY}") is None
+
+
+@pytest.mark.parametrize("first_line", [
+    "Changelog", "Release notes | Notebird", "Notebird - Version history", "v3.2.1 (2026-11-03)",
+    "Changelog: v3.2", "Changelog \u2014 2026-11-03",
+    "Release 4.0", "What's new in version 2.4", "What\u2019s new in 5.1",
+])
+def test_a_release_notes_title_marks_the_page(first_line: str) -> None:
+    assert page_kind(f"{first_line}\n\nAdded SCIM provisioning for Okta.") == "release-notes"
+
+
+@pytest.mark.parametrize("first_line", [
+    "What's new", "New: SSO for every plan", "Version 2 of our pricing is simpler",
+    "Release notes: simpler onboarding, stronger enterprise controls",  # a headline may pitch
+])
+def test_a_news_headline_is_not_release_notes(first_line: str) -> None:
+    assert page_kind(f"{first_line}\n\nAdded SCIM provisioning for Okta.") is None
+
+
+def test_release_notes_report_beths_features_without_courting_her(each_engine: Engine) -> None:
+    body = ("Added SCIM provisioning for Okta and Azure AD. Fixed a bug where audit log exports "
+            "timed out. Improved SSO error messages.")
+    titled = each_engine.check_text(f"Changelog: v3.2\n\n{body}", channel="landing")
+    beth = [e for e in titled.evidence if e.persona == "beth-bureaucrat" and e.kind == "cue"]
+    assert beth and all(e.context for e in beth)
+    assert titled.verdict.label == "neutral" and titled.verdict.reason.startswith("release notes")
 
 
 def test_only_the_first_line_is_read() -> None:
-    assert not policy_page(f"Spring sale on every kettle\n\nTerms of Sale\n\n{TERMS_BODY}")
+    assert page_kind(f"Spring sale on every kettle\n\nTerms of Sale\n\n{TERMS_BODY}") is None
 
 
 def test_a_terms_page_cue_counts_a_tenth(engine: Engine) -> None:
