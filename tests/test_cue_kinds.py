@@ -252,12 +252,17 @@ def test_a_refusal_reaches_only_the_sentence_before_it(engine: Engine) -> None:
     "Homeowners on your road have switched to our broadband this month.",
     "We know you've been searching for debt advice. Our loan clears it by Friday.",
     "We can tell you're looking into new cars, so here are three we think you'd like.",
+    "Your period is due in 3 days. Stock up on our organic pads now.",
+    "Looks like you\u2019re in Lisbon this week! Three caf\u00e9s near your hotel.",
+    "Your credit score dropped 30 points this month. Consolidate your debts with us.",
+    "Your last search was 'cheap flights to Lisbon'. Fares just fell.",
 ])
 def test_tracked_behaviour_and_the_readers_street_told_back(each_engine: Engine, text: str
                                                             ) -> None:
     """Behavioural call-outs the issue names as the creepy kind: an ordinal visit count with a
-    time or page, body data over a period, the reader's address or the neighbours on it, what
-    the reader searched for, all told back."""
+    time or page, body and money data over a period, a cycle predicted, the reader's address,
+    the neighbours on it or the city they are in right now, what the reader searched for, all
+    told back."""
     assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
 
 
@@ -266,6 +271,9 @@ def test_tracked_behaviour_and_the_readers_street_told_back(each_engine: Engine,
     "Our office is still at 14 Elm Street, and the bakery on your road opens at nine.",
     "You know you're shopping on a site that keeps your card details safe.",
     "On your third visit to a physio, bring the exercise sheet.",
+    "Looks like you're in Settings. Click Export to download your data.",
+    "It looks like you're in good hands with our support team.",
+    "Our savings rose 20% after we switched suppliers.",
 ])
 def test_counts_addresses_and_searches_that_are_not_the_reader_watched(engine: Engine, text: str
                                                                        ) -> None:
