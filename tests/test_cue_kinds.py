@@ -295,6 +295,28 @@ def test_a_gift_with_a_business_purchase_is_no_multi_buy(engine: Engine) -> None
     assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
 
 
+@pytest.mark.parametrize("text", [
+    "A service-level agreement (SLA) is a commitment between a provider and a customer about "
+    "uptime.",
+    "A data processing agreement (DPA) is a contract that sets out how a vendor handles data.",
+    "System for Cross-domain Identity Management (SCIM) is an open standard for provisioning.",
+])
+def test_a_term_spelt_out_before_its_acronym_and_defined_informs(each_engine: Engine, text: str
+                                                                 ) -> None:
+    result = each_engine.check_text(text, channel="blog")
+    beth = [e for e in result.evidence if e.persona == "beth-bureaucrat" and e.kind == "cue"]
+    assert beth and all(e.context == "informational" for e in beth)
+    assert result.verdict.label == "neutral"
+
+
+@pytest.mark.parametrize("text", [
+    "Single sign-on (SSO) is the fastest way for your whole organisation to log in.",
+    "Single sign-on (SSO) is a must-have for any enterprise rollout, and we include it.",
+])
+def test_a_glossed_acronym_that_is_sold_still_counts(engine: Engine, text: str) -> None:
+    assert verdict(engine, text, "landing") == ("wrong-audience", "beth-bureaucrat")
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
