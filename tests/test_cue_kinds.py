@@ -317,6 +317,16 @@ def test_a_glossed_acronym_that_is_sold_still_counts(engine: Engine, text: str) 
     assert verdict(engine, text, "landing") == ("wrong-audience", "beth-bureaucrat")
 
 
+@pytest.mark.parametrize("text", [
+    "Made by one developer in Oslo. No investors, just a tool I use every day.",
+    "For the photographer who does it all: shoot, edit, deliver and invoice from one place.",
+    "Great for students, hobbyists and anyone learning to code.",
+    "Perfect for students and side projects.",
+])
+def test_one_maker_one_reader_and_solo_readers_in_a_list(each_engine: Engine, text: str) -> None:
+    assert verdict(each_engine, text, "landing") == ("on-target", None)
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
