@@ -327,6 +327,18 @@ def test_one_maker_one_reader_and_solo_readers_in_a_list(each_engine: Engine, te
     assert verdict(each_engine, text, "landing") == ("on-target", None)
 
 
+@pytest.mark.parametrize(("text", "beth"), [
+    ("Give your finance, legal and HR teams one place to approve every request.", True),
+    ("Trusted by 300 of the world's largest retailers to run their stock.", True),
+    ("Your sales and marketing teams will love it.", False),  # a team of twenty has both
+    ("We're the world's largest community of indie makers.", False),
+])
+def test_many_departments_and_the_biggest_companies_court_beth(engine: Engine, text: str,
+                                                               beth: bool) -> None:
+    result = engine.check_text(text, channel="landing")
+    assert any(e.persona == "beth-bureaucrat" and e.kind == "cue" for e in result.evidence) is beth
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
