@@ -339,6 +339,15 @@ def test_many_departments_and_the_biggest_companies_court_beth(engine: Engine, t
     assert any(e.persona == "beth-bureaucrat" and e.kind == "cue" for e in result.evidence) is beth
 
 
+@pytest.mark.parametrize("text", [
+    "Pay what you want for the starter pack, even nothing.",
+    "Why pay $99 a month for a big CRM when Tallybird does the same for $9?",
+    "Why pay more for less?",
+])
+def test_paying_less_as_the_pitch(each_engine: Engine, text: str) -> None:
+    assert verdict(each_engine, text, "email") == ("wrong-audience", "bargain-hunter")
+
+
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:
     text = ("Enterprise onboarding typically includes SSO, SCIM, audit logs, RBAC, a security "
             "review, a DPA, pen test reports, SOC 2 evidence, procurement and a rollout plan.")
