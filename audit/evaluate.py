@@ -622,7 +622,19 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "two, three, four: 0.85 -> 0.87, 0.87 -> 0.89, 0.75 -> 0.89), the bargain hunter "
             "0.92 -> 0.95, Beth 0.92 -> 0.93, the target 0.85 -> 0.86. "
             "As it was fitted with this set among its documents, the figure "
-            "above is in-sample; its grouped cross-validation on this set is below.",
+            "above is in-sample; its grouped cross-validation on this set is below. "
+            "Later general rules were written from copy we wrote ourselves for page types a "
+            "marketer crawls or drafts, without reading any labelled set: pages titled as legal "
+            "terms, policy statements or release notes count their cues a tenth and take no "
+            "wording lean; a short sentence that is a bare refusal ('No.', 'We said no.', "
+            "'That's not us.') takes back the cues of the one before; an acronym's spelt-out "
+            "definition informs; and more of the reader told back (an ordinal visit count, a "
+            "cycle or credit score, the reader's street or city), multi-buy deals, 'pay what "
+            "you want', several departments as the reader's own, one maker or the reader who "
+            "does it all. None changed a verdict on this set, on our own labelled set, or on "
+            "the 878 news and blog pages of a public extraction benchmark (trafilatura's "
+            "evaluation pages, where one privacy policy page changed its cues' context), so "
+            "only the hidden sets can show what they are worth.",
             "",
         ]
         for profile, res in real:
