@@ -205,15 +205,28 @@ def test_every_shipped_lead_scan_finds_what_finditer_finds() -> None:
     assert checked >= 50
 
 
+def _window(text: str, pos: int) -> tuple[int, int]:
+    """What a window is, place by place: the paragraph around ``pos``, at most SPAN characters
+    each way; a cut end is moved to the next whitespace (or SPAN further at most)."""
+    lo = text.rfind("\n\n", max(0, pos - SPAN), pos)
+    lo = lo + 2 if lo >= 0 else max(0, pos - SPAN)
+    hi = text.find("\n\n", pos, pos + SPAN)
+    if hi < 0:
+        hi = min(len(text), pos + SPAN)
+        if hi < len(text):
+            m = re.compile(r"\s").search(text, hi, hi + SPAN)
+            hi = m.start() if m else min(len(text), hi + SPAN)
+    return lo, hi
+
+
 def test_windows_worked_out_at_once_are_the_windows_one_by_one() -> None:
-    """A common anchor's hundreds of places get their windows from numpy in one go; they must
-    be the windows the loop works out: paragraph breaks, the SPAN limit, a cut moved to the
-    next white space (any Unicode space), characters beyond the BMP, runs of blank lines."""
+    """All regexes' windows come from numpy in one pass; they must be the windows a loop over
+    each regex's places works out (paragraph breaks, the SPAN limit, a cut moved to the next
+    white space of any kind, characters beyond the BMP, runs of blank lines), and one regex's
+    windows never join another's."""
     import random
 
-    import numpy as np
-
-    from audit.analyze.charregex import MANY_PLACES, Windows, _window
+    from audit.analyze.charregex import Windows
 
     def one_by_one(text: str, offsets: list[int]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -230,8 +243,10 @@ def test_windows_worked_out_at_once_are_the_windows_one_by_one() -> None:
               "\U0001f600", "x" * 120]
     for _ in range(400):
         text = "".join(rng.choice(pieces) for _ in range(rng.choice([1, 20, 200, 900])))
-        offsets = [rng.randrange(len(text)) for _ in range(rng.choice([MANY_PLACES, 90, 400]))]
-        windows = Windows(text)
-        expected = one_by_one(text, offsets)
-        assert windows.merged(offsets) == expected
-        assert windows._merged_at_once(np.unique(np.asarray(offsets))) == expected
+        at = {rid: [rng.randrange(len(text)) for _ in range(rng.choice([1, 3, 32, 90, 400]))]
+              for rid in rng.sample(range(40), rng.choice([1, 2, 5]))}
+        whole = rng.randrange(40, 50)
+        at[whole] = [3, -1]
+        found = Windows(text).merged_all(at)
+        assert found == {rid: [(0, len(text))] if rid == whole else one_by_one(text, offsets)
+                         for rid, offsets in at.items()}

@@ -11,6 +11,7 @@ paragraph around the anchor, at most :data:`SPAN` characters each way.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -30,7 +31,6 @@ SPAN = 400
 #: Seconds one pack regex may spend on one text, in all its windows. The pack linter refuses
 #: the shapes that backtrack exponentially (audit.packs.redos); this bounds whatever it misses.
 REGEX_SECONDS = 1.0
-_SPACE = re.compile(r"\s")
 _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII
 
 
@@ -138,10 +138,10 @@ class CharRegexes:
                 at.setdefault(rid, []).extend(offsets)
         for rid in self.always:
             at[rid] = [-1]
-        windows = Windows(text)  # anchors shared by several regexes are worked out once
-        for rid, offsets in at.items():
+        windows = Windows(text).merged_all(at)
+        for rid in at:  # in the order the anchors were found, as before
+            spans = windows.get(rid, [])
             rx = self._bounded[rid]
-            spans = [(0, len(text))] if -1 in offsets else windows.merged(offsets)
             if rx is None:
                 plain, subject = self._lowered_scans[rid], lowered
                 if plain is None or not aligned:
@@ -361,53 +361,21 @@ def _one_token(nlp: Language, lit: Literal) -> bool:
                         for form in forms for tail in ("'t", "\u2019t")))
 
 
-def _window(text: str, pos: int) -> tuple[int, int]:
-    """The paragraph around ``pos``, at most SPAN characters each way; a cut end is moved to the
-    next whitespace so that ``\\b`` and lookaheads there see what they would in the full text."""
-    lo = text.rfind("\n\n", max(0, pos - SPAN), pos)
-    lo = lo + 2 if lo >= 0 else max(0, pos - SPAN)
-    hi = text.find("\n\n", pos, pos + SPAN)
-    if hi < 0:
-        hi = min(len(text), pos + SPAN)
-        if hi < len(text):
-            m = _SPACE.search(text, hi, hi + SPAN)
-            hi = m.start() if m else min(len(text), hi + SPAN)
-    return lo, hi
-
-
-#: From this many places of one anchor on, windows are worked out with numpy, all at once.
-MANY_PLACES = 32
 #: Code points that ``\s`` matches, up to the last one (U+3000, the ideographic space).
 _IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)], dtype=bool)
 
 
 class Windows:
-    """The windows around anchor places in one text, overlapping ones joined. A few places are
-    worked out one by one (and remembered, as several regexes share an anchor); a common
-    anchor word has hundreds of places in a long text, where a loop per place cost as much as
-    the regexes it bounds, so those are worked out at once from the text's paragraph breaks and
-    whitespace (the same windows as :func:`_window`)."""
+    """The windows around anchor places in one text, overlapping ones joined: the paragraph
+    around each place, at most SPAN characters each way, a cut end moved to the next
+    whitespace so that ``\\b`` and lookaheads there see what they would in the full text.
+    Worked out with numpy for all places of all regexes at once: a loop per place, or a numpy
+    pass per regex, cost as much as the regexes the windows bound."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._one: dict[int, tuple[int, int]] = {}
         self._breaks: np.ndarray | None = None
         self._spaces: np.ndarray | None = None
-
-    def merged(self, offsets: list[int]) -> list[tuple[int, int]]:
-        if len(offsets) >= MANY_PLACES:
-            return self._merged_at_once(np.unique(np.asarray(offsets, dtype=np.int64)))
-        spans: list[tuple[int, int]] = []
-        for pos in sorted(set(offsets)):
-            found = self._one.get(pos)
-            if found is None:
-                found = self._one[pos] = _window(self.text, pos)
-            lo, hi = found
-            if spans and lo <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
-            else:
-                spans.append((lo, hi))
-        return spans
 
     def _read(self) -> tuple[np.ndarray, np.ndarray]:
         if self._breaks is None or self._spaces is None:
@@ -419,7 +387,42 @@ class Windows:
                                           & _IS_SPACE[np.minimum(points, 0x3000)])
         return self._breaks, self._spaces
 
-    def _merged_at_once(self, pos: np.ndarray) -> list[tuple[int, int]]:
+    def merged_all(self, at: dict[int, list[int]]) -> dict[int, list[tuple[int, int]]]:
+        """Each regex's merged windows (``at``: regex id -> its anchor places, -1 for the whole
+        text), from one numpy pass over all places: a pass per regex had a fixed cost that came
+        to a tenth of the regexes' time on long texts."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        ids: list[int] = []
+        places: list[int] = []
+        for key, offsets in at.items():
+            if -1 in offsets:
+                out[key] = [(0, len(self.text))]
+            else:
+                ids.extend([key] * len(offsets))
+                places.extend(offsets)
+        if not places:
+            return out
+        rid, pos = np.array(ids, dtype=np.int64), np.array(places, dtype=np.int64)
+        order = np.lexsort((pos, rid))
+        rid, pos = rid[order], pos[order]
+        fresh = np.concatenate(([True], (np.diff(rid) != 0) | (np.diff(pos) != 0)))
+        rid, pos = rid[fresh], pos[fresh]
+        lo, hi = self._bounds(pos)
+        # Windows join within a regex only: its id, times more than the text's length, keeps
+        # each regex's places apart from the next one's.
+        shift = rid * (len(self.text) + 1)
+        reach = np.maximum.accumulate(hi + shift)
+        starts = np.flatnonzero(np.concatenate(([True], (lo + shift)[1:] > reach[:-1])))
+        spans = list(zip(lo[starts].tolist(), np.maximum.reduceat(hi, starts).tolist(),
+                         strict=True))
+        w_rid = rid[starts]
+        cuts = [0, *(np.flatnonzero(np.diff(w_rid)) + 1).tolist(), len(spans)]
+        for key, (a, b) in zip(w_rid[cuts[:-1]].tolist(), itertools.pairwise(cuts), strict=True):
+            out[key] = spans[a:b]
+        return out
+
+    def _bounds(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each place's window (lo, hi), for sorted places."""
         breaks, spaces = self._read()
         n = len(self.text)
         floor = np.maximum(pos - SPAN, 0)
@@ -442,7 +445,4 @@ class Windows:
         moved = np.where((i < len(spaces)) & (space < hi + SPAN), space,
                          np.minimum(hi + SPAN, n))
         hi = np.where(cut_by_break, after if len(breaks) else hi, np.where(hi < n, moved, hi))
-        reach = np.maximum.accumulate(hi)
-        starts = np.flatnonzero(np.concatenate(([True], lo[1:] > reach[:-1])))
-        return list(zip(lo[starts].tolist(), np.maximum.reduceat(hi, starts).tolist(),
-                        strict=True))
+        return lo, hi
