@@ -256,6 +256,9 @@ def test_a_refusal_reaches_only_the_sentence_before_it(engine: Engine) -> None:
     "Looks like you\u2019re in Lisbon this week! Three caf\u00e9s near your hotel.",
     "Your credit score dropped 30 points this month. Consolidate your debts with us.",
     "Your last search was 'cheap flights to Lisbon'. Fares just fell.",
+    "Popular in your area: the oat latte is trending near Clapham.",
+    "We picked this ad for you based on your age, location and the apps on your phone.",
+    "Your friends Alex and Sam also use Tallybird.",
 ])
 def test_tracked_behaviour_and_the_readers_street_told_back(each_engine: Engine, text: str
                                                             ) -> None:
@@ -274,6 +277,8 @@ def test_tracked_behaviour_and_the_readers_street_told_back(each_engine: Engine,
     "Looks like you're in Settings. Click Export to download your data.",
     "It looks like you're in good hands with our support team.",
     "Our savings rose 20% after we switched suppliers.",
+    "Our most popular plan in the UK is Pro.",
+    "Pricing based on your usage.",
 ])
 def test_counts_addresses_and_searches_that_are_not_the_reader_watched(engine: Engine, text: str
                                                                        ) -> None:
