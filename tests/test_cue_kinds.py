@@ -25,6 +25,23 @@ def verdict(engine: Engine, text: str, channel: str = "draft") -> tuple[str, str
     "Your basket is reserved for 09:59 minutes.",
     "Coping with insomnia? Our sleep coach has tips picked just for you.",
     "Pick your candle before time runs out, these scents won't be around for long.",
+    # an ordinal visit count with a time or page, body and money data over a period, a cycle
+    # predicted, the reader's address, street or city right now, what they searched for
+    "Back again? This is your fourth visit to the hiking boots page this week.",
+    "Your 3rd look at the rain jacket today, so we set one aside in your size.",
+    "Your step count dropped 40% since March. Time for new trainers.",
+    "Your resting heart rate rose over the past two weeks. Our sleep tea can help.",
+    "Still at 14 Elm Street? Fibre has reached your door.",
+    "Homeowners on your road have switched to our broadband this month.",
+    "We know you've been searching for debt advice. Our loan clears it by Friday.",
+    "We can tell you're looking into new cars, so here are three we think you'd like.",
+    "Your period is due in 3 days. Stock up on our organic pads now.",
+    "Looks like you\u2019re in Lisbon this week! Three caf\u00e9s near your hotel.",
+    "Your credit score dropped 30 points this month. Consolidate your debts with us.",
+    "Your last search was 'cheap flights to Lisbon'. Fares just fell.",
+    "Popular in your area: the oat latte is trending near Clapham.",
+    "We picked this ad for you based on your age, location and the apps on your phone.",
+    "Your friends Alex and Sam also use Tallybird.",
 ])
 def test_creepy_copy_without_stock_phrases(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
@@ -35,6 +52,11 @@ def test_creepy_copy_without_stock_phrases(each_engine: Engine, text: str) -> No
     "Personal plan for your side project. Bring your own domain, cancel whenever.",
     "Sell your prints online without buying inventory, on your own schedule.",
     "Lost in the menus and settings of big suites that you don't need? Ours fits on one screen.",
+    # one maker, the reader who does it all, solo readers later in a list
+    "Made by one developer in Oslo. No investors, just a tool I use every day.",
+    "For the photographer who does it all: shoot, edit, deliver and invoice from one place.",
+    "Great for students, hobbyists and anyone learning to code.",
+    "Perfect for students and side projects.",
 ])
 def test_target_copy_without_stock_phrases(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "landing") == ("on-target", None)
@@ -244,32 +266,6 @@ def test_a_refusal_reaches_only_the_sentence_before_it(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Back again? This is your fourth visit to the hiking boots page this week.",
-    "Your 3rd look at the rain jacket today, so we set one aside in your size.",
-    "Your step count dropped 40% since March. Time for new trainers.",
-    "Your resting heart rate rose over the past two weeks. Our sleep tea can help.",
-    "Still at 14 Elm Street? Fibre has reached your door.",
-    "Homeowners on your road have switched to our broadband this month.",
-    "We know you've been searching for debt advice. Our loan clears it by Friday.",
-    "We can tell you're looking into new cars, so here are three we think you'd like.",
-    "Your period is due in 3 days. Stock up on our organic pads now.",
-    "Looks like you\u2019re in Lisbon this week! Three caf\u00e9s near your hotel.",
-    "Your credit score dropped 30 points this month. Consolidate your debts with us.",
-    "Your last search was 'cheap flights to Lisbon'. Fares just fell.",
-    "Popular in your area: the oat latte is trending near Clapham.",
-    "We picked this ad for you based on your age, location and the apps on your phone.",
-    "Your friends Alex and Sam also use Tallybird.",
-])
-def test_tracked_behaviour_and_the_readers_street_told_back(each_engine: Engine, text: str
-                                                            ) -> None:
-    """Behavioural call-outs the issue names as the creepy kind: an ordinal visit count with a
-    time or page, body and money data over a period, a cycle predicted, the reader's address,
-    the neighbours on it or the city they are in right now, what the reader searched for, all
-    told back."""
-    assert verdict(each_engine, text, "email") == ("risk", "over-personalization")
-
-
-@pytest.mark.parametrize("text", [
     "Your second order ships free, and your first visit to the Leeds store comes with a coffee.",
     "Our office is still at 14 Elm Street, and the bakery on your road opens at nine.",
     "You know you're shopping on a site that keeps your card details safe.",
@@ -290,8 +286,12 @@ def test_counts_addresses_and_searches_that_are_not_the_reader_watched(engine: E
     "Buy two, get the third free on every candle.", "Buy 2 get 1 half price on all mugs.",
     "Any 3 notebooks for £10 this weekend.", "The second pair is half price.",
     "Buy 3 get the cheapest free.",
+    # paying less as the pitch
+    "Pay what you want for the starter pack, even nothing.",
+    "Why pay $99 a month for a big CRM when Tallybird does the same for $9?",
+    "Why pay more for less?",
 ])
-def test_multi_buy_deals_however_counted(each_engine: Engine, text: str) -> None:
+def test_multi_buy_deals_and_paying_less(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "email") == ("wrong-audience", "bargain-hunter")
 
 
@@ -322,16 +322,6 @@ def test_a_glossed_acronym_that_is_sold_still_counts(engine: Engine, text: str) 
     assert verdict(engine, text, "landing") == ("wrong-audience", "beth-bureaucrat")
 
 
-@pytest.mark.parametrize("text", [
-    "Made by one developer in Oslo. No investors, just a tool I use every day.",
-    "For the photographer who does it all: shoot, edit, deliver and invoice from one place.",
-    "Great for students, hobbyists and anyone learning to code.",
-    "Perfect for students and side projects.",
-])
-def test_one_maker_one_reader_and_solo_readers_in_a_list(each_engine: Engine, text: str) -> None:
-    assert verdict(each_engine, text, "landing") == ("on-target", None)
-
-
 @pytest.mark.parametrize(("text", "beth"), [
     ("Give your finance, legal and HR teams one place to approve every request.", True),
     ("Trusted by 300 of the world's largest retailers to run their stock.", True),
@@ -342,15 +332,6 @@ def test_many_departments_and_the_biggest_companies_court_beth(engine: Engine, t
                                                                beth: bool) -> None:
     result = engine.check_text(text, channel="landing")
     assert any(e.persona == "beth-bureaucrat" and e.kind == "cue" for e in result.evidence) is beth
-
-
-@pytest.mark.parametrize("text", [
-    "Pay what you want for the starter pack, even nothing.",
-    "Why pay $99 a month for a big CRM when Tallybird does the same for $9?",
-    "Why pay more for less?",
-])
-def test_paying_less_as_the_pitch(each_engine: Engine, text: str) -> None:
-    assert verdict(each_engine, text, "email") == ("wrong-audience", "bargain-hunter")
 
 
 def test_many_informational_cues_stay_below_a_verdict(engine: Engine) -> None:

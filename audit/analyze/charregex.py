@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,46 +202,44 @@ class Scan:
         """(start, end) of the non-empty matches ``finditer`` finds in each window.
         ``lowered``: ``subject`` lower-cased, offsets unchanged (where lead texts are looked
         for; without it the regex searches on its own)."""
-        found = []
         if self.lead is not None and lowered is not None:
             # Every match starts with a lead text: try the whole regex only where one is.
             find, match = self.lead.search, self.whole.match
-            for lo, hi in windows:
-                pos = lo
-                while pos < hi:
-                    c = find(lowered, pos, hi)
-                    if c is None:
-                        break
-                    at = c.start()
-                    m = match(subject, at, hi)
-                    if m is None or m.end() == at:
-                        pos = at + 1
-                        continue
-                    found.append((at, m.end()))
-                    pos = m.end()
-            return found
+
+            def confirm_whole(lead: re.Match[str], hi: int) -> int | None:
+                m = match(subject, lead.start(), hi)
+                return None if m is None or m.end() == lead.start() else m.end()
+
+            return _walk(windows, lambda pos, hi: find(lowered, pos, hi), confirm_whole)
         if self.rest is None or self.tests is None:
             finditer = self.whole.finditer
-            for lo, hi in windows:
-                for m in finditer(subject, lo, hi):
-                    start, end = m.span()
-                    if end > start:
-                        found.append((start, end))
-            return found
+            return [m.span() for lo, hi in windows for m in finditer(subject, lo, hi)
+                    if m.end() > m.start()]
+        # The rest never matches empty (see _leading_tests): a confirmed find moves on past it.
         search, tests = self.rest.search, self.tests.match
-        for lo, hi in windows:
-            pos = lo
-            while pos < hi:
-                m = search(subject, pos, hi)
-                if m is None:
-                    break
-                start, end = m.span()
-                if tests(subject, start, hi) is None:
-                    pos = start + 1
-                    continue
-                found.append((start, end))
-                pos = end  # the rest never matches empty (see _leading_tests)
-        return found
+        return _walk(windows, lambda pos, hi: search(subject, pos, hi),
+                     lambda m, hi: m.end() if tests(subject, m.start(), hi) else None)
+
+
+def _walk(windows: list[tuple[int, int]], candidate: Callable[[int, int], re.Match[str] | None],
+          confirm: Callable[[re.Match[str], int], int | None]) -> list[tuple[int, int]]:
+    """Non-overlapping matches, as ``finditer`` finds them, from a quick search for where a
+    match could start (``candidate(pos, hi)``) and a check there that gives its end or None
+    (``confirm(found, hi)``); a failed check moves on by one character."""
+    found = []
+    for lo, hi in windows:
+        pos = lo
+        while pos < hi:
+            c = candidate(pos, hi)
+            if c is None:
+                break
+            end = confirm(c, hi)
+            if end is None:
+                pos = c.start() + 1
+                continue
+            found.append((c.start(), end))
+            pos = end
+    return found
 
 
 #: Where a pattern's source starts: its global flags, then one zero-width test.
