@@ -118,8 +118,8 @@ class LeanModel:
                 ) -> tuple[str, ...]:
         """The terms that pull hardest toward ``persona`` against neutral. Those made only of
         ``plain`` words ("our", "and") usually explain nothing and are left out, unless one
-        out-pulls every other term: "up to" and "off" in "zoom in up to 300% without text
-        spilling off the screen" are why that sentence reads like a discount."""
+        out-pulls every other term: "up to" and "off" in "pages enlarge up to double size and
+        nothing runs off the edge" are why an accessibility note reads like a discount."""
         k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
         pulls = sorted(((self.weights[t][k] - self.weights[t][n], t) for t in known),
                        reverse=True)

@@ -2,7 +2,7 @@
 notes.
 
 A terms-of-sale page that reserves the right to cancel "where a pricing error has occurred", an
-accessibility statement that lets readers "zoom in up to 300%", or a changelog that "added SCIM
+accessibility statement that lets pages "enlarge up to double size", or a changelog that "added SCIM
 provisioning for Okta" states rules or reports changes to whoever reads it; read as marketing
 copy, they drew the bargain hunter or Beth. The titles that mark such pages are data
 (``page_kinds`` in ``audit/data/language.yaml``); only the piece's first line is read, which is
