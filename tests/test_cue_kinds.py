@@ -57,6 +57,7 @@ def test_creepy_copy_without_stock_phrases(each_engine: Engine, text: str) -> No
     "For the photographer who does it all: shoot, edit, deliver and invoice from one place.",
     "Great for students, hobbyists and anyone learning to code.",
     "Perfect for students and side projects.",
+    "How I grew my Etsy shop to $3k a month without ads",
 ])
 def test_target_copy_without_stock_phrases(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "landing") == ("on-target", None)
@@ -290,9 +291,17 @@ def test_counts_addresses_and_searches_that_are_not_the_reader_watched(engine: E
     "Pay what you want for the starter pack, even nothing.",
     "Why pay $99 a month for a big CRM when Tallybird does the same for $9?",
     "Why pay more for less?",
+    # a price kept for good if bought now
+    "Last chance: prices go up on Monday. Lock in $5/month for life.",
+    "Lock in your price forever when you subscribe today.",
 ])
 def test_multi_buy_deals_and_paying_less(each_engine: Engine, text: str) -> None:
     assert verdict(each_engine, text, "email") == ("wrong-audience", "bargain-hunter")
+
+
+def test_a_contract_price_rule_is_no_deadline(engine: Engine) -> None:
+    result = engine.check_text("Prices rise with inflation each April, as set out in your contract.")
+    assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
 
 
 def test_a_gift_with_a_business_purchase_is_no_multi_buy(engine: Engine) -> None:
