@@ -304,6 +304,14 @@ def test_a_contract_price_rule_is_no_deadline(engine: Engine) -> None:
     assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
 
 
+def test_while_stocks_last_is_small_print_until_other_pressure_joins_it(engine: Engine) -> None:
+    assert verdict(engine, "Our winter blend is back, while stocks last.", "email")[0] == "neutral"
+    assert verdict(engine, "Buy two, get the third free on every mug, while stocks last.",
+                   "email") == ("wrong-audience", "bargain-hunter")
+    assert verdict(engine, "Only 2 left! Selling fast, while stocks last.", "email") == (
+        "risk", "over-personalization")
+
+
 def test_a_gift_with_a_business_purchase_is_no_multi_buy(engine: Engine) -> None:
     result = engine.check_text("Buy two licences and get a free onboarding call for your team.")
     assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
