@@ -312,6 +312,12 @@ def test_while_stocks_last_is_small_print_until_other_pressure_joins_it(engine: 
         "risk", "over-personalization")
 
 
+def test_a_solo_reader_and_a_company_of_thousands_in_one_sentence_is_mixed(each_engine: Engine
+                                                                          ) -> None:
+    text = "Whether you're a solo consultant or a 5,000-person enterprise, Ledgerly scales with you."
+    assert verdict(each_engine, text, "landing") == ("mixed", "beth-bureaucrat")
+
+
 def test_a_gift_with_a_business_purchase_is_no_multi_buy(engine: Engine) -> None:
     result = engine.check_text("Buy two licences and get a free onboarding call for your team.")
     assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
