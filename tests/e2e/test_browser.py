@@ -247,5 +247,8 @@ def test_run_list_refreshes_when_a_run_ends(server: str, stored: tuple[Path, str
         (nightly,) = [r for r in store.runs() if r["name"] == "nightly crawl"]
         store.finish_run(nightly["id"], "failed")
     page.get_by_text("0 pieces · failed").wait_for(timeout=15_000)
+    # Streamlit redraws element by element: the ended run's progress line goes in the same
+    # redraw as its status, but may leave the page a moment after the new status arrives.
+    page.get_by_text("124 of 400 sources").wait_for(state="detached", timeout=5_000)
     assert page.get_by_text("124 of 400 sources").count() == 0
     _screenshot(page, "run-list-refreshed")
