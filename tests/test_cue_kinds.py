@@ -304,8 +304,10 @@ def test_a_contract_price_rule_is_no_deadline(engine: Engine) -> None:
     assert not any(e.persona == "bargain-hunter" and e.kind == "cue" for e in result.evidence)
 
 
-def test_while_stocks_last_is_small_print_until_other_pressure_joins_it(engine: Engine) -> None:
+def test_stated_limits_are_small_print_until_other_pressure_joins_them(engine: Engine) -> None:
     assert verdict(engine, "Our winter blend is back, while stocks last.", "email")[0] == "neutral"
+    assert verdict(engine, "Join forty founders for dinner on 12 March. Seats are limited to keep "
+                   "it a real conversation.", "email")[0] == "neutral"
     assert verdict(engine, "Buy two, get the third free on every mug, while stocks last.",
                    "email") == ("wrong-audience", "bargain-hunter")
     assert verdict(engine, "Only 2 left! Selling fast, while stocks last.", "email") == (
