@@ -24,7 +24,16 @@ from spacy.language import Language
 from ..errors import AntipersonaError
 from . import programs
 from .nlp import pipeline_name
-from .regexfilter import DIGIT, Literal, anchors, common_word, leads, sre_parse
+from .regexfilter import (
+    DIGIT,
+    ZERO_WIDTH,
+    Literal,
+    alternation,
+    anchors,
+    common_word,
+    leads,
+    sre_parse,
+)
 
 #: Characters a window reaches on either side of its anchor when no blank line comes first.
 SPAN = 400
@@ -93,8 +102,7 @@ class CharRegexes:
         # is implied by the longer one unless it must end at a word boundary.
         self._word_rx: list[tuple[re.Pattern[str], dict[str, tuple[int, ...]]]] = []
         for (start, end), table in sorted(words.items()):
-            body = "|".join(re.escape(w) for w in sorted(table, key=lambda w: (-len(w), w)))
-            rx = programs.compile("(?=" + ("(?<!\\w)" if start else "") + f"({body})"
+            rx = programs.compile("(?=" + ("(?<!\\w)" if start else "") + f"({alternation(table)})"
                             + ("(?!\\w)" if end else "") + ")")
             # A word's prefixes are looked up rather than every word tested against every other.
             implied = {word: tuple(sorted({rid for k in (range(1, len(word) + 1) if not end
@@ -184,16 +192,14 @@ class Scan:
     @classmethod
     def of(cls, rx: re.Pattern[str]) -> Scan:
         starts = programs.fact("leads", (rx.pattern, rx.flags), lambda: leads(rx))
-        lead = None
-        if starts is not None:
-            body = "|".join(re.escape(t) for t in sorted(starts, key=lambda t: (-len(t), t)))
-            # Looked for in the lower-cased text: a case-insensitive search is ten times slower.
-            lead = programs.compile(body)
         split = programs.fact("leading-tests", (rx.pattern, rx.flags), lambda: _leading_tests(rx))
-        if split is None or (lead is not None and not common_word(starts)):
-            return cls(rx, lead=lead)
         # A lead that is an everyday word ("for", "the") is tried too often to beat a search
-        # for the rest, which re runs in C.
+        # for the rest after a leading test, which re runs in C.
+        if starts is not None and (split is None or not common_word(starts)):
+            # Looked for in the lower-cased text: a case-insensitive search is ten times slower.
+            return cls(rx, lead=programs.compile(alternation(starts)))
+        if split is None:
+            return cls(rx)
         tests, rest = split
         return cls(rx, programs.compile(rest, rx.flags), programs.compile(tests, rx.flags))
 
@@ -245,7 +251,6 @@ def _walk(windows: list[tuple[int, int]], candidate: Callable[[int, int], re.Mat
 #: Where a pattern's source starts: its global flags, then one zero-width test.
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 _SIMPLE_TEST = re.compile(r"\\[bB]")
-_ZERO_WIDTH = (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT)
 
 
 def _leading_tests(rx: re.Pattern[str]) -> tuple[str, str] | None:
@@ -278,7 +283,7 @@ def _leading_tests(rx: re.Pattern[str]) -> tuple[str, str] | None:
     except re.error:
         return None
     # The cut must not change what the pattern means ("\\bA|B" is not "\\b" then "A|B").
-    if (len(whole) != len(lead) + len(tail) or any(op not in _ZERO_WIDTH for op, _ in lead)
+    if (len(whole) != len(lead) + len(tail) or any(op not in ZERO_WIDTH for op, _ in lead)
             or repr(whole[len(lead):]) != repr(list(tail)) or tail.getwidth()[0] < 1):
         return None
     return head + tests, head + rest

@@ -161,8 +161,9 @@ def context_factors() -> dict[str, float]:
     sums a long piece's scores compiles none of the patterns that found the reasons."""
     data = language_data()
     ctx = data["context"]
-    return {"": 1.0, "informational": float(ctx["factor"]), "policy": float(ctx["factor"]),
-            "release-notes": float(ctx["factor"]),
+    # A policy or release-notes page (see pagekinds) informs as an informational sentence does.
+    informs = float(ctx["factor"])
+    return {"": 1.0, "informational": informs, "policy": informs, "release-notes": informs,
             "quoted": float(ctx["quoted_factor"]),
             "documentation": float(data["docs"]["factor"]),
             "template": float(data["template"]["factor"])}

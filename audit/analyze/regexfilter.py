@@ -12,6 +12,7 @@ gets the :data:`DIGIT` anchor. None: nothing known, the regex scans the whole te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,24 @@ def _case_char(av: Any) -> str | None:
             return None
         chars.add(chr(val).lower())
     return chars.pop() if len(chars) == 1 else None
+
+
+def _literal_char(op: Any, av: Any) -> str | None:
+    """The one lower-cased character a literal item (``a``, ``[Aa]``) stands for, or None."""
+    if op is sre_parse.LITERAL:
+        return chr(av).lower()
+    return _case_char(av) if op is sre_parse.IN else None
+
+
+#: Parsed items that test a position without consuming text (``\b``, ``^``, lookarounds).
+ZERO_WIDTH = (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """The words as one regex alternation, longest first, then alphabetical: the same regex
+    text in every process (set order is not), so its compiled program can be kept between
+    runs (see programs)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _class_chars(av: Any, most: int = 4) -> list[str] | None:
@@ -145,11 +164,7 @@ def _sequence(items: list[Any], left: bool = False, right: bool = False) -> list
         run = ""
 
     for i, (op, av) in enumerate(items):
-        char = None
-        if op is sre_parse.LITERAL:
-            char = chr(av).lower()
-        elif op is sre_parse.IN:
-            char = _case_char(av)
+        char = _literal_char(op, av)
         if char is not None:
             if not run:
                 run_left = left if i == 0 else _bounds(*items[i - 1])
@@ -183,8 +198,7 @@ def _with_prefix(prefix: str, left: bool, alt: list[Any], right: bool) -> Litera
     """``prefix`` plus the literal characters an alternative starts with."""
     lead = ""
     for op, av in alt:
-        char = chr(av).lower() if op is sre_parse.LITERAL else (
-            _case_char(av) if op is sre_parse.IN else None)
+        char = _literal_char(op, av)
         if char is None:
             return Literal(prefix + lead, left, False)
         lead += char
@@ -231,21 +245,13 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(lit.text for lit in found)
 
 
-_ZERO_WIDTH_OPS = (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT)
 _WORD_TESTS = (sre_parse.AT_BOUNDARY, sre_parse.AT_NON_BOUNDARY)
-
-
-def _lead_char(op: Any, av: Any) -> str | None:
-    """The one lower-cased character a literal item (``a``, ``[Aa]``) stands for."""
-    if op is sre_parse.LITERAL:
-        return chr(av).lower()
-    return _case_char(av) if op is sre_parse.IN else None
 
 
 def _leads_of(items: list[Any]) -> set[str] | None:
     """Lower-cased texts one of which every match of the sequence starts with."""
     i = 0
-    while i < len(items) and items[i][0] in _ZERO_WIDTH_OPS:
+    while i < len(items) and items[i][0] in ZERO_WIDTH:
         if items[i][0] is sre_parse.AT and items[i][1] not in _WORD_TESTS:
             return None  # "^": re finds line starts quickly on its own
         i += 1
@@ -254,7 +260,7 @@ def _leads_of(items: list[Any]) -> set[str] | None:
     op, av = items[i]
     run = ""
     for op2, av2 in items[i:]:
-        char = _lead_char(op2, av2)
+        char = _literal_char(op2, av2)
         if char is None:
             break
         run += char

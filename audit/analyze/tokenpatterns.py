@@ -23,6 +23,7 @@ from spacy.attrs import IDX, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from . import programs
+from .regexfilter import alternation
 
 RS = "\x1e"  # between the fields of one token
 US = "\x1f"  # after each token
@@ -39,9 +40,7 @@ def _alternation(values: list[Any], lower: bool) -> str:
     words = [str(v).lower() if lower else str(v) for v in values]
     if any(RS in w or US in w for w in words):
         raise ValueError("separator in value")
-    # Longest first, then alphabetical: the same regex text in every process (set order is
-    # not), so its compiled program can be kept between runs (see programs).
-    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+    return f"(?:{alternation(words)})"
 
 
 def _field_rx(value: Any, lower: bool) -> str | None:

@@ -107,6 +107,8 @@ def chrome_key(site: str, section: Section) -> str:
     return f"{site}\x00{extract_chrome_key(section.role, section.text)}"
 
 
+#: ``taken_back(start, end, sentence, words, limit)``: see Engine._taken_back.
+_TakenBack = Callable[[int, int, int, list[str], int], bool]
 #: What a page kind (see pagekinds) says in a neutral verdict's reason.
 _PAGE_KINDS = {
     "policy": "legal terms or a policy statement, by its title: it states rules and rights, so "
@@ -416,9 +418,9 @@ class Engine:
                 yield self._finish(waiting.pop(acc.seq), acc)
                 acc = None
 
-    def _drop_negated_words(self, doc: Any, arrays: Any, rows: np.ndarray, starts: np.ndarray,
+    def _drop_negated_words(self, arrays: Any, rows: np.ndarray, starts: np.ndarray,
                             places: dict[str, list[tuple[int, int]]], limits: list[int],
-                            refused: Callable[[int, int], bool]) -> list[str] | None:
+                            taken_back: _TakenBack) -> list[str] | None:
         """A vocabulary word a negation takes back ("we never track your location", "no
         procurement") pulls toward no one: it leaves its sentence's count in ``rows``. Returns
         the doc's lower-case words when it read them (the cue loop reads them too)."""
@@ -430,28 +432,32 @@ class Engine:
             for start, end in spans:
                 s_idx = int(np.searchsorted(starts, start, side="right")) - 1
                 k = min(bisect_right(limits, start), len(limits) - 1)  # its piece
-                if (self.negator.negated(doc, start, end, int(starts[s_idx]), words=words,
-                                         limit=limits[k]) or refused(s_idx, limits[k])):
+                if taken_back(start, end, s_idx, words, limits[k]):
                     rows[s_idx, col] -= 1
         return words
 
-    def _refusals(self, text: str, arrays: Any, bounds: np.ndarray) -> Callable[[int, int], bool]:
-        """``refused(s, limit)``: whether the sentence after sentence ``s`` (the index into
-        ``bounds``), if it starts before token ``limit``, is a bare refusal of what sentence
-        ``s`` named ("Procurement questionnaires? No."). Read once per sentence."""
-        seen: dict[int, bool] = {}
+    def _taken_back(self, doc: Any, text: str, arrays: Any, bounds: np.ndarray) -> _TakenBack:
+        """``taken_back(start, end, s, words, limit)``: whether the words at tokens [start,
+        end) of sentence ``s`` (the index into ``bounds``) are negated or contrasted away, or
+        the sentence after, if it starts before token ``limit``, is a bare refusal of what
+        sentence ``s`` named ("Procurement questionnaires? No."; read once per sentence)."""
+        refusals: dict[int, bool] = {}
         idx, ends = arrays.idx, arrays.end
 
         def refused(s: int, limit: int) -> bool:
-            found = seen.get(s)
+            found = refusals.get(s)
             if found is None:
                 nxt = s + 1
                 first, end = (int(b) for b in bounds[nxt]) if nxt < len(bounds) else (limit, 0)
-                found = seen[s] = first < limit and self.negator.refuses(
+                found = refusals[s] = first < limit and self.negator.refuses(
                     text[int(idx[first]):int(ends[end - 1])])
             return found
 
-        return refused
+        def taken_back(start: int, end: int, s: int, words: list[str], limit: int) -> bool:
+            return (self.negator.negated(doc, start, end, int(bounds[s][0]), words=words,
+                                         limit=limit) or refused(s, limit))
+
+        return taken_back
 
     def _analyse_doc(self, doc: Any, task: _Task) -> list[_Partial]:
         """Tone and evidence for each piece (member) in the doc, split back by char offset."""
@@ -467,9 +473,8 @@ class Engine:
         member_starts = [m.start for m in task.members]
         idx = arrays.idx
         limits = np.searchsorted(idx, [m.end for m in task.members], side="left").tolist()
-        # "SSO? No.": a refusal after a sentence takes back its cues and vocabulary.
-        refused = self._refusals(task.text, arrays, bounds)
-        words = self._drop_negated_words(doc, arrays, rows, starts, places, limits, refused)
+        taken_back = self._taken_back(doc, task.text, arrays, bounds)
+        words = self._drop_negated_words(arrays, rows, starts, places, limits, taken_back)
         if len(parts) == 1:
             parts[0].counts.add(rows)
         else:
@@ -521,9 +526,7 @@ class Engine:
             if group.negatable:
                 if words is None:
                     words = self.matcher.lower_words(arrays)
-                negated = (self.negator.negated(doc, hit.start, hit.end, s_start, words=words,
-                                                limit=limits[k])
-                           or refused(s_idx, limits[k]))
+                negated = taken_back(hit.start, hit.end, s_idx, words, limits[k])
             found = sentences.get(s_idx)
             if found is None:
                 first_char, end_char = int(idx[s_start]), int(ends[s_end - 1])
