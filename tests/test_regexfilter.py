@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from audit import load_packs
@@ -61,11 +62,12 @@ def test_anchors_know_word_boundaries() -> None:
         Literal("$"), Literal("£"), Literal("€"))
 
 
-@pytest.mark.parametrize("trusted", [False, True])
-def test_windowed_regexes_find_what_a_full_scan_finds(trusted: bool) -> None:
+@pytest.mark.parametrize(("trusted", "from_tokens"), [(False, False), (True, False), (True, True)])
+def test_windowed_regexes_find_what_a_full_scan_finds(trusted: bool, from_tokens: bool) -> None:
     """Running each pack regex only near its anchors loses no match a full scan finds, through
-    the time-bounded ``regex`` module (users' packs) or through ``re`` on the lower-cased text
-    (the shipped packs' case-insensitive patterns)."""
+    the time-bounded ``regex`` module (users' packs), through ``re`` on the lower-cased text
+    (the shipped packs' case-insensitive patterns), or tried only where the tokens say it
+    could start (a word start inside a token, a lead that runs into the next token)."""
     nlp = build_fast()
     entries = [CharRegex(re.compile(rx), pi, gi, trusted=trusted)
                for pi, pack in enumerate(load_packs())
@@ -80,6 +82,10 @@ def test_windowed_regexes_find_what_a_full_scan_finds(trusted: bool) -> None:
         "Someone in New York just bought a kettle", "Hi jo@example.com, thanks",
         "MADE FOR FREELANCERS and Built For Individuals", "Your Side Project, Your Rules",
         "ONE-TIME PAYMENT, pay once", "You'Re SEEING THIS because you're a new parent",
+        "#MadeForFreelancers and (made for freelancers) or shop.example/made-for-solo",
+        "DON'T MISS OUT, don\u2019t miss out, Don't  miss out",
+        "Sale ends in 2d 3h 15m, x24:00:00 left, abc12 months free, 3 Months Free, 250$/mo",
+        "I built it for myself. A Side Project of mine; I am a solo maker",
     ]
     text = "\n\n".join(f"{filler}{s} {filler}" if i % 2 else s for i, s in enumerate(samples))
     doc = nlp(text)
@@ -93,7 +99,19 @@ def test_windowed_regexes_find_what_a_full_scan_finds(trusted: bool) -> None:
         start += len(matched) - len(matched.lstrip())
         return rid, start, start + len(matched.strip())
 
-    windowed = sorted({trimmed(*m) for m in chars.run(text, text.lower(), anchored)})
+    started = None
+    if from_tokens:
+        assert chars.token_started
+        rids, offsets = [], []
+        for token in doc:
+            glued = token.i + 1 < len(doc) and doc[token.i + 1].idx == token.idx + len(token)
+            leads = chars.type_leads(token.lower_)
+            if leads is not None:
+                upto = len(leads.rids) if glued else leads.exact
+                rids.extend(leads.rids[:upto])
+                offsets.extend(token.idx + shift for shift in leads.shifts[:upto])
+        started = (np.array(rids, dtype=np.int64), np.array(offsets, dtype=np.int64))
+    windowed = sorted({trimmed(*m) for m in chars.run(text, text.lower(), anchored, started)})
     full = sorted({trimmed(rid, m.start(), m.end()) for rid, e in enumerate(entries)
                    for m in e.rx.finditer(text) if m.end() > m.start()})
     assert windowed == full
@@ -247,6 +265,52 @@ def test_windows_worked_out_at_once_are_the_windows_one_by_one() -> None:
               for rid in rng.sample(range(40), rng.choice([1, 2, 5]))}
         whole = rng.randrange(40, 50)
         at[whole] = [3, -1]
-        found = Windows(text).merged_all(at)
-        assert found == {rid: [(0, len(text))] if rid == whole else one_by_one(text, offsets)
-                         for rid, offsets in at.items()}
+        windows = Windows(text).merged_all(at)
+        expected = {rid: [(0, len(text))] if rid == whole else one_by_one(text, offsets)
+                    for rid, offsets in at.items()}
+        assert {rid: windows.spans(rid) for rid in at} == expected
+        # A place lies in its own regex's windows only, and knows the end of the one it is in.
+        rids = [rid for rid in range(50) for _ in range(6)]
+        offsets = [rng.randrange(len(text)) for _ in rids]
+        placed = windows.places(np.array(rids, dtype=np.int64), np.array(offsets, dtype=np.int64))
+        for rid in range(50):
+            inside = sorted((off, hi) for r, off in zip(rids, offsets, strict=True) if r == rid
+                            for lo, hi in expected.get(rid, []) if lo <= off < hi)
+            assert list(zip(*placed.get(rid, ((), ())), strict=True)) == inside
+        assert windows.places(np.array([99]), np.array([0])) == {}  # a regex with no windows
+
+
+@pytest.mark.parametrize(("rx", "starts"), [
+    (r"\bwe\s+know", ("we",)),
+    (r"(?<![\d:])\d{1,2}:\d{2}", ("\\d",)),  # a run of digits starts there
+    (r"\b(?:\d+|one)\s+months?", ("\\d", "one")),
+    (r"(?i)\b(?:[2-9]\d{2})\s?\$", ("\\d",)),
+    (r"\b(?:a|an)\s+team", ("a",)),  # "a" opens both; everywhere, but found at no cost
+    (r"(?<!\d)(?:one|two)\s+left", None),  # "someone": a word may start mid-word here
+    (r"we\s+know", None),  # no test before it: "owe know" matches
+    (r"(?<![\w$])\$\d+", None),  # "$" is no word: it may sit anywhere in a token
+    (r"(?:^|(?<=\n))Hi", None),
+    (r"\bfree|forever", None),  # one alternative has no test
+])
+def test_word_leads_are_leads_that_only_open_a_word_or_a_number(
+        rx: str, starts: tuple[str, ...] | None) -> None:
+    from audit.analyze.regexfilter import word_leads
+
+    assert word_leads(re.compile(rx)) == starts
+
+
+def test_a_token_knows_where_in_it_a_regex_could_start() -> None:
+    """At its start, after a non-word character inside it, where its digits start, and, only
+    when the next token is glued to it, where it ends in the middle of a lead."""
+    nlp = build_fast()
+    sources = [r"(?i)\bfreelancers?\b", r"(?i)\bdon't\s+miss\b", r"\b\d+\s*h\b",
+               r"(?<![\d:])\d{2}:\d{2}"]
+    chars = CharRegexes(nlp, [CharRegex(re.compile(rx), 0, 0, trusted=True) for rx in sources])
+    assert chars.token_started == {0, 1, 2, 3}
+    leads = chars.type_leads("#freelancers")
+    assert leads is not None and list(zip(leads.shifts, leads.rids, strict=True)) == [(1, 0)]
+    leads = chars.type_leads("do")  # "do" of "don't": only if "n't" follows unspaced
+    assert leads is not None and leads.exact == 0 and leads.rids == (1,)
+    leads = chars.type_leads("x24")  # "x24": \b does not open "24", a lookbehind on digits does
+    assert leads is not None and set(zip(leads.shifts, leads.rids, strict=True)) >= {(1, 3)}
+    assert chars.type_leads("invoice") is None

@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -33,6 +34,7 @@ from .regexfilter import (
     common_word,
     leads,
     sre_parse,
+    word_leads,
 )
 
 #: Characters a window reaches on either side of its anchor when no blank line comes first.
@@ -45,6 +47,16 @@ _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII
 
 class RegexTimeout(AntipersonaError):
     """A pack regex ran past :data:`REGEX_SECONDS` on one text: the pack needs fixing."""
+
+
+class Leads(NamedTuple):
+    """Places in a word type where char regexes could start: ``shifts[i]`` characters into the
+    token, regex ``rids[i]``; the first ``exact`` hold in the token itself, the rest only when
+    the next token follows without a space."""
+
+    shifts: tuple[int, ...]
+    rids: tuple[int, ...]
+    exact: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +122,29 @@ class CharRegexes:
                                            for rid in table.get(word[:k], ())}))
                        for word in table}
             self._word_rx.append((rx, implied))
+        # Regexes whose every match starts at a word start with a known opening word: the
+        # tokens say where those openings are (type_leads, read once per word type), so the
+        # regex is tried at those places only, not searched for through its windows.
+        by_lead: dict[str, set[int]] = {}
+        for rid, scan in enumerate(self._scans):
+            starts = programs.fact("word-leads", (self.entries[rid].rx.pattern,
+                                                  self.entries[rid].rx.flags),
+                                   lambda rx=self.entries[rid].rx: word_leads(rx))
+            if scan is not None and starts:
+                for lead in starts:
+                    by_lead.setdefault(lead, set()).add(rid)
+        self.token_started = frozenset(rid for rids in by_lead.values() for rid in rids)
+        #: Regexes that may open with any digit: tried where a run of digits starts.
+        self._digit_led = tuple(sorted(by_lead.pop(DIGIT.text, ())))
+        self._leads = {lead: tuple(sorted(rids)) for lead, rids in by_lead.items()}
+        # Every shorter opening of a lead: a token that ends there ("do" of "don't") may be
+        # followed by the lead's rest in the next token.
+        prefixes: dict[str, set[int]] = {}
+        for lead, rids in by_lead.items():
+            for k in range(1, len(lead)):
+                prefixes.setdefault(lead[:k], set()).update(rids)
+        self._lead_prefixes = {p: tuple(sorted(rids)) for p, rids in prefixes.items()}
+        self._lead_lengths = sorted({len(lead) for lead in by_lead})
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -124,12 +159,47 @@ class CharRegexes:
             found.update(self.digit)
         return tuple(sorted(found))
 
-    def run(self, text: str, lowered: str, anchored: dict[int, list[int]]
+    def type_leads(self, lower: str) -> Leads | None:
+        """Where in a token with this lower-case text a :attr:`token_started` regex could
+        start (cache the answer per type): at the token's start, or where a word or a run of
+        digits starts inside it ("#" then "sale", "x" then "24"), if the text there opens
+        with one of the regex's leads (a digit, for a regex that opens with one), or, only
+        when the next token follows without a space ("do" of "don't"), ends while still
+        spelling one. None: nowhere."""
+        if not self.token_started:
+            return None
+        exact: set[tuple[int, int]] = set()
+        running: set[tuple[int, int]] = set()
+        lengths, leads, prefixes = self._lead_lengths, self._leads, self._lead_prefixes
+        for offset in _openings(lower):
+            rest = lower[offset:]
+            if rest[0].isdecimal():
+                exact.update((offset, rid) for rid in self._digit_led)
+            for rid in prefixes.get(rest, ()):
+                running.add((offset, rid))
+            for k in lengths:
+                if k > len(rest):
+                    break
+                for rid in leads.get(rest[:k], ()):
+                    exact.add((offset, rid))
+        if not exact and not running:
+            return None
+        places = [*sorted(exact), *sorted(running)]
+        return Leads(tuple(o for o, _ in places), tuple(r for _, r in places), len(exact))
+
+    def run(self, text: str, lowered: str, anchored: dict[int, list[int]],
+            started: tuple[np.ndarray, np.ndarray] | None = None
             ) -> Iterator[tuple[int, int, int]]:
         """(regex id, start, end) of every match. ``anchored``: regex id -> char offsets of the
-        tokens that anchor it; literal anchors are searched here in ``lowered``."""
+        tokens that anchor it; literal anchors are searched here in ``lowered``. ``started``:
+        (regex ids, char offsets) of the places where a :attr:`token_started` regex could
+        start (see :meth:`type_leads`); without it those regexes search their windows."""
         at = {rid: list(offsets) for rid, offsets in anchored.items()}
         aligned = len(lowered) == len(text)
+        # Tokens are lower-cased one by one: the final sigma is the one letter whose lower
+        # case depends on the letters around it.
+        if started is not None and (not aligned or "\u03a3" in text):
+            started = None
         for lit, rids in self.texts.items():
             pos = lowered.find(lit)
             if pos < 0:
@@ -147,17 +217,23 @@ class CharRegexes:
         for rid in self.always:
             at[rid] = [-1]
         windows = Windows(text).merged_all(at)
+        tried = None if started is None else windows.places(*started)
         for rid in at:  # in the order the anchors were found, as before
-            spans = windows.get(rid, [])
             rx = self._bounded[rid]
             if rx is None:
                 plain, subject = self._lowered_scans[rid], lowered
                 if plain is None or not aligned:
                     plain, subject = self._scans[rid], text
                 assert plain is not None  # a shipped regex (rx is None) always has its Scan
-                for start, end in plain.spans(subject, spans, lowered if aligned else None):
+                if tried is not None and rid in self.token_started:
+                    found = _tried_at(plain.whole.match, subject, *tried.get(rid, ((), ())))
+                else:
+                    found = plain.spans(subject, windows.spans(rid),
+                                        lowered if aligned else None)
+                for start, end in found:
                     yield rid, start, end
                 continue
+            spans = windows.spans(rid)
             deadline = time.monotonic() + REGEX_SECONDS
             try:
                 for lo, hi in spans:
@@ -225,6 +301,35 @@ class Scan:
         search, tests = self.rest.search, self.tests.match
         return _walk(windows, lambda pos, hi: search(subject, pos, hi),
                      lambda m, hi: m.end() if tests(subject, m.start(), hi) else None)
+
+
+def _tried_at(match: Callable[[str, int, int], re.Match[str] | None], subject: str,
+              places: Iterable[int], ends: Iterable[int]) -> list[tuple[int, int]]:
+    """Non-overlapping matches, as ``finditer`` finds them in each window, of a regex that can
+    start only at ``places`` (in order, each with the end of its window): tried there and
+    nowhere else."""
+    found = []
+    pos = 0
+    for place, hi in zip(places, ends, strict=True):
+        if place < pos:
+            continue
+        m = match(subject, place, hi)
+        if m is not None and m.end() > place:
+            found.append((place, m.end()))
+            pos = m.end()
+    return found
+
+
+def _openings(lower: str) -> list[int]:
+    """Offset 0 and each offset inside a token that follows a character outside ASCII's word
+    characters (where ``\\b`` can open a word under either of ``re``'s meanings of a word
+    character, ASCII or Unicode), or where a run of digits starts."""
+    return [0, *(i for i in range(1, len(lower)) if not _ascii_word(lower[i - 1])
+                 or (lower[i].isdecimal() and not lower[i - 1].isdecimal()))]
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
 
 
 def _walk(windows: list[tuple[int, int]], candidate: Callable[[int, int], re.Match[str] | None],
@@ -390,39 +495,41 @@ class Windows:
                                           & _IS_SPACE[np.minimum(points, 0x3000)])
         return self._breaks, self._spaces
 
-    def merged_all(self, at: dict[int, list[int]]) -> dict[int, list[tuple[int, int]]]:
+    def merged_all(self, at: dict[int, list[int]]) -> WindowSet:
         """Each regex's merged windows (``at``: regex id -> its anchor places, -1 for the whole
         text), from one numpy pass over all places: a pass per regex had a fixed cost that came
         to a tenth of the regexes' time on long texts."""
-        out: dict[int, list[tuple[int, int]]] = {}
+        n = len(self.text)
+        whole: list[int] = []
         ids: list[int] = []
         places: list[int] = []
         for key, offsets in at.items():
             if -1 in offsets:
-                out[key] = [(0, len(self.text))]
+                whole.append(key)
             else:
                 ids.extend([key] * len(offsets))
                 places.extend(offsets)
-        if not places:
-            return out
-        rid, pos = np.array(ids, dtype=np.int64), np.array(places, dtype=np.int64)
-        order = np.lexsort((pos, rid))
-        rid, pos = rid[order], pos[order]
-        fresh = np.concatenate(([True], (np.diff(rid) != 0) | (np.diff(pos) != 0)))
-        rid, pos = rid[fresh], pos[fresh]
-        lo, hi = self._bounds(pos)
-        # Windows join within a regex only: its id, times more than the text's length, keeps
-        # each regex's places apart from the next one's.
-        shift = rid * (len(self.text) + 1)
-        reach = np.maximum.accumulate(hi + shift)
-        starts = np.flatnonzero(np.concatenate(([True], (lo + shift)[1:] > reach[:-1])))
-        spans = list(zip(lo[starts].tolist(), np.maximum.reduceat(hi, starts).tolist(),
-                         strict=True))
-        w_rid = rid[starts]
-        cuts = [0, *(np.flatnonzero(np.diff(w_rid)) + 1).tolist(), len(spans)]
-        for key, (a, b) in zip(w_rid[cuts[:-1]].tolist(), itertools.pairwise(cuts), strict=True):
-            out[key] = spans[a:b]
-        return out
+        rid, lo, hi = (np.array(ids, dtype=np.int64), np.array(places, dtype=np.int64),
+                       np.zeros(0, dtype=np.int64))
+        if places:
+            order = np.lexsort((lo, rid))
+            rid, pos = rid[order], lo[order]
+            fresh = np.concatenate(([True], (np.diff(rid) != 0) | (np.diff(pos) != 0)))
+            rid, pos = rid[fresh], pos[fresh]
+            lo, hi = self._bounds(pos)
+            # Windows join within a regex only: its id, times more than the text's length,
+            # keeps each regex's places apart from the next one's.
+            shift = rid * (n + 1)
+            reach = np.maximum.accumulate(hi + shift)
+            starts = np.flatnonzero(np.concatenate(([True], (lo + shift)[1:] > reach[:-1])))
+            rid, lo, hi = rid[starts], lo[starts], np.maximum.reduceat(hi, starts)
+        if whole:  # a regex read in full has no places of its own
+            rid = np.concatenate((rid, np.array(whole, dtype=np.int64)))
+            lo = np.concatenate((lo, np.zeros(len(whole), dtype=np.int64)))
+            hi = np.concatenate((hi, np.full(len(whole), n, dtype=np.int64)))
+            order = np.argsort(rid, kind="stable")
+            rid, lo, hi = rid[order], lo[order], hi[order]
+        return WindowSet(rid, lo, hi, n)
 
     def _bounds(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each place's window (lo, hi), for sorted places."""
@@ -449,3 +556,44 @@ class Windows:
                          np.minimum(hi + SPAN, n))
         hi = np.where(cut_by_break, after if len(breaks) else hi, np.where(hi < n, moved, hi))
         return lo, hi
+
+
+class WindowSet:
+    """Every regex's merged windows, as arrays sorted by regex id, then start."""
+
+    __slots__ = ("_ranges", "hi", "lo", "n", "rid")
+
+    def __init__(self, rid: np.ndarray, lo: np.ndarray, hi: np.ndarray, n: int) -> None:
+        self.rid, self.lo, self.hi, self.n = rid, lo, hi, n
+        self._ranges: dict[int, tuple[int, int]] | None = None
+
+    def spans(self, rid: int) -> list[tuple[int, int]]:
+        """One regex's windows, (start, end) in order."""
+        if self._ranges is None:
+            cuts = [0, *(np.flatnonzero(np.diff(self.rid)) + 1).tolist(), len(self.rid)]
+            self._ranges = dict(zip(self.rid[cuts[:-1]].tolist(), itertools.pairwise(cuts),
+                                    strict=True)) if len(self.rid) else {}
+        a, b = self._ranges.get(rid, (0, 0))
+        return list(zip(self.lo[a:b].tolist(), self.hi[a:b].tolist(), strict=True))
+
+    def places(self, rids: np.ndarray, offsets: np.ndarray
+               ) -> dict[int, tuple[list[int], list[int]]]:
+        """The (regex id, char offset) places that lie in that regex's windows: per regex, the
+        offsets in order and the end of the window each lies in."""
+        if not len(rids) or not len(self.rid):
+            return {}
+        width = self.n + 1
+        keys = rids * width + offsets
+        j = np.searchsorted(self.rid * width + self.lo, keys, side="right") - 1
+        k = np.maximum(j, 0)
+        inside = (j >= 0) & (self.rid[k] == rids) & (offsets < self.hi[k])
+        rids, offsets, ends = rids[inside], offsets[inside], self.hi[k[inside]]
+        if not len(rids):
+            return {}
+        order = np.lexsort((offsets, rids))
+        rids, offsets, ends = rids[order], offsets[order], ends[order]
+        cuts = [0, *(np.flatnonzero(np.diff(rids)) + 1).tolist(), len(rids)]
+        offs, hi = offsets.tolist(), ends.tolist()
+        return {rid: (offs[a:b], hi[a:b]) for rid, (a, b) in
+                zip(rids[cuts[:-1]].tolist(), itertools.pairwise(cuts), strict=True)
+                if a < b}

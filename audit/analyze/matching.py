@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from ..packs.lexicon import Persona, term_variants
 from ..packs.locations import is_shipped
 from . import programs
-from .charregex import CharRegex, CharRegexes
+from .charregex import CharRegex, CharRegexes, Leads
 from .nlp import pipeline_name
 from .tokenpatterns import DocArrays, TokenStream, compile_pattern, reach_before
 
@@ -161,21 +161,26 @@ class CueMatcher:
         slots.extend(slot for slot in self._regex_anchored
                      if not slot.whole and slot.accepts(values[slot.col], self._strings))
         lower = lexeme.lower_
-        info = _Type(tuple(slots), self.chars.type_ids(lower) if self.chars else (), lexeme.lower,
-                     lower)
+        chars = self.chars
+        info = _Type(tuple(slots), chars.type_ids(lower) if chars else (), lexeme.lower, lower,
+                     chars.type_leads(lower) if chars else None)
         if len(self._types) < 500_000:
             self._types[key] = info
         return info
 
-    def _anchors(self, arrays: DocArrays) -> tuple[dict[int, tuple[_Pattern, list[int]]],
-                                                   dict[int, list[int]]]:
+    def _anchors(self, arrays: DocArrays) -> tuple[
+            dict[int, tuple[_Pattern, list[int]]], dict[int, list[int]],
+            tuple[np.ndarray, np.ndarray] | None]:
         """Where each pattern slot is anchored (token indices) and each char regex (char
-        offsets), from one look-up per distinct word type of the doc."""
+        offsets), and where a char regex that opens with a word may start (see _started),
+        from one look-up per distinct word type of the doc."""
         known = self._types.get
         infos = arrays.types = [known(pair) or self._type_info(*pair) for pair in arrays.pairs]
         hot = np.fromiter((bool(t.slots or t.chars) for t in infos), dtype=bool, count=len(infos))
+        led = np.fromiter((t.leads is not None for t in infos), dtype=bool, count=len(infos))
         where: dict[int, tuple[_Pattern, list[int]]] = {}
         chars_at: dict[int, list[int]] = {}
+        started = self._started(arrays, infos, led) if led.any() else None
         positions = np.flatnonzero(hot[arrays.inverse])
         if len(positions):
             # Positions grouped by word type, so the work below is per type, not per token
@@ -202,7 +207,38 @@ class CueMatcher:
         for slot in self._regex_anchored:
             if slot.whole:
                 where[id(slot)] = (slot, [-1])
-        return where, chars_at
+        return where, chars_at, started
+
+    @staticmethod
+    def _started(arrays: DocArrays, infos: list[_Type], led: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """(char regex ids, char offsets) of every place a token says such a regex could
+        start (see CharRegexes.type_leads; ``led``: which word types have such places),
+        worked out for all tokens at once."""
+        kinds = np.flatnonzero(led)
+        table: list[tuple[int, int, int]] = []  # per such type: first entry, entries, exact ones
+        shifts: list[int] = []
+        rids: list[int] = []
+        for u in kinds.tolist():
+            leads = infos[u].leads
+            assert leads is not None
+            table.append((len(shifts), len(leads.rids), leads.exact))
+            shifts.extend(leads.shifts)
+            rids.extend(leads.rids)
+        first, every, exact = (np.zeros(len(infos), dtype=np.int64) for _ in range(3))
+        first[kinds], every[kinds], exact[kinds] = np.array(table, dtype=np.int64).T
+        positions = np.flatnonzero(led[arrays.inverse])
+        types = arrays.inverse[positions]
+        # A lead that runs past its token needs the next token to follow without a space.
+        following = np.minimum(positions + 1, arrays.n - 1)
+        glued = (positions + 1 < arrays.n) & (arrays.idx[following] == arrays.end[positions])
+        per_token = np.where(glued, every[types], exact[types])
+        total = int(per_token.sum())
+        token = np.repeat(positions, per_token)
+        entry = (np.repeat(first[types] - (np.cumsum(per_token) - per_token), per_token)
+                 + np.arange(total))
+        return (np.array(rids, dtype=np.int64)[entry],
+                arrays.idx[token] + np.array(shifts, dtype=np.int64)[entry])
 
     def _pattern_hits(self, doc: Doc, arrays: DocArrays,
                       where: dict[int, tuple[_Pattern, list[int]]]) -> Iterator[tuple[int, int, int]]:
@@ -269,7 +305,7 @@ class CueMatcher:
                 pi, gi = self._keys[key]
                 raw.append((pi, gi, start, end))
         arrays = arrays or DocArrays(doc)
-        where, chars_at = self._anchors(arrays)
+        where, chars_at, started = self._anchors(arrays)
         guards = self._guards
         for key, start, end in self._pattern_hits(doc, arrays, where):
             guard = guards.get(key) if guards else None
@@ -284,7 +320,8 @@ class CueMatcher:
         if self.chars:
             text = doc.text if text is None else text
             idx = arrays.idx
-            for rid, start_char, end_char in self.chars.run(text, text.lower(), chars_at):
+            for rid, start_char, end_char in self.chars.run(text, text.lower(), chars_at,
+                                                                 started):
                 # The tokens the match touches (alignment "expand"), leading and trailing
                 # white space left out.
                 matched = text[start_char:end_char]
@@ -416,6 +453,8 @@ class _Type(NamedTuple):
     chars: tuple[int, ...]
     lower: int
     lower_text: str
+    #: Where char regexes that open with a word could start in it (CharRegexes.type_leads).
+    leads: Leads | None = None
 
 
 @dataclass(frozen=True, slots=True)

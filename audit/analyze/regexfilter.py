@@ -210,11 +210,24 @@ def _needs_digit(items: list[Any]) -> bool:
     for op, av in items:
         if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
             op, av = av[2][0]
-        if op is sre_parse.IN and (
-                av == [(sre_parse.CATEGORY, sre_parse.CATEGORY_DIGIT)]
-                or av == [(sre_parse.RANGE, (ord("0"), ord("9")))]):
+        if op is sre_parse.IN and _is_digit_class(av):
             return True
     return False
+
+
+def _digits_only(av: Any) -> bool:
+    """A class of digits only: ``\\d``, ``[0-9]``, ``[2-9]``, ``[15]``."""
+    zero, nine = ord("0"), ord("9")
+    return bool(av) and all(
+        (op is sre_parse.CATEGORY and val is sre_parse.CATEGORY_DIGIT)
+        or (op is sre_parse.RANGE and zero <= val[0] <= val[1] <= nine)
+        or (op is sre_parse.LITERAL and zero <= val <= nine) for op, val in av)
+
+
+def _is_digit_class(av: Any) -> bool:
+    """``\\d`` or ``[0-9]``."""
+    return av in ([(sre_parse.CATEGORY, sre_parse.CATEGORY_DIGIT)],
+                  [(sre_parse.RANGE, (ord("0"), ord("9")))])
 
 
 def anchors(pattern: re.Pattern[str]) -> tuple[Literal, ...] | None:
@@ -249,7 +262,8 @@ _WORD_TESTS = (sre_parse.AT_BOUNDARY, sre_parse.AT_NON_BOUNDARY)
 
 
 def _leads_of(items: list[Any]) -> set[str] | None:
-    """Lower-cased texts one of which every match of the sequence starts with."""
+    """Lower-cased texts one of which every match of the sequence starts with (:data:`DIGIT`'s
+    text for a digit)."""
     i = 0
     while i < len(items) and items[i][0] in ZERO_WIDTH:
         if items[i][0] is sre_parse.AT and items[i][1] not in _WORD_TESTS:
@@ -271,6 +285,8 @@ def _leads_of(items: list[Any]) -> set[str] | None:
             i + len(run)][0] in (sre_parse.BRANCH, sre_parse.SUBPATTERN) else None
         return {run + t for t in rest} if rest else {run}
     if op is sre_parse.IN:
+        if _digits_only(av):
+            return {DIGIT.text}
         return set(_class_chars(av) or ()) or None
     if op is sre_parse.SUBPATTERN:
         inner = _leads_of(list(av[-1]))
@@ -309,6 +325,60 @@ def leads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     except Exception:  # any parser trouble means: no lead
         return None
     found = _leads_of(parsed)
-    if not found or any(len(t) < 2 and t.isalnum() for t in found):
+    if not found or any((len(t) < 2 and t.isalnum()) or t == DIGIT.text for t in found):
         return None
+    return tuple(sorted(found))
+
+
+def _opening(items: list[Any]) -> str | None:
+    """What the leading tests of every alternative promise about the character before a
+    match: "word" (not a word character: ``\\b`` before a word, ``(?<![\\w$])``), "digit"
+    (not a digit: ``(?<![\\d:])``), or None."""
+    promise = None
+    for op, av in items:
+        if op is sre_parse.AT:
+            if av is sre_parse.AT_BOUNDARY:
+                return "word"
+            continue
+        if op is sre_parse.ASSERT_NOT:
+            direction, sub = av
+            sub = list(sub)
+            if direction < 0 and len(sub) == 1 and sub[0][0] is sre_parse.IN:
+                refused = sub[0][1]
+                if (sre_parse.CATEGORY, sre_parse.CATEGORY_WORD) in refused:
+                    return "word"
+                if any(_is_digit_class([item]) for item in refused):
+                    promise = "digit"
+            continue
+        if op is sre_parse.ASSERT:
+            continue
+        if op is sre_parse.SUBPATTERN:
+            return promise or _opening(list(av[-1]))
+        if op is sre_parse.BRANCH:
+            each = {_opening(list(branch)) for branch in av[1]}
+            return promise or ("word" if each == {"word"} else "digit" if None not in each
+                               else None)
+        return promise
+    return promise
+
+
+def word_leads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The leads of a regex whose every match starts where a word or a run of digits starts:
+    a word after ``\\b``, or a digit (:data:`DIGIT`'s text) after ``\\b`` or after a
+    lookbehind that refuses a digit. Such a match can only start at a token's start, or
+    inside a token after a non-word character or where its digits start, so the tokens tell
+    where to try it. None for any other regex."""
+    try:
+        parsed = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # any parser trouble means: no lead
+        return None
+    found = _leads_of(parsed)
+    promise = _opening(parsed)
+    if not found or promise is None:
+        return None
+    for lead in found:
+        if lead == DIGIT.text or lead[0].isdecimal():
+            continue
+        if promise != "word" or not (lead[0].isalnum() or lead[0] == "_"):
+            return None
     return tuple(sorted(found))
