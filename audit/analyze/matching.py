@@ -174,8 +174,7 @@ class CueMatcher:
         """Where each pattern slot is anchored (token indices) and each char regex (char
         offsets), and where a char regex that opens with a word may start (see _started),
         from one look-up per distinct word type of the doc."""
-        known = self._types.get
-        infos = arrays.types = [known(pair) or self._type_info(*pair) for pair in arrays.pairs]
+        infos = self._types_of(arrays)
         hot = np.fromiter((bool(t.slots or t.chars) for t in infos), dtype=bool, count=len(infos))
         led = np.fromiter((t.leads is not None for t in infos), dtype=bool, count=len(infos))
         where: dict[int, tuple[_Pattern, list[int]]] = {}
@@ -285,7 +284,8 @@ class CueMatcher:
 
     def _types_of(self, arrays: DocArrays) -> list[_Type]:
         if arrays.types is None:
-            arrays.types = [self._type_info(orth, lemma) for orth, lemma in arrays.pairs]
+            known = self._types.get
+            arrays.types = [known(pair) or self._type_info(*pair) for pair in arrays.pairs]
         return arrays.types
 
     def lower_words(self, arrays: DocArrays) -> list[str]:

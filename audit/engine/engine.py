@@ -427,10 +427,11 @@ class Engine:
         if not any(places.values()):
             return None
         words = self.matcher.lower_words(arrays)
+        first_tokens = starts.tolist()
         for cat, spans in places.items():
             col = COL[cat]
             for start, end in spans:
-                s_idx = int(np.searchsorted(starts, start, side="right")) - 1
+                s_idx = bisect_right(first_tokens, start) - 1
                 k = min(bisect_right(limits, start), len(limits) - 1)  # its piece
                 if taken_back(start, end, s_idx, words, limits[k]):
                     rows[s_idx, col] -= 1
@@ -443,19 +444,20 @@ class Engine:
         sentence ``s`` named ("Procurement questionnaires? No."; read once per sentence)."""
         refusals: dict[int, bool] = {}
         idx, ends = arrays.idx, arrays.end
+        spans = bounds.tolist()
+        negated = self.negator.negated
 
         def refused(s: int, limit: int) -> bool:
             found = refusals.get(s)
             if found is None:
-                nxt = s + 1
-                first, end = (int(b) for b in bounds[nxt]) if nxt < len(bounds) else (limit, 0)
+                first, end = spans[s + 1] if s + 1 < len(spans) else (limit, 0)
                 found = refusals[s] = first < limit and self.negator.refuses(
                     text[int(idx[first]):int(ends[end - 1])])
             return found
 
         def taken_back(start: int, end: int, s: int, words: list[str], limit: int) -> bool:
-            return (self.negator.negated(doc, start, end, int(bounds[s][0]), words=words,
-                                         limit=limit) or refused(s, limit))
+            return (negated(doc, start, end, spans[s][0], words=words, limit=limit)
+                    or refused(s, limit))
 
         return taken_back
 
