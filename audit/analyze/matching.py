@@ -70,6 +70,7 @@ class CueMatcher:
         self._guards: dict[int, _Guard] = {}
         self._weights = [[g.weight for g in p.cues] for p in personas]
         tokens = _term_tokens(nlp, personas)
+        add = vocab.strings.add
         knows = getattr(_lemmatizer(nlp), "knows", None)
         stop = nlp.Defaults.stop_words
         for pi, persona in enumerate(personas):
@@ -77,19 +78,20 @@ class CueMatcher:
             for gi, group in enumerate(persona.cues):
                 key = f"antipersona:{persona.id}:{group.group}"
                 self._keys[vocab.strings.add(key)] = (pi, gi)
+                # Patterns as the token values the matcher compares (string hashes): a Doc per
+                # term cost half of building the matcher and made a lexeme for every word.
                 lower_docs, lemma_docs = [], []
                 for term in group.terms:
                     for variant in term_variants(term):
-                        words, spaces, lemmas = tokens[variant]
-                        doc = Doc(vocab, words=words, spaces=spaces, lemmas=lemmas)
-                        lower_docs.append(doc)
+                        words, _, lemmas = tokens[variant]
+                        lower_docs.append([add(w.lower()) for w in words])
                         # Lemma matching only for phrases and base-form words: "leading" must
                         # not start matching "leads".
-                        if len(doc) > 1 or doc[0].lemma_ == doc[0].lower_:
-                            lemma_docs.append(doc)
+                        if len(words) > 1 or lemmas[0] == words[0].lower():
+                            lemma_docs.append([add(lemma) for lemma in lemmas])
                         plural = _unknown_plural(words, knows, stop)
                         if plural:
-                            lower_docs.append(Doc(vocab, words=plural, spaces=spaces))
+                            lower_docs.append([add(w.lower()) for w in plural])
                 if lower_docs:
                     self.lower.add(key, lower_docs)
                 if lemma_docs:

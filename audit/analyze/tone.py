@@ -69,13 +69,17 @@ class ToneAnalyzer:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._phrase_cols: dict[int, int] = {}
         self._phrase_cats: dict[int, str] = {}
+        words_of = _entry_tokens(nlp, {cat: [str(e).lower() for e in data[cat]]
+                                       for cat in _PHRASE_CATS})
         for cat in _PHRASE_CATS:
-            doc_of = [nlp.make_doc(str(entry).lower()) for entry in data[cat]]
-            singles[cat] = [d[0].text for d in doc_of if len(d) == 1]
+            singles[cat] = [words[0] for words in words_of[cat] if len(words) == 1]
             key = strings.add(f"antipersona:tone:{cat}")
             self._phrase_cols[key] = COL[cat]
             self._phrase_cats[key] = cat
-            self.phrases.add(f"antipersona:tone:{cat}", [d for d in doc_of if len(d) > 1])
+            # As the LOWER values the matcher compares (a Doc per entry made a lexeme per word).
+            self.phrases.add(f"antipersona:tone:{cat}", [[strings.add(w.lower()) for w in words]
+                                                        for words in words_of[cat]
+                                                        if len(words) > 1])
         self.hype = hashes(singles["hype"])
         self.urgency = hashes(singles["urgency"])
         self.watch = hashes(singles["watch"])
@@ -275,3 +279,18 @@ class ToneAnalyzer:
         opens_on_verb[ok] = tag[first_word[ok]] == self._verb_base
         imperative |= ~subjects & (opens_on_verb | listed)
         rows[:, COL["imperative"]] = imperative
+
+
+def _entry_tokens(nlp: Language, entries: dict[str, list[str]]) -> dict[str, list[list[str]]]:
+    """Each entry's tokens as the pipeline's tokenizer splits it, per category; cached on
+    disk with the packs' other built work, since tokenising them made a lexeme per word."""
+    from ..packs.packcache import cached
+    from .nlp import pipeline_name
+
+    def build() -> dict[str, list[list[str]]]:
+        return {cat: [[t.text for t in nlp.make_doc(e)] for e in items]
+                for cat, items in entries.items()}
+
+    return cached("tone-words", [pipeline_name(nlp), *(f"{c}\t{e}" for c, items in
+                                                        sorted(entries.items()) for e in items)],
+                  build)
