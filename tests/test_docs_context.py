@@ -58,3 +58,24 @@ def test_an_events_source_is_not_a_sourcing_event(engine: Engine) -> None:
     assert not any(e.persona == "beth-bureaucrat" and e.kind == "cue" for e in docs.evidence)
     buying = engine.check_text("Run a sourcing event before the contract is signed.")
     assert any(e.group == "procurement-and-legal" for e in buying.evidence)
+
+
+def test_documentation_signals_are_found_as_a_plain_search_finds_them() -> None:
+    """The signals run as scans on the lower-cased window (see charregex.Scan): the same
+    answer as searching each regex in the window, at its edges and in any case."""
+    from audit.analyze.docpages import doc_rules
+    from audit.analyze.templates import REACH
+
+    rules = doc_rules()
+    filler = "Plain words about the weekend market. " * (REACH // 30)
+    samples = ["PREREQUISITES", "Prerequisite", "prerequisitely", "Available on: Business",
+               "available on : all plans", "Once Configured, users sign in", "How SCIM works",
+               "how scim works", "How Team Billing And Seats works", "The webhook is fired",
+               "Configure your SAML connection", "SSO can be configured in Settings", "None here"]
+    for sample in samples:
+        for text in (sample, f"{filler}{sample}", f"{sample}{filler}", f"{filler}{sample}{filler}",
+                     f"x{sample}", f"{sample}x", f"{filler[:-1]}İ {sample}"):
+            for start in (0, len(text) // 2, len(text) - 1):
+                window_lo, window_hi = max(0, start - REACH), min(len(text), start + 1 + REACH)
+                plain = any(rx.search(text[window_lo:window_hi]) for rx in rules.signals)
+                assert rules.around(text, start, start + 1) == plain, (sample, start)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from audit import load_packs
-from audit.analyze.charregex import SPAN, CharRegex, CharRegexes, Scan, _for_lowered, _leading_tests
+from audit.analyze.charregex import SPAN, CharRegex, CharRegexes, Scan, _leading_tests, for_lowered
 from audit.analyze.nlp import build_fast
 from audit.analyze.regexfilter import DIGIT, Literal, anchors, leads, required_literals
 
@@ -119,14 +119,14 @@ def test_windowed_regexes_find_what_a_full_scan_finds(trusted: bool, from_tokens
 
 
 def test_case_insensitive_patterns_run_on_the_lower_cased_text_only_when_exact() -> None:
-    lowered = _for_lowered(re.compile(r"(?i)\bmade\s+for\s+\S+"))
+    lowered = for_lowered(re.compile(r"(?i)\bmade\s+for\s+\S+"))
     assert lowered is not None and not lowered.flags & re.IGNORECASE
     assert lowered.pattern == r"\bmade\s+for\s+\S+"  # escapes such as \S kept as they are
     # Its own letters are lower-cased: under (?i) "SSO" and "sso" are the same.
-    assert _for_lowered(re.compile(r"(?i)\bSSO\s+[A-Z]\w+\S")).pattern == r"\bsso\s+[a-z]\w+\S"
+    assert for_lowered(re.compile(r"(?i)\bSSO\s+[A-Z]\w+\S")).pattern == r"\bsso\s+[a-z]\w+\S"
     for kept in (r"\bMade\s+for", r"(?im)^solo\b", r"(?i)plan(?-i:Pro)",
                  r"(?i)\b(?P<Name>solo)\b", r"(?i)\x53SO", r"(?i)(so)\1"):
-        assert _for_lowered(re.compile(kept)) is None, kept
+        assert for_lowered(re.compile(kept)) is None, kept
 
 
 @pytest.mark.parametrize(("rx", "split"), [
@@ -212,7 +212,7 @@ def test_every_shipped_lead_scan_finds_what_finditer_finds() -> None:
     for pack in load_packs():
         for group in pack.cues:
             for src in group.regex:
-                for rx, lowered in ((re.compile(src), False), (_for_lowered(re.compile(src)), True)):
+                for rx, lowered in ((re.compile(src), False), (for_lowered(re.compile(src)), True)):
                     if rx is None or Scan.of(rx).lead is None:
                         continue
                     subject = text.lower() if lowered else text

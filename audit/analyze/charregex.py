@@ -84,7 +84,7 @@ class CharRegexes:
         self._scans = [Scan.of(e.rx) if e.trusted else None for e in self.entries]
         #: The shipped case-insensitive regexes compiled again for the lower-cased text:
         #: ``re`` runs a case-sensitive pattern about three times as fast.
-        lowered = [_for_lowered(e.rx) if e.trusted else None for e in self.entries]
+        lowered = [for_lowered(e.rx) if e.trusted else None for e in self.entries]
         self._lowered_scans = [None if rx is None else Scan.of(rx) for rx in lowered]
         #: Regexes without a known anchor: they scan the whole text.
         self.always: list[int] = []
@@ -422,7 +422,7 @@ def _group_end(src: str, start: int) -> int | None:
 _INLINE_FLAGS = re.compile(r"\(\?(?=[aiLmsux-])[aiLmsux-]+[:)]")
 
 
-def _for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+def for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     r"""``rx`` without IGNORECASE, to run on the lower-cased text (same length, so the same
     offsets), when that finds the same matches: the pattern is case-insensitive through a
     leading ``(?i)`` alone, and its own letters are lower-cased ("SSO" is "sso", "[A-Z]" is

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .charregex import Scan, for_lowered
 from .language import language_data
 from .templates import near
 
@@ -19,13 +20,27 @@ from .templates import near
 @dataclass(frozen=True, slots=True)
 class DocRules:
     signals: tuple[re.Pattern[str], ...]
+    #: Each signal as a Scan, and whether it runs on the lower-cased text (see charregex):
+    #: a case-insensitive regex that opens with ``\\b`` is tried at every character, and
+    #: every piece with a cue that cares is read for these.
+    scans: tuple[tuple[Scan, bool], ...] = ()
 
     def around(self, text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
         """A documentation signal within reach of ``text[start:end]`` (see templates.near)."""
         window = near(text, start, end, lo, hi)
-        return any(rx.search(window) for rx in self.signals)
+        lowered = window.lower()
+        if not self.scans or len(lowered) != len(window):
+            return any(rx.search(window) for rx in self.signals)
+        whole = [(0, len(window))]
+        return any(scan.spans(lowered if on_lowered else window, whole, lowered)
+                   for scan, on_lowered in self.scans)
 
 
 @lru_cache(maxsize=1)
 def doc_rules() -> DocRules:
-    return DocRules(signals=tuple(re.compile(rx) for rx in language_data()["docs"]["signals"]))
+    signals = tuple(re.compile(rx) for rx in language_data()["docs"]["signals"])
+    scans = []
+    for rx in signals:
+        lowered = for_lowered(rx)
+        scans.append((Scan.of(lowered or rx), lowered is not None))
+    return DocRules(signals, tuple(scans))
