@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .charregex import Scan, for_lowered
 from .language import language_data
 from .templates import near
+
+if TYPE_CHECKING:  # charregex imports spaCy, which a caller that only reads input never needs
+    from .charregex import Scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,8 @@ class DocRules:
 
 @lru_cache(maxsize=1)
 def doc_rules() -> DocRules:
+    from .charregex import Scan, for_lowered
+
     signals = tuple(re.compile(rx) for rx in language_data()["docs"]["signals"])
     scans = []
     for rx in signals:
