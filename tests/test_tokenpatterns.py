@@ -67,6 +67,7 @@ Only 3 left in stock. 12 people are looking at this right now. Hurry up, only 2 
 Request a demo. Requested demos. Book a call with our sales team. Talk to sales, or talk with sales.
 Dear {{first_name}}, as a busy mom you deserve this. As a young man, you need it.
 THE SSO and SAML add-on. Single sign-on for the entire org. SOC 2 Type II.
+Plans start at £9.50 a month, or 12$/mo, 9,99€/mth and $120 per year; $4.5.6 per month is no price.
 """
 
 EXTRA_PATTERNS: list[list[dict[str, Any]]] = [
@@ -83,6 +84,10 @@ EXTRA_PATTERNS: list[list[dict[str, Any]]] = [
     [{"LOWER": "the"}, {"IS_UPPER": True}, {"OP": "{1}", "IS_ALPHA": True}],
     [{"LEMMA": {"IN": ["request", "book"]}, "LOWER": {"NOT_IN": ["booked"]}}, {"LOWER": "a", "OP": "?"},
      {"LEMMA": {"IN": ["demo", "call"]}}],
+    # a dot and a dollar sign inside a character class are characters, not "any" and "end"
+    [{"ORTH": {"IN": ["$", "£", "€"]}}, {"TEXT": {"REGEX": "^(?:[0-9]|[1-4][0-9])(?:[.,][0-9]{1,2})?$"}},
+     {"LOWER": {"IN": ["a", "per", "/"]}}, {"LOWER": {"IN": ["month", "mo", "mth"]}}],
+    [{"LOWER": {"REGEX": "^(?:[0-9]|[1-4][0-9])(?:[.,][0-9]{1,2})?[$£€]/(?:month|mo|mth)$"}}],
 ]
 
 

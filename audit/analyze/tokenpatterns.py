@@ -72,20 +72,31 @@ def _field_rx(value: Any, lower: bool) -> str | None:
 _FIELD_LAZY = f"[^{RS}{US}]*?"
 #: Regex pieces that could step over a field separator; such REGEX values stay with spaCy.
 _UNSAFE = re.compile(r"\.|\\[sSWDB]|\[\^|\(\?[aiLmsux]|\\[AZz]")
+#: A character class without ``^`` or escapes ("[.,]", "[0-9]", "[$£€]"): its characters
+#: are all it can match, so a "." in it is a dot and no separator.
+_PLAIN_CLASS = re.compile(r"\[(?!\^)[^\]\\\[]*\]")
 
 
 def _embed_regex(rx: str) -> str | None:
     """A token REGEX (spaCy searches it in the field) rewritten to run inside one field of the
     stream: ^ becomes "at the field's start", $ "at its end". None when the regex could match
     a separator or uses constructs this cannot translate."""
-    if _UNSAFE.search(rx):
+    if _UNSAFE.search(_PLAIN_CLASS.sub("[]", rx)):
         return None
     try:
         programs.compile(rx)
     except re.error:
         return None
-    out = rx.replace("^", f"(?<=[{RS}])").replace("$", f"(?=[{RS}{US}])")
-    return out if "^" not in out.replace("[^", "") else None
+    # ^ and $ outside the plain classes ("[$£€]" keeps its dollar sign).
+    out, pos = [], 0
+    for m in [*_PLAIN_CLASS.finditer(rx), None]:
+        part = rx[pos:m.start() if m else len(rx)]
+        out.append(part.replace("^", f"(?<=[{RS}])").replace("$", f"(?=[{RS}{US}])"))
+        if m:
+            out.append(m.group(0))
+            pos = m.end()
+    embedded = "".join(out)
+    return embedded if "^" not in _PLAIN_CLASS.sub("[]", embedded).replace("[^", "") else None
 
 
 def _token_rx(spec: dict[str, Any]) -> str | None:
