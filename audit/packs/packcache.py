@@ -1,6 +1,7 @@
 """A small on-disk cache for work every start would otherwise repeat: reading and validating the
-packs, and tokenising their few thousand terms. A ``check`` in CI on three files should not spend
-most of its time re-reading YAML it read a minute ago.
+packs, tokenising their few thousand terms and the tone lists, parsing the analyser's word lists
+(``language.yaml``). A ``check`` in CI on three files should not spend most of its time
+re-reading YAML it read a minute ago.
 
 Entries are keyed by a hash of everything they depend on (the pack files' bytes, the versions of
 Python, spaCy and antipersona, the pipeline), so an edited pack is simply a new entry. The cache
