@@ -509,11 +509,11 @@ class Windows:
             else:
                 ids.extend([key] * len(offsets))
                 places.extend(offsets)
-        rid, lo, hi = (np.array(ids, dtype=np.int64), np.array(places, dtype=np.int64),
-                       np.zeros(0, dtype=np.int64))
+        rid, pos = np.array(ids, dtype=np.int64), np.array(places, dtype=np.int64)
+        lo = hi = np.zeros(0, dtype=np.int64)
         if places:
-            order = np.lexsort((lo, rid))
-            rid, pos = rid[order], lo[order]
+            order = np.lexsort((pos, rid))
+            rid, pos = rid[order], pos[order]
             fresh = np.concatenate(([True], (np.diff(rid) != 0) | (np.diff(pos) != 0)))
             rid, pos = rid[fresh], pos[fresh]
             lo, hi = self._bounds(pos)
@@ -570,9 +570,7 @@ class WindowSet:
     def spans(self, rid: int) -> list[tuple[int, int]]:
         """One regex's windows, (start, end) in order."""
         if self._ranges is None:
-            cuts = [0, *(np.flatnonzero(np.diff(self.rid)) + 1).tolist(), len(self.rid)]
-            self._ranges = dict(zip(self.rid[cuts[:-1]].tolist(), itertools.pairwise(cuts),
-                                    strict=True)) if len(self.rid) else {}
+            self._ranges = _runs(self.rid)
         a, b = self._ranges.get(rid, (0, 0))
         return list(zip(self.lo[a:b].tolist(), self.hi[a:b].tolist(), strict=True))
 
@@ -592,8 +590,13 @@ class WindowSet:
             return {}
         order = np.lexsort((offsets, rids))
         rids, offsets, ends = rids[order], offsets[order], ends[order]
-        cuts = [0, *(np.flatnonzero(np.diff(rids)) + 1).tolist(), len(rids)]
         offs, hi = offsets.tolist(), ends.tolist()
-        return {rid: (offs[a:b], hi[a:b]) for rid, (a, b) in
-                zip(rids[cuts[:-1]].tolist(), itertools.pairwise(cuts), strict=True)
-                if a < b}
+        return {rid: (offs[a:b], hi[a:b]) for rid, (a, b) in _runs(rids).items()}
+
+
+def _runs(ids: np.ndarray) -> dict[int, tuple[int, int]]:
+    """Where each run of equal values starts and ends in a sorted array: value -> (a, b)."""
+    if not len(ids):
+        return {}
+    cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
+    return dict(zip(ids[cuts[:-1]].tolist(), itertools.pairwise(cuts), strict=True))

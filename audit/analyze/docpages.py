@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # charregex imports spaCy, which a caller that only reads inp
 class DocRules:
     signals: tuple[re.Pattern[str], ...]
     #: Each signal as a Scan, and whether it runs on the lower-cased text (see charregex):
-    #: a case-insensitive regex that opens with ``\\b`` is tried at every character, and
+    #: a case-insensitive regex that opens with ``\b`` is tried at every character, and
     #: every piece with a cue that cares is read for these.
     scans: tuple[tuple[Scan, bool], ...] = ()
 

@@ -174,8 +174,8 @@ class CueMatcher:
             dict[int, tuple[_Pattern, list[int]]], dict[int, list[int]],
             tuple[np.ndarray, np.ndarray] | None]:
         """Where each pattern slot is anchored (token indices) and each char regex (char
-        offsets), and where a char regex that opens with a word may start (see _started),
-        from one look-up per distinct word type of the doc."""
+        offsets), and where a char regex that opens with a word or a number may start (see
+        _started), from one look-up per distinct word type of the doc."""
         infos = self._types_of(arrays)
         hot = np.fromiter((bool(t.slots or t.chars) for t in infos), dtype=bool, count=len(infos))
         led = np.fromiter((t.leads is not None for t in infos), dtype=bool, count=len(infos))

@@ -210,7 +210,7 @@ def _needs_digit(items: list[Any]) -> bool:
     for op, av in items:
         if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
             op, av = av[2][0]
-        if op is sre_parse.IN and _is_digit_class(av):
+        if op is sre_parse.IN and _every_digit(av):
             return True
     return False
 
@@ -224,8 +224,8 @@ def _digits_only(av: Any) -> bool:
         or (op is sre_parse.LITERAL and zero <= val <= nine) for op, val in av)
 
 
-def _is_digit_class(av: Any) -> bool:
-    """``\\d`` or ``[0-9]``."""
+def _every_digit(av: Any) -> bool:
+    """A class that matches every digit: ``\\d`` or ``[0-9]``."""
     return av in ([(sre_parse.CATEGORY, sre_parse.CATEGORY_DIGIT)],
                   [(sre_parse.RANGE, (ord("0"), ord("9")))])
 
@@ -347,7 +347,7 @@ def _opening(items: list[Any]) -> str | None:
                 refused = sub[0][1]
                 if (sre_parse.CATEGORY, sre_parse.CATEGORY_WORD) in refused:
                     return "word"
-                if any(_is_digit_class([item]) for item in refused):
+                if any(_every_digit([item]) for item in refused):
                     promise = "digit"
             continue
         if op is sre_parse.ASSERT:
