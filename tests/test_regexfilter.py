@@ -314,3 +314,11 @@ def test_a_token_knows_where_in_it_a_regex_could_start() -> None:
     leads = chars.type_leads("x24")  # "x24": \b does not open "24", a lookbehind on digits does
     assert leads is not None and set(zip(leads.shifts, leads.rids, strict=True)) >= {(1, 3)}
     assert chars.type_leads("invoice") is None
+    # A long token is read a lead's length at a time: the same places, however long it is.
+    blob = "x/" * 50_000 + "freelancer/do"
+    leads = chars.type_leads(blob)
+    assert leads is not None
+    assert set(zip(leads.shifts[:leads.exact], leads.rids[:leads.exact], strict=True)) == {
+        (100_000, 0)}
+    assert list(zip(leads.shifts[leads.exact:], leads.rids[leads.exact:], strict=True)) == [
+        (100_011, 1)]

@@ -171,12 +171,16 @@ class CharRegexes:
         exact: set[tuple[int, int]] = set()
         running: set[tuple[int, int]] = set()
         lengths, leads, prefixes = self._lead_lengths, self._leads, self._lead_prefixes
+        longest = lengths[-1] if lengths else 1
         for offset in _openings(lower):
-            rest = lower[offset:]
+            # No more than a lead's length: a long token (a URL, an encoded blob) has many
+            # openings, and its whole rest at each would cost its length squared.
+            rest = lower[offset:offset + longest]
             if rest[0].isdecimal():
                 exact.update((offset, rid) for rid in self._digit_led)
-            for rid in prefixes.get(rest, ()):
-                running.add((offset, rid))
+            if len(lower) - offset < longest:  # the token ends within a lead's length
+                for rid in prefixes.get(rest, ()):
+                    running.add((offset, rid))
             for k in lengths:
                 if k > len(rest):
                     break
