@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..analyze.language import context_factors
@@ -185,9 +186,10 @@ def tone_evidence(tone: dict[str, float], personas: Sequence[Persona], words: in
     return out
 
 
+@lru_cache(maxsize=256)
 def _plain_target(t: ToneTarget) -> str:
     """"acronyms per 100 words above 3": the note is read by people (the JSON's ``text`` and
-    ``group`` keep the field name)."""
+    ``group`` keep the field name). Kept per target: every piece long enough asks again."""
     from ..analyze.tonenames import plain_threshold
 
     if t.above is not None:
