@@ -87,7 +87,12 @@ OLD_DRAFTS: list[tuple[str, str, list[tuple[str, str]]]] = [
 
 
 def add_running_run(db: Path, engine: Engine | None = None, name: str = "nightly crawl") -> str:
-    """A run still going (as a crawl in another process would leave it), with its progress."""
+    """A run still going (as a crawl in another process would leave it), with its progress.
+    The test process claims it as a crawl does its own: a run that no live process holds
+    counts as interrupted once its progress is a minute old, and a slow test module outlived
+    that minute."""
+    from audit.runs.lock import RunLock
+
     engine = engine or Engine()
     with Store(db) as store:
         run_id = store.create_run(name=name, sources=["https://shop.example/sitemap.xml"], config={},
@@ -95,4 +100,5 @@ def add_running_run(db: Path, engine: Engine | None = None, name: str = "nightly
                                   profile=engine.profile, model=engine.pipeline.model,
                                   target=engine.config.target)
         store.set_progress(run_id, total=400, done=120, failed=3, skipped=1, rate=4.2, eta=66)
+        RunLock(store, run_id).acquire()
     return run_id
