@@ -159,7 +159,7 @@ def test_pieces_no_cue_decides_are_ranked_by_their_wording_below_every_verdict(
     # too short to judge as a whole
     "We know what each shopper viewed and where they live.",
     # the wording leans (more so for "countdown"), but the reader took a cue back: it decides
-    WATCHING + " We never show a countdown timer.",
+    WATCHING + " We never run a countdown.",
 ])
 def test_short_pieces_and_pieces_with_cues_taken_back_stay_with_the_cues(
         engine: Engine, text: str) -> None:

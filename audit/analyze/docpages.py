@@ -1,9 +1,14 @@
-"""Whether a piece reads as product documentation rather than as a pitch.
+"""Whether a piece reads as product documentation, or as strict terms, rather than as a pitch.
 
 A help page that explains how to configure SSO, with its "Prerequisites" and "Available on:"
 header, sells SSO to no one; the same words on a plan page court the enterprise buyer. Cue
 groups marked ``in_docs: false`` count little (context "documentation") near documentation signals (``docs``
 in ``audit/data/language.yaml``); the plan and contract cues around them still count.
+
+Likewise a returns policy that offers a "full refund" but only for unused items, with a
+restocking fee and final-sale exclusions, repels the serial returner that a generous one draws:
+groups marked ``in_terms: false`` count little (context "policy") near at least two kinds of
+strict term (``strict_terms``).
 """
 
 from __future__ import annotations
@@ -27,25 +32,47 @@ class DocRules:
     #: a case-insensitive regex that opens with ``\b`` is tried at every character, and
     #: every piece with a cue that cares is read for these.
     scans: tuple[tuple[Scan, bool], ...] = ()
+    #: How many different signals must be within reach: one stray "must be unused" is a
+    #: detail, two kinds of restriction are terms.
+    min_signals: int = 1
 
     def around(self, text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
-        """A documentation signal within reach of ``text[start:end]`` (see templates.near)."""
+        """At least ``min_signals`` signals within reach of ``text[start:end]`` (see
+        templates.near)."""
         window = near(text, start, end, lo, hi)
         lowered = window.lower()
         if not self.scans or len(lowered) != len(window):
-            return any(rx.search(window) for rx in self.signals)
-        whole = [(0, len(window))]
-        return any(scan.spans(lowered if on_lowered else window, whole, lowered)
-                   for scan, on_lowered in self.scans)
+            found = (rx.search(window) for rx in self.signals)
+        else:
+            whole = [(0, len(window))]
+            found = (scan.spans(lowered if on_lowered else window, whole, lowered)
+                     for scan, on_lowered in self.scans)
+        wanted = self.min_signals
+        for hit in found:
+            if hit:
+                wanted -= 1
+                if not wanted:
+                    return True
+        return False
 
 
-@lru_cache(maxsize=1)
-def doc_rules() -> DocRules:
+def _rules(section: str) -> DocRules:
     from .charregex import Scan, for_lowered
 
-    signals = tuple(re.compile(rx) for rx in language_data()["docs"]["signals"])
+    data = language_data()[section]
+    signals = tuple(re.compile(rx) for rx in data["signals"])
     scans = []
     for rx in signals:
         lowered = for_lowered(rx)
         scans.append((Scan.of(lowered or rx), lowered is not None))
-    return DocRules(signals, tuple(scans))
+    return DocRules(signals, tuple(scans), int(data.get("min_signals", 1)))
+
+
+@lru_cache(maxsize=1)
+def doc_rules() -> DocRules:
+    return _rules("docs")
+
+
+@lru_cache(maxsize=1)
+def terms_rules() -> DocRules:
+    return _rules("strict_terms")

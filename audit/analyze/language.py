@@ -144,17 +144,19 @@ class ContextRules:
 
 #: A quotation: its marks are not inside a word, so in a quote that nests another ("To the
 #: fans who loved the "Late Night" playlist") the inner opening mark does not close the outer.
-_QUOTE = re.compile(r'(?<!\w)"([^"\n]{1,200})"(?!\w)')
+#: Single marks quote too ("'only 2 left!' counters"); an apostrophe inside a word ("don't")
+#: neither opens nor closes one.
+_QUOTE = re.compile(r"""(?<!\w)"([^"\n]{1,200})"(?!\w)|(?<!\w)'([^'\n]{1,200})'(?!\w)""")
 
 
 def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
     """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
-    if '"' not in sentence:  # most sentences: no call into the regex engine
+    if '"' not in sentence and "'" not in sentence:  # most sentences: no call into the regex engine
         return False
     for m in _QUOTE.finditer(sentence):
-        inner = m.group(1)
+        inner = m.group(1) or m.group(2)
         if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
-                and len(sentence.strip().strip('"').split()) > len(inner.split()) + 2:
+                and len(sentence.strip().strip("\"'").split()) > len(inner.split()) + 2:
             return True
     return False
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from ..analyze.docpages import DocRules, doc_rules
+from ..analyze.docpages import DocRules, doc_rules, terms_rules
 from ..analyze.language import context_rules
 from ..analyze.lean import MAX_CHARS, RANK_MIN, RANK_SHARE, LeanModel, shipped_model, terms_of
 from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
@@ -501,8 +501,9 @@ class Engine:
         # Read here, in the process that analyses, rather than when the piece is finished: a
         # long piece cut across workers is finished by their caller, alone.
         context = context_rules()
-        # (context, member) -> whether the piece reads as a template or as documentation: asked
-        # only when a group that cares has a cue there, and the piece's first such cue decides.
+        # (context, member) -> whether the piece reads as a template, documentation or strict
+        # terms: asked only when a group that cares has a cue there, and the piece's first such
+        # cue decides.
         piece_reads: dict[tuple[str, int], bool] = {}
 
         def reads(why: str, rules: TemplateRules | DocRules, k: int, hit: Hit,
@@ -549,6 +550,8 @@ class Engine:
             if (not group.in_docs and not reason
                     and reads("documentation", doc_rules(), k, hit, member)):
                 reason = "documentation"
+            if not group.in_terms and not reason and reads("policy", terms_rules(), k, hit, member):
+                reason = "policy"
             ev = Evidence(
                 persona=persona.id, group=group.group, text=cue_text,
                 section=role, start=to_original(cuts, shift + hit.start_char),

@@ -48,7 +48,7 @@ _TOP_KEYS = {"id", "name", "kind", "version", "description", "color", "negation"
 STATUSES = ("active", "proposed")
 _CUE_KEYS = {
     "group", "weight", "terms", "acronyms", "patterns", "regex", "suggest", "note",
-    "negatable", "sections", "once", "in_templates", "in_docs",
+    "negatable", "sections", "once", "in_templates", "in_docs", "in_terms",
 }
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -78,6 +78,9 @@ class CueGroup:
     #: False: the group counts a tenth in a piece that reads as documentation (set-up
     #: steps, a feature's availability header): a help page on configuring SSO sells nothing.
     in_docs: bool = True
+    #: False: the group counts a tenth near strict terms (store credit only, a restocking fee,
+    #: items that must be unused): a returns policy that restricts repels the serial returner.
+    in_terms: bool = True
 
     @property
     def size(self) -> int:
@@ -400,6 +403,7 @@ class _Checker:
             once = self._flag(keys, raw, "once", False)
             in_templates = self._flag(keys, raw, "in_templates", True)
             in_docs = self._flag(keys, raw, "in_docs", True)
+            in_terms = self._flag(keys, raw, "in_terms", True)
             sections = raw.get("sections")
             if sections is not None:
                 sections = frozenset(self._str_list((*keys, "sections"), sections, "sections"))
@@ -411,7 +415,7 @@ class _Checker:
                 group=name, weight=weight, terms=tuple(terms), acronyms=tuple(acronyms),
                 patterns=tuple(patterns), regex=tuple(regex), suggest=tuple(suggest),
                 note=note.strip(), negatable=negatable, sections=sections, once=once,
-                in_templates=in_templates, in_docs=in_docs,
+                in_templates=in_templates, in_docs=in_docs, in_terms=in_terms,
             ))
         return groups
 
