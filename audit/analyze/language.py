@@ -153,7 +153,12 @@ def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
     """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
     if '"' not in sentence and "'" not in sentence:  # most sentences: no call into the regex engine
         return False
-    for m in _QUOTE.finditer(sentence):
+    quotes = list(_QUOTE.finditer(sentence))
+    # A mention is framed by words of its own ("sites love "only 2 left" banners"); a line of
+    # bare quotations ("booked 8 times today", "last room") is the copy itself, set out.
+    if not quotes or len(_QUOTE.sub(" ", sentence).split()) < 3:
+        return False
+    for m in quotes:
         inner = m.group(1) or m.group(2)
         if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
                 and len(sentence.strip().strip("\"'").split()) > len(inner.split()) + 2:

@@ -244,13 +244,18 @@ def _norm_term(term: str) -> str:
 
 
 def term_variants(term: str) -> list[str]:
-    """Spellings a term stands for: hyphen, space and joined forms ("sign-off" -> "sign off"...)."""
+    """Spellings a term stands for: hyphen, space and joined forms ("sign-off" -> "sign off"...).
+    A phrase of three or four plain words is also hyphenated whole, as it is before a noun ("a
+    no-questions-asked refund", "a pay-as-you-go plan")."""
     term = " ".join(term.split())
     out = [term]
+    words = term.count(" ") + 1
     if "-" in term:
         out += [term.replace("-", " "), term.replace("-", "")]
-    elif term.count(" ") == 1 and len(term) <= 24:
+    elif words == 2 and len(term) <= 24:
         out += [term.replace(" ", "-"), term.replace(" ", "")]
+    elif words in (3, 4) and len(term) <= 30 and term.replace(" ", "").isalpha():
+        out.append(term.replace(" ", "-"))
     seen: list[str] = []
     for t in out:
         if t and t not in seen:
