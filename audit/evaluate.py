@@ -637,7 +637,26 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "this set, on our own labelled set, or on "
             "the 878 news and blog pages of a public extraction benchmark (trafilatura's "
             "evaluation pages, where one privacy policy page changed its cues' context), so "
-            "only the hidden sets can show what they are worth.",
+            "only the hidden sets can show what they are worth. "
+            "A December round then collected six more sets of real copy (441 excerpts from "
+            "about 400 sites and repositories, none used before; labelled by the guide before "
+            "the tool saw them; kept outside the repository) and used them in turn: fixes "
+            "written from the first 121 (strict returns terms such as 'store credit only', a "
+            "restocking fee or 'final sale' count refund and offer cues a tenth, `in_terms: "
+            "false`; release wording, explainer openings, availability notes and receipt "
+            "lines inform; questions about a reader's circumstances, reasons given for an ad "
+            "and proximity pushes are over-personalisation) moved them 0.655 -> 0.770 and "
+            "left the next 160 where they were (0.744); fixes written from 80 of those "
+            "(bare quotations set out as a list, hyphenated phrases, year-in-review "
+            "rankings, gated trials) moved those 80 0.713 -> 0.821 and the other 80 "
+            "0.763 -> 0.772. The last 160, read by nothing, scored 0.776 before and after "
+            "both (over-personalisation AUC 0.86 -> 0.87), and 0.788 with the wording lean's "
+            "gap to neutral lowered from 0.3 to 0.1 (three more pieces named, all rightly; "
+            "no change here, on our own set or on trafilatura's pages). Two ideas were "
+            "measured and dropped: letting wording that reads as neutral overrule cues (on "
+            "the first 281 excerpts it fixed 11 verdicts and broke 3; on the last 160 it "
+            "fixed 1 and broke 8), and refitting the lean with the new excerpts (+0.017 one "
+            "way, -0.008 the other).",
             "",
         ]
         for profile, res in real:

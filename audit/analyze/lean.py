@@ -32,8 +32,10 @@ from pathlib import Path
 import numpy as np
 
 LEAN_FILE = Path(__file__).resolve().parent.parent / "data" / "lean.json"
-#: A persona's probability must beat neutral's by this much as well.
-MIN_GAP = 0.3
+#: A persona's probability must beat neutral's by this much as well. 0.3 until December: on
+#: 441 excerpts from sources the model never saw, 0.1 named three more pieces, all rightly, and
+#: changed nothing on the 878 news pages of trafilatura's evaluation set.
+MIN_GAP = 0.1
 #: Longer pieces are left to their cues: the model was fitted on excerpts of up to ~250 words.
 MAX_WORDS = 1500
 #: A sentence or two is too little wording to judge as a whole ("Episode 4 runs an hour").
