@@ -37,7 +37,7 @@ TOY = LeanModel(["bargain-hunter", NEUTRAL], [0.0, 0.5],
     "Kettleworks - Terms of Use", "Privacy notice", "Website Privacy Policy",
     "Cookie policy", "Privacy and cookies | Kettleworks", "Accessibility statement",
     "Accessibility statement for kettleworks.example",
-    "Imprint", "Legal notice", "Acceptable use policy", "Data processing addendum",
+    "Imprint", "Legal notice", "Acceptable use policy",
 ])
 def test_a_legal_or_policy_title_marks_the_page(first_line: str) -> None:
     assert page_kind(f"{first_line}\n\nLast updated 2 March.\n\n{TERMS_BODY}") == "policy"

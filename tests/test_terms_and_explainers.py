@@ -190,3 +190,77 @@ def test_a_phrase_hyphenated_before_its_noun_is_the_phrase() -> None:
 
 def test_a_hyphenated_phrase_matches(engine: Engine) -> None:
     assert "refunds-and-returns" in groups(engine, "Enjoy our no-questions-asked refund.")
+
+
+# -- a third batch: shop feeds, recaps, sample names, glossaries, makers ---------------------
+
+@pytest.mark.parametrize("text, group", [
+    ("Nadia from Dundee just added this lamp to her basket.", "social-proof-feed"),
+    ("Here's a look back at your activity in 2025: 212 orders and one very busy March.",
+     "behaviour-callout"),
+    ("Your partner misses you. Open the app to keep the chat going.", "behaviour-callout"),
+    ("Mr Sample, earn double points on your next stay.", "merge-tag-leaks"),
+])
+def test_more_over_personalisation_shapes(engine: Engine, text: str, group: str) -> None:
+    assert group in groups(engine, text, "email"), text
+
+
+def test_a_team_looking_back_at_its_own_year_is_not_a_recap_of_the_reader(engine: Engine) -> None:
+    assert "behaviour-callout" not in groups(
+        engine, "Here's a look back at our year: nine people, forty releases, one new office.",
+        "blog")
+    assert "merge-tag-leaks" not in groups(engine, "Hi Sam, your invoice is attached.", "email")
+
+
+def test_paying_nothing_for_good_is_free_forever(engine: Engine) -> None:
+    assert "free-forever" in groups(engine, "Own your files. Pay nothing. Forever.")
+
+
+def test_a_metaphorical_tax_is_not_a_price(engine: Engine) -> None:
+    assert "price-led-offer" not in groups(
+        engine, "Meetings are a tax on a big team. The day you go solo, you stop paying it.",
+        "social")
+    assert "price-led-offer" in groups(engine, "Stop paying for seats nobody uses.", "ad")
+
+
+def test_a_service_back_up_is_not_a_promise_of_ease(engine: Engine) -> None:
+    assert "plain-simple" not in groups(
+        engine, "Some of you can't log in; we're working to get it back up and running.",
+        "social")
+    assert "plain-simple" in groups(engine, "Get your shop up and running in an afternoon.")
+
+
+def test_a_page_offering_a_dpa_is_not_a_policy_page(engine: Engine) -> None:
+    text = ("Data Processing Agreement\nOur DPA is ready to sign: your procurement and legal "
+            "teams can download it here.")
+    assert page_kind(text) is None
+    assert verdict(engine, text) == ("wrong-audience", "beth-bureaucrat")
+
+
+@pytest.mark.parametrize("text", [
+    "A data processing addendum is a contract between a controller and a processor.",
+    "Contract that lets a clinic share patient records with a vendor.",
+])
+def test_glossary_lines_inform(engine: Engine, text: str) -> None:
+    result = engine.check_text(text, channel="landing")
+    assert result.verdict.label == "neutral"
+
+
+def test_a_help_pages_considerations_are_documentation(engine: Engine) -> None:
+    text = ("SSO and SCIM considerations\nIf one app handles both SSO and SCIM, people can sign "
+            "up only when the identity provider assigns them the app.")
+    found = groups(engine, text)
+    assert found.get("governance-and-admin") == "documentation"
+
+
+def test_an_executed_contract_is_enterprise_buying(engine: Engine) -> None:
+    assert "procurement-and-legal" in groups(
+        engine, "Once contracts are executed, our team installs the software on site.")
+
+
+@pytest.mark.parametrize("text", [
+    "I build and run the whole shop by myself, from a spare room.",
+    "I'm a work-from-home dad who answers every support email.",
+])
+def test_a_maker_alone_is_the_target(engine: Engine, text: str) -> None:
+    assert "small-business-identity" in groups(engine, text)
