@@ -35,20 +35,30 @@ class DocRules:
     #: How many different signals must be within reach: one stray "must be unused" is a
     #: detail, two kinds of restriction are terms.
     min_signals: int = 1
+    #: Per signal, words one of which it cannot match without (None: not known), tested on the
+    #: lower-cased window before the signal's scan: most windows hold none of a signal's words.
+    needs: tuple[tuple[str, ...] | None, ...] = ()
 
     def around(self, text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
         """At least ``min_signals`` signals within reach of ``text[start:end]`` (see
         templates.near)."""
         window = near(text, start, end, lo, hi)
         lowered = window.lower()
-        if not self.scans or len(lowered) != len(window):
-            found = (rx.search(window) for rx in self.signals)
-        else:
-            whole = [(0, len(window))]
-            found = (scan.spans(lowered if on_lowered else window, whole, lowered)
-                     for scan, on_lowered in self.scans)
-        wanted = self.min_signals
-        for hit in found:
+        scanned = bool(self.scans) and len(lowered) == len(window)
+        whole = [(0, len(window))]
+        wanted, left = self.min_signals, len(self.signals)
+        for k, rx in enumerate(self.signals):
+            if wanted > left:
+                return False
+            left -= 1
+            words = self.needs[k] if self.needs else None
+            if words is not None and not any(w in lowered for w in words):
+                continue
+            if scanned:
+                scan, on_lowered = self.scans[k]
+                hit = scan.spans(lowered if on_lowered else window, whole, lowered)
+            else:
+                hit = rx.search(window)
             if hit:
                 wanted -= 1
                 if not wanted:
@@ -58,6 +68,7 @@ class DocRules:
 
 def _rules(section: str) -> DocRules:
     from .charregex import Scan, for_lowered
+    from .regexfilter import required_literals
 
     data = language_data()[section]
     signals = tuple(re.compile(rx) for rx in data["signals"])
@@ -65,7 +76,9 @@ def _rules(section: str) -> DocRules:
     for rx in signals:
         lowered = for_lowered(rx)
         scans.append((Scan.of(lowered or rx), lowered is not None))
-    return DocRules(signals, tuple(scans), int(data.get("min_signals", 1)))
+    needs = tuple(None if words is None else tuple(w.lower() for w in words)
+                  for words in map(required_literals, signals))
+    return DocRules(signals, tuple(scans), int(data.get("min_signals", 1)), needs)
 
 
 @lru_cache(maxsize=1)
