@@ -264,3 +264,24 @@ def test_an_executed_contract_is_enterprise_buying(engine: Engine) -> None:
 ])
 def test_a_maker_alone_is_the_target(engine: Engine, text: str) -> None:
     assert "small-business-identity" in groups(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Clearance items are final sale.",
+    "A 15% restocking fee applies.",
+    "Refunds are given as store credit only.",
+    "To be eligible for a refund, keep the receipt.",
+    "Shoes must be unworn.",
+    "Opened candles cannot be returned.",
+    "You are responsible for return shipping.",
+    "Swimwear is only refunded if it is faulty.",
+    "The quote must be for the exact same item.",
+])
+def test_every_strict_term_passes_the_gate(text: str) -> None:
+    """The gate phrases are a shortcut: each signal on its own still finds its example."""
+    from dataclasses import replace
+
+    from audit.analyze.docpages import terms_rules
+
+    one = replace(terms_rules(), min_signals=1)
+    assert one.around(text, 0, len(text))

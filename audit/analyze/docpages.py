@@ -38,12 +38,17 @@ class DocRules:
     #: Per signal, words one of which it cannot match without (None: not known), tested on the
     #: lower-cased window before the signal's scan: most windows hold none of a signal's words.
     needs: tuple[tuple[str, ...] | None, ...] = ()
+    #: Lower-case phrases of which the window must hold one before any signal is tried (every
+    #: signal's match contains one): most windows with a refund cue hold none.
+    gate: tuple[str, ...] = ()
 
     def around(self, text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
         """At least ``min_signals`` signals within reach of ``text[start:end]`` (see
         templates.near)."""
         window = near(text, start, end, lo, hi)
         lowered = window.lower()
+        if self.gate and not any(phrase in lowered for phrase in self.gate):
+            return False
         scanned = bool(self.scans) and len(lowered) == len(window)
         whole = [(0, len(window))]
         wanted, left = self.min_signals, len(self.signals)
@@ -78,7 +83,8 @@ def _rules(section: str) -> DocRules:
         scans.append((Scan.of(lowered or rx), lowered is not None))
     needs = tuple(None if words is None else tuple(w.lower() for w in words)
                   for words in map(required_literals, signals))
-    return DocRules(signals, tuple(scans), int(data.get("min_signals", 1)), needs)
+    gate = tuple(str(phrase).lower() for phrase in data.get("gate", ()))
+    return DocRules(signals, tuple(scans), int(data.get("min_signals", 1)), needs, gate)
 
 
 @lru_cache(maxsize=1)

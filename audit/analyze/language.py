@@ -151,7 +151,9 @@ _QUOTE = re.compile(r"""(?<!\w)"([^"\n]{1,200})"(?!\w)|(?<!\w)'([^'\n]{1,200})'(
 
 def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
     """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
-    if '"' not in sentence and "'" not in sentence:  # most sentences: no call into the regex engine
+    # Most sentences hold no mark that could open a quotation (an apostrophe inside "don't"
+    # cannot): no call into the regex engine.
+    if '"' not in sentence and " '" not in sentence and not sentence.startswith("'"):
         return False
     quotes = list(_QUOTE.finditer(sentence))
     # A mention is framed by words of its own ("sites love "only 2 left" banners"); a line of
