@@ -93,8 +93,8 @@ def test_feature_update_titles_are_release_notes() -> None:
 
 
 def test_promo_small_print_informs(engine: Engine) -> None:
-    text = ("You can only redeem one promo code per transaction. Offers are not redeemable for "
-            "cash, and no rain checks are given.")
+    text = ("Shoppers may only apply one voucher code per order. Vouchers are not redeemable "
+            "for cash, and no rain checks are given.")
     assert verdict(engine, text) == ("neutral", None)
 
 
@@ -137,13 +137,14 @@ def test_an_expiring_trial_is_account_information(engine: Engine) -> None:
     ("Trying to get pregnant? Our clinic has helped thousands of couples.", "sensitive-callout"),
     ("Are you in debt? Talk to our advisers today.", "sensitive-callout"),
     ("Over 40? Single? Meet people like you tonight.", "sensitive-callout"),
-    ("One reason you're seeing this ad is that Brightcourse wants to reach people aged 25 and "
-     "older who live in Wales.", "targeting-explanation"),
+    ("Reasons you're seeing this advert include that Brightcourse wants to reach people aged "
+     "25 and older who live in Wales.", "targeting-explanation"),
     ("There's a treat for you at Daisy's Bakery on 12th Street.", "location-and-device"),
     ("A fresh deal is waiting in Camden for you.", "location-and-device"),
     ("You're in the top 3% of listeners of this band. Your most played month was May.",
      "behaviour-callout"),
-    ("Hey, it looks like you're from {{ country }}. Here's a local price.", "behaviour-callout"),
+    ("Looks like you're browsing from {{ country }}, so here is a local price.",
+     "behaviour-callout"),
     ("XXFIRST_NAMEXX, our winter edit is here.", "merge-tag-leaks"),
 ])
 def test_over_personalisation_without_stock_phrases(engine: Engine, text: str, group: str) -> None:
@@ -166,7 +167,7 @@ def test_their_look_alikes_are_not(engine: Engine, text: str) -> None:
     ("You don't need any accounting background to send your first invoice.", "plain-simple"),
     ("One monthly charge covers hosting, updates and support. No separate setup fee.",
      "affordable-pricing"),
-    ("Our fee is a small share of each sale, so we only make money when you do.",
+    ("Our cut comes out of each sale, so we only earn when you sell.",
      "affordable-pricing"),
 ])
 def test_the_target_in_plain_words(engine: Engine, text: str, group: str) -> None:
@@ -196,7 +197,7 @@ def test_a_hyphenated_phrase_matches(engine: Engine) -> None:
 
 @pytest.mark.parametrize("text, group", [
     ("Nadia from Dundee just added this lamp to her basket.", "social-proof-feed"),
-    ("Here's a look back at your activity in 2025: 212 orders and one very busy March.",
+    ("A look back at your workouts: 212 runs and one very wet March.",
      "behaviour-callout"),
     ("Your partner misses you. Open the app to keep the chat going.", "behaviour-callout"),
     ("Mr Sample, earn double points on your next stay.", "merge-tag-leaks"),
@@ -218,14 +219,14 @@ def test_paying_nothing_for_good_is_free_forever(engine: Engine) -> None:
 
 def test_a_metaphorical_tax_is_not_a_price(engine: Engine) -> None:
     assert "price-led-offer" not in groups(
-        engine, "Meetings are a tax on a big team. The day you go solo, you stop paying it.",
+        engine, "Meetings are a tax on a big team. Leave the team and you stop paying it.",
         "social")
     assert "price-led-offer" in groups(engine, "Stop paying for seats nobody uses.", "ad")
 
 
 def test_a_service_back_up_is_not_a_promise_of_ease(engine: Engine) -> None:
     assert "plain-simple" not in groups(
-        engine, "Some of you can't log in; we're working to get it back up and running.",
+        engine, "The app is down for some people; we'll have it back up and running soon.",
         "social")
     assert "plain-simple" in groups(engine, "Get your shop up and running in an afternoon.")
 
