@@ -643,7 +643,7 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "the tool saw them; kept outside the repository) and used them in turn, each "
             "batch of fixes written from sets already read and measured on sets not yet read. "
             "Fixes from the first 121 (strict returns terms such as 'store credit only', a "
-            "restocking fee or 'final sale' count refund and offer cues a tenth, `in_terms: "
+            "restocking fee or 'final sale' count refund and guarantee cues a tenth, `in_terms: "
             "false`; release wording, explainer openings, availability notes and receipt "
             "lines inform; questions about a reader's circumstances, reasons given for an ad "
             "and proximity pushes are over-personalisation) moved them 0.655 -> 0.770 and "
