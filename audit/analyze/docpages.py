@@ -81,8 +81,7 @@ def _rules(section: str) -> DocRules:
     for rx in signals:
         lowered = for_lowered(rx)
         scans.append((Scan.of(lowered or rx), lowered is not None))
-    needs = tuple(None if words is None else tuple(w.lower() for w in words)
-                  for words in map(required_literals, signals))
+    needs = tuple(map(required_literals, signals))  # already lower-cased
     gate = tuple(str(phrase).lower() for phrase in data.get("gate", ()))
     return DocRules(signals, tuple(scans), int(data.get("min_signals", 1)), needs, gate)
 
