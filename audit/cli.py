@@ -123,6 +123,7 @@ def check(
     """
     from .runs.check import check_inputs
 
+    _LEAVE_AT_ONCE[0] = True
     if fmt not in ("text", "json", "sarif", "rdjson"):
         raise fail(f"unknown --format '{fmt}' (use text, json, sarif or rdjson)")
     triggers = {v.strip() for item in (fail_on or []) for v in item.split(",") if v.strip()}
@@ -781,6 +782,21 @@ def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # `kill` or a CI timeout: stop as Ctrl-C does, workers included
 
 
+#: Set by a command that leaves nothing behind once its output is written (check): its process
+#: then ends without the interpreter's teardown, which frees a large report's objects one by
+#: one (~40 ms of a check of 2,000 files). Not for commands that keep a database or a server.
+_LEAVE_AT_ONCE: list[bool] = [False]
+
+
+def _leave(code: object) -> None:
+    """End the process now with ``code``, the standard streams flushed."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    os._exit(code if isinstance(code, int) else 0)
+
+
 def main() -> None:
     """Entry point: user mistakes become one clear line and exit 2, never a traceback."""
     signal.signal(signal.SIGTERM, _terminated)
@@ -790,6 +806,10 @@ def main() -> None:
         sys.stderr = cast(TextIO, QuietPipe(sys.stderr))
     try:
         app(standalone_mode=True)
+    except SystemExit as exc:
+        if _LEAVE_AT_ONCE[0] and (exc.code is None or isinstance(exc.code, int)):
+            _leave(exc.code)
+        raise
     except LexiconError as exc:
         for line in exc.problems:
             err().print(safe(line), markup=False, highlight=False)

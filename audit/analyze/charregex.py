@@ -434,7 +434,19 @@ def for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     (``\x41``), refers back to a group, or the pattern names its groups. (The one known
     difference: case folding pairs the archaic long s, "ſ", with "s", and lower-casing does
     not.)"""
-    src = rx.pattern
+    # Kept with the programs: reading the shipped patterns a character at a time was two
+    # thirds of setting up the char regexes in every analysing process.
+    lowered = programs.fact("lowered", rx.pattern, lambda: _lowered_source(rx.pattern))
+    if lowered is None:
+        return None
+    try:
+        return programs.compile(lowered, rx.flags & ~re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def _lowered_source(src: str) -> str | None:
+    """The text of :func:`for_lowered`'s pattern, or None where there is none."""
     if not src.startswith("(?i)") or _INLINE_FLAGS.search(src, 4) or "(?P" in src:
         return None
     out = []
@@ -452,10 +464,7 @@ def for_lowered(rx: re.Pattern[str]) -> re.Pattern[str] | None:
             return None
         out.append(char.lower())
         i += 1
-    try:
-        return programs.compile("".join(out), rx.flags & ~re.IGNORECASE)
-    except re.error:
-        return None
+    return "".join(out)
 
 
 #: Escapes that spell a character by its code (which may be an upper-case letter) or refer
