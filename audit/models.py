@@ -151,7 +151,7 @@ class Evidence:
     counts_for: str | None = None
     kind: str = "cue"  # cue | tone | lean (the wording as a whole): see NOTE_KINDS
     #: Why the sentence or page around the cue lowered its weight ("informational", "quoted",
-    #: "template", "documentation", "policy", "release-notes"), if it did.
+    #: "template", "documentation", "policy", "release-notes", "explainer"), if it did.
     context: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -105,6 +105,8 @@ class ContextRules:
 
     quoted_max_words: int
     informational: tuple[re.Pattern[str], ...]
+    #: The end of a copy field's label ("Subject line:"): a quotation after it is the copy.
+    copy_fields: re.Pattern[str] | None = None
     #: Per pattern, words one of which it cannot match without (None: not known): worked out
     #: on first use, where sentences are read (the analysis workers), not where scores are
     #: summed, since reading a regex's words needs spaCy's stop-word list.
@@ -115,7 +117,7 @@ class ContextRules:
     def reason(self, sentence: str, phrase: str) -> str:
         """Why context lowers a cue in this sentence: "quoted", "informational" or "" (a cue's
         piece may also read as a "template": see templates.py)."""
-        if phrase and _quoted(sentence, phrase, self.quoted_max_words):
+        if phrase and _quoted(sentence, phrase, self.quoted_max_words, self.copy_fields):
             return "quoted"
         return "informational" if self.describes(sentence) else ""
 
@@ -149,8 +151,11 @@ class ContextRules:
 _QUOTE = re.compile(r"""(?<!\w)"([^"\n]{1,200})"(?!\w)|(?<!\w)'([^'\n]{1,200})'(?!\w)""")
 
 
-def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
-    """The phrase sits in a short quotation inside a longer sentence (a mention, not a use)."""
+def _quoted(sentence: str, phrase: str, max_words: int,
+            copy_fields: re.Pattern[str] | None = None) -> bool:
+    """The phrase sits in a short quotation inside a longer sentence (a mention, not a use),
+    one that no copy field's label introduces (``copy_fields``: 'Headline: "..."' sets out
+    the copy itself)."""
     # Most sentences hold no mark that could open a quotation (an apostrophe inside "don't"
     # cannot): no call into the regex engine.
     if '"' not in sentence and " '" not in sentence and not sentence.startswith("'"):
@@ -162,6 +167,8 @@ def _quoted(sentence: str, phrase: str, max_words: int) -> bool:
         return False
     for m in quotes:
         inner = m.group(1) or m.group(2)
+        if copy_fields is not None and copy_fields.search(sentence, 0, m.start()):
+            continue
         if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
                 and len(sentence.strip().strip("\"'").split()) > len(inner.split()) + 2:
             return True
@@ -174,9 +181,11 @@ def context_factors() -> dict[str, float]:
     sums a long piece's scores compiles none of the patterns that found the reasons."""
     data = language_data()
     ctx = data["context"]
-    # A policy or release-notes page (see pagekinds) informs as an informational sentence does.
+    # A policy, release-notes or explainer page (see pagekinds) informs as an informational
+    # sentence does.
     informs = float(ctx["factor"])
     return {"": 1.0, "informational": informs, "policy": informs, "release-notes": informs,
+            "explainer": informs,
             "quoted": float(ctx["quoted_factor"]),
             "documentation": float(data["docs"]["factor"]),
             "template": float(data["template"]["factor"])}
@@ -187,6 +196,7 @@ def context_rules() -> ContextRules:
     ctx = language_data()["context"]
     return ContextRules(
         quoted_max_words=int(ctx["quoted_max_words"]),
+        copy_fields=re.compile(ctx["copy_fields"], re.IGNORECASE) if ctx.get("copy_fields") else None,
         informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
                             for rx in ctx["informational"]),
     )

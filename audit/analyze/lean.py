@@ -11,7 +11,7 @@ It never overrides a cue: it names an audience only for a piece that would other
 neutral, only when it leans clearly (the persona's probability at least ``thresholds.lean``
 and :data:`MIN_GAP` above neutral's), never for a persona whose cues the piece holds, never
 where the cue reader took a cue back (negated, quoted, informational, documentation), nor on a
-policy or release-notes page (see pagekinds), and only for pieces of :data:`MIN_WORDS` to
+policy, release-notes or explainer page (see pagekinds), and only for pieces of :data:`MIN_WORDS` to
 :data:`MAX_WORDS` words, the kind it was fitted on. The verdict then says that it rests on
 wording and names the words that pulled. Below a verdict it only ranks: in a piece no cue
 decides, each persona's score is at least :data:`RANK_SHARE` of its probability, so that pieces

@@ -17,7 +17,7 @@ from functools import lru_cache
 from .language import language_data
 
 #: The kinds, in the order they are tried; each is also the context its cues carry.
-KINDS = ("policy", "release-notes")
+KINDS = ("policy", "release-notes", "explainer")
 #: A site's name before a title ("Acme | Terms of Service").
 _SITE_BEFORE = r"(?:[^\n|·•—–:-]{1,60}\s*[|·•—–:-]\s*)?"
 #: What may follow each kind's title. A policy: its site or scope ("Privacy notice - Acme",
@@ -28,6 +28,7 @@ _AFTER = {
     "policy": r"(?:\s+(?:for|of)\s+[^\n]{1,60})?(?:\s*[|·•—–:-]\s*[^\n]{0,60}|\s*[.:]?)",
     "release-notes": (r"(?:\s*[|·•—–:-]?\s*\(?(?:v?\d+(?:\.\d+){0,3}|\d{4}-\d{2}-\d{2})\)?"
                       r"|\s*[|·]\s*[^\n,;:]{1,40})*\s*[.:]?"),
+    "explainer": r"(?:\s*[|·•—–-]\s*[^\n]{0,60})?",
 }
 
 
@@ -41,7 +42,8 @@ def _titles() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], int]:
 
 
 def page_kind(text: str) -> str | None:
-    """``policy`` or ``release-notes`` when the piece's first non-blank line names it so."""
+    """``policy``, ``release-notes`` or ``explainer`` when the piece's first non-blank line names
+    it so."""
     kinds, longest = _titles()
     line = text.lstrip()[: longest + 1].split("\n", 1)[0].strip()
     if len(line) > longest:

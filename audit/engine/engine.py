@@ -115,6 +115,8 @@ _PAGE_KINDS = {
               "its cues count a tenth",
     "release-notes": "release notes, by its title: it reports what changed, so its cues count a "
                      "tenth",
+    "explainer": "an explainer, by its title: it defines a term for whoever asks, so its cues "
+                 "count a tenth",
 }
 
 

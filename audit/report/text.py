@@ -40,6 +40,7 @@ _CONTEXT_NOTES = {
     "documentation": "on a page that documents the feature: counts a tenth",
     "policy": "on a legal or policy page: counts a tenth",
     "release-notes": "in release notes: counts a tenth",
+    "explainer": "on a page that explains a term: counts a tenth",
     "quoted": "quoted, not used: not counted",
     "template": "a template's placeholder, filled in when sent: not counted",
 }
