@@ -260,6 +260,18 @@ def test_an_answer_that_is_no_refusal_leaves_the_cues(each_engine: Engine, answe
     assert beth and not any(e.negated for e in beth)
 
 
+@pytest.mark.parametrize("answer", ["No.", "No. We keep sign-in simple instead."])
+def test_an_faq_answered_no_in_the_next_section_takes_the_cue_back(each_engine: Engine,
+                                                                   answer: str) -> None:
+    """An FAQ's question and its answer are sections of their own, with a blank line between
+    them: the refusal is read past it."""
+    result = each_engine.check_text(f"Do you offer SAML single sign-on?\n\n{answer}")
+    sso = [e for e in result.evidence if e.persona == "beth-bureaucrat" and e.kind == "cue"]
+    assert sso and all(e.negated for e in sso)
+    kept = each_engine.check_text("Do you offer SAML single sign-on?\n\nYes, on the Scale plan.")
+    assert any(e.persona == "beth-bureaucrat" and not e.negated for e in kept.evidence)
+
+
 def test_a_refusal_reaches_only_the_sentence_before_it(engine: Engine) -> None:
     result = engine.check_text("Our Enterprise plan adds SSO. Need a fax line? No.")
     sso = [e for e in result.evidence if e.text == "SSO"]

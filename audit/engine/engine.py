@@ -452,9 +452,17 @@ class Engine:
         def refused(s: int, limit: int) -> bool:
             found = refusals.get(s)
             if found is None:
-                first, end = spans[s + 1] if s + 1 < len(spans) else (limit, 0)
-                found = refusals[s] = first < limit and self.negator.refuses(
-                    text[int(idx[first]):int(ends[end - 1])])
+                found = False
+                # The blank line between two sections ("Do you offer SSO?" then "No.") is a
+                # sentence of its own: the refusal is the next one that holds words.
+                for first, end in spans[s + 1:s + 4]:
+                    if first >= limit:
+                        break
+                    said = text[int(idx[first]):int(ends[end - 1])]
+                    if said.strip():
+                        found = self.negator.refuses(said)
+                        break
+                refusals[s] = found
             return found
 
         def taken_back(start: int, end: int, s: int, words: list[str], limit: int) -> bool:
