@@ -7,6 +7,12 @@ present/absent terms (words and adjacent pairs seen in at least ``--min-df`` doc
 document's features scaled by the square root of their count, fitted by full-batch gradient
 descent with a small L2 penalty: a few lines of numpy.
 
+With ``--prior LEAN.json`` the fit is an update of that model rather than a fresh one: it starts
+from the prior's weights and its penalty (``--lam``) pulls toward them instead of toward zero,
+so the words only new copy holds are learnt and what the prior learnt from copy no longer on
+hand is kept (its documents' counts add up in ``about``). The vocabulary is the prior's and the
+new copy's terms.
+
 Grouped cross-validation: all items of one site (or GitHub owner) in the same of five folds. For
 each file given with ``--report``, the engine is run with the lean off, and with it on and
 each item's fold model in place of the shipped one (``Engine.lean_model``); the figures land
@@ -51,17 +57,24 @@ def source_group(item: Labelled, path: Path) -> str:
 
 
 def fit(docs: list[set[str]], y: np.ndarray, labels: list[str], min_df: int, lam: float,
-        steps: int = 1500, rate: float = 8.0) -> LeanModel:
+        steps: int = 1500, rate: float = 8.0, prior: LeanModel | None = None) -> LeanModel:
     df = Counter(t for d in docs for t in d)
-    vocab = sorted(t for t, c in df.items() if c >= min_df)
+    vocab = sorted({t for t, c in df.items() if c >= min_df} | set(prior.weights if prior else ()))
     index = {t: i for i, t in enumerate(vocab)}
     x = np.zeros((len(docs), len(vocab)), dtype=np.float64)
     for r, d in enumerate(docs):
         cols = [index[t] for t in d if t in index]
         x[r, cols] = 1.0 / np.sqrt(len(cols) + 1)
     k = len(labels)
-    w = np.zeros((len(vocab), k))
-    b = np.zeros(k)
+    # The penalty pulls toward the prior's weights (zero without one).
+    w0 = np.zeros((len(vocab), k))
+    b0 = np.zeros(k)
+    if prior is not None:
+        order = [prior.labels.index(label) for label in labels]
+        for t, ws in prior.weights.items():
+            w0[index[t]] = [ws[i] for i in order]
+        b0 = np.asarray([prior.bias[i] for i in order], dtype=np.float64)
+    w, b = w0.copy(), b0.copy()
     onehot = np.eye(k)[y]
     for _ in range(steps):
         z = x @ w + b
@@ -69,8 +82,8 @@ def fit(docs: list[set[str]], y: np.ndarray, labels: list[str], min_df: int, lam
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         grad = p - onehot
-        w -= rate * (x.T @ grad / len(y) + lam * w)
-        b -= rate * grad.mean(axis=0)
+        w -= rate * (x.T @ grad / len(y) + lam * (w - w0))
+        b -= rate * (grad.mean(axis=0) + (lam * (b - b0) if prior is not None else 0.0))
     weights = {t: [round(float(v), 4) for v in w[i]] for t, i in index.items()}
     return LeanModel(labels, [round(float(v), 4) for v in b], weights)
 
@@ -84,8 +97,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="also measure the engine with the lean on this file (grouped CV)")
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--lam", type=float, default=1e-5)
+    ap.add_argument("--prior", type=Path, default=None,
+                    help="a lean model to update (its weights are the start and the pull)")
+    ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("-o", "--output", type=Path, default=LEAN_FILE)
     args = ap.parse_args(argv)
+    prior = LeanModel.read(args.prior) if args.prior else None
 
     mapping = dict(part.split("=", 1) for part in args.map.split(","))
     labels = [*sorted({v for v in mapping.values() if v != NEUTRAL}), NEUTRAL]
@@ -100,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     folds = np.array([fold_of[g] for g in groups])
 
     oof: list[LeanModel] = [fit([d for d, f in zip(docs, folds, strict=True) if f != k],
-                                y[folds != k], labels, args.min_df, args.lam) for k in range(FOLDS)]
+                                y[folds != k], labels, args.min_df, args.lam, args.steps,
+                                prior=prior) for k in range(FOLDS)]
     pred = [labels.index(max(m.probabilities(m.known(d)).items(), key=lambda kv: kv[1])[0])
             for d, m in zip(docs, (oof[f] for f in folds), strict=True)]
     cv_alone = macro_f1([labels[i] for i in y], [labels[i] for i in pred], labels)
-    model = fit(docs, y, labels, args.min_df, args.lam)
+    model = fit(docs, y, labels, args.min_df, args.lam, args.steps, prior=prior)
     about: dict[str, object] = {
         "what": "wording lean, see audit/analyze/lean.py; fitted by eval/fit_lean.py",
         "fitted": dt.date.today().isoformat(),
@@ -112,7 +130,17 @@ def main(argv: list[str] | None = None) -> int:
         "documents_per_label": dict(Counter(labels[i] for i in y)),
         "sources": len(set(groups)), "min_df": args.min_df, "l2": args.lam,
         "grouped_cv_model_alone_macro_f1": round(cv_alone, 3),
+        "grouped_cv_model_alone_by_file": {
+            path.name: round(macro_f1([labels[i] for i, (p, _) in zip(y, items, strict=True)
+                                       if p == path],
+                                      [labels[i] for i, (p, _) in zip(pred, items, strict=True)
+                                       if p == path], labels), 3)
+            for path in args.files},
     }
+    if prior is not None:
+        # What the update started from, with its own figures (documents both fits read, such
+        # as a shared real set, count in each).
+        about["update_of"] = dict(prior.about or {})
     reports = {}
     for path in args.report:
         reports[path.name] = report(path, items, oof, folds, mapping)

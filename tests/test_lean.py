@@ -95,7 +95,9 @@ def test_the_shipped_model_covers_the_default_personas_and_records_its_fit() -> 
                                  "over-personalization", NEUTRAL}
     assert len(model.weights) > 1000
     about = model.about
-    assert about["documents"] > 1000 and "grouped_cv_model_alone_macro_f1" in about
+    # Fitted on its own documents, or updated from an earlier fit (--prior) with more.
+    read = about["documents"] + about.get("update_of", {}).get("documents", 0)
+    assert read > 1000 and "grouped_cv_model_alone_macro_f1" in about
     cv = about["grouped_cv_engine"]["real_dev.jsonl"]
     assert {"items", "with_lean", "without_lean"} <= set(cv)
 
@@ -218,6 +220,72 @@ def test_fitting_writes_a_model_that_reads_back(tmp_path: Path) -> None:
     probs = model.probabilities(model.known(terms_of("a quarterly ledger for the board")))
     assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
     assert model.about["grouped_cv_model_alone_macro_f1"] > 0.9
+
+
+def test_a_fit_with_a_prior_updates_it_and_keeps_what_only_the_prior_knew(tmp_path: Path
+                                                                         ) -> None:
+    """--prior: the new copy's words are learnt, the prior's are kept where the new copy is
+    silent, and the prior's own record travels with the update."""
+    prior = tmp_path / "prior.json"
+    toy = LeanModel(TOY.labels, TOY.bias, TOY.weights, {"documents": 99, "fitted": "earlier"})
+    prior.write_text(json.dumps({"about": toy.about, "labels": toy.labels, "bias": toy.bias,
+                                 "weights": toy.weights}), encoding="utf-8")
+    rows = []
+    for n in range(12):
+        rows.append({"id": f"b{n}", "text": f"procurement portal intake, case {n}",
+                     "label": "big", "source": f"https://big{n % 4}.example/"})
+        rows.append({"id": f"s{n}", "text": f"kiln firing on my own, batch {n}",
+                     "label": "small", "source": f"https://small{n % 4}.example/"})
+        rows.append({"id": f"n{n}", "text": f"release {n} fixes the export",
+                     "label": "none", "source": f"https://docs{n % 4}.example/"})
+    data = tmp_path / "set.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "lean.json"
+    run = subprocess.run([sys.executable, str(ROOT / "eval" / "fit_lean.py"), str(data), "--map",
+                          "big=beth-bureaucrat,small=susie-solopreneur,none=neutral",
+                          "--prior", str(prior), "--lam", "0.01", "-o", str(out)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    model = LeanModel.read(out)
+    assert model.about["update_of"]["documents"] == 99
+    assert "set.jsonl" in model.about["grouped_cv_model_alone_by_file"]
+
+    def leads(text: str) -> str:
+        probs = model.probabilities(model.known(terms_of(text)))
+        return max(probs, key=probs.__getitem__)
+
+    assert leads("procurement portal intake") == "beth-bureaucrat"  # learnt from the new copy
+    assert leads("kiln firing on my own") == "susie-solopreneur"
+    assert leads("a weekend") == "susie-solopreneur"  # only the prior knew it
+    assert model.weights["weekend"][1] > 3.0
+
+
+def test_a_risk_pack_needs_the_content_words_to_lean_too() -> None:
+    """A risk verdict accuses the copy: function words alone ("this", "your") do not make it."""
+    model = LeanModel(
+        ["over-personalization", NEUTRAL], [0.0, 0.0],
+        {"this": [4.0, 0.0], "your": [4.0, 0.0], "weekend": [0.0, 1.0], "book": [0.0, 1.0],
+         "tracked": [6.0, 0.0]})
+    chat = model.known(terms_of("this weekend your book"))
+    assert model.lean(chat, ["over-personalization"], 0.5, plain={"this", "your"}) is not None
+    assert model.lean(chat, ["over-personalization"], 0.5, plain={"this", "your"},
+                      careful={"over-personalization"}) is None
+    told = model.known(terms_of("this tracked weekend"))
+    assert model.lean(told, ["over-personalization"], 0.5, plain={"this", "your"},
+                      careful={"over-personalization"}) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Happy Friday, everyone. What is on your reading list this weekend? We will start: a long "
+    "book about the history of maps.",
+    pytest.param("New episode out now: an hour with a bookbinder from Porto. Listen wherever "
+                 "you get your podcasts.", marks=pytest.mark.xfail(
+                     reason="known miss: 'hour' and 'new' read as the clock pushing the reader "
+                            "(December lean update; see the accuracy issue's notes)")),
+])
+def test_everyday_posts_are_not_called_over_personalisation_by_their_wording(
+        engine: Engine, text: str) -> None:
+    assert engine.check_text(text, channel="social").verdict.label != "risk"
 
 
 def test_the_report_says_why_a_lean_has_no_phrase_to_rewrite(engine: Engine) -> None:

@@ -106,15 +106,31 @@ class LeanModel:
         return dict(zip(self.labels, (exp / exp.sum()).tolist(), strict=True))
 
     def lean(self, known: set[str], allowed: Iterable[str], min_prob: float,
-             plain: Collection[str] = (), probs: Mapping[str, float] | None = None) -> Lean | None:
+             plain: Collection[str] = (), probs: Mapping[str, float] | None = None,
+             careful: Collection[str] = ()) -> Lean | None:
         """The persona the wording clearly leans to, when it is one of ``allowed`` (``probs``:
-        the piece's probabilities, when already worked out)."""
+        the piece's probabilities, when already worked out). For a persona in ``careful`` (a
+        risk pack: its verdict accuses the copy) the content words alone must lean to it too."""
         probs = probs or self.probabilities(known)
         persona = max((label for label in self.labels if label != NEUTRAL), key=probs.__getitem__)
         p = probs[persona]
         if p < min_prob or p - probs[NEUTRAL] < MIN_GAP or persona not in set(allowed):
             return None
+        if persona in careful and not self._content_agrees(known, persona, plain):
+            return None
         return Lean(persona, p, self.pulling(known, persona, plain))
+
+    def _content_agrees(self, known: set[str], persona: str, plain: Collection[str]) -> bool:
+        """Whether the terms not made only of ``plain`` words ("this", "we'll", "get") pull
+        toward ``persona`` against neutral, taken together, and read alone lean to it over
+        every other label: "Happy Friday, what's on your reading list this weekend?" leans to
+        over-personalisation on its function words, and its content words do not."""
+        content = {t for t in known if not all(w in plain for w in t.split())}
+        k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
+        if sum(self.weights[t][k] - self.weights[t][n] for t in content) <= 0:
+            return False
+        probs = self.probabilities(content)
+        return max(probs, key=probs.__getitem__) == persona
 
     def pulling(self, known: set[str], persona: str, plain: Collection[str] = ()
                 ) -> tuple[str, ...]:

@@ -160,6 +160,8 @@ class Engine:
         #: none when the lean is off.
         self._lean_allowed = [] if self.config.thresholds.lean >= 1 else [
             p.id for p in self.personas if p.kind != "persona" or p.id == self.config.target]
+        #: Risk packs: the lean names one only when the piece's content words lean to it too.
+        self._lean_careful = frozenset(p.id for p in self.personas if p.kind == "risk")
 
     # -- public API -------------------------------------------------------------------------
 
@@ -628,7 +630,8 @@ class Engine:
         taken_back = {pid for e in cues if e.negated or e.context
                       for pid in (e.persona, e.counts_for) if pid}
         lean = model.lean(known, self._lean_allowed, self.config.thresholds.lean,
-                          plain=STOP_WORDS, probs=probs) if decides and not taken_back else None
+                          plain=STOP_WORDS, probs=probs, careful=self._lean_careful
+                          ) if decides and not taken_back else None
         # The cue reader has had its say where it found cues of this persona.
         if lean is not None and any(lean.persona in (e.persona, e.counts_for) for e in cues):
             lean = None
