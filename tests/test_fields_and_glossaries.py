@@ -17,6 +17,11 @@ def contexts(engine: Engine, text: str, persona: str) -> list[str]:
             if e.kind == "cue" and e.persona == persona]
 
 
+def verdict_of(engine: Engine, text: str) -> tuple[str, str | None]:
+    v = engine.check_text(text, channel="landing").verdict
+    return v.label, v.persona
+
+
 # -- copy under its field labels --------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
@@ -98,8 +103,3 @@ def test_an_explainers_cues_count_a_tenth(engine: Engine) -> None:
     assert cues and all(e.context for e in cues)
     assert any(e.context == "explainer" for e in cues)
     assert "explainer" in result.verdict.reason
-
-
-def verdict_of(engine: Engine, text: str) -> tuple[str, str | None]:
-    v = engine.check_text(text, channel="landing").verdict
-    return v.label, v.persona

@@ -198,23 +198,27 @@ def test_the_cli_prints_the_lean_as_a_note_and_a_ci_line_names_it(tmp_path: Path
     assert line.startswith("email.txt: risk → Over-personalization (by its wording, 0.")
 
 
-def test_fitting_writes_a_model_that_reads_back(tmp_path: Path) -> None:
+def _fit(tmp_path: Path, big: str, small: str, none: str, *options: str) -> LeanModel:
+    """Fit eval/fit_lean.py on 36 toy rows, 12 per label from 4 sites each ("{n}" in each
+    text is the row's number), and read the model back."""
     rows = []
     for n in range(12):
-        rows.append({"id": f"b{n}", "text": f"quarterly ledger review number {n} for the board",
-                     "label": "big", "source": f"https://big{n % 4}.example/"})
-        rows.append({"id": f"s{n}", "text": f"my weekend shop sells mugs, batch {n}",
-                     "label": "small", "source": f"https://small{n % 4}.example/"})
-        rows.append({"id": f"n{n}", "text": f"the changelog for release {n} lists fixes",
-                     "label": "none", "source": f"https://docs{n % 4}.example/"})
+        for label, text in (("big", big), ("small", small), ("none", none)):
+            rows.append({"id": f"{label}{n}", "text": text.format(n=n), "label": label,
+                         "source": f"https://{label}{n % 4}.example/"})
     data = tmp_path / "set.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "lean.json"
     run = subprocess.run([sys.executable, str(ROOT / "eval" / "fit_lean.py"), str(data), "--map",
                           "big=beth-bureaucrat,small=susie-solopreneur,none=neutral",
-                          "-o", str(out)], capture_output=True, text=True, timeout=300)
+                          *options, "-o", str(out)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    model = LeanModel.read(out)
+    return LeanModel.read(out)
+
+
+def test_fitting_writes_a_model_that_reads_back(tmp_path: Path) -> None:
+    model = _fit(tmp_path, "quarterly ledger review number {n} for the board",
+                 "my weekend shop sells mugs, batch {n}", "the changelog for release {n} lists fixes")
     assert model.labels == ["beth-bureaucrat", "susie-solopreneur", NEUTRAL]
     assert model.about["documents"] == 36 and model.about["sources"] == 12
     probs = model.probabilities(model.known(terms_of("a quarterly ledger for the board")))
@@ -230,23 +234,8 @@ def test_a_fit_with_a_prior_updates_it_and_keeps_what_only_the_prior_knew(tmp_pa
     toy = LeanModel(TOY.labels, TOY.bias, TOY.weights, {"documents": 99, "fitted": "earlier"})
     prior.write_text(json.dumps({"about": toy.about, "labels": toy.labels, "bias": toy.bias,
                                  "weights": toy.weights}), encoding="utf-8")
-    rows = []
-    for n in range(12):
-        rows.append({"id": f"b{n}", "text": f"procurement portal intake, case {n}",
-                     "label": "big", "source": f"https://big{n % 4}.example/"})
-        rows.append({"id": f"s{n}", "text": f"kiln firing on my own, batch {n}",
-                     "label": "small", "source": f"https://small{n % 4}.example/"})
-        rows.append({"id": f"n{n}", "text": f"release {n} fixes the export",
-                     "label": "none", "source": f"https://docs{n % 4}.example/"})
-    data = tmp_path / "set.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    out = tmp_path / "lean.json"
-    run = subprocess.run([sys.executable, str(ROOT / "eval" / "fit_lean.py"), str(data), "--map",
-                          "big=beth-bureaucrat,small=susie-solopreneur,none=neutral",
-                          "--prior", str(prior), "--lam", "0.01", "-o", str(out)],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    model = LeanModel.read(out)
+    model = _fit(tmp_path, "procurement portal intake, case {n}", "kiln firing on my own, batch {n}",
+                 "release {n} fixes the export", "--prior", str(prior), "--lam", "0.01")
     assert model.about["update_of"]["documents"] == 99
     assert "set.jsonl" in model.about["grouped_cv_model_alone_by_file"]
 
