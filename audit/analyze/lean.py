@@ -125,9 +125,8 @@ class LeanModel:
         toward ``persona`` against neutral, taken together, and read alone lean to it over
         every other label: "Happy Friday, what's on your reading list this weekend?" leans to
         over-personalisation on its function words, and its content words do not."""
-        content = {t for t in known if not all(w in plain for w in t.split())}
-        k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
-        if sum(self.weights[t][k] - self.weights[t][n] for t in content) <= 0:
+        content = {t for t in known if not _only_plain(t, plain)}
+        if sum(self._pull(t, persona) for t in content) <= 0:
             return False
         probs = self.probabilities(content)
         return max(probs, key=probs.__getitem__) == persona
@@ -138,12 +137,21 @@ class LeanModel:
         ``plain`` words ("our", "and") usually explain nothing and are left out, unless one
         out-pulls every other term: "up to" and "off" in "pages enlarge up to double size and
         nothing runs off the edge" are why an accessibility note reads like a discount."""
-        k, n = self.labels.index(persona), self.labels.index(NEUTRAL)
-        pulls = sorted(((self.weights[t][k] - self.weights[t][n], t) for t in known),
-                       reverse=True)
-        bare = {t for _, t in pulls if all(w in plain for w in t.split())}
+        pulls = sorted(((self._pull(t, persona), t) for t in known), reverse=True)
+        bare = {t for _, t in pulls if _only_plain(t, plain)}
         best = max((w for w, t in pulls if t not in bare), default=0.0)
         return tuple([t for w, t in pulls if w > 0 and (t not in bare or w > best)][:4])
+
+
+    def _pull(self, term: str, persona: str) -> float:
+        """How hard a term pulls toward ``persona`` against neutral."""
+        weights = self.weights[term]
+        return weights[self.labels.index(persona)] - weights[self.labels.index(NEUTRAL)]
+
+
+def _only_plain(term: str, plain: Collection[str]) -> bool:
+    """A term made only of plain words ("our", "and", "up to")."""
+    return all(w in plain for w in term.split())
 
 
 @lru_cache(maxsize=1)
