@@ -711,11 +711,17 @@ def _lean_cv_line(path_name: str) -> str:
     cv = (about.get("grouped_cv_engine") or {}).get(path_name)  # type: ignore[union-attr]
     if not cv:
         return "The wording lean records no cross-validation on this set."
+    prior = about.get("update_of") or {}
+    # The fit it updated may have read this set (the real set was among its documents), so
+    # the held-out folds here are not wholly unseen.
+    update = (f"; an update of a fit of {prior.get('fitted')} on {prior.get('documents')} "
+              "excerpts whose documents may include this set, so the figure may be optimistic"
+              if isinstance(prior, dict) and prior else "")
     return (f"Wording lean, grouped cross-validation (folds by source site, fitted "
-            f"{about.get('fitted')} on {about.get('documents')} excerpts; each fold's pieces "
-            f"judged by the model fitted without that fold): macro-F1 {cv['with_lean']:.3f} "
-            f"with the lean against {cv['without_lean']:.3f} without it, over {cv['items']} "
-            f"pieces (the fast profile, the `mixed_ratio` in use).")
+            f"{about.get('fitted')} on {about.get('documents')} excerpts{update}; each fold's "
+            f"pieces judged by the model fitted without that fold): macro-F1 "
+            f"{cv['with_lean']:.3f} with the lean against {cv['without_lean']:.3f} without it, "
+            f"over {cv['items']} pieces (the fast profile, the `mixed_ratio` in use).")
 
 
 #: The real corpus beside the repository, and what its labels stand for (its README).
