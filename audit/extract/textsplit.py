@@ -52,6 +52,28 @@ def _clean_md(text: str) -> str:
     return " ".join(text.split())
 
 
+#: A line this long that stops mid-sentence was wrapped by the writer's editor or mail client.
+_WRAP_CHARS = 60
+
+
+def _join_lines(lines: list[str]) -> str:
+    """A plain paragraph's lines as one text. A line that goes on from the one before (that one
+    ends in a comma or a colon, stops mid-sentence at wrapping width, or the line starts in lower
+    case) is joined with a space; any other keeps its line break, so that lines pasted from a
+    page's separate elements ("Avoid vendor lock-in" / "Start free, scale when needed") are
+    separate sentences, and a negation or a definition on one does not run into the next."""
+    out: list[str] = []
+    for line in lines:
+        line = " ".join(line.split())
+        if out:
+            prev = out[-1]
+            goes_on = prev.endswith((",", ":")) or line[:1].islower() or (
+                len(prev) >= _WRAP_CHARS and not prev.endswith((".", "!", "?", "…")))
+            out.append(" " if goes_on else "\n")
+        out.append(line)
+    return "".join(out)
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
@@ -83,8 +105,10 @@ def _para_sections(para: str, *, markdown: bool) -> list[Section]:
 
     def flush() -> None:
         if buffer:
-            text = " ".join(buffer)
-            out.append(Section("body", _clean_md(text) if markdown else " ".join(text.split())))
+            if markdown:
+                out.append(Section("body", _clean_md(" ".join(buffer))))
+            else:
+                out.append(Section("body", _join_lines(buffer)))
             buffer.clear()
 
     for line in lines:

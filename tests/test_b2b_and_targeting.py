@@ -1,0 +1,99 @@
+"""Three readings real copy from outside software asked for: a pasted list keeps its lines apart,
+organisations buy through their own paperwork and departments even when no SSO is in sight, and
+an article or manual that describes picking content by where a person is, what they searched or
+what they earn is describing over-personalisation. Every text here is our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit import Engine
+from audit.extract.textsplit import split_plain
+
+
+def cues(engine: Engine, text: str, persona: str) -> list[tuple[str, bool]]:
+    """(text, negated) of each of a persona's cues."""
+    return [(e.text, e.negated) for e in engine.check_text(text, channel="landing").evidence
+            if e.kind == "cue" and e.persona == persona]
+
+
+# -- lines of a pasted list ------------------------------------------------------------------
+
+def test_a_pasted_list_keeps_its_lines_as_separate_sentences() -> None:
+    body = [s.text for s in split_plain("What you get:\nKeep your own domain\nAvoid lock-in\n"
+                                        "Start free, upgrade later\nExport everything")]
+    assert body == ["What you get: Keep your own domain\nAvoid lock-in\nStart free, upgrade later"
+                    "\nExport everything"]
+
+
+def test_wrapped_lines_of_a_paragraph_are_joined() -> None:
+    text = ("Thanks for ordering from the bakery last week. We wanted to let you know that the\n"
+            "sourdough you asked about is back on the shelf from Friday, and that our hours\n"
+            "change over the holidays.")
+    (section,) = split_plain(text)
+    assert "\n" not in section.text
+
+
+def test_a_negation_on_one_line_does_not_reach_the_next(engine: Engine) -> None:
+    text = "Why makers pick Inkpost:\nOwn your list\nAvoid vendor lock-in\nStart free, grow when ready"
+    assert ("Start free", False) in cues(engine, text, "susie-solopreneur")
+
+
+def test_a_plan_name_on_its_own_line_is_a_plan_but_a_shouted_badge_is_not(engine: Engine) -> None:
+    assert cues(engine, "Pricing\nFree\n$0 for one writer\nPro\n$12 a month",
+                "susie-solopreneur")
+    assert not [t for t, _ in cues(engine, "Returns\n30\nDays to return\nFREE\nReturn shipping",
+                                   "susie-solopreneur") if t == "FREE"]
+
+
+# -- organisations buying without software words -------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Schools, hospitals and government agencies can order on NET 15 terms: send a signed "
+    "purchase order on letterhead and our accounts payable contact will confirm within a day.",
+    "Open a reseller account: upload your resale certificate and two credit references, and "
+    "your buyers can raise purchase orders from the portal.",
+    "Gifting that runs itself: connect your HRIS and every employee gets a card on each work "
+    "anniversary, with finance approvals kept in one place.",
+    "Corporate travel that follows your travel policy, with visibility into spend across all "
+    "divisions and subsidiaries.",
+])
+def test_organisational_buying_outside_software_draws_beth(engine: Engine, text: str) -> None:
+    verdict = engine.check_text(text, channel="landing").verdict
+    assert (verdict.label, verdict.persona) == ("wrong-audience", "beth-bureaucrat")
+
+
+@pytest.mark.parametrize("text", [
+    "I bake to order from my kitchen in Hove. Pay by card when you collect, no account needed.",
+    "The league has four divisions and the top two teams go up each spring.",
+    "Trade in your old phone and get credit toward a new one.",
+])
+def test_everyday_words_near_those_stay_quiet_for_beth(engine: Engine, text: str) -> None:
+    assert not cues(engine, text, "beth-bureaucrat")
+
+
+# -- content picked by a person's place, searches or pay --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Our display ads are geo-aware: each one can determine where the viewer is and swap in a "
+    "local offer.",
+    "On the home page, visitors from Denver are shown snow tyres while the same slot offers "
+    "sun shades elsewhere.",
+    "The engine reads the member's profile; if it holds a high salary range, the page features "
+    "the premium cabin first.",
+    "A rule might show the sports range to visitors in the 18-to-24 age group in the north.",
+    "We use data on browsing behaviour and past purchases to change which deals each shopper "
+    "sees.",
+])
+def test_describing_content_picked_by_personal_data_is_over_personalisation(
+        engine: Engine, text: str) -> None:
+    assert cues(engine, text, "over-personalization")
+
+
+@pytest.mark.parametrize("text", [
+    "Our shop is in Denver, and visitors are welcome on Saturdays.",
+    "The salary range for this role is listed in the job advert.",
+    "Tell us where you are when you call so we can send the nearest engineer.",
+])
+def test_plain_mentions_of_places_and_pay_are_not(engine: Engine, text: str) -> None:
+    assert not cues(engine, text, "over-personalization")
