@@ -1,7 +1,8 @@
 """Three readings real copy from outside software asked for: a pasted list keeps its lines apart,
 organisations buy through their own paperwork and departments even when no SSO is in sight, and
 an article or manual that describes picking content by where a person is, what they searched or
-what they earn is describing over-personalisation. Every text here is our own."""
+what they earn is describing over-personalisation, as is a sender reciting how the reader's
+finances moved. Every text here is our own."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ def test_everyday_words_near_those_stay_quiet_for_beth(engine: Engine, text: str
     "A rule might show the sports range to visitors in the 18-to-24 age group in the north.",
     "We use data on browsing behaviour and past purchases to change which deals each shopper "
     "sees.",
+    "Since your last loan your credit score has risen 40 points, so we have an offer ready.",
 ])
 def test_describing_content_picked_by_personal_data_is_over_personalisation(
         engine: Engine, text: str) -> None:
@@ -94,6 +96,7 @@ def test_describing_content_picked_by_personal_data_is_over_personalisation(
     "Our shop is in Denver, and visitors are welcome on Saturdays.",
     "The salary range for this role is listed in the job advert.",
     "Tell us where you are when you call so we can send the nearest engineer.",
+    "Heads up: your balance has dropped below the 50 pound alert you set this month.",
 ])
 def test_plain_mentions_of_places_and_pay_are_not(engine: Engine, text: str) -> None:
     assert not cues(engine, text, "over-personalization")
