@@ -14,6 +14,7 @@ import pytest
 from audit import Config, Engine
 from audit.analyze.lean import (
     MIN_GAP,
+    MIN_KNOWN,
     NEUTRAL,
     RANK_MIN,
     RANK_SHARE,
@@ -80,6 +81,26 @@ def test_no_lean_below_the_threshold_near_neutral_or_for_a_persona_not_allowed()
     probs = weak.probabilities({"ledger"})
     assert probs["beth-bureaucrat"] - probs[NEUTRAL] < MIN_GAP
     assert weak.lean({"ledger"}, ["beth-bureaucrat"], 0.0) is None
+
+
+def test_the_model_reads_only_wording_it_mostly_knows() -> None:
+    english = terms_of("the quarterly ledger this weekend")
+    assert TOY.reads(english, TOY.known(english))
+    # two of five words known: under MIN_KNOWN, whatever they pull toward
+    mixed = terms_of("das quarterly ledger wird bald")
+    assert MIN_KNOWN > 2 / 5 and not TOY.reads(mixed, TOY.known(mixed))
+    assert not TOY.reads(set(), set())
+
+
+def test_a_page_in_another_language_is_not_judged_by_its_loan_words(engine: Engine) -> None:
+    # Our own German paragraph with English loan words a persona's copy uses ("online", "team",
+    # "start", "smart", "business"): the model knows too few of its words to read it.
+    text = ("Das neue Team der Stadtbibliothek startet im Herbst ein Online-Angebot: wer einen "
+            "Ausweis hat, kann ab sofort E-Books ausleihen, auch am Wochenende und ohne "
+            "Wartezeit. Der Start war holprig, doch die Smart Card funktioniert inzwischen, "
+            "sagt die Leiterin, und das Business rund um gedruckte Bücher bleibt wichtig.")
+    result = engine.check_text(text, channel="blog")
+    assert result.verdict.label == "neutral" and result.verdict.lean is None
 
 
 def test_a_model_without_a_weight_per_label_is_refused() -> None:

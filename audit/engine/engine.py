@@ -619,13 +619,16 @@ class Engine:
         it adds (a score stays the sum of its evidence) and names the words that pulled. No
         rise for a persona whose cues the reader took back (negated, quoted, informational,
         documentation, a policy or release-notes page); no verdict where it took back any cue,
-        for a persona with cues of its own, or (``decides`` False) in a piece too short to judge
-        as a whole, or on such a page."""
+        for a persona with cues of its own, in wording the model mostly does not know (another
+        language), or (``decides`` False) in a piece too short to judge as a whole, or on such a
+        page."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
         model = self.lean_model or shipped_model()
-        known = model.known(terms_of(text))
+        terms = terms_of(text)
+        known = model.known(terms)
         probs = model.probabilities(known)
+        decides = decides and model.reads(terms, known)
         cues = [e for e in evidence if e.kind == "cue"]
         taken_back = {pid for e in cues if e.negated or e.context
                       for pid in (e.persona, e.counts_for) if pid}
