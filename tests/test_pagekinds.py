@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit import Config, Engine
-from audit.analyze.lean import NEUTRAL, LeanModel
+from audit.analyze.lean import NEUTRAL, LeanModel, terms_of
 from audit.analyze.pagekinds import page_kind
 from audit.models import LEAN_GROUP
 
@@ -27,9 +27,11 @@ ACCESS_BODY = (
     "control can be reached with the tab key, and images carry text descriptions. A few parts "
     "still fall short: order receipts sent as PDF files cannot be read aloud yet. If anything on "
     "the site gets in your way, write to us and a person will answer within three working days.")
-#: A toy wording model that reads "shop" and "receipts" as the bargain hunter's.
+#: A toy wording model that reads "shop" and "receipts" as the bargain hunter's, and knows the
+#: statement's other words without weighing them (the lean reads only wording it mostly knows).
 TOY = LeanModel(["bargain-hunter", NEUTRAL], [0.0, 0.5],
-                {"shop": [6.0, 0.0], "receipts": [6.0, 0.0]})
+                {**{w: [0.0, 0.0] for w in terms_of(ACCESS_BODY) if " " not in w},
+                 "shop": [6.0, 0.0], "receipts": [6.0, 0.0]})
 
 
 @pytest.mark.parametrize("first_line", [
