@@ -2,7 +2,8 @@
 organisations buy through their own paperwork and departments even when no SSO is in sight, and
 an article or manual that describes picking content by where a person is, what they searched or
 what they earn is describing over-personalisation, as is a sender reciting how the reader's
-finances moved. Every text here is our own."""
+finances moved and the trade's own words for aiming ads by tracking (retargeting, geofencing).
+Every text here is our own."""
 
 from __future__ import annotations
 
@@ -86,6 +87,9 @@ def test_everyday_words_near_those_stay_quiet_for_beth(engine: Engine, text: str
     "We use data on browsing behaviour and past purchases to change which deals each shopper "
     "sees.",
     "Since your last loan your credit score has risen 40 points, so we have an offer ready.",
+    "Retargeting puts your ads back in front of people who left the shop without buying.",
+    "With location data we can show an ad to anyone who walks past a rival's front door.",
+    "Since the rash I keep seeing ads for things I googled at two in the morning.",
 ])
 def test_describing_content_picked_by_personal_data_is_over_personalisation(
         engine: Engine, text: str) -> None:
@@ -97,6 +101,13 @@ def test_describing_content_picked_by_personal_data_is_over_personalisation(
     "The salary range for this role is listed in the job advert.",
     "Tell us where you are when you call so we can send the nearest engineer.",
     "Heads up: your balance has dropped below the 50 pound alert you set this month.",
+    "We use analytics and remarketing cookies; switch them off in your settings.",
+    "Ads are shown based on a profile drawn from your browsing habits; manage it in settings.",
 ])
 def test_plain_mentions_of_places_and_pay_are_not(engine: Engine, text: str) -> None:
     assert not cues(engine, text, "over-personalization")
+
+
+def test_a_refusal_of_retargeting_is_negated(engine: Engine) -> None:
+    assert cues(engine, "We never retarget visitors and keep no location data.",
+                "over-personalization") == [("retarget visitors", True)]
