@@ -128,20 +128,23 @@ class LeanModel:
         p = probs[persona]
         if p < min_prob or p - probs[NEUTRAL] < MIN_GAP or persona not in set(allowed):
             return None
-        if persona in careful and not self._content_agrees(known, persona, plain):
+        if persona in careful and not self._content_agrees(known, persona, plain, min_prob):
             return None
         return Lean(persona, p, self.pulling(known, persona, plain))
 
-    def _content_agrees(self, known: set[str], persona: str, plain: Collection[str]) -> bool:
+    def _content_agrees(self, known: set[str], persona: str, plain: Collection[str],
+                        min_prob: float) -> bool:
         """Whether the terms not made only of ``plain`` words ("this", "we'll", "get") pull
         toward ``persona`` against neutral, taken together, and read alone lean to it over
-        every other label: "Happy Friday, what's on your reading list this weekend?" leans to
-        over-personalisation on its function words, and its content words do not."""
+        every other label with at least ``min_prob``, as the whole piece must: "Happy Friday,
+        what's on your reading list this weekend?" leans to over-personalisation on its function
+        words, and its content words ("happy", "friday", "book") only split between that and a
+        sale."""
         content = {t for t in known if not _only_plain(t, plain)}
         if sum(self._pull(t, persona) for t in content) <= 0:
             return False
         probs = self.probabilities(content)
-        return max(probs, key=probs.__getitem__) == persona
+        return max(probs, key=probs.__getitem__) == persona and probs[persona] >= min_prob
 
     def pulling(self, known: set[str], persona: str, plain: Collection[str] = ()
                 ) -> tuple[str, ...]:
