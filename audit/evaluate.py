@@ -685,7 +685,30 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "-> 0.89). On our own dev part it then named two everyday posts over-personalisation "
             "on their function words, so a risk pack is now named by the wording only when the "
             "content words lean to it too (no verdict on the real sets changed by that). The "
-            "shipped model was refitted with the second set included after it was measured.",
+            "shipped model was refitted with the second set included after it was measured. "
+            "A third December round collected seven more sets (424 excerpts from about 400 "
+            "sites no earlier round used: software, retail, services and businesses outside "
+            "software; about a third tagged borderline by their labellers). The first four "
+            "(209) scored 0.707 untouched. Fixes written from two of them: lines of plain text "
+            "pasted from a page's separate elements stay separate sentences, so a negation on "
+            "one line no longer reaches the next; Beth's organisational buying outside software "
+            "(credit terms, accounts payable, credit and resale paperwork, government and school "
+            "buyers, wholesale and reseller programmes, HR systems and employee programmes, "
+            "travel and spend policies, divisions and subsidiaries); over-personalisation in "
+            "descriptions of content chosen by a person's place, searches or pay, and in a "
+            "sender reciting the reader's credit score or income. The wording lean was updated "
+            "with those four sets and now judges only wording it mostly knows (half of a "
+            "piece's distinct words), which stopped it naming personas on trafilatura's German "
+            "and Spanish news pages (neutral 814 -> 855 of 878). On the next three sets (215 "
+            "excerpts collected after those changes and read by nothing), macro-F1 went from "
+            "0.698 with the rules and lean of the round's start to 0.715 (trained profile "
+            "0.703 -> 0.715; over-personalisation AUC 0.915 -> 0.918). They were then read: "
+            "the trade's words for aiming ads by tracking (retargeting, remarketing, geofencing, "
+            "location data put to use) and people saying an ad knew what they searched moved "
+            "them to 0.732, and the lean was refitted with all seven sets (1,368 documents); a "
+            "risk pack named by the wording now needs its content words alone to reach the lean "
+            "threshold. Copy from new sources still agrees with a labeller about 0.70-0.73 of "
+            "the way.",
             "",
         ]
         for profile, res in real:
