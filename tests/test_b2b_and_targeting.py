@@ -88,6 +88,8 @@ def test_everyday_words_near_those_stay_quiet_for_beth(engine: Engine, text: str
     "sees.",
     "Since your last loan your credit score has risen 40 points, so we have an offer ready.",
     "Retargeting puts your ads back in front of people who left the shop without buying.",
+    # an explainer of the tactic is labelled over-personalisation too
+    "Geofencing is a location-based tactic that marketers use to place ads.",
     "With location data we can show an ad to anyone who walks past a rival's front door.",
     "Since the rash I keep seeing ads for things I googled at two in the morning.",
 ])

@@ -96,7 +96,9 @@ def test_tracking_sold_to_marketers_is_over_personalisation(engine: Engine, text
 
 
 @pytest.mark.parametrize("text", [
-    "Geofencing is a location-based tactic that marketers use to place ads.",
+    # (a definition of geofencing for marketers was a guard until December; labellers call
+    # such explainers over-personalisation, see tests/test_b2b_and_targeting.py)
+    "Set a geofence round your home and the heating comes on as you turn into your street.",
     "We do not track visitors by IP address or cookie.",
     "Visit a competitor's store to compare the prices yourself.",
     "Recommendations based on what is popular this week.",
