@@ -60,8 +60,8 @@ def _join_lines(lines: list[str]) -> str:
     """A plain paragraph's lines as one text. A line that goes on from the one before (that one
     ends in a comma or a colon, stops mid-sentence at wrapping width, or the line starts in lower
     case) is joined with a space; any other keeps its line break, so that lines pasted from a
-    page's separate elements ("Avoid lock-in" / "Start free, upgrade later") are
-    separate sentences, and a negation or a definition on one does not run into the next."""
+    page's separate elements ("Avoid lock-in" / "Start free, upgrade later") are separate
+    sentences, and a negation or a definition on one does not run into the next."""
     out: list[str] = []
     for line in lines:
         line = " ".join(line.split())
