@@ -215,8 +215,14 @@ def test_report_compares_with_last_month(server: str, stored: tuple[Path, str], 
     page.wait_for_function("() => /[?&]compare=/.test(location.search)")  # the link keeps it
     assert "compare=" in page.locator('[data-testid="stCode"]').last.inner_text()
     _screenshot(page, "report-compare")
-    with page.expect_download() as got:
-        page.get_by_role("button", name="Download CSV").click()
+    # The shot resizes the window and the app lays out again: settle, and bring the button
+    # into view, before clicking (on a loaded machine the click had landed mid-rerun and no
+    # download came).
+    _settle(page)
+    button = page.get_by_role("button", name="Download CSV")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as got:
+        button.click()
     csv_text = Path(got.value.path()).read_text(encoding="utf-8")
     assert csv_text.startswith("id,source,channel") and "https://evil.example/hostile" in csv_text
 
