@@ -87,6 +87,8 @@ class LeanModel:
         self.bias = list(bias)
         self.weights = dict(weights)
         self.about = dict(about or {})
+        #: Each label's column in a term's weights (looked up per term when explaining a lean).
+        self._col = {label: i for i, label in enumerate(self.labels)}
         #: Row per term, column per label: one gather and sum per piece.
         self._row = {term: i for i, term in enumerate(self.weights)}
         self._matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(
@@ -157,11 +159,10 @@ class LeanModel:
         best = max((w for w, t in pulls if t not in bare), default=0.0)
         return tuple([t for w, t in pulls if w > 0 and (t not in bare or w > best)][:4])
 
-
     def _pull(self, term: str, persona: str) -> float:
         """How hard a term pulls toward ``persona`` against neutral."""
         weights = self.weights[term]
-        return weights[self.labels.index(persona)] - weights[self.labels.index(NEUTRAL)]
+        return weights[self._col[persona]] - weights[self._col[NEUTRAL]]
 
 
 def _only_plain(term: str, plain: Collection[str]) -> bool:
