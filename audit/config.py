@@ -50,8 +50,11 @@ class Thresholds:
     mixed_ratio: float = 0.8
     #: A risk pack at or above this makes the verdict "risk" (unless an anti-persona is stronger)...
     risk: float = 0.4
-    #: ... and at or above this it decides whatever else the piece does.
-    risk_override: float = 0.75
+    #: ... and at or above this it decides unless an anti-persona at ``strong`` leads it by
+    #: scoring.RISK_LEAD. 0.75 until December; at 0.4 (every firing risk) three pieces of 1,548
+    #: labelled ones changed, all to their labels (a countdown coupon in a cart-recovery
+    #: playbook, a leaked merge tag on a clearance email, a {{city}} placeholder on an offer).
+    risk_override: float = 0.4
     #: An anti-persona must beat the target by this much to win (ties go to the target).
     margin: float = 0.0
     #: A piece no cue decides takes the audience its wording leans to when the wording model

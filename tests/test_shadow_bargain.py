@@ -183,3 +183,22 @@ def test_a_sale_email_with_one_scarcity_line_is_a_bargain_email(engine: Engine) 
     assert verdict.risk == "over-personalization"
     # with no offer around it, the same line is a risk
     assert engine.check_text("Only 3 left!", channel="email").verdict.label == "risk"
+
+
+@pytest.mark.parametrize(("anti", "risk", "expected"), [
+    (0.58, 0.55, ("risk", "over-personalization")),  # a near tie: the risk decides
+    (0.55, 0.55, ("risk", "over-personalization")),
+    (0.61, 0.55, ("wrong-audience", "bargain-hunter")),  # a clear lead: the offer decides
+    (0.98, 0.83, ("wrong-audience", "bargain-hunter")),
+])
+def test_a_firing_risk_decides_unless_an_anti_persona_clearly_leads(
+        engine: Engine, anti: float, risk: float, expected: tuple[str, str]) -> None:
+    """Scores of the weight a coupon line and a countdown or a leaked merge tag reach: the
+    verdict is the risk unless the bargain hunter leads it by RISK_LEAD, and then it names both."""
+    from audit.score.scoring import decide
+
+    verdict = decide({"bargain-hunter": anti, "over-personalization": risk}, [],
+                     engine.personas, engine.config)
+    assert (verdict.label, verdict.persona) == expected
+    if expected[0] == "wrong-audience":
+        assert verdict.risk == "over-personalization"

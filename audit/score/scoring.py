@@ -235,8 +235,8 @@ def decide(scores: dict[str, float], evidence: list[Evidence], personas: Sequenc
     r_score, risk = risks[-1] if risks else (0.0, None)
     fired = risk if r_score >= th.risk else None
     # A risk pack decides when it fires and is not drowned out by an anti-persona (a bargain page
-    # saying "while stocks last" is a bargain page); a very strong risk decides unless an
-    # anti-persona clearly leads, and then the verdict names both.
+    # saying "while stocks last" is a bargain page); from risk_override (by default as soon as it
+    # fires) it decides unless an anti-persona clearly leads, and then the verdict names both.
     anti_leads = anti is not None and a_score >= th.strong and a_score >= r_score + RISK_LEAD
     if fired and (r_score >= a_score or (r_score >= th.risk_override and not anti_leads)):
         return Verdict("risk", fired, f"{names[fired]} fires ({r_score:.2f}): "
