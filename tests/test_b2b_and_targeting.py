@@ -2,8 +2,10 @@
 organisations buy through their own paperwork and departments even when no SSO is in sight, and
 an article or manual that describes picking content by where a person is, what they searched or
 what they earn is describing over-personalisation, as is a sender reciting how the reader's
-finances moved and the trade's own words for aiming ads by tracking (retargeting, geofencing).
-Every text here is our own."""
+finances moved and the trade's own words for aiming ads by tracking (retargeting, geofencing),
+for singling people out by income or psychographics, and for watching what one recipient did
+with a document. Audits and the regulations an organisation answers to draw Beth; a price far
+under the usual one draws the bargain hunter. Every text here is our own."""
 
 from __future__ import annotations
 
@@ -113,3 +115,83 @@ def test_plain_mentions_of_places_and_pay_are_not(engine: Engine, text: str) -> 
 def test_a_refusal_of_retargeting_is_negated(engine: Engine) -> None:
     assert cues(engine, "We never retarget visitors and keep no location data.",
                 "over-personalization") == [("retarget visitors", True)]
+
+
+# -- targeting by who people are, said in the trade's words -------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Our audience tool lets a lender target shoppers based on their income and the car they "
+    "drive.",
+    "Psychographic profiling tells you which visitors will respond to a feel-good story.",
+    "Once switched on, the flow will identify visitors who last viewed a sofa at full price.",
+    "Each sequence tracks whether subscribers visit the pricing page, then sends the next email.",
+    "See which companies are on your site right now, with names and job titles.",
+])
+def test_vendor_talk_of_singling_people_out_is_over_personalisation(
+        engine: Engine, text: str) -> None:
+    assert any(not negated for _, negated in cues(engine, text, "over-personalization"))
+
+
+@pytest.mark.parametrize("text", [
+    "Our workshop helps you pick a target market and write one clear offer for it.",
+    "Track whether your parcel has been delivered from the orders page.",
+    "Identify the plants in your garden with a photo.",
+])
+def test_everyday_targets_and_tracking_stay_quiet(engine: Engine, text: str) -> None:
+    assert not cues(engine, text, "over-personalization")
+
+
+# -- audits and the rulebook an organisation answers to -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Keep every certificate in one register so your organisation is ready for an audit.",
+    "Our archive service keeps your records compliant with data protection and sector "
+    "regulations, and hands auditors a full trail.",
+    "Built for IT teams running thousands of laptops across regions.",
+])
+def test_audits_and_regulation_draw_beth(engine: Engine, text: str) -> None:
+    assert cues(engine, text, "beth-bureaucrat")
+
+
+def test_a_grammar_check_is_not_an_audit(engine: Engine) -> None:
+    assert not cues(engine, "Our editor checks your spelling so every post is ready to share.",
+                    "beth-bureaucrat")
+
+
+# -- a reader's every move told to the sender, and pushes as people pass a shop -------------------
+
+@pytest.mark.parametrize("text", [
+    "Send the quote as a link and see exactly when your client opened it and which pages they "
+    "skipped.",
+    "Reports list the time the recipient spent on each page, plus section dwell for the pricing "
+    "table.",
+    "Cross-device tracking joins a phone visit and a laptop visit into one profile.",
+    "Sizes are suggested based on a shopper's previous purchases and returns.",
+    "The moment a customer walks past one of your branches, an offer pops up on their phone.",
+    "An exit-intent pop-up appears as the pointer heads for the close button.",
+    "We analyse each visitor's clicks to decide which banner they get next.",
+])
+def test_watching_one_reader_or_passer_by_is_over_personalisation(engine: Engine, text: str) -> None:
+    assert any(not negated for _, negated in cues(engine, text, "over-personalization"))
+
+
+@pytest.mark.parametrize("text", [
+    "See when your parcel arrives and who signed for it.",
+    "Customers earn points based on their purchases at any of our shops.",
+    "We walk past the old mill on the second day of the hike.",
+])
+def test_plain_tracking_of_parcels_points_and_walks_is_not(engine: Engine, text: str) -> None:
+    assert not cues(engine, text, "over-personalization")
+
+
+# -- prices far under the usual one, and bargains named as such ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Refurbished kettles are a chance to bag yourself a bargain.",
+    "Error fares can come in at 80 percent below the normal price for the route.",
+    "Never overpay again: the best deals, checked every morning.",
+    "Free shipping over $40, plus a free $10 gift card on orders over $60.",
+    "Blow out offers on selected lenses all week.",
+])
+def test_price_far_below_the_usual_draws_the_bargain_hunter(engine: Engine, text: str) -> None:
+    assert cues(engine, text, "bargain-hunter")
