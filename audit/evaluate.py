@@ -708,7 +708,27 @@ def markdown(sections: list[tuple[str, str, dict[str, Any]]], command: str, seco
             "them to 0.732, and the lean was refitted with all seven sets (1,368 documents); a "
             "risk pack named by the wording now needs its content words alone to reach the lean "
             "threshold. Copy from new sources still agrees with a labeller about 0.70-0.73 of "
-            "the way.",
+            "the way. A fourth December round collected nine more sets in three batches (577 "
+            "excerpts from about 560 sites no earlier round used; two in five tagged borderline "
+            "by their labellers, as the sources left get harder to find). Before any was read, "
+            "a firing risk pack came to decide unless an anti-persona leads it by 0.05 "
+            "(thresholds.risk_override 0.75 -> 0.4): three verdicts of 1,548 labelled ones "
+            "changed, all to their labels. The first batch (264) scored 0.678 untouched; fixes "
+            "from it (targeting by income, credit or psychographics, tracking whether contacts "
+            "visit, audits and regulations for Beth) and a lean update with it moved the second "
+            "(114, read by nothing) 0.659 -> 0.674. Fixes from the second (a price far below the "
+            "usual one, exit-intent pop-ups, pushes as people walk past a shop) left the third "
+            "(199, read by nothing) where it was: 0.638 at the round's start, 0.632 after. Then "
+            "one change not written from any item: a verdict resting on about one cue (every "
+            "score under 0.6) becomes neutral when the wording as a whole reads neutral "
+            "(probability at least 0.5). Out of fold on the lean's 1,632 documents (each judged "
+            "by a lean fitted without its site) it fixed 14 verdicts and broke 4; on the second "
+            "and third batches, which the lean had not read, 7 and 1 (with the third batch's "
+            "fixes, read after it was scored, 0.689); our own held-out part 0.873 -> 0.889. The "
+            "lean was then refitted with all nine sets (1,945 documents; grouped by site the "
+            "model alone reads 0.754, the newest sets 0.62-0.73); trafilatura's pages 853 -> 858 "
+            "neutral of 878. On the newest copy the verdicts agree with a labeller about "
+            "0.64-0.68 of the way before its misses are read.",
             "",
         ]
         for profile, res in real:

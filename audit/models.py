@@ -195,7 +195,8 @@ class Verdict:
     #: signal"), False when it holds cues and none of them is strong ("clean").
     insufficient: bool = False
     #: Set when no cue decided and the wording as a whole did (see audit.analyze.lean): the
-    #: wording model's probability for the persona named.
+    #: wording model's probability for the persona named; on a neutral verdict, its neutral
+    #: probability where it overruled a verdict resting on about one cue.
     lean: float | None = None
 
     def to_dict(self) -> dict[str, Any]:

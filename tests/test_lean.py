@@ -4,6 +4,7 @@ engine lets it decide (a piece no cue decides, of 16 to 1,500 words, leaning cle
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from dataclasses import replace
@@ -308,3 +309,60 @@ def test_the_report_says_why_a_lean_has_no_phrase_to_rewrite(engine: Engine) -> 
     assert said.startswith("No single phrase to rewrite") and "Over-personalization" in said
     plain = engine.check_text("Version 2.4 adds dark mode and fixes a crash.").to_dict()
     assert no_rewrites_text(plain["evidence"], swatches, "nothing") == "nothing"
+
+
+#: Our own billing answer: one self-serve cue ("free plan") in wording that explains, not sells.
+BILLING = ("Your workspace stays on the free plan after the trial ends. Older messages are kept "
+           "and come back when an admin upgrades the workspace to a paid tier.")
+
+
+def _reads_neutral(text: str, p_neutral: float) -> LeanModel:
+    """A toy model that knows every word of ``text`` and reads it as neutral with about
+    ``p_neutral``."""
+    labels = ["bargain-hunter", "beth-bureaucrat", "over-personalization", "susie-solopreneur",
+              NEUTRAL]
+    terms = terms_of(text)
+    lift = math.log(p_neutral / (1 - p_neutral) * 4) * math.sqrt(len(terms) + 1) / len(terms)
+    return LeanModel(labels, [0.0] * 5, {t: [0.0, 0.0, 0.0, 0.0, lift] for t in terms})
+
+
+def test_a_verdict_resting_on_one_cue_yields_to_wording_that_pitches_to_no_one(
+        engine: Engine) -> None:
+    from audit.analyze.lean import WEAK_VERDICT
+
+    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet.lean_model = _reads_neutral(BILLING, 0.8)
+    result = quiet.check_text(BILLING)
+    assert 0.4 <= result.scores["susie-solopreneur"] < WEAK_VERDICT  # one cue, a weak verdict
+    v = result.verdict
+    assert v.label == "neutral" and v.persona is None and not v.insufficient
+    assert v.lean == pytest.approx(0.8, abs=0.01)
+    assert "Susie the Solopreneur" in v.reason and "pitches to no one" in v.reason
+    assert any(e.kind == "cue" and e.text == "free plan" for e in result.evidence)  # kept
+    data = result.to_dict()["verdict"]
+    assert data["signal"] == "clean" and data["lean"] == pytest.approx(0.8, abs=0.01)
+
+
+def test_wording_that_reads_neutral_only_faintly_leaves_the_verdict(engine: Engine) -> None:
+    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet.lean_model = _reads_neutral(BILLING, 0.4)
+    assert quiet.check_text(BILLING).verdict.label == "on-target"
+
+
+def test_a_verdict_with_more_than_one_cue_keeps_its_persona(engine: Engine) -> None:
+    text = BILLING + " Start free today, no card and no contract, and cancel anytime."
+    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet.lean_model = _reads_neutral(text, 0.95)
+    assert quiet.check_text(text).verdict.label == "on-target"
+
+
+def test_with_the_lean_off_a_weak_verdict_stands(engine: Engine) -> None:
+    off = Engine(Config(thresholds=replace(Config().thresholds, lean=1.0)),
+                 personas=engine.personas, pipeline=engine.pipeline)
+    off.lean_model = _reads_neutral(BILLING, 0.99)
+    assert off.check_text(BILLING).verdict.label == "on-target"
+
+
+def test_the_shipped_model_reads_a_billing_answer_as_neutral(engine: Engine) -> None:
+    v = engine.check_text(BILLING).verdict
+    assert v.label == "neutral" and v.lean is not None

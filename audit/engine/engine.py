@@ -25,7 +25,15 @@ import numpy as np
 
 from ..analyze.docpages import DocRules, doc_rules, terms_rules
 from ..analyze.language import context_rules
-from ..analyze.lean import MAX_CHARS, RANK_MIN, RANK_SHARE, LeanModel, shipped_model, terms_of
+from ..analyze.lean import (
+    MAX_CHARS,
+    RANK_MIN,
+    RANK_SHARE,
+    WEAK_VERDICT,
+    LeanModel,
+    shipped_model,
+    terms_of,
+)
 from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
 from ..analyze.lean import MIN_WORDS as LEAN_MIN_WORDS
 from ..analyze.pagekinds import page_kind
@@ -603,6 +611,10 @@ class Engine:
         if verdict.label == "neutral" and 0 < words <= LEAN_MAX_WORDS and self._lean_allowed:
             verdict = self._read_wording(acc.text, evidence, raw, scores,
                                          decides=words >= LEAN_MIN_WORDS and not kind) or verdict
+        elif (verdict.label != "neutral" and self._lean_allowed
+              and LEAN_MIN_WORDS <= words <= LEAN_MAX_WORDS
+              and max(scores.values(), default=0.0) < WEAK_VERDICT):
+            verdict = self._weak_verdict_read(acc.text, verdict) or verdict
         if kind and verdict.label == "neutral":
             verdict.reason = f"{_PAGE_KINDS[kind]}; {verdict.reason}"
         listed, folded = fold_repeats(evidence)
@@ -668,6 +680,24 @@ class Engine:
             return Verdict("on-target", None, reason, lean=lean.probability)
         label = "risk" if persona.kind == "risk" else "wrong-audience"
         return Verdict(label, persona.id, reason, lean=lean.probability)
+
+    def _weak_verdict_read(self, text: str, verdict: Verdict) -> Verdict | None:
+        """A neutral verdict for a piece whose verdict rests on about one cue (see
+        lean.WEAK_VERDICT) while its wording as a whole reads like copy that pitches to no one:
+        a billing answer's "free plan", a docs page's "freelancers". The scores and evidence
+        stay as they are; ``lean`` is the wording's neutral probability."""
+        model = self.lean_model or shipped_model()
+        terms = terms_of(text)
+        known = model.known(terms)
+        if not model.reads(terms, known):
+            return None
+        p = model.reads_neutral(known, self.config.thresholds.lean)
+        if p is None:
+            return None
+        named = self.persona(verdict.persona or self.config.target)
+        return Verdict("neutral", None, f"clean: the cues lean only faintly to "
+                       f"{named.name if named else verdict.label}, and the wording as a whole "
+                       f"reads like copy that pitches to no one ({p:.2f})", lean=p)
 
     def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
         """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""
