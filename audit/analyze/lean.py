@@ -143,12 +143,10 @@ class LeanModel:
             return None
         return Lean(persona, p, self.pulling(known, persona, plain))
 
-    def reads_neutral(self, known: set[str], min_prob: float,
-                      probs: Mapping[str, float] | None = None) -> float | None:
+    def reads_neutral(self, known: set[str], min_prob: float) -> float | None:
         """The neutral probability when the wording as a whole reads like copy that pitches to
         no one (at least ``min_prob``), else None (see :data:`WEAK_VERDICT`)."""
-        probs = probs or self.probabilities(known)
-        p = probs[NEUTRAL]
+        p = self.probabilities(known)[NEUTRAL]
         return p if p >= min_prob else None
 
     def _content_agrees(self, known: set[str], persona: str, plain: Collection[str],
