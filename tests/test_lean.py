@@ -316,14 +316,22 @@ BILLING = ("Your workspace stays on the free plan after the trial ends. Older me
            "and come back when an admin upgrades the workspace to a paid tier.")
 
 
-def _reads_neutral(text: str, p_neutral: float) -> LeanModel:
-    """A toy model that knows every word of ``text`` and reads it as neutral with about
-    ``p_neutral``."""
-    labels = ["bargain-hunter", "beth-bureaucrat", "over-personalization", "susie-solopreneur",
-              NEUTRAL]
+LABELS = ["bargain-hunter", "beth-bureaucrat", "over-personalization", "susie-solopreneur",
+          NEUTRAL]
+
+
+def _reads_as(text: str, label: str, p: float) -> LeanModel:
+    """A toy model that knows every word of ``text`` and reads it as ``label`` with about
+    probability ``p`` (the other four labels sharing the rest)."""
     terms = terms_of(text)
-    lift = math.log(p_neutral / (1 - p_neutral) * 4) * math.sqrt(len(terms) + 1) / len(terms)
-    return LeanModel(labels, [0.0] * 5, {t: [0.0, 0.0, 0.0, 0.0, lift] for t in terms})
+    lift = math.log(p / (1 - p) * 4) * math.sqrt(len(terms) + 1) / len(terms)
+    col = LABELS.index(label)
+    return LeanModel(LABELS, [0.0] * 5,
+                     {t: [lift if i == col else 0.0 for i in range(5)] for t in terms})
+
+
+def _reads_neutral(text: str, p_neutral: float) -> LeanModel:
+    return _reads_as(text, NEUTRAL, p_neutral)
 
 
 def test_a_verdict_resting_on_one_cue_yields_to_wording_that_pitches_to_no_one(
@@ -366,3 +374,41 @@ def test_with_the_lean_off_a_weak_verdict_stands(engine: Engine) -> None:
 def test_the_shipped_model_reads_a_billing_answer_as_neutral(engine: Engine) -> None:
     v = engine.check_text(BILLING).verdict
     assert v.label == "neutral" and v.lean is not None
+
+
+def test_a_verdict_resting_on_one_cue_yields_to_wording_that_clearly_reads_as_another_persona(
+        engine: Engine) -> None:
+    from audit.analyze.lean import SWITCH_LEAN
+
+    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet.lean_model = _reads_as(BILLING, "beth-bureaucrat", 0.85)
+    result = quiet.check_text(BILLING)
+    v = result.verdict
+    assert (v.label, v.persona) == ("wrong-audience", "beth-bureaucrat")
+    assert v.lean == pytest.approx(0.85, abs=0.01) and v.lean >= SWITCH_LEAN
+    assert "faintly to Susie the Solopreneur" in v.reason
+    (entry,) = [e for e in result.evidence if e.kind == "lean" and e.persona == v.persona]
+    assert entry.group == LEAN_GROUP and entry.weight > 0 and "faint cues" in entry.note
+    assert result.scores["beth-bureaucrat"] == pytest.approx(v.lean, abs=1e-3)
+    assert to_score(sum(e.weight for e in result.evidence if e.persona == v.persona)) \
+        == pytest.approx(v.lean, abs=1e-3)
+    assert any(e.kind == "cue" and e.text == "free plan" for e in result.evidence)
+
+
+def test_wording_that_only_leans_to_another_persona_does_not_switch(engine: Engine) -> None:
+    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet.lean_model = _reads_as(BILLING, "beth-bureaucrat", 0.6)
+    assert quiet.check_text(BILLING).verdict.label == "on-target"
+
+
+def test_no_switch_to_a_persona_whose_cue_was_taken_back(engine: Engine) -> None:
+    from audit.analyze.lean import WEAK_VERDICT
+
+    text = BILLING + ' Some suppliers call this a "procurement workflow".'
+    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet.lean_model = _reads_as(text, "beth-bureaucrat", 0.9)
+    result = quiet.check_text(text)
+    assert max(result.scores.values()) < WEAK_VERDICT  # a weak verdict ...
+    assert any(e.persona == "beth-bureaucrat" and e.context == "quoted"
+               for e in result.evidence)  # ... and Beth's one cue is a quotation
+    assert result.verdict.label == "on-target"

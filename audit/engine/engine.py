@@ -29,7 +29,9 @@ from ..analyze.lean import (
     MAX_CHARS,
     RANK_MIN,
     RANK_SHARE,
+    SWITCH_LEAN,
     WEAK_VERDICT,
+    Lean,
     LeanModel,
     shipped_model,
     terms_of,
@@ -614,7 +616,8 @@ class Engine:
         elif (verdict.label != "neutral" and self._lean_allowed
               and LEAN_MIN_WORDS <= words <= LEAN_MAX_WORDS
               and max(scores.values(), default=0.0) < WEAK_VERDICT):
-            verdict = self._weak_verdict_read(acc.text, verdict) or verdict
+            verdict = self._weak_verdict_read(acc.text, verdict, evidence, raw, scores,
+                                              may_switch=not kind) or verdict
         if kind and verdict.label == "neutral":
             verdict.reason = f"{_PAGE_KINDS[kind]}; {verdict.reason}"
         listed, folded = fold_repeats(evidence)
@@ -658,46 +661,80 @@ class Engine:
             wanted = round(min(p if named else RANK_SHARE * p, 0.9999), 4)
             if pid in taken_back or wanted < RANK_MIN or wanted <= scores[pid]:
                 continue
-            note = (f"The wording leans toward {persona.name} (probability {p:.2f}), though no "
-                    "cue of its pack matched." if named else
-                    f"The wording reads a little like copy that draws {persona.name} "
-                    f"(probability {p:.2f}); it ranks the piece, no verdict rests on it.")
+            if named and lean is not None:
+                self._add_lean(evidence, raw, scores, lean, "though no cue of its pack matched")
+                continue
             evidence.append(Evidence(
-                persona=pid, group=LEAN_GROUP if named else RANK_GROUP,
-                text=", ".join(lean.words if named and lean else
-                               model.pulling(known, pid, STOP_WORDS)),
-                section="", start=-1, end=-1, kind="lean", note=note,
+                persona=pid, group=RANK_GROUP, text=", ".join(model.pulling(known, pid, STOP_WORDS)),
+                section="", start=-1, end=-1, kind="lean",
+                note=f"The wording reads a little like copy that draws {persona.name} "
+                     f"(probability {p:.2f}); it ranks the piece, no verdict rests on it.",
                 weight=round(max(to_intensity(wanted) - raw[pid], 0.0), 6)))
             scores[pid] = wanted
         if lean is None:
             return None
+        return self._lean_verdict(lean, "no cue decides, but")
+
+    def _add_lean(self, evidence: list[Evidence], raw: dict[str, float],
+                  scores: dict[str, float], lean: Lean, why: str) -> None:
+        """The evidence entry of a lean that decides the verdict: the persona's score rises to
+        the lean's probability, and the entry weighs what the rise adds."""
+        persona = self.persona(lean.persona)
+        assert persona is not None  # a lean names an allowed, loaded persona
+        wanted = round(min(lean.probability, 0.9999), 4)
+        evidence.append(Evidence(
+            persona=lean.persona, group=LEAN_GROUP, text=", ".join(lean.words), section="",
+            start=-1, end=-1, kind="lean",
+            note=f"The wording leans toward {persona.name} (probability {lean.probability:.2f}), "
+                 f"{why}.",
+            weight=round(max(to_intensity(wanted) - raw[lean.persona], 0.0), 6)))
+        scores[lean.persona] = max(scores[lean.persona], wanted)
+
+    def _lean_verdict(self, lean: Lean, lead: str) -> Verdict:
         persona = self.persona(lean.persona)
         assert persona is not None
         said = ", ".join(f'"{w}"' for w in lean.words) or "its words as a whole"
-        reason = (f"no cue decides, but the wording as a whole reads like copy that draws "
+        reason = (f"{lead} the wording as a whole reads like copy that draws "
                   f"{persona.name} ({lean.probability:.2f}): {said}")
         if persona.id == self.config.target:
             return Verdict("on-target", None, reason, lean=lean.probability)
         label = "risk" if persona.kind == "risk" else "wrong-audience"
         return Verdict(label, persona.id, reason, lean=lean.probability)
 
-    def _weak_verdict_read(self, text: str, verdict: Verdict) -> Verdict | None:
-        """A neutral verdict for a piece whose verdict rests on about one cue (see
-        lean.WEAK_VERDICT) while its wording as a whole reads like copy that pitches to no one:
-        a billing answer's "free plan", a docs page's "freelancers". The scores and evidence
-        stay as they are; ``lean`` is the wording's neutral probability."""
+    def _weak_verdict_read(self, text: str, verdict: Verdict, evidence: list[Evidence],
+                           raw: dict[str, float], scores: dict[str, float], may_switch: bool
+                           ) -> Verdict | None:
+        """Another verdict for a piece whose verdict rests on about one cue (see
+        lean.WEAK_VERDICT), when its wording as a whole reads otherwise: neutral where it
+        reads like copy that pitches to no one (a billing answer's "free plan", a docs page's
+        "freelancers"; scores and evidence stay, ``lean`` is the neutral probability), or
+        another persona where it clearly reads like that persona's copy (lean.SWITCH_LEAN; not
+        on a policy or release-notes page, nor to a persona whose cue the reader took back),
+        through a lean evidence entry as for a piece no cue decides."""
+        from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
+
         model = self.lean_model or shipped_model()
         terms = terms_of(text)
         known = model.known(terms)
         if not model.reads(terms, known):
             return None
+        was = self.persona(verdict.persona or self.config.target)
+        faint = f"the cues lean only faintly to {was.name if was else verdict.label}, and"
+        probs = model.probabilities(known)
         p = model.reads_neutral(known, self.config.thresholds.lean)
-        if p is None:
+        if p is not None:
+            return Verdict("neutral", None, f"clean: {faint} the wording as a whole reads like "
+                           f"copy that pitches to no one ({p:.2f})", lean=p)
+        if not may_switch:
             return None
-        named = self.persona(verdict.persona or self.config.target)
-        return Verdict("neutral", None, f"clean: the cues lean only faintly to "
-                       f"{named.name if named else verdict.label}, and the wording as a whole "
-                       f"reads like copy that pitches to no one ({p:.2f})", lean=p)
+        lean = model.lean(known, self._lean_allowed, SWITCH_LEAN, plain=STOP_WORDS, probs=probs,
+                          careful=self._lean_careful)
+        taken_back = {pid for e in evidence if e.kind == "cue" and (e.negated or e.context)
+                      for pid in (e.persona, e.counts_for) if pid}
+        if lean is None or lean.persona == (was.id if was else None) or lean.persona in taken_back:
+            return None
+        self._add_lean(evidence, raw, scores, lean, "over the faint cues of another pack")
+        return self._lean_verdict(lean, f"{faint[0].upper()}{faint[1:]}")
 
     def _top_sentences(self, acc: _Partial) -> list[dict[str, Any]]:
         """The sentences that pull hardest toward an anti-persona or risk pack, with their tone."""
