@@ -149,12 +149,6 @@ class LeanModel:
             return None
         return Lean(persona, p, self.pulling(known, persona, plain))
 
-    def reads_neutral(self, known: set[str], min_prob: float) -> float | None:
-        """The neutral probability when the wording as a whole reads like copy that pitches to
-        no one (at least ``min_prob``), else None (see :data:`WEAK_VERDICT`)."""
-        p = self.probabilities(known)[NEUTRAL]
-        return p if p >= min_prob else None
-
     def _content_agrees(self, known: set[str], persona: str, plain: Collection[str],
                         min_prob: float) -> bool:
         """Whether the terms not made only of ``plain`` words ("this", "we'll", "get") pull

@@ -27,6 +27,7 @@ from ..analyze.docpages import DocRules, doc_rules, terms_rules
 from ..analyze.language import context_rules
 from ..analyze.lean import (
     MAX_CHARS,
+    NEUTRAL,
     RANK_MIN,
     RANK_SHARE,
     SWITCH_LEAN,
@@ -645,8 +646,7 @@ class Engine:
         probs = model.probabilities(known)
         decides = decides and model.reads(terms, known)
         cues = [e for e in evidence if e.kind == "cue"]
-        taken_back = {pid for e in cues if e.negated or e.context
-                      for pid in (e.persona, e.counts_for) if pid}
+        taken_back = _taken_back_personas(cues)
         lean = model.lean(known, self._lean_allowed, self.config.thresholds.lean,
                           plain=STOP_WORDS, probs=probs, careful=self._lean_careful
                           ) if decides and not taken_back else None
@@ -721,17 +721,16 @@ class Engine:
         was = self.persona(verdict.persona or self.config.target)
         faint = f"the cues lean only faintly to {was.name if was else verdict.label}, and"
         probs = model.probabilities(known)
-        p = model.reads_neutral(known, self.config.thresholds.lean)
-        if p is not None:
+        p = probs[NEUTRAL]
+        if p >= self.config.thresholds.lean:
             return Verdict("neutral", None, f"clean: {faint} the wording as a whole reads like "
                            f"copy that pitches to no one ({p:.2f})", lean=p)
         if not may_switch:
             return None
         lean = model.lean(known, self._lean_allowed, SWITCH_LEAN, plain=STOP_WORDS, probs=probs,
                           careful=self._lean_careful)
-        taken_back = {pid for e in evidence if e.kind == "cue" and (e.negated or e.context)
-                      for pid in (e.persona, e.counts_for) if pid}
-        if lean is None or lean.persona == (was.id if was else None) or lean.persona in taken_back:
+        if (lean is None or lean.persona == (was.id if was else None)
+                or lean.persona in _taken_back_personas(evidence)):
             return None
         self._add_lean(evidence, raw, scores, lean, "over the faint cues of another pack")
         return self._lean_verdict(lean, f"{faint[0].upper()}{faint[1:]}")
@@ -760,6 +759,13 @@ class Engine:
                 "passive": bool(info.passive),
             })
         return out
+
+
+def _taken_back_personas(evidence: Iterable[Evidence]) -> set[str]:
+    """The personas (and those they count for) of the cues the reader took back: negated,
+    quoted, informational, documentation, a policy or release-notes page."""
+    return {pid for e in evidence if e.kind == "cue" and (e.negated or e.context)
+            for pid in (e.persona, e.counts_for) if pid}
 
 
 _SENTENCE_TONE = [COLUMNS.index(c) for c in _Sentence._fields[2:5]]
