@@ -640,11 +640,9 @@ class Engine:
         page."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
-        model = self.lean_model or shipped_model()
-        terms = terms_of(text)
-        known = model.known(terms)
+        model, known, readable = self._wording(text)
         probs = model.probabilities(known)
-        decides = decides and model.reads(terms, known)
+        decides = decides and readable
         cues = [e for e in evidence if e.kind == "cue"]
         taken_back = _taken_back_personas(cues)
         lean = model.lean(known, self._lean_allowed, self.config.thresholds.lean,
@@ -674,6 +672,14 @@ class Engine:
         if lean is None:
             return None
         return self._lean_verdict(lean, "no cue decides, but")
+
+    def _wording(self, text: str) -> tuple[LeanModel, set[str], bool]:
+        """The wording model, the piece's terms it knows, and whether it knows enough of the
+        piece's words to judge it (LeanModel.reads)."""
+        model = self.lean_model or shipped_model()
+        terms = terms_of(text)
+        known = model.known(terms)
+        return model, known, model.reads(terms, known)
 
     def _add_lean(self, evidence: list[Evidence], raw: dict[str, float],
                   scores: dict[str, float], lean: Lean, why: str) -> None:
@@ -713,10 +719,8 @@ class Engine:
         through a lean evidence entry as for a piece no cue decides."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
-        model = self.lean_model or shipped_model()
-        terms = terms_of(text)
-        known = model.known(terms)
-        if not model.reads(terms, known):
+        model, known, readable = self._wording(text)
+        if not readable:
             return None
         was = self.persona(verdict.persona or self.config.target)
         faint = f"the cues lean only faintly to {was.name if was else verdict.label}, and"
