@@ -39,6 +39,20 @@ def test_a_quotation_in_a_sentence_about_a_practice_is_still_a_mention(engine: E
     assert contexts(engine, text, "over-personalization") == ["quoted"]
 
 
+
+@pytest.mark.parametrize("text", [
+    'Every jacket ships with our "send it back whenever" promise: we offer a "no questions asked" refund.',
+    'The outlet is proud to offer our "No Questions Asked" returns on anything bought in store.',
+])
+def test_a_quotation_the_sellers_own_offer_introduces_is_the_offer(engine: Engine, text: str
+                                                                   ) -> None:
+    assert "" in contexts(engine, text, "bargain-hunter")
+
+
+def test_an_offer_someone_else_makes_in_quotes_is_still_a_mention(engine: Engine) -> None:
+    text = 'Outlet chains offer a "no questions asked" refund to win loyalty, a reader writes.'
+    assert contexts(engine, text, "bargain-hunter") == ["quoted"]
+
 # -- where a feature lives, and how to switch it on ----------------------------------------------
 
 @pytest.mark.parametrize("text", [

@@ -105,8 +105,9 @@ class ContextRules:
 
     quoted_max_words: int
     informational: tuple[re.Pattern[str], ...]
-    #: The end of a copy field's label ("Subject line:"): a quotation after it is the copy.
-    copy_fields: re.Pattern[str] | None = None
+    #: The end of a copy field's label ("Subject line:") or of the writer's own offer ("we
+    #: offer a"): a quotation after it is the copy itself.
+    own_copy: re.Pattern[str] | None = None
     #: Per pattern, words one of which it cannot match without (None: not known): worked out
     #: on first use, where sentences are read (the analysis workers), not where scores are
     #: summed, since reading a regex's words needs spaCy's stop-word list.
@@ -117,7 +118,7 @@ class ContextRules:
     def reason(self, sentence: str, phrase: str) -> str:
         """Why context lowers a cue in this sentence: "quoted", "informational" or "" (a cue's
         piece may also read as a "template": see templates.py)."""
-        if phrase and _quoted(sentence, phrase, self.quoted_max_words, self.copy_fields):
+        if phrase and _quoted(sentence, phrase, self.quoted_max_words, self.own_copy):
             return "quoted"
         return "informational" if self.describes(sentence) else ""
 
@@ -152,10 +153,11 @@ _QUOTE = re.compile(r"""(?<!\w)"([^"\n]{1,200})"(?!\w)|(?<!\w)'([^'\n]{1,200})'(
 
 
 def _quoted(sentence: str, phrase: str, max_words: int,
-            copy_fields: re.Pattern[str] | None = None) -> bool:
+            own_copy: re.Pattern[str] | None = None) -> bool:
     """The phrase sits in a short quotation inside a longer sentence (a mention, not a use),
-    one that no copy field's label introduces (``copy_fields``: 'Headline: "..."' sets out
-    the copy itself)."""
+    one that neither a copy field's label nor the writer's own offer introduces (``own_copy``:
+    'Headline: "..."' sets out the copy itself, 'we offer a "no questions asked" refund' is the
+    offer)."""
     # Most sentences hold no mark that could open a quotation (an apostrophe inside "don't"
     # cannot): no call into the regex engine.
     if '"' not in sentence and " '" not in sentence and not sentence.startswith("'"):
@@ -167,7 +169,7 @@ def _quoted(sentence: str, phrase: str, max_words: int,
         return False
     for m in quotes:
         inner = m.group(1) or m.group(2)
-        if copy_fields is not None and copy_fields.search(sentence, 0, m.start()):
+        if own_copy is not None and own_copy.search(sentence, 0, m.start()):
             continue
         if phrase.lower() in inner.lower() and len(inner.split()) <= max_words \
                 and len(sentence.strip().strip("\"'").split()) > len(inner.split()) + 2:
@@ -191,12 +193,18 @@ def context_factors() -> dict[str, float]:
             "template": float(data["template"]["factor"])}
 
 
+def _own_copy(ctx: dict) -> re.Pattern[str] | None:
+    """One pattern for what introduces a quotation of the copy itself (see ContextRules)."""
+    parts = [f"(?:{ctx[key]})" for key in ("copy_fields", "own_offer") if ctx.get(key)]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
 @lru_cache(maxsize=1)
 def context_rules() -> ContextRules:
     ctx = language_data()["context"]
     return ContextRules(
         quoted_max_words=int(ctx["quoted_max_words"]),
-        copy_fields=re.compile(ctx["copy_fields"], re.IGNORECASE) if ctx.get("copy_fields") else None,
+        own_copy=_own_copy(ctx),
         informational=tuple(re.compile(rx, re.IGNORECASE | re.MULTILINE)
                             for rx in ctx["informational"]),
     )
