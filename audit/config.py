@@ -60,6 +60,10 @@ class Thresholds:
     #: A piece no cue decides takes the audience its wording leans to when the wording model
     #: gives it at least this probability (see audit.analyze.lean); 1 turns the lean off.
     lean: float = 0.5
+    #: The cues and the wording weighed together (see audit.score.blend) change a verdict when
+    #: they give another label a probability at least this much above the verdict's own; 1
+    #: turns that off (as does ``lean`` 1).
+    blend: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)

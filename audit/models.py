@@ -198,6 +198,9 @@ class Verdict:
     #: wording model's probability for the persona named; on a neutral verdict, its neutral
     #: probability where it overruled a verdict resting on about one cue.
     lean: float | None = None
+    #: Set when the cues and the wording weighed together changed the verdict the rules drew
+    #: (see audit.score.blend): the probability they give the verdict's label.
+    weighed: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"label": self.label, "persona": self.persona}
@@ -209,6 +212,8 @@ class Verdict:
             d["risk"] = self.risk
         if self.lean is not None:
             d["lean"] = round(self.lean, 3)
+        if self.weighed is not None:
+            d["weighed"] = round(self.weighed, 3)
         if self.label == "neutral":
             d["signal"] = "insufficient" if self.insufficient else "clean"
         return d

@@ -4,9 +4,11 @@ buying, and the context that turns a cue down. Every text here is our own."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from audit import Engine
+from audit import Config, Engine
 
 
 def verdict(engine: Engine, text: str, channel: str = "draft") -> tuple[str, str | None]:
@@ -106,11 +108,16 @@ def test_one_person_named_as_the_buyer_is_the_target(engine: Engine, text: str) 
 
 
 def test_a_freelancer_pricing_page_with_a_guarantee_is_not_mixed(engine: Engine) -> None:
-    """A refund offered as a satisfaction promise on a one-person plan: the page sells to the
-    target, the guarantee only reassures."""
+    """A refund offered as a satisfaction promise on a one-person plan: by its cues the page
+    sells to the target, the guarantee only reassures. Weighed with the wording (see
+    test_blend.py) a page that opens with the refund reads as labellers of real copy judge a
+    lead guarantee, the bargain hunter's; never both at once."""
     text = ("Try it for 30 days. If it doesn't save you an hour a week, we'll refund you, no "
             "forms to fill in. Plans start at $9 a month for one person.")
-    assert verdict(engine, text, "landing") == ("on-target", None)
+    rules = replace(Config(), thresholds=replace(Config().thresholds, blend=1.0))
+    by_cues = Engine(rules, personas=engine.personas, pipeline=engine.pipeline)
+    assert verdict(by_cues, text, "landing") == ("on-target", None)
+    assert verdict(engine, text, "landing")[0] != "mixed"
     licence = engine.check_text("Seats are sold for one user at a time across the organisation.")
     assert not any(e.group == "individual-use" for e in licence.evidence)
 

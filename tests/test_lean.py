@@ -55,6 +55,15 @@ def test_probabilities_sum_to_one_and_follow_the_words() -> None:
     assert TOY.probabilities(set())[NEUTRAL] > 0.4  # no known word: the bias alone
 
 
+@pytest.mark.parametrize("text", [
+    "the quarterly ledger", "The weekend’s ledger, the weekend", "", "no word it knows",
+])
+def test_reading_a_text_in_one_pass_is_the_three_steps(text: str) -> None:
+    terms = terms_of(text)
+    known = TOY.known(terms)
+    assert TOY.read_text(text) == (known, TOY.reads(terms, known), TOY.probabilities(known))
+
+
 def test_a_clear_lean_names_the_persona_and_the_words_that_pulled() -> None:
     lean = TOY.lean(TOY.known(terms_of("the quarterly ledger")), ["beth-bureaucrat"], 0.5,
                     plain={"the"})
@@ -320,6 +329,13 @@ LABELS = ["bargain-hunter", "beth-bureaucrat", "over-personalization", "susie-so
           NEUTRAL]
 
 
+def _lean_only(engine: Engine) -> Engine:
+    """An engine whose verdicts only the lean's own steps may change: cues and wording weighed
+    together (tests/test_blend.py) would have their say after them."""
+    config = replace(Config(), thresholds=replace(Config().thresholds, blend=1.0))
+    return Engine(config, personas=engine.personas, pipeline=engine.pipeline)
+
+
 def _reads_as(text: str, label: str, p: float) -> LeanModel:
     """A toy model that knows every word of ``text`` and reads it as ``label`` with about
     probability ``p`` (the other four labels sharing the rest)."""
@@ -338,7 +354,7 @@ def test_a_verdict_resting_on_one_cue_yields_to_wording_that_pitches_to_no_one(
         engine: Engine) -> None:
     from audit.analyze.lean import WEAK_VERDICT
 
-    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet = _lean_only(engine)
     quiet.lean_model = _reads_neutral(BILLING, 0.8)
     result = quiet.check_text(BILLING)
     assert 0.4 <= result.scores["susie-solopreneur"] < WEAK_VERDICT  # one cue, a weak verdict
@@ -352,14 +368,14 @@ def test_a_verdict_resting_on_one_cue_yields_to_wording_that_pitches_to_no_one(
 
 
 def test_wording_that_reads_neutral_only_faintly_leaves_the_verdict(engine: Engine) -> None:
-    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet = _lean_only(engine)
     quiet.lean_model = _reads_neutral(BILLING, 0.4)
     assert quiet.check_text(BILLING).verdict.label == "on-target"
 
 
 def test_a_verdict_with_more_than_one_cue_keeps_its_persona(engine: Engine) -> None:
     text = BILLING + " Start free today, no card and no contract, and cancel anytime."
-    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet = _lean_only(engine)
     quiet.lean_model = _reads_neutral(text, 0.95)
     assert quiet.check_text(text).verdict.label == "on-target"
 
@@ -380,7 +396,7 @@ def test_a_verdict_resting_on_one_cue_yields_to_wording_that_clearly_reads_as_an
         engine: Engine) -> None:
     from audit.analyze.lean import SWITCH_LEAN
 
-    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet = _lean_only(engine)
     quiet.lean_model = _reads_as(BILLING, "beth-bureaucrat", 0.85)
     result = quiet.check_text(BILLING)
     v = result.verdict
@@ -396,7 +412,7 @@ def test_a_verdict_resting_on_one_cue_yields_to_wording_that_clearly_reads_as_an
 
 
 def test_wording_that_only_leans_to_another_persona_does_not_switch(engine: Engine) -> None:
-    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet = _lean_only(engine)
     quiet.lean_model = _reads_as(BILLING, "beth-bureaucrat", 0.6)
     assert quiet.check_text(BILLING).verdict.label == "on-target"
 
@@ -405,7 +421,7 @@ def test_no_switch_to_a_persona_whose_cue_was_taken_back(engine: Engine) -> None
     from audit.analyze.lean import WEAK_VERDICT
 
     text = BILLING + ' Some suppliers call this a "procurement workflow".'
-    quiet = Engine(Config(), personas=engine.personas, pipeline=engine.pipeline)
+    quiet = _lean_only(engine)
     quiet.lean_model = _reads_as(text, "beth-bureaucrat", 0.9)
     result = quiet.check_text(text)
     assert max(result.scores.values()) < WEAK_VERDICT  # a weak verdict ...

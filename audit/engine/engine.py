@@ -18,6 +18,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -35,7 +36,6 @@ from ..analyze.lean import (
     Lean,
     LeanModel,
     shipped_model,
-    terms_of,
 )
 from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
 from ..analyze.lean import MIN_WORDS as LEAN_MIN_WORDS
@@ -60,6 +60,7 @@ from ..models import (
     Verdict,
 )
 from ..packs.lexicon import Persona, load_packs
+from ..score.blend import BlendModel, shipped_blend
 from ..score.scoring import (
     cap_tone_alone,
     decide,
@@ -141,6 +142,9 @@ class Engine:
         #: The wording-lean model (see audit.analyze.lean); None: the shipped one, read when a
         #: piece first needs it. Cross-validation sets each fold's model here.
         self.lean_model: LeanModel | None = None
+        #: The model that weighs cues and wording together (see audit.score.blend); None: the
+        #: shipped one. Cross-validation sets each fold's model here.
+        self.blend_model: BlendModel | None = None
         self.personas = personas if personas is not None else load_packs(self.config.personas or None)
         ids = {p.id: p for p in self.personas}
         target = ids.get(self.config.target)
@@ -509,7 +513,7 @@ class Engine:
         text = task.text  # Doc.text re-joins every token on each access; this is the same string
         for member, part in zip(task.members, parts, strict=True):
             if member.base < MAX_CHARS:  # kept for the wording lean (see _finish)
-                part.text = text[member.start:min(member.end, member.start + MAX_CHARS)]
+                part.text = _wording_text(text, member, self._weights)
         hits = self.matcher.find(doc, text, arrays)
         if not hits:
             return parts
@@ -611,14 +615,22 @@ class Engine:
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
-        if verdict.label == "neutral" and 0 < words <= LEAN_MAX_WORDS and self._lean_allowed:
-            verdict = self._read_wording(acc.text, evidence, raw, scores,
-                                         decides=words >= LEAN_MIN_WORDS and not kind) or verdict
-        elif (verdict.label != "neutral" and self._lean_allowed
-              and LEAN_MIN_WORDS <= words <= LEAN_MAX_WORDS
-              and max(scores.values(), default=0.0) < WEAK_VERDICT):
-            verdict = self._weak_verdict_read(acc.text, verdict, evidence, raw, scores,
-                                              may_switch=not kind) or verdict
+        cue_scores = dict(scores)
+        # Read once for every step below: a neutral piece of any length up to the most (its
+        # wording still ranks it), any other from the fewest words the model judges.
+        wording = (self._wording(acc.text) if self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
+                   and (verdict.label == "neutral" or words >= LEAN_MIN_WORDS) else None)
+        if wording is not None:
+            judged = words >= LEAN_MIN_WORDS
+            if verdict.label == "neutral":
+                verdict = self._read_wording(wording, evidence, raw, scores,
+                                             decides=judged and not kind) or verdict
+            elif judged and max(scores.values(), default=0.0) < WEAK_VERDICT:
+                verdict = self._weak_verdict_read(wording, verdict, evidence, raw, scores,
+                                                  may_switch=not kind) or verdict
+            if judged and not kind and wording.readable and self._blend is not None:
+                verdict = self._weigh(wording, cue_scores, verdict, evidence, raw,
+                                      scores) or verdict
         if kind and verdict.label == "neutral":
             verdict.reason = f"{_PAGE_KINDS[kind]}; {verdict.reason}"
         listed, folded = fold_repeats(evidence)
@@ -626,7 +638,7 @@ class Engine:
                            evidence=listed, tone=tone, words=words,
                            sentences=self._top_sentences(acc), folded=folded)
 
-    def _read_wording(self, text: str, evidence: list[Evidence], raw: dict[str, float],
+    def _read_wording(self, wording: _Wording, evidence: list[Evidence], raw: dict[str, float],
                       scores: dict[str, float], decides: bool) -> Verdict | None:
         """The wording lean of a piece no cue decides (see audit.analyze.lean). When it leans
         clearly, the verdict names that persona and its score rises to the probability; below
@@ -640,9 +652,8 @@ class Engine:
         page."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
-        model, known, readable = self._wording(text)
-        probs = model.probabilities(known)
-        decides = decides and readable
+        model, known, probs = wording.model, wording.known, wording.probs
+        decides = decides and wording.readable
         cues = [e for e in evidence if e.kind == "cue"]
         taken_back = _taken_back_personas(cues)
         lean = model.lean(known, self._lean_allowed, self.config.thresholds.lean,
@@ -673,13 +684,10 @@ class Engine:
             return None
         return self._lean_verdict(lean, "no cue decides, but")
 
-    def _wording(self, text: str) -> tuple[LeanModel, set[str], bool]:
-        """The wording model, the piece's terms it knows, and whether it knows enough of the
-        piece's words to judge it (LeanModel.reads)."""
+    def _wording(self, text: str) -> _Wording:
+        """How the wording model reads a piece (once, for every step that asks)."""
         model = self.lean_model or shipped_model()
-        terms = terms_of(text)
-        known = model.known(terms)
-        return model, known, model.reads(terms, known)
+        return _Wording(model, *model.read_text(text))
 
     def _add_lean(self, evidence: list[Evidence], raw: dict[str, float],
                   scores: dict[str, float], lean: Lean, why: str) -> None:
@@ -707,7 +715,77 @@ class Engine:
         label = "risk" if persona.kind == "risk" else "wrong-audience"
         return Verdict(label, persona.id, reason, lean=lean.probability)
 
-    def _weak_verdict_read(self, text: str, verdict: Verdict, evidence: list[Evidence],
+    @property
+    def _blend(self) -> BlendModel | None:
+        """The blend model in use, or None where it cannot weigh this engine's verdicts: it
+        is off (``thresholds.blend`` 1, or the lean off), or it was fitted for persona ids or a
+        target other than these packs'."""
+        if not self._lean_allowed or self.config.thresholds.blend >= 1:
+            return None
+        model = self.blend_model or shipped_blend()
+        ids = {p.id for p in self.personas}
+        fits = (set(model.cue_ids) == ids and self.config.target in model.labels
+                and set(model.labels) - {NEUTRAL} == ids)
+        return model if fits else None
+
+    def _weigh(self, wording: _Wording, cue_scores: dict[str, float], verdict: Verdict,
+               evidence: list[Evidence], raw: dict[str, float], scores: dict[str, float]
+               ) -> Verdict | None:
+        """Another verdict where the cues and the wording weighed together (see
+        audit.score.blend) give another label a probability at least ``thresholds.blend``
+        above the verdict's own: neutral, or a persona whose score rises to that probability
+        through a lean evidence entry. A ``mixed`` verdict stands: two strong personas at once
+        are the rules' to name, and labelled real copy never names both. So does a risk flag,
+        unless an anti-persona is named (the flag then rides along in ``verdict.risk``, as in
+        decide()). Never a persona whose cue the reader took back; a risk pack without a cue
+        or watching word of its own only where the content words lean to it too, as for the
+        lean (not on "this" and "your")."""
+        from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
+
+        blend = self._blend
+        assert blend is not None
+        if verdict.label == "mixed":
+            return None
+        probs = blend.probabilities(cue_scores, wording.probs)
+        now = NEUTRAL if verdict.label == "neutral" else verdict.persona or self.config.target
+        best = max(probs, key=probs.__getitem__)
+        if best == now or probs[best] - probs.get(now, 0.0) < self.config.thresholds.blend:
+            return None
+        persona = self.persona(best)  # None: neutral
+        if verdict.label == "risk" and (persona is None or persona.kind != "anti-persona"):
+            return None
+        p = probs[best]
+        if persona is None:
+            leading = max(cue_scores, key=cue_scores.__getitem__)
+            was = self.persona(leading)
+            return Verdict("neutral", None, f"clean: its cues for {was.name if was else leading} "
+                           f"({cue_scores[leading]:.2f}), weighed with the wording as a whole, "
+                           f"read like copy that pitches to no one ({p:.2f})", weighed=p)
+        cues = sorted((e for e in evidence if e.kind == "cue" and e.persona == best
+                       and e.weight > 0), key=lambda e: -e.weight)
+        if best in _taken_back_personas(evidence) or (
+                best in self._lean_careful and cue_scores.get(best, 0.0) <= 0
+                and not wording.model.content_agrees(wording.known, best, STOP_WORDS,
+                                                     self.config.thresholds.lean)):
+            return None
+        said = list(dict.fromkeys(f'"{e.text}"' for e in cues))[:3]
+        self._add_lean(evidence, raw, scores,
+                       Lean(best, p, wording.model.pulling(wording.known, best, STOP_WORDS)),
+                       "weighed together with the cues")
+        reason = (f"{persona.name}: its cues ({', '.join(said)}) and its wording as a whole, "
+                  "weighed together," if said else
+                  f"{persona.name}: its wording as a whole, weighed with the cues,") + \
+            f" read like copy that draws {persona.name} ({p:.2f})"
+        if persona.id == self.config.target:
+            return Verdict("on-target", None, reason, weighed=p)
+        if persona.kind == "risk":
+            return Verdict("risk", persona.id, reason, weighed=p)
+        risk = verdict.persona if verdict.label == "risk" else next(
+            (pid for pid in self._lean_careful
+             if cue_scores.get(pid, 0.0) >= self.config.thresholds.risk), None)
+        return Verdict("wrong-audience", persona.id, reason, risk=risk, weighed=p)
+
+    def _weak_verdict_read(self, wording: _Wording, verdict: Verdict, evidence: list[Evidence],
                            raw: dict[str, float], scores: dict[str, float], may_switch: bool
                            ) -> Verdict | None:
         """Another verdict for a piece whose verdict rests on about one cue (see
@@ -719,12 +797,11 @@ class Engine:
         through a lean evidence entry as for a piece no cue decides."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
-        model, known, readable = self._wording(text)
-        if not readable:
+        if not wording.readable:
             return None
+        model, known, probs = wording.model, wording.known, wording.probs
         was = self.persona(verdict.persona or self.config.target)
         faint = f"the cues lean only faintly to {was.name if was else verdict.label}, and"
-        probs = model.probabilities(known)
         p = probs[NEUTRAL]
         if p >= self.config.thresholds.lean:
             return Verdict("neutral", None, f"clean: {faint} the wording as a whole reads like "
@@ -763,6 +840,33 @@ class Engine:
                 "passive": bool(info.passive),
             })
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Wording:
+    """How the wording model reads a piece: its known terms, whether it knows enough of them
+    to judge (LeanModel.reads) and each label's probability."""
+
+    model: LeanModel
+    known: set[str]
+    readable: bool
+    probs: dict[str, float]
+
+
+def _wording_text(text: str, member: _Member, weights: dict[str, float]) -> str:
+    """A piece's part of a task's text as its wording is read: without the site's navigation,
+    header and footer (a footer listing "SSO | SAML | Procurement" is the site's, not the
+    page's copy; the cues count it capped) or a section the team weighs at 0, up to
+    lean.MAX_CHARS."""
+    def skipped(role: str) -> bool:
+        return role in CHROME_ROLES or weights.get(role, 1.0) <= 0
+
+    if not any(skipped(role) for _, role in member.roles):
+        return text[member.start:min(member.end, member.start + MAX_CHARS)]
+    ends = [off for off, _ in member.roles[1:]] + [member.end]
+    kept = " ".join(text[start:end] for (start, role), end in zip(member.roles, ends, strict=True)
+                    if not skipped(role))
+    return kept[:MAX_CHARS]
 
 
 def _taken_back_personas(evidence: Iterable[Evidence]) -> set[str]:

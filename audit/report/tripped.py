@@ -42,5 +42,7 @@ def tripped_lines(report: Mapping[str, Any], triggers: Collection[str],
                 break
         if verdict.get("lean") is not None:  # no cue: the wording as a whole decided
             head += f" (by its wording, {float(verdict['lean']):.2f})"
+        elif verdict.get("weighed") is not None:  # cues and wording weighed together
+            head += f" (cues and wording weighed together, {float(verdict['weighed']):.2f})"
         lines.append(head + (": " + ", ".join(f'"{p}"' for p in phrases) if phrases else ""))
     return lines

@@ -1,0 +1,146 @@
+"""Cues and wording weighed together (audit.score.blend): the model's arithmetic, and where the
+engine lets it change a verdict. Toy models make each case plain; every text is our own."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from audit import Config, Engine
+from audit.analyze.lean import NEUTRAL, LeanModel, terms_of
+from audit.models import LEAN_GROUP
+from audit.report.tripped import tripped_lines
+from audit.score.blend import BlendModel, shipped_blend
+
+PERSONAS = ("bargain-hunter", "beth-bureaucrat", "over-personalization", "susie-solopreneur")
+LABELS = (*PERSONAS, NEUTRAL)
+
+#: Our own enterprise pitch: Beth's cues in plain sight, 16 words or more.
+BETH = ("Every plan includes SAML single sign-on, SCIM provisioning and an audit log your security "
+        "team can export before the procurement review.")
+#: Our own flash-sale note: the bargain hunter's cues.
+SALE = ("Everything in the shop is half price this weekend only, and orders over thirty pounds "
+        "ship free to your door.")
+
+
+def toy(bias: dict[str, float], cue: float = 2.5, lean: float = 2.5) -> BlendModel:
+    """Each persona's cue score and wording probability push toward its own label; ``bias``
+    tilts the labels."""
+    rows = [[cue if label == p else 0.0 for label in LABELS] for p in PERSONAS]
+    rows += [[lean if label == x else 0.0 for label in LABELS] for x in LABELS]
+    return BlendModel(LABELS, PERSONAS, LABELS, tuple(map(tuple, rows)),
+                      tuple(bias.get(label, 0.0) for label in LABELS), {})
+
+
+def flat(text: str) -> LeanModel:
+    """A wording model that knows every word of ``text`` and reads it as nothing in particular."""
+    return LeanModel(list(LABELS), [0.0] * 5, {t: [0.0] * 5 for t in terms_of(text)})
+
+
+def weighing(engine: Engine, text: str, blend: BlendModel, margin: float = 0.1) -> Engine:
+    config = replace(Config(), thresholds=replace(Config().thresholds, blend=margin))
+    e = Engine(config, personas=engine.personas, pipeline=engine.pipeline)
+    e.lean_model, e.blend_model = flat(text), blend
+    return e
+
+
+def test_probabilities_sum_to_one_and_follow_cues_and_wording() -> None:
+    model = toy({})
+    probs = model.probabilities({"beth-bureaucrat": 0.9}, {NEUTRAL: 0.2, "beth-bureaucrat": 0.8})
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
+    quiet = model.probabilities({}, {NEUTRAL: 0.9})
+    assert max(quiet, key=quiet.__getitem__) == NEUTRAL
+
+
+def test_a_model_of_the_wrong_shape_is_refused() -> None:
+    with pytest.raises(ValueError):
+        BlendModel(LABELS, PERSONAS, LABELS, ((1.0,),), (0.0,) * 5, {})
+
+
+def test_it_round_trips_through_json(tmp_path: Path) -> None:
+    path = tmp_path / "blend.json"
+    path.write_text(toy({NEUTRAL: 0.5}).to_json(), encoding="utf-8")
+    assert BlendModel.read(path) == toy({NEUTRAL: 0.5})
+
+
+def test_the_shipped_model_reads_the_default_packs_and_records_its_cross_validation() -> None:
+    model = shipped_blend()
+    assert set(model.cue_ids) == set(PERSONAS) and set(model.labels) == set(LABELS)
+    cv = model.about["grouped_cv_engine_macro_f1"]
+    assert isinstance(cv, dict) and {"without_blend", "with_blend"} <= cv.keys()
+
+
+def test_cues_that_read_like_no_ones_copy_become_neutral(engine: Engine) -> None:
+    result = weighing(engine, BETH, toy({NEUTRAL: 6.0})).check_text(BETH, channel="landing")
+    v = result.verdict
+    assert v.label == "neutral" and not v.insufficient and v.weighed is not None
+    assert v.weighed > 0.5 and "Beth the Bureaucrat" in v.reason
+    assert "pitches to no one" in v.reason
+    assert result.scores["beth-bureaucrat"] >= 0.4  # the cues and their scores stay
+    assert json.loads(result.to_json())["verdict"]["weighed"] == round(v.weighed, 3)
+
+
+def test_another_persona_is_named_through_a_lean_entry(engine: Engine) -> None:
+    result = weighing(engine, SALE, toy({"over-personalization": 6.0})).check_text(
+        SALE, channel="email")
+    v = result.verdict
+    assert (v.label, v.persona) == ("risk", "over-personalization")
+    entry = next(e for e in result.evidence if e.group == LEAN_GROUP)
+    assert entry.persona == "over-personalization" and "weighed together" in entry.note
+    assert result.scores["over-personalization"] == pytest.approx(v.weighed, abs=1e-3)
+
+
+def test_a_ci_line_says_the_verdict_was_weighed(engine: Engine) -> None:
+    result = weighing(engine, SALE, toy({"over-personalization": 6.0})).check_text(
+        SALE, channel="email").to_dict()
+    result["source"] = "sale.txt"
+    report = {"run": {"personas": [{"id": p.id, "name": p.name} for p in engine.personas]},
+              "pieces": [result]}
+    (line,) = tripped_lines(report, {"risk"})
+    assert line.startswith("sale.txt: risk → Over-personalization (cues and wording weighed "
+                           "together, 0.")
+
+
+def test_the_rules_verdict_stands_when_the_weighing_agrees_or_leads_by_too_little(
+        engine: Engine) -> None:
+    plain = weighing(engine, BETH, toy({})).check_text(BETH, channel="landing").verdict
+    assert (plain.label, plain.persona, plain.weighed) == ("wrong-audience", "beth-bureaucrat",
+                                                           None)
+    # Neutral ahead of Beth, but by less than the margin: the rules' verdict stands.
+    beth = weighing(engine, BETH, toy({}), margin=1).check_text(BETH, channel="landing").scores
+    close = toy({NEUTRAL: 2.5 * beth["beth-bureaucrat"] + 0.4})
+    probs = close.probabilities(beth, {label: 0.2 for label in LABELS})
+    assert 0 < probs[NEUTRAL] - probs["beth-bureaucrat"] < 0.3
+    assert weighing(engine, BETH, close, margin=0.05).check_text(BETH, channel="landing"
+                                                                 ).verdict.label == "neutral"
+    kept = weighing(engine, BETH, close, margin=0.3).check_text(BETH, channel="landing").verdict
+    assert kept.persona == "beth-bureaucrat" and kept.weighed is None
+
+
+def test_off_at_one_and_for_packs_it_was_not_fitted_for(engine: Engine) -> None:
+    off = weighing(engine, BETH, toy({NEUTRAL: 6.0}), margin=1).check_text(BETH, channel="landing")
+    assert off.verdict.persona == "beth-bureaucrat"
+    own = [p for p in engine.personas if p.id != "bargain-hunter"]
+    e = Engine(Config(), personas=own, pipeline=engine.pipeline)
+    e.lean_model, e.blend_model = flat(BETH), toy({NEUTRAL: 6.0})
+    assert e.check_text(BETH, channel="landing").verdict.persona == "beth-bureaucrat"
+
+
+def test_no_persona_whose_cue_the_reader_took_back(engine: Engine) -> None:
+    text = ("You will never need SAML single sign-on, SCIM provisioning or a procurement review "
+            "to start: sign up and write your first invoice tonight.")
+    result = weighing(engine, text, toy({"beth-bureaucrat": 6.0})).check_text(text, channel="landing")
+    assert result.verdict.persona != "beth-bureaucrat"
+
+
+def test_short_pieces_and_policy_pages_keep_the_rules_verdict(engine: Engine) -> None:
+    short = "SAML single sign-on and SCIM for your security team."
+    e = weighing(engine, short, toy({NEUTRAL: 6.0}))
+    assert e.check_text(short, channel="landing").verdict.persona == "beth-bureaucrat"
+    policy = "Privacy policy\n\n" + BETH
+    e = weighing(engine, policy, toy({"bargain-hunter": 6.0}))
+    assert e.check_text(policy, channel="landing").verdict.persona != "bargain-hunter"
