@@ -34,11 +34,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from fit_lean import FOLDS, fit, source_group  # noqa: E402
+from fit_lean import FOLDS, fit, labelled_folds  # noqa: E402
 
-from audit.analyze.lean import MAX_WORDS, MIN_WORDS, NEUTRAL, LeanModel, terms_of  # noqa: E402
+from audit.analyze.lean import MAX_WORDS, MIN_WORDS, NEUTRAL, LeanModel  # noqa: E402
 from audit.analyze.pagekinds import page_kind  # noqa: E402
-from audit.evaluate import Labelled, load_labelled, macro_f1  # noqa: E402
+from audit.evaluate import Labelled, macro_f1  # noqa: E402
 from audit.score.blend import BLEND_FILE, BlendModel  # noqa: E402
 
 
@@ -82,19 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                       personas=on.personas, pipeline=on.pipeline)
     persona_ids = tuple(sorted(p.id for p in on.personas))
     mapping = dict(part.split("=", 1) for part in args.map.split(","))
-    labels = [*sorted({v for v in mapping.values() if v != NEUTRAL}), NEUTRAL]
-    if set(labels) - {NEUTRAL} != set(persona_ids):
+    if set(mapping.values()) - {NEUTRAL} != set(persona_ids):
         ap.error(f"--map must name every loaded persona ({', '.join(persona_ids)}) and neutral")
-
-    items: list[tuple[Path, Labelled]] = []
-    for path in args.files:
-        items += [(path, it) for it in load_labelled(path) if it.label in mapping]
-    docs = [terms_of(it.text) for _, it in items]
-    y = np.array([labels.index(mapping[it.label]) for _, it in items])
-    groups = [source_group(it, path) for path, it in items]
-    order = np.random.default_rng(0).permutation(sorted(set(groups)))
-    fold_of = {g: i % FOLDS for i, g in enumerate(order)}
-    folds = np.array([fold_of[g] for g in groups])
+    labels, items, docs, y, groups, folds = labelled_folds(args.files, mapping)
     prior = LeanModel.read(args.prior) if args.prior else None
     leans = [fit([d for d, f in zip(docs, folds, strict=True) if f != k], y[folds != k], labels,
                  args.min_df, args.lam, args.steps, prior=prior) for k in range(FOLDS)]

@@ -88,6 +88,23 @@ def fit(docs: list[set[str]], y: np.ndarray, labels: list[str], min_df: int, lam
     return LeanModel(labels, [round(float(v), 4) for v in b], weights)
 
 
+def labelled_folds(files: list[Path], mapping: dict[str, str]) -> tuple[
+        list[str], list[tuple[Path, Labelled]], list[set[str]], np.ndarray, list[str], np.ndarray]:
+    """The labels (personas, then neutral), the mapped items of ``files`` with their terms and
+    label indices, each item's site and its fold: the sites shuffled with a fixed seed and
+    dealt into FOLDS folds, so every fit of these files splits them alike."""
+    labels = [*sorted({v for v in mapping.values() if v != NEUTRAL}), NEUTRAL]
+    items: list[tuple[Path, Labelled]] = []
+    for path in files:
+        items += [(path, it) for it in load_labelled(path) if it.label in mapping]
+    docs = [terms_of(it.text) for _, it in items]
+    y = np.array([labels.index(mapping[it.label]) for _, it in items])
+    groups = [source_group(it, path) for path, it in items]
+    order = np.random.default_rng(0).permutation(sorted(set(groups)))
+    fold_of = {g: i % FOLDS for i, g in enumerate(order)}
+    return labels, items, docs, y, groups, np.array([fold_of[g] for g in groups])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("files", nargs="+", type=Path, help="labelled JSONL/YAML/CSV (text, label, source)")
@@ -105,16 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     prior = LeanModel.read(args.prior) if args.prior else None
 
     mapping = dict(part.split("=", 1) for part in args.map.split(","))
-    labels = [*sorted({v for v in mapping.values() if v != NEUTRAL}), NEUTRAL]
-    items: list[tuple[Path, Labelled]] = []
-    for path in args.files:
-        items += [(path, it) for it in load_labelled(path) if it.label in mapping]
-    docs = [terms_of(it.text) for _, it in items]
-    y = np.array([labels.index(mapping[it.label]) for _, it in items])
-    groups = [source_group(it, path) for path, it in items]
-    order = np.random.default_rng(0).permutation(sorted(set(groups)))
-    fold_of = {g: i % FOLDS for i, g in enumerate(order)}
-    folds = np.array([fold_of[g] for g in groups])
+    labels, items, docs, y, groups, folds = labelled_folds(args.files, mapping)
 
     oof: list[LeanModel] = [fit([d for d, f in zip(docs, folds, strict=True) if f != k],
                                 y[folds != k], labels, args.min_df, args.lam, args.steps,

@@ -144,3 +144,45 @@ def test_short_pieces_and_policy_pages_keep_the_rules_verdict(engine: Engine) ->
     policy = "Privacy policy\n\n" + BETH
     e = weighing(engine, policy, toy({"bargain-hunter": 6.0}))
     assert e.check_text(policy, channel="landing").verdict.persona != "bargain-hunter"
+
+
+def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_path: Path
+                                                                          ) -> None:
+    """eval/fit_blend.py on 60 toy rows, 12 per label from 4 sites each: a model of the
+    shipped shape, fitted on the pieces the engine lets it judge, with the engine's grouped
+    cross-validation with and without it."""
+    import subprocess
+    import sys
+
+    texts = {
+        "enterprise": "our procurement team needs SAML single sign-on, SCIM and an audit log "
+                      "before the security review of vendor number {n} can begin",
+        "solo": "I run my little pottery shop on my own and want invoices that take a minute "
+                "so I can get back to the wheel, batch {n}",
+        "bargain": "half price on everything this weekend only with code SAVE{n}, stack it with "
+                   "free shipping and get your money back anytime",
+        "creepy": "we noticed you looked at the walnut desk three times last night from your "
+                  "flat in Leeds, visit {n}, so here it is again",
+        "neutral": "the changelog for release {n} lists the fixes to the export screen and the "
+                   "new keyboard shortcut for the settings page",
+    }
+    rows = [{"id": f"{label}{n}", "text": text.format(n=n), "label": label,
+             "source": f"https://{label}{n % 4}.example/"}
+            for n in range(12) for label, text in texts.items()]
+    data = tmp_path / "set.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "blend.json"
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        [sys.executable, str(root / "eval" / "fit_blend.py"), str(data), "--map",
+         "solo=susie-solopreneur,enterprise=beth-bureaucrat,bargain=bargain-hunter,"
+         "creepy=over-personalization,neutral=neutral", "--steps", "300", "-o", str(out)],
+        capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    model = BlendModel.read(out)
+    assert set(model.labels) == set(LABELS) and set(model.cue_ids) == set(PERSONAS)
+    assert model.about["documents_read"] == 60 and model.about["sources"] == 20
+    cv = model.about["grouped_cv_engine_by_file"]["set.jsonl"]
+    assert cv["items"] == 60 and 0 <= cv["with_blend"] <= 1 and 0 <= cv["without_blend"] <= 1
+    probs = model.probabilities({"beth-bureaucrat": 0.9}, {"beth-bureaucrat": 0.9, NEUTRAL: 0.1})
+    assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
