@@ -42,7 +42,7 @@ def test_a_quotation_in_a_sentence_about_a_practice_is_still_a_mention(engine: E
 
 @pytest.mark.parametrize("text", [
     'Every jacket ships with our "send it back whenever" promise: we offer a "no questions asked" refund.',
-    'The outlet is proud to offer our "No Questions Asked" returns on anything bought in store.',
+    'Each branch of the outlet now offers our "No Questions Asked" returns on anything bought there.',
 ])
 def test_a_quotation_the_sellers_own_offer_introduces_is_the_offer(engine: Engine, text: str
                                                                    ) -> None:
