@@ -775,7 +775,7 @@ class Engine:
         reason = (f"{persona.name}: its cues ({', '.join(said)}) and its wording as a whole, "
                   "weighed together," if said else
                   f"{persona.name}: its wording as a whole, weighed with the cues,") + \
-            f" read like copy that draws {persona.name} ({p:.2f})"
+            f" read like copy that draws this persona ({p:.2f})"
         if persona.id == self.config.target:
             return Verdict("on-target", None, reason, weighed=p)
         if persona.kind == "risk":
