@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from fit_lean import FOLDS, fit, labelled_folds  # noqa: E402
+from fit_lean import FOLDS, descend, fit, labelled_folds  # noqa: E402
 
 from audit.analyze.lean import MAX_WORDS, MIN_WORDS, NEUTRAL, LeanModel  # noqa: E402
 from audit.analyze.pagekinds import page_kind  # noqa: E402
@@ -45,17 +45,7 @@ from audit.score.blend import BLEND_FILE, BlendModel  # noqa: E402
 def fit_blend(x: np.ndarray, y: np.ndarray, k: int, lam: float, steps: int = 3000,
               rate: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Weights (features x labels) and biases of a multinomial logistic regression."""
-    w, b = np.zeros((x.shape[1], k)), np.zeros(k)
-    onehot = np.eye(k)[y]
-    for _ in range(steps):
-        z = x @ w + b
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        grad = p - onehot
-        w -= rate * (x.T @ grad / len(y) + lam * w)
-        b -= rate * grad.mean(axis=0)
-    return w, b
+    return descend(x, y, np.zeros((x.shape[1], k)), np.zeros(k), lam, steps, rate)
 
 
 def main(argv: list[str] | None = None) -> int:

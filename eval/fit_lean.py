@@ -56,6 +56,24 @@ def source_group(item: Labelled, path: Path) -> str:
     return host
 
 
+def descend(x: np.ndarray, y: np.ndarray, w0: np.ndarray, b0: np.ndarray, lam: float,
+            steps: int, rate: float, pull_bias: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and biases of a multinomial logistic regression by full-batch gradient descent
+    from ``w0``/``b0``, its L2 penalty pulling toward them (the biases too with
+    ``pull_bias``)."""
+    w, b = w0.copy(), b0.copy()
+    onehot = np.eye(len(b0))[y]
+    for _ in range(steps):
+        z = x @ w + b
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = p - onehot
+        w -= rate * (x.T @ grad / len(y) + lam * (w - w0))
+        b -= rate * (grad.mean(axis=0) + (lam * (b - b0) if pull_bias else 0.0))
+    return w, b
+
+
 def fit(docs: list[set[str]], y: np.ndarray, labels: list[str], min_df: int, lam: float,
         steps: int = 1500, rate: float = 8.0, prior: LeanModel | None = None) -> LeanModel:
     df = Counter(t for d in docs for t in d)
@@ -74,16 +92,7 @@ def fit(docs: list[set[str]], y: np.ndarray, labels: list[str], min_df: int, lam
         for t, ws in prior.weights.items():
             w0[index[t]] = [ws[i] for i in order]
         b0 = np.asarray([prior.bias[i] for i in order], dtype=np.float64)
-    w, b = w0.copy(), b0.copy()
-    onehot = np.eye(k)[y]
-    for _ in range(steps):
-        z = x @ w + b
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        grad = p - onehot
-        w -= rate * (x.T @ grad / len(y) + lam * (w - w0))
-        b -= rate * (grad.mean(axis=0) + (lam * (b - b0) if prior is not None else 0.0))
+    w, b = descend(x, y, w0, b0, lam, steps, rate, pull_bias=prior is not None)
     weights = {t: [round(float(v), 4) for v in w[i]] for t, i in index.items()}
     return LeanModel(labels, [round(float(v), 4) for v in b], weights)
 
