@@ -61,7 +61,32 @@ def test_probabilities_sum_to_one_and_follow_the_words() -> None:
 def test_reading_a_text_in_one_pass_is_the_three_steps(text: str) -> None:
     terms = terms_of(text)
     known = TOY.known(terms)
-    assert TOY.read_text(text) == (known, TOY.reads(terms, known), TOY.probabilities(known))
+    reading = TOY.read_text(text)
+    assert reading.known == known and reading.readable == TOY.reads(terms, known)
+    assert reading.probs == pytest.approx(TOY.probabilities(known), abs=1e-12)
+
+
+def test_a_word_pair_is_read_only_where_both_words_stand_side_by_side() -> None:
+    """The pair index codes pairs as integers: an unknown word between two known ones, or at
+    either end of a pair, must not make up a pair the text does not hold."""
+    model = LeanModel(["beth-bureaucrat", NEUTRAL], [0.0, 0.0],
+                      {"ledger": [1.0, 0.0], "review": [1.0, 0.0], "ledger review": [2.0, 0.0],
+                       "review ledger": [2.0, 0.0]})
+    assert model.read_text("ledger review").known == {"ledger", "review", "ledger review"}
+    assert model.read_text("ledger zebra review").known == {"ledger", "review"}
+    assert model.read_text("zebra ledger").known == {"ledger"}
+    assert model.read_text("review, ledger").known == {"ledger", "review", "review ledger"}
+    assert model.read_text("zebra yak").known == set()
+
+
+def test_equal_pulls_are_named_in_a_fixed_order() -> None:
+    """Terms that pull alike (rare words seen together once) are listed in one order on every
+    run, whatever order the piece's terms come in."""
+    weights = {w: [2.0, 0.0] for w in ("ledger", "review", "quarterly", "audit", "board")}
+    model = LeanModel(["beth-bureaucrat", NEUTRAL], [0.0, 0.0], {**weights, "the": [3.0, 0.0]})
+    known = set(weights)
+    assert model.pulling(known, "beth-bureaucrat") == ("review", "quarterly", "ledger", "board")
+    assert model.pulling(known | {"the"}, "beth-bureaucrat", plain={"the"})[0] == "the"
 
 
 def test_a_clear_lean_names_the_persona_and_the_words_that_pulled() -> None:

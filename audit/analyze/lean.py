@@ -90,6 +90,77 @@ class Lean:
     words: tuple[str, ...]
 
 
+class Reading:
+    """How the model reads one piece: the rows of the terms it knows, whether those are enough
+    to judge it (LeanModel.reads) and each label's probability. The known terms themselves are
+    spelt out only when a step asks for them (a lean names the words that pulled)."""
+
+    __slots__ = ("_known", "model", "probs", "readable", "rows")
+
+    def __init__(self, model: LeanModel, rows: np.ndarray, readable: bool,
+                 probs: dict[str, float]) -> None:
+        self.model, self.rows, self.readable, self.probs = model, rows, readable, probs
+        self._known: set[str] | None = None
+
+    @property
+    def known(self) -> set[str]:
+        if self._known is None:
+            self._known = self.model.terms_at(self.rows.tolist())
+        return self._known
+
+
+class _TermIndex:
+    """Terms of one or two words as integer codes, so that a piece's known terms are found
+    with a few array operations rather than a set of strings per piece: each word of any term
+    has an id, a word unknown to every term the id ``size``, and a word pair the code
+    ``first * (size + 1) + second``, which no term has where either word is unknown."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
+        ids: dict[str, int] = {}
+        for term in terms:
+            for word in term.split(" "):
+                ids.setdefault(word, len(ids))
+        self.ids = ids
+        self.size = size = len(ids)
+        #: Row of each word's one-word term, -1 where it has none (the unknown id included).
+        self.unigram = np.full(size + 1, -1, dtype=np.intp)
+        codes: list[int] = []
+        pair_rows: list[int] = []
+        for row, term in enumerate(terms):
+            words = term.split(" ")
+            if len(words) == 1:
+                self.unigram[ids[words[0]]] = row
+            elif len(words) == 2:
+                codes.append(ids[words[0]] * (size + 1) + ids[words[1]])
+                pair_rows.append(row)
+            else:
+                raise ValueError(f"a lean model's terms are one or two words, not {term!r}")
+        order = np.argsort(np.asarray(codes, dtype=np.int64), kind="stable")
+        # A last code above every pair's, so that a search never runs off the end.
+        self.pair_codes = np.append(np.asarray(codes, dtype=np.int64)[order],
+                                    np.iinfo(np.int64).max)
+        self.pair_rows = np.append(np.asarray(pair_rows, dtype=np.intp)[order], -1)
+        #: Each term's place in alphabetical order (ties between equal pulls).
+        self.rank = np.empty(len(terms), dtype=np.intp)
+        self.rank[sorted(range(len(terms)), key=terms.__getitem__)] = np.arange(len(terms))
+        self.is_unigram = np.zeros(len(terms), dtype=bool)
+        self.is_unigram[self.unigram[self.unigram >= 0]] = True
+
+    def rows(self, words: list[str]) -> tuple[np.ndarray, int]:
+        """The rows of the known words and word pairs among ``words`` (each once), and how
+        many of them are single words."""
+        get, unknown = self.ids.get, self.size
+        ids = np.array([get(w, unknown) for w in words], dtype=np.int64)
+        codes = ids[:-1] * (unknown + 1) + ids[1:]
+        at = self.pair_codes.searchsorted(codes)
+        rows = np.unique(np.concatenate((self.unigram[ids],
+                                         self.pair_rows[at[self.pair_codes[at] == codes]])))
+        if len(rows) and rows[0] < 0:
+            rows = rows[1:]
+        return rows, int(self.is_unigram[rows].sum())
+
+
 class LeanModel:
     """Weights per term and label (persona ids and ``neutral``), read from JSON."""
 
@@ -110,6 +181,7 @@ class LeanModel:
         self._matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(
             len(self.weights), len(self.labels))
         self._bias = np.asarray(self.bias, dtype=np.float64)
+        self._index = _TermIndex(list(self.weights))
 
     @classmethod
     def read(cls, path: Path = LEAN_FILE) -> LeanModel:
@@ -136,18 +208,23 @@ class LeanModel:
         exp = np.exp(z - z.max())
         return dict(zip(self.labels, (exp / exp.sum()).tolist(), strict=True))
 
-    def read_text(self, text: str) -> tuple[set[str], bool, dict[str, float]]:
+    def read_text(self, text: str) -> Reading:
         """What the engine asks of every piece it may judge, in one pass over its words: the
         terms the model knows, whether those are enough to judge it (:meth:`reads`) and each
-        label's probability; the same as those three calls on :func:`terms_of`, a third
-        quicker, since each of thousands of pieces in a check pays for it."""
+        label's probability; the same as those three calls on :func:`terms_of`. The terms are
+        found as rows of the weight matrix, without a string per word pair: each of thousands
+        of pieces in a check pays for this read, and the blend asks it of nearly all of them."""
         words = _WORD.findall(text.lower().replace("\u2019", "'"))
-        distinct = set(words)
-        keys = self._row.keys()
-        known_words = keys & distinct
-        known = known_words | (keys & {f"{a} {b}" for a, b in pairwise(words)})
-        readable = bool(distinct) and len(known_words) >= MIN_KNOWN * len(distinct)
-        return known, readable, self.probabilities(known)
+        rows, known_words = self._index.rows(words)
+        readable = bool(words) and known_words >= MIN_KNOWN * len(set(words))
+        z = self._bias + self._matrix.take(rows, axis=0).sum(axis=0) / math.sqrt(len(rows) + 1)
+        exp = np.exp(z - z.max())
+        probs = dict(zip(self.labels, (exp / exp.sum()).tolist(), strict=True))
+        return Reading(self, rows, readable, probs)
+
+    def terms_at(self, rows: Iterable[int]) -> set[str]:
+        """The terms at these rows of the weight matrix."""
+        return {self._index.terms[i] for i in rows}
 
     def lean(self, known: set[str], allowed: Iterable[str], min_prob: float,
              plain: Collection[str] = (), probs: Mapping[str, float] | None = None,
@@ -178,16 +255,32 @@ class LeanModel:
         probs = self.probabilities(content)
         return max(probs, key=probs.__getitem__) == persona and probs[persona] >= min_prob
 
-    def pulling(self, known: set[str], persona: str, plain: Collection[str] = ()
+    def pulling(self, known: Collection[str], persona: str, plain: Collection[str] = ()
                 ) -> tuple[str, ...]:
         """The terms that pull hardest toward ``persona`` against neutral. Those made only of
         ``plain`` words ("our", "and") usually explain nothing and are left out, unless one
         out-pulls every other term: "up to" and "off" in "pages enlarge up to double size and
         nothing runs off the edge" are why an accessibility note reads like a discount."""
-        pulls = sorted(((self._pull(t, persona), t) for t in known), reverse=True)
-        bare = {t for _, t in pulls if _only_plain(t, plain)}
-        best = max((w for w, t in pulls if t not in bare), default=0.0)
-        return tuple([t for w, t in pulls if w > 0 and (t not in bare or w > best)][:4])
+        rows = np.fromiter(map(self._row.__getitem__, known), dtype=np.intp, count=len(known))
+        pulls = (self._matrix[rows, self._col[persona]] - self._matrix[rows, self._col[NEUTRAL]])
+        # Strongest first; equal pulls in reverse order of their terms, as one sort of
+        # (pull, term) pairs would give.
+        order = np.lexsort((-self._index.rank[rows], -pulls)).tolist()
+        plain_first: list[tuple[float, str]] = []  # plain terms above every other term
+        best: float | None = None  # the strongest pull of a term not only plain
+        said: list[str] = []
+        for i in order:
+            w, term = float(pulls[i]), self._index.terms[rows[i]]
+            if _only_plain(term, plain):
+                if best is None and w > 0:
+                    plain_first.append((w, term))
+                continue
+            best = w if best is None else best
+            if w <= 0 or len(said) == 4:
+                break
+            said.append(term)
+        floor = 0.0 if best is None else best
+        return tuple([t for w, t in plain_first if w > floor] + said)[:4]
 
     def _pull(self, term: str, persona: str) -> float:
         """How hard a term pulls toward ``persona`` against neutral."""

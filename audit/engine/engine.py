@@ -18,7 +18,6 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -35,6 +34,7 @@ from ..analyze.lean import (
     WEAK_VERDICT,
     Lean,
     LeanModel,
+    Reading,
     shipped_model,
 )
 from ..analyze.lean import MAX_WORDS as LEAN_MAX_WORDS
@@ -638,7 +638,7 @@ class Engine:
                            evidence=listed, tone=tone, words=words,
                            sentences=self._top_sentences(acc), folded=folded)
 
-    def _read_wording(self, wording: _Wording, evidence: list[Evidence], raw: dict[str, float],
+    def _read_wording(self, wording: Reading, evidence: list[Evidence], raw: dict[str, float],
                       scores: dict[str, float], decides: bool) -> Verdict | None:
         """The wording lean of a piece no cue decides (see audit.analyze.lean). When it leans
         clearly, the verdict names that persona and its score rises to the probability; below
@@ -684,10 +684,9 @@ class Engine:
             return None
         return self._lean_verdict(lean, "no cue decides, but")
 
-    def _wording(self, text: str) -> _Wording:
+    def _wording(self, text: str) -> Reading:
         """How the wording model reads a piece (once, for every step that asks)."""
-        model = self.lean_model or shipped_model()
-        return _Wording(model, *model.read_text(text))
+        return (self.lean_model or shipped_model()).read_text(text)
 
     def _add_lean(self, evidence: list[Evidence], raw: dict[str, float],
                   scores: dict[str, float], lean: Lean, why: str) -> None:
@@ -728,7 +727,7 @@ class Engine:
                 and set(model.labels) - {NEUTRAL} == ids)
         return model if fits else None
 
-    def _weigh(self, wording: _Wording, cue_scores: dict[str, float], verdict: Verdict,
+    def _weigh(self, wording: Reading, cue_scores: dict[str, float], verdict: Verdict,
                evidence: list[Evidence], raw: dict[str, float], scores: dict[str, float]
                ) -> Verdict | None:
         """Another verdict where the cues and the wording weighed together (see
@@ -785,7 +784,7 @@ class Engine:
              if cue_scores.get(pid, 0.0) >= self.config.thresholds.risk), None)
         return Verdict("wrong-audience", persona.id, reason, risk=risk, weighed=p)
 
-    def _weak_verdict_read(self, wording: _Wording, verdict: Verdict, evidence: list[Evidence],
+    def _weak_verdict_read(self, wording: Reading, verdict: Verdict, evidence: list[Evidence],
                            raw: dict[str, float], scores: dict[str, float], may_switch: bool
                            ) -> Verdict | None:
         """Another verdict for a piece whose verdict rests on about one cue (see
@@ -840,17 +839,6 @@ class Engine:
                 "passive": bool(info.passive),
             })
         return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Wording:
-    """How the wording model reads a piece: its known terms, whether it knows enough of them
-    to judge (LeanModel.reads) and each label's probability."""
-
-    model: LeanModel
-    known: set[str]
-    readable: bool
-    probs: dict[str, float]
 
 
 def _wording_text(text: str, member: _Member, weights: dict[str, float]) -> str:
