@@ -66,6 +66,22 @@ def test_reading_a_text_in_one_pass_is_the_three_steps(text: str) -> None:
     assert reading.probs == pytest.approx(TOY.probabilities(known), abs=1e-12)
 
 
+def test_a_long_piece_is_read_in_windows_the_size_the_model_was_fitted_on() -> None:
+    """Read whole, a long page's few Beth words add up past anything the model saw on a short
+    excerpt; read in windows of WINDOW_WORDS, its probabilities are the windows' mean."""
+    from audit.analyze.lean import WINDOW_WORDS
+
+    filler = "the weekend " * (WINDOW_WORDS // 2)  # exactly one window of words
+    assert len(terms_of(filler)) and TOY.read_text(filler).probs == pytest.approx(
+        TOY.probabilities(TOY.known(terms_of(filler))))
+    page = f"{filler}the quarterly ledger {filler}the quarterly ledger {filler}"
+    windows = TOY.read_text(page)
+    whole = TOY.probabilities(TOY.known(terms_of(page)))
+    assert windows.known == TOY.known(terms_of(page))  # every term still named
+    assert windows.probs["beth-bureaucrat"] < whole["beth-bureaucrat"]
+    assert sum(windows.probs.values()) == pytest.approx(1.0)
+
+
 def test_a_word_pair_is_read_only_where_both_words_stand_side_by_side() -> None:
     """The pair index codes pairs as integers: an unknown word between two known ones, or at
     either end of a pair, must not make up a pair the text does not hold."""
