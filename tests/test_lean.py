@@ -77,7 +77,7 @@ def test_a_long_piece_is_read_in_windows_the_size_the_model_was_fitted_on() -> N
     page = f"{filler}the quarterly ledger {filler}the quarterly ledger {filler}"
     windows = TOY.read_text(page)
     whole = TOY.probabilities(TOY.known(terms_of(page)))
-    assert windows.known == TOY.known(terms_of(page))  # every term still named
+    assert windows.known == TOY.known(terms_of(page))  # every term still read
     assert windows.probs["beth-bureaucrat"] < whole["beth-bureaucrat"]
     assert sum(windows.probs.values()) == pytest.approx(1.0)
 

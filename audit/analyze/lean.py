@@ -126,7 +126,7 @@ class _TermIndex:
         for term in terms:
             for word in term.split(" "):
                 ids.setdefault(word, len(ids))
-        self.ids = ids
+        self.ids_of = ids
         self.size = size = len(ids)
         #: Row of each word's one-word term, -1 where it has none (the unknown id included).
         self.unigram = np.full(size + 1, -1, dtype=np.intp)
@@ -152,18 +152,30 @@ class _TermIndex:
         self.is_unigram = np.zeros(len(terms), dtype=bool)
         self.is_unigram[self.unigram[self.unigram >= 0]] = True
 
-    def rows(self, words: list[str]) -> tuple[np.ndarray, int]:
-        """The rows of the known words and word pairs among ``words`` (each once), and how
-        many of them are single words."""
-        get, unknown = self.ids.get, self.size
-        ids = np.array([get(w, unknown) for w in words], dtype=np.int64)
-        codes = ids[:-1] * (unknown + 1) + ids[1:]
+    def ids(self, words: list[str]) -> np.ndarray:
+        """Each word's id (``size`` for a word no term holds)."""
+        get, unknown = self.ids_of.get, self.size
+        return np.array([get(w, unknown) for w in words], dtype=np.int64)
+
+    def rows(self, ids: np.ndarray, window: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the known words and word pairs among the words with these ``ids``, each
+        once per window of ``window`` words (0: one window), with each row's window; a pair
+        across two windows belongs to neither."""
+        codes = ids[:-1] * (self.size + 1) + ids[1:]
         at = self.pair_codes.searchsorted(codes)
-        rows = np.unique(np.concatenate((self.unigram[ids],
-                                         self.pair_rows[at[self.pair_codes[at] == codes]])))
-        if len(rows) and rows[0] < 0:
-            rows = rows[1:]
-        return rows, int(self.is_unigram[rows].sum())
+        hit = self.pair_codes[at] == codes
+        rows = np.concatenate((self.unigram[ids], self.pair_rows[at[hit]]))
+        if not window:
+            rows = np.unique(rows)
+            rows = rows[1:] if len(rows) and rows[0] < 0 else rows
+            return rows, np.zeros(len(rows), dtype=np.int64)
+        place = np.arange(len(ids))
+        first = place[:-1][hit]
+        keep = np.concatenate((np.ones(len(ids), dtype=bool),
+                               first // window == (first + 1) // window))
+        keys = np.unique((np.concatenate((place, first)) // window * len(self.terms) + rows)[
+            keep & (rows >= 0)])
+        return keys % len(self.terms), keys // len(self.terms)
 
 
 class LeanModel:
@@ -225,14 +237,24 @@ class LeanModel:
         A news story of 1,100 words that says "location", "noticed" and "night" once each had
         read as over-personalisation at 0.77."""
         words = _WORD.findall(text.lower().replace("\u2019", "'"))
-        rows, known_words = self._index.rows(words)
-        readable = bool(words) and known_words >= MIN_KNOWN * len(set(words))
+        ids = self._index.ids(words)
         if len(words) <= WINDOW_WORDS:
+            rows = self._index.rows(ids)[0]
             mean = self._probs(rows)
         else:
             size = math.ceil(len(words) / math.ceil(len(words) / WINDOW_WORDS))
-            mean = np.mean([self._probs(self._index.rows(words[at:at + size])[0])
-                            for at in range(0, len(words), size)], axis=0)
+            at, window = self._index.rows(ids, size)
+            rows = np.unique(at)  # a pair across two windows is not read
+            count = np.bincount(window, minlength=math.ceil(len(words) / size))
+            starts = np.concatenate(([0], np.cumsum(count)[:-1]))
+            sums = np.zeros((len(count), len(self.labels)))
+            filled = count > 0
+            sums[filled] = np.add.reduceat(self._matrix.take(at, axis=0), starts[filled], axis=0)
+            z = self._bias + sums / np.sqrt(count + 1)[:, None]
+            exp = np.exp(z - z.max(axis=1, keepdims=True))
+            mean = (exp / exp.sum(axis=1, keepdims=True)).mean(axis=0)
+        readable = bool(words) and (
+            int(self._index.is_unigram[rows].sum()) >= MIN_KNOWN * len(set(words)))
         return Reading(self, rows, readable, dict(zip(self.labels, mean.tolist(), strict=True)))
 
     def _probs(self, rows: np.ndarray) -> np.ndarray:
