@@ -250,18 +250,22 @@ class LeanModel:
             sums = np.zeros((len(count), len(self.labels)))
             filled = count > 0
             sums[filled] = np.add.reduceat(self._matrix.take(at, axis=0), starts[filled], axis=0)
-            z = self._bias + sums / np.sqrt(count + 1)[:, None]
-            exp = np.exp(z - z.max(axis=1, keepdims=True))
-            mean = (exp / exp.sum(axis=1, keepdims=True)).mean(axis=0)
+            mean = self._softmax(sums, count).mean(axis=0)
         readable = bool(words) and (
             int(self._index.is_unigram[rows].sum()) >= MIN_KNOWN * len(set(words)))
         return Reading(self, rows, readable, dict(zip(self.labels, mean.tolist(), strict=True)))
 
     def _probs(self, rows: np.ndarray) -> np.ndarray:
         """Each label's probability for the terms at ``rows`` (see :meth:`probabilities`)."""
-        z = self._bias + self._matrix.take(rows, axis=0).sum(axis=0) / math.sqrt(len(rows) + 1)
-        exp = np.exp(z - z.max())
-        return exp / exp.sum()
+        return self._softmax(self._matrix.take(rows, axis=0).sum(axis=0), np.asarray(len(rows)))
+
+    def _softmax(self, sums: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """Each label's probability (the last axis) from the summed weights of ``count``
+        present terms, scaled by the square root of that count as when fitted; one row per
+        window where ``sums`` has rows."""
+        z = self._bias + sums / np.sqrt(count + 1.0)[..., None]
+        exp = np.exp(z - z.max(axis=-1, keepdims=True))
+        return exp / exp.sum(axis=-1, keepdims=True)
 
     def terms_at(self, rows: Iterable[int]) -> set[str]:
         """The terms at these rows of the weight matrix."""

@@ -616,10 +616,14 @@ class Engine:
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
         cue_scores = dict(scores)
-        # Read once for every step below: a neutral piece of any length up to the most (its
-        # wording still ranks it), any other from the fewest words the model judges.
+        # Read once for every step below that will ask: a neutral piece of any length up to the
+        # most (its wording still ranks it), any other from the fewest words the model judges,
+        # where its verdict is weak or the blend may weigh it.
+        blend = self._blend
         wording = (self._wording(acc.text) if self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
-                   and (verdict.label == "neutral" or words >= LEAN_MIN_WORDS) else None)
+                   and (verdict.label == "neutral" or (words >= LEAN_MIN_WORDS and (
+                       blend is not None or max(scores.values(), default=0.0) < WEAK_VERDICT)))
+                   else None)
         if wording is not None:
             judged = words >= LEAN_MIN_WORDS
             if verdict.label == "neutral":
@@ -628,8 +632,8 @@ class Engine:
             elif judged and max(scores.values(), default=0.0) < WEAK_VERDICT:
                 verdict = self._weak_verdict_read(wording, verdict, evidence, raw, scores,
                                                   may_switch=not kind) or verdict
-            if judged and not kind and wording.readable and self._blend is not None:
-                verdict = self._weigh(wording, cue_scores, verdict, evidence, raw,
+            if judged and not kind and wording.readable and blend is not None:
+                verdict = self._weigh(blend, wording, cue_scores, verdict, evidence, raw,
                                       scores) or verdict
         if kind and verdict.label == "neutral":
             verdict.reason = f"{_PAGE_KINDS[kind]}; {verdict.reason}"
@@ -727,9 +731,9 @@ class Engine:
                 and set(model.labels) - {NEUTRAL} == ids)
         return model if fits else None
 
-    def _weigh(self, wording: Reading, cue_scores: dict[str, float], verdict: Verdict,
-               evidence: list[Evidence], raw: dict[str, float], scores: dict[str, float]
-               ) -> Verdict | None:
+    def _weigh(self, blend: BlendModel, wording: Reading, cue_scores: dict[str, float],
+               verdict: Verdict, evidence: list[Evidence], raw: dict[str, float],
+               scores: dict[str, float]) -> Verdict | None:
         """Another verdict where the cues and the wording weighed together (see
         audit.score.blend) give another label a probability at least ``thresholds.blend``
         above the verdict's own: neutral, or a persona whose score rises to that probability
@@ -741,8 +745,6 @@ class Engine:
         lean (not on "this" and "your")."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
-        blend = self._blend
-        assert blend is not None
         if verdict.label == "mixed":
             return None
         probs = blend.probabilities(cue_scores, wording.probs)
