@@ -146,6 +146,26 @@ def test_short_pieces_and_policy_pages_keep_the_rules_verdict(engine: Engine) ->
     assert e.check_text(policy, channel="landing").verdict.persona != "bargain-hunter"
 
 
+def test_no_wording_is_read_where_the_weighing_could_not_change_the_verdict(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mixed verdict stands whatever the wording says (two strong personas are the rules' to
+    name), so a check of thousands of pieces does not pay to read its wording; a verdict that
+    names one persona is weighed with it."""
+    solo = ("Made for freelancers who work on their own: one simple monthly plan for just you, "
+            "set up in minutes.")
+    deal = ("Every coupon stacks: take 70% off the clearance rail, then another 20% off with code "
+            "SAVE20, and we price match any rival.")
+    for text, label in ((f"{solo} {deal}", "mixed"), (BETH, "neutral")):
+        e = weighing(engine, text, toy({NEUTRAL: 6.0}))
+        lean = e.lean_model
+        assert lean is not None
+        reads: list[str] = []
+        real = lean.read_text
+        monkeypatch.setattr(lean, "read_text", lambda t, real=real, reads=reads: reads.append(t) or real(t))
+        assert e.check_text(text, channel="landing").verdict.label == label
+        assert len(reads) == (label != "mixed")
+
+
 def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_path: Path
                                                                           ) -> None:
     """eval/fit_blend.py on 60 toy rows, 12 per label from 4 sites each: a model of the

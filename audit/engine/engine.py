@@ -618,11 +618,13 @@ class Engine:
         cue_scores = dict(scores)
         # Read once for every step below that will ask: a neutral piece of any length up to the
         # most (its wording still ranks it), any other from the fewest words the model judges,
-        # where its verdict is weak or the blend may weigh it.
+        # where its verdict is weak or the blend may weigh it (not a mixed verdict, nor on a
+        # policy or release-notes page: see _weigh).
         blend = self._blend
+        weighs = blend is not None and not kind and verdict.label != "mixed"
         wording = (self._wording(acc.text) if self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
                    and (verdict.label == "neutral" or (words >= LEAN_MIN_WORDS and (
-                       blend is not None or max(scores.values(), default=0.0) < WEAK_VERDICT)))
+                       weighs or max(scores.values(), default=0.0) < WEAK_VERDICT)))
                    else None)
         if wording is not None:
             judged = words >= LEAN_MIN_WORDS
