@@ -220,8 +220,7 @@ class LeanModel:
     def probabilities(self, known: set[str]) -> dict[str, float]:
         """Each label's probability for a piece with these (known) terms. Features are present
         or absent, scaled by the square root of how many are present, as when fitted."""
-        rows = np.fromiter(map(self._row.__getitem__, known), dtype=np.intp, count=len(known))
-        return dict(zip(self.labels, self._probs(rows).tolist(), strict=True))
+        return dict(zip(self.labels, self._probs(self._rows(known)).tolist(), strict=True))
 
     def read_text(self, text: str) -> Reading:
         """What the engine asks of every piece it may judge, in one pass over its words: the
@@ -254,6 +253,10 @@ class LeanModel:
         readable = bool(words) and (
             int(self._index.is_unigram[rows].sum()) >= MIN_KNOWN * len(set(words)))
         return Reading(self, rows, readable, dict(zip(self.labels, mean.tolist(), strict=True)))
+
+    def _rows(self, known: Collection[str]) -> np.ndarray:
+        """The weight matrix's rows of these (known) terms."""
+        return np.fromiter(map(self._row.__getitem__, known), dtype=np.intp, count=len(known))
 
     def _probs(self, rows: np.ndarray) -> np.ndarray:
         """Each label's probability for the terms at ``rows`` (see :meth:`probabilities`)."""
@@ -306,7 +309,7 @@ class LeanModel:
         ``plain`` words ("our", "and") usually explain nothing and are left out, unless one
         out-pulls every other term: "up to" and "off" in "pages enlarge up to double size and
         nothing runs off the edge" are why an accessibility note reads like a discount."""
-        rows = np.fromiter(map(self._row.__getitem__, known), dtype=np.intp, count=len(known))
+        rows = self._rows(known)
         pulls = (self._matrix[rows, self._col[persona]] - self._matrix[rows, self._col[NEUTRAL]])
         # Strongest first; equal pulls in reverse order of their terms, as one sort of
         # (pull, term) pairs would give.

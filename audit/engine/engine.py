@@ -145,6 +145,8 @@ class Engine:
         #: The model that weighs cues and wording together (see audit.score.blend); None: the
         #: shipped one. Cross-validation sets each fold's model here.
         self.blend_model: BlendModel | None = None
+        #: The last blend model :attr:`_blend` checked, and whether it fits these packs.
+        self._blend_fits: tuple[BlendModel, bool] | None = None
         self.personas = personas if personas is not None else load_packs(self.config.personas or None)
         ids = {p.id: p for p in self.personas}
         target = ids.get(self.config.target)
@@ -620,21 +622,21 @@ class Engine:
         # most (its wording still ranks it), any other from the fewest words the model judges,
         # where its verdict is weak or the blend may weigh it (not a mixed verdict, nor on a
         # policy or release-notes page: see _weigh).
-        blend = self._blend
-        weighs = blend is not None and not kind and verdict.label != "mixed"
+        blend = None if kind else self._blend
+        weak = max(scores.values(), default=0.0) < WEAK_VERDICT
+        judged = words >= LEAN_MIN_WORDS
         wording = (self._wording(acc.text) if self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
-                   and (verdict.label == "neutral" or (words >= LEAN_MIN_WORDS and (
-                       weighs or max(scores.values(), default=0.0) < WEAK_VERDICT)))
+                   and (verdict.label == "neutral" or (judged and (
+                       weak or (blend is not None and verdict.label != "mixed"))))
                    else None)
         if wording is not None:
-            judged = words >= LEAN_MIN_WORDS
             if verdict.label == "neutral":
                 verdict = self._read_wording(wording, evidence, raw, scores,
                                              decides=judged and not kind) or verdict
-            elif judged and max(scores.values(), default=0.0) < WEAK_VERDICT:
+            elif judged and weak:
                 verdict = self._weak_verdict_read(wording, verdict, evidence, raw, scores,
                                                   may_switch=not kind) or verdict
-            if judged and not kind and wording.readable and blend is not None:
+            if judged and wording.readable and blend is not None:
                 verdict = self._weigh(blend, wording, cue_scores, verdict, evidence, raw,
                                       scores) or verdict
         if kind and verdict.label == "neutral":
@@ -728,10 +730,12 @@ class Engine:
         if not self._lean_allowed or self.config.thresholds.blend >= 1:
             return None
         model = self.blend_model or shipped_blend()
-        ids = {p.id for p in self.personas}
-        fits = (set(model.cue_ids) == ids and self.config.target in model.labels
-                and set(model.labels) - {NEUTRAL} == ids)
-        return model if fits else None
+        if self._blend_fits is None or self._blend_fits[0] is not model:  # asked once a piece
+            ids = {p.id for p in self.personas}
+            self._blend_fits = (model, set(model.cue_ids) == ids
+                                and self.config.target in model.labels
+                                and set(model.labels) - {NEUTRAL} == ids)
+        return model if self._blend_fits[1] else None
 
     def _weigh(self, blend: BlendModel, wording: Reading, cue_scores: dict[str, float],
                verdict: Verdict, evidence: list[Evidence], raw: dict[str, float],
