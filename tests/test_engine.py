@@ -98,6 +98,9 @@ def test_negation_does_not_leak_past_a_clause(each_engine: Engine) -> None:
     ("Unlike big suites, SSO is free here.", "SSO"),
     # a command after the comma starts a clause of its own
     ("No spam, unsubscribe with one click.", "one click"),
+    # what follows the comma is a clause of its own, not the next item of a list
+    ("When shoppers leave without buying, retargeting follows them around the web.",
+     "retargeting"),
     # the window is not stretched across words that are no list: the trial is denied, the
     # guarantee is offered
     ("Buyers who did not pick the free trial last spring are still owed a full money-back "

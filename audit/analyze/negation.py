@@ -90,7 +90,8 @@ class Negator:
         if not self._before_triggers.isdisjoint(before):
             if self._contrast_before(before):
                 return True
-            if not own_negation and self._negator_before(before, first):
+            after_cue = words[end:min(end + 2, len(doc) if limit is None else limit)]
+            if not own_negation and self._negator_before(before, first, after_cue):
                 return True
         if (self.use_parse and not own_negation and doc.has_annotation("DEP")
                 and self._parse_negated(doc[start:end])):
@@ -103,10 +104,19 @@ class Negator:
         after = words[skip:hi]
         return not self._after_triggers.isdisjoint(after) and self._negator_after(after)
 
-    def _negator_before(self, before: list[str], first: str) -> bool:
-        """A negator within the window before the cue (``first`` is the cue's first word)."""
+    def _negator_before(self, before: list[str], first: str,
+                        after_cue: list[str] | None = None) -> bool:
+        """A negator within the window before the cue (``first`` is the cue's first word,
+        ``after_cue`` the two words after it)."""
         r = self.rules
         last = len(before) - 1
+        # Reached across a comma, the cue must be a list item: one that a separator or the end
+        # of the clause follows within a word ("a procurement process or ..."), or that
+        # "and"/"or" introduces. "Leaves without booking, display retargeting follows them"
+        # starts a clause of its own after the comma.
+        item_ends = after_cue is None or len(after_cue) < 2 or any(
+            w in _LIST_SEPARATORS or w in r.breakers or w in r.closers for w in after_cue)
+        nearest_separator: str | None = None
         # The window counts words, not what joins list items (commas, and/or, an item's
         # article): in "doesn't need an IT department, a procurement process, a security
         # questionnaire or a legal review" the negator reaches the last item.
@@ -119,6 +129,8 @@ class Negator:
                 counted += 1
                 if counted > r.window:
                     break
+            elif nearest_separator is None and word in _LIST_SEPARATORS:
+                nearest_separator = word
             if word == ":" and r.list_intro:
                 return self._negated_list_intro(before[:pos])
             if word in r.breakers or word in r.closers:
@@ -128,15 +140,18 @@ class Negator:
             # ("skip the setup and start free").
             if word in (",", "and") and following in r.comma_breakers:
                 return False
-            if word in r.before_single:
+            if word in r.before_single or (
+                    (multi := r.before_multi.get(word))
+                    and any(_ends_with(before, pos, p) for p in multi)):
+                if nearest_separator == "," and not item_ends:
+                    return False
+                if word not in r.before_single:
+                    return True
                 if following == "been":  # "never been easier to ..." praises
                     after = before[pos + 2] if pos + 2 <= last else first
                     if after in r.never_been_praise:
                         return False
                 return following not in r.not_negating_next
-            multi = r.before_multi.get(word)
-            if multi and any(_ends_with(before, pos, p) for p in multi):
-                return True
         return False
 
     def _negated_list_intro(self, clause: list[str]) -> bool:
