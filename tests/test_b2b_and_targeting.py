@@ -115,6 +115,8 @@ def test_plain_mentions_of_places_and_pay_are_not(engine: Engine, text: str) -> 
 def test_a_refusal_of_retargeting_is_negated(engine: Engine) -> None:
     assert cues(engine, "We never retarget visitors and keep no location data.",
                 "over-personalization") == [("retarget visitors", True)]
+    assert cues(engine, "We never show personalised ads.", "over-personalization") == [
+        ("personalised ads", True)]
 
 
 # -- targeting by who people are, said in the trade's words -------------------------------------
@@ -126,6 +128,13 @@ def test_a_refusal_of_retargeting_is_negated(engine: Engine) -> None:
     "Once switched on, the flow will identify visitors who last viewed a sofa at full price.",
     "Each sequence tracks whether subscribers visit the pricing page, then sends the next email.",
     "Our dashboard names which companies are on your website, with head count.",
+    # how the tracking behind an ad works, told to the reader or sold to a marketer
+    "We use the apps you use and the websites you visit to choose the offers you see.",
+    "After a guest leaves, our banners follow them around the web until they book.",
+    "Switch on interest-based advertising to reach readers with matching products.",
+    "From the games on your phone we may infer that you are a student.",
+    "Append age, income and marital status to every address on your list.",
+    "Our pixel quietly tags each visitor and records the rooms they viewed.",
 ])
 def test_vendor_talk_of_singling_people_out_is_over_personalisation(
         engine: Engine, text: str) -> None:
@@ -136,6 +145,8 @@ def test_vendor_talk_of_singling_people_out_is_over_personalisation(
     "Our workshop helps you pick a target market and write one clear offer for it.",
     "Track whether your parcel has been delivered from the orders page.",
     "Identify the plants in your garden with a photo.",
+    "Follow the pages you visit most from the bookmarks bar.",
+    "It works with the apps you use every day.",
 ])
 def test_everyday_targets_and_tracking_stay_quiet(engine: Engine, text: str) -> None:
     assert not cues(engine, text, "over-personalization")

@@ -26,6 +26,11 @@ HELP_PAGES = [
     # what happens once a feature is configured
     "How Directory Sync works\nOnce configured, we mirror your IdP: when a user is deprovisioned "
     "there, their sessions end here and a member.removed webhook event is fired.",
+    # a procedure announced, and a control placed on the screen
+    "SAML single sign-on lets staff reach the portal with their work login. Admins adding SSO "
+    "for the first time should go through the following steps.",
+    "To add SCIM provisioning, click Connect in the top right and paste the token from your "
+    "IdP.",
 ]
 
 
