@@ -135,6 +135,10 @@ def test_a_refusal_of_retargeting_is_negated(engine: Engine) -> None:
     "From the games on your phone we may infer that you are a student.",
     "Append age, income and marital status to every address on your list.",
     "Our pixel quietly tags each visitor and records the rooms they viewed.",
+    "Identity resolution links each anonymous browser to a postal address.",
+    "The model predicts which homeowners will sell this year from court and utility records.",
+    "Build campaigns around life events such as a new baby or a house move.",
+    "We read your emails to find every order you placed.",
 ])
 def test_vendor_talk_of_singling_people_out_is_over_personalisation(
         engine: Engine, text: str) -> None:
@@ -147,6 +151,7 @@ def test_vendor_talk_of_singling_people_out_is_over_personalisation(
     "Identify the plants in your garden with a photo.",
     "Follow the pages you visit most from the bookmarks bar.",
     "It works with the apps you use every day.",
+    "After a qualifying life event you may change your health plan.",
 ])
 def test_everyday_targets_and_tracking_stay_quiet(engine: Engine, text: str) -> None:
     assert not cues(engine, text, "over-personalization")
