@@ -31,6 +31,8 @@ HELP_PAGES = [
     "for the first time should go through the following steps.",
     "To add SCIM provisioning, click Connect in the top right and paste the token from your "
     "IdP.",
+    "Step 1: Create the app. Open your identity provider's admin console and pick Applications. "
+    "Step 2: Choose SAML 2.0 as the sign-in method and click Next.",
 ]
 
 
