@@ -32,7 +32,7 @@ HELP_PAGES = [
     "To add SCIM provisioning, click Connect in the top right and paste the token from your "
     "IdP.",
     "Step 1: Create the app. Open your identity provider's admin console and pick Applications. "
-    "Step 2: Choose SAML 2.0 as the sign-in method and click Next.",
+    "Step 2: Paste the metadata into the form and click Next.",
 ]
 
 
