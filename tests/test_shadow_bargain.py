@@ -202,3 +202,27 @@ def test_a_firing_risk_decides_unless_an_anti_persona_clearly_leads(
     assert (verdict.label, verdict.persona) == expected
     if expected[0] == "wrong-audience":
         assert verdict.risk == "over-personalization"
+
+
+# -- savings told as the point, loyalty points, price ladders, a rival's quote matched ----------
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("Switch from a monthly plan to one payment and after a year: $310 saved.", "price-led-offer"),
+    ("Buy once and by month six you've already saved money.", "price-led-offer"),
+    ("We buy straight from the farms and pass the savings on to you.", "price-led-offer"),
+    ("Earn a point for every pound and redeem your points at the till.", "price-led-offer"),
+    ("Candles cost $6 each, 3 candles for $15 or 8 candles for $36.", "price-led-offer"),
+    ("Bring us a written quote and we will match any local competitor quote.", "price-match"),
+])
+def test_savings_points_and_matched_quotes_court_the_bargain_hunter(
+        engine: Engine, text: str, group: str) -> None:
+    assert group in bargain_groups(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Your changes are saved automatically as you type.",
+    "Points on the map show where each shop is.",
+    "We earned the trust of our clients over twenty years.",
+])
+def test_saved_work_and_map_points_are_not_bargains(engine: Engine, text: str) -> None:
+    assert "price-led-offer" not in bargain_groups(engine, text)
