@@ -99,7 +99,7 @@ def test_negation_does_not_leak_past_a_clause(each_engine: Engine) -> None:
     # a command after the comma starts a clause of its own
     ("No spam, unsubscribe with one click.", "one click"),
     # what follows the comma is a clause of its own, not the next item of a list
-    ("When shoppers leave without buying, retargeting follows them around the web.",
+    ("When shoppers leave without buying, retargeting ads reach them on other sites.",
      "retargeting"),
     # the window is not stretched across words that are no list: the trial is denied, the
     # guarantee is offered

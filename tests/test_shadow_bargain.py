@@ -212,7 +212,7 @@ def test_a_firing_risk_decides_unless_an_anti_persona_clearly_leads(
     ("We buy straight from the farms and pass the savings on to you.", "price-led-offer"),
     ("Earn a point for every pound and redeem your points at the till.", "price-led-offer"),
     ("Candles cost $6 each, 3 candles for $15 or 8 candles for $36.", "price-led-offer"),
-    ("Bring us a written quote and we will match any local competitor quote.", "price-match"),
+    ("Show us a printed quote and we match any nearby competitor's price.", "price-match"),
 ])
 def test_savings_points_and_matched_quotes_court_the_bargain_hunter(
         engine: Engine, text: str, group: str) -> None:

@@ -112,8 +112,8 @@ class Negator:
         last = len(before) - 1
         # Reached across a comma, the cue must be a list item: one that a separator or the end
         # of the clause follows within a word ("a procurement process or ..."), or that
-        # "and"/"or" introduces. "Leaves without booking, display retargeting follows them"
-        # starts a clause of its own after the comma.
+        # "and"/"or" introduces. In "if they go without paying, retargeting then chases
+        # them" the comma ends the negated phrase and a clause of its own begins.
         item_ends = after_cue is None or len(after_cue) < 2 or any(
             w in _LIST_SEPARATORS or w in r.breakers or w in r.closers for w in after_cue)
         nearest_separator: str | None = None
