@@ -77,7 +77,9 @@ RANK_SHARE = 0.2
 #: stay tied at their cues' score.
 RANK_MIN = 0.01
 
-_WORD = re.compile(r"[a-z][a-z']+")
+#: Words of two letters or more, and "I": a one-person business speaks as "I" ("I don't round
+#: my hours up"), which says more about who it courts than any other one-letter word.
+_WORD = re.compile(r"[a-z][a-z']+|(?<![\w'])i(?![\w'])")
 
 
 def terms_of(text: str) -> set[str]:
