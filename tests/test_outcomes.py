@@ -366,3 +366,21 @@ def test_large_runs_use_fewer_rounds_and_stay_sensible() -> None:
     y = x + rng.random(5000)
     low, high = bootstrap_ci(x, y, seed="a|b")
     assert low < spearman(x, y) < high and high - low < 0.05
+
+
+def test_a_faint_wording_rank_does_not_reorder_an_association() -> None:
+    """Pages that do not speak to a persona differ only by faint wording ranks (under 0.04);
+    those must not become ranks of their own in Spearman's rho."""
+    from audit.outcomes.associate import outcome_summary
+
+    persona = [{"id": "bargain-hunter", "name": "The Bargain Hunter"}]
+    scores = [0.0, 0.0, 0.03, 0.0, 0.01, 0.0, 0.0, 0.02, 0.8, 0.9]
+    refunds = [1.9, 2.2, 1.5, 2.0, 1.6, 1.8, 2.1, 1.7, 12.0, 14.0]
+    pieces = [{"source": f"/p{i}", "scores": {"bargain-hunter": s}} for i, s in enumerate(scores)]
+    values = {f"/p{i}": {"refund_rate": v} for i, v in enumerate(refunds)}
+    faint = outcome_summary(pieces, persona, values)["associations"][0]["rho"]
+    flat = [{"source": p["source"], "scores": {"bargain-hunter": s if s >= 0.04 else 0.0}}
+            for p, s in zip(pieces, scores, strict=True)]
+    assert faint == outcome_summary(flat, persona, values)["associations"][0]["rho"]
+    assert faint == pytest.approx(spearman([s if s >= 0.04 else 0 for s in scores], refunds),
+                                  abs=1e-4)

@@ -22,6 +22,11 @@ MIN_PAGES = 8
 CREDIBLE_Q = 0.05
 #: |rho| at which a credible pair gets a scatter plot in the app and the HTML report.
 STRONG_RHO = 0.3
+#: A score under this reads as 0 here: it is at most a faint wording rank (see
+#: audit.analyze.lean.RANK_SHARE), from wording that leans to the persona less than a fifth of
+#: the time, i.e. no more than to any of five labels by chance. Between pages that do not speak
+#: to a persona such differences are noise, and Spearman's ranks would turn them into order.
+FAINT_SCORE = 0.04
 SESSION_METRICS = ("sessions", "views", "screen page views", "total users", "users",
                    "active users", "clicks")
 
@@ -52,6 +57,11 @@ def describe(name: str, metric: str, rho: float, ci: Sequence[float], n: int,
     return f"no clear link between pulling toward {name} and {metric_phrase(metric)}: {numbers}"
 
 
+def _score(piece: Mapping[str, Any], persona: str) -> float:
+    score = float(piece.get("scores", {}).get(persona, 0.0))
+    return score if score >= FAINT_SCORE else 0.0
+
+
 def sessions_metric(metrics: Sequence[str]) -> str | None:
     lower = {m.lower(): m for m in metrics}
     return next((lower[s] for s in SESSION_METRICS if s in lower), None)
@@ -77,7 +87,7 @@ def outcome_summary(pieces: Sequence[Mapping[str, Any]], personas: Sequence[Mapp
         ys = [float(values[s][metric]) for s in pages]
         for persona in personas:
             pid = persona["id"]
-            xs = [float(by_source[s].get("scores", {}).get(pid, 0.0)) for s in pages]
+            xs = [_score(by_source[s], pid) for s in pages]
             if len(pages) < MIN_PAGES or len(set(xs)) < 2 or len(set(ys)) < 2:
                 continue
             rho = spearman(xs, ys)
@@ -123,7 +133,7 @@ def scatter_points(pieces: Sequence[Mapping[str, Any]], persona: str, metric: st
             continue
         if floor and sessions and vals.get(sessions, 0.0) < floor:
             continue
-        points.append({"score": float(p.get("scores", {}).get(persona, 0.0)),
+        points.append({"score": _score(p, persona),
                        "value": float(vals[metric]), "title": p.get("title") or p["source"],
                        "source": p["source"]})
     return points
