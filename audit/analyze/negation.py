@@ -110,12 +110,6 @@ class Negator:
         ``after_cue`` the two words after it)."""
         r = self.rules
         last = len(before) - 1
-        # Reached across a comma, the cue must be a list item: one that a separator or the end
-        # of the clause follows within a word ("a procurement process or ..."), or that
-        # "and"/"or" introduces. In "if they go without paying, retargeting then chases
-        # them" the comma ends the negated phrase and a clause of its own begins.
-        item_ends = after_cue is None or len(after_cue) < 2 or any(
-            w in _LIST_SEPARATORS or w in r.breakers or w in r.closers for w in after_cue)
         nearest_separator: str | None = None
         # The window counts words, not what joins list items (commas, and/or, an item's
         # article): in "doesn't need an IT department, a procurement process, a security
@@ -143,7 +137,12 @@ class Negator:
             if word in r.before_single or (
                     (multi := r.before_multi.get(word))
                     and any(_ends_with(before, pos, p) for p in multi)):
-                if nearest_separator == "," and not item_ends:
+                # Reached across a comma, the cue must be a list item: one that a separator or
+                # the end of the clause follows within a word ("a procurement process or
+                # ..."), or that "and"/"or" introduces. In "if they go without paying,
+                # retargeting then chases them" the comma ends the negated phrase and a
+                # clause of its own begins.
+                if nearest_separator == "," and not self._ends_item(after_cue):
                     return False
                 if word not in r.before_single:
                     return True
@@ -153,6 +152,13 @@ class Negator:
                         return False
                 return following not in r.not_negating_next
         return False
+
+    def _ends_item(self, after_cue: list[str] | None) -> bool:
+        """Whether the (up to) two words after a cue close it as a list item."""
+        if after_cue is None or len(after_cue) < 2:
+            return True
+        r = self.rules
+        return any(w in _LIST_SEPARATORS or w in r.breakers or w in r.closers for w in after_cue)
 
     def _negated_list_intro(self, clause: list[str]) -> bool:
         """Whether the clause before a colon is "you won't need ..." or "no ... required", so
