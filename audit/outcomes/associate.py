@@ -22,10 +22,10 @@ MIN_PAGES = 8
 CREDIBLE_Q = 0.05
 #: |rho| at which a credible pair gets a scatter plot in the app and the HTML report.
 STRONG_RHO = 0.3
-#: A score under this reads as 0 here: it is at most a faint wording rank (see
-#: audit.analyze.lean.RANK_SHARE), from wording that leans to the persona less than a fifth of
-#: the time, i.e. no more than to any of five labels by chance. Between pages that do not speak
-#: to a persona such differences are noise, and Spearman's ranks would turn them into order.
+#: A score under this reads as 0 here: it is at most a faint wording rank (a fifth of the
+#: wording's probability, see audit.analyze.lean.RANK_SHARE) from a probability under 0.2, no
+#: more than each of five labels gets by chance. Between pages that do not speak to a persona
+#: such differences are noise, and Spearman's ranks would turn them into order.
 FAINT_SCORE = 0.04
 SESSION_METRICS = ("sessions", "views", "screen page views", "total users", "users",
                    "active users", "clicks")
