@@ -77,9 +77,7 @@ RANK_SHARE = 0.2
 #: stay tied at their cues' score.
 RANK_MIN = 0.01
 
-#: Words of two letters or more, and "I": a one-person business speaks as "I" ("I don't round
-#: my hours up"), which says more about who it courts than any other one-letter word.
-_WORD = re.compile(r"[a-z][a-z']+|(?<![\w'])i(?![\w'])")
+_WORD = re.compile(r"[a-z][a-z']+")
 
 
 def terms_of(text: str) -> set[str]:
