@@ -87,16 +87,16 @@ class Negator:
         # A cue that is itself a negation ("no receipt needed") is not negated by the "no" of
         # the list item before it ("no questions asked, no receipt needed"), in words or parse.
         own_negation = first in self.rules.before_single
+        stop = len(doc) if limit is None else limit
         if not self._before_triggers.isdisjoint(before):
             if self._contrast_before(before):
                 return True
-            after_cue = words[end:min(end + 2, len(doc) if limit is None else limit)]
-            if not own_negation and self._negator_before(before, first, after_cue):
+            if not own_negation and self._negator_before(before, first,
+                                                         words[end:min(end + 2, stop)]):
                 return True
         if (self.use_parse and not own_negation and doc.has_annotation("DEP")
                 and self._parse_negated(doc[start:end])):
             return True
-        stop = len(doc) if limit is None else limit
         # A short gloss in brackets between the cue and what follows it is skipped: "single
         # sign-on (SSO) is not required", and "(SSO) is not required" read from the acronym.
         skip = _gloss_end(words, start, end, stop)
