@@ -160,8 +160,9 @@ def test_no_wording_is_read_where_the_weighing_could_not_change_the_verdict(
         lean = e.lean_model
         assert lean is not None
         reads: list[str] = []
-        real = lean.read_text
-        monkeypatch.setattr(lean, "read_text", lambda t, real=real, reads=reads: reads.append(t) or real(t))
+        real = lean.read_texts
+        monkeypatch.setattr(lean, "read_texts",
+                            lambda t, real=real, reads=reads: reads.extend(t) or real(t))
         assert e.check_text(text, channel="landing").verdict.label == label
         assert len(reads) == (label != "mixed")
 

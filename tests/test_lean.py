@@ -82,6 +82,26 @@ def test_a_long_piece_is_read_in_windows_the_size_the_model_was_fitted_on() -> N
     assert sum(windows.probs.values()) == pytest.approx(1.0)
 
 
+def test_pieces_read_together_read_as_each_alone() -> None:
+    """The engine reads the wording of a batch's pieces in one call: each piece reads exactly
+    as it does alone, whatever stands beside it. A pair never forms across two pieces (one
+    ending in "quarterly", the next starting with "ledger"), and a long piece keeps its own
+    windows."""
+    from audit.analyze.lean import WINDOW_WORDS
+
+    long_page = "the weekend " * WINDOW_WORDS + "the quarterly ledger " * 3
+    texts = ["our quarterly", "ledger for the weekend", "", "zebra yak", long_page,
+             "The weekend’s quarterly ledger", "no word it knows at all"]
+    together = TOY.read_texts(texts)
+    assert len(together) == len(texts)
+    for text, reading in zip(texts, together, strict=True):
+        alone = TOY.read_text(text)
+        assert reading.probs == alone.probs and reading.readable == alone.readable
+        assert reading.known == alone.known == TOY.known(terms_of(text))
+    assert "quarterly ledger" not in together[0].known | together[1].known
+    assert TOY.read_texts([]) == []
+
+
 def test_a_word_pair_is_read_only_where_both_words_stand_side_by_side() -> None:
     """The pair index codes pairs as integers: an unknown word between two known ones, or at
     either end of a pair, must not make up a pair the text does not hold."""

@@ -25,10 +25,10 @@ the cue scores are weighed together once more (audit.score.blend).
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -157,25 +157,17 @@ class _TermIndex:
         get, unknown = self.ids_of.get, self.size
         return np.array([get(w, unknown) for w in words], dtype=np.int64)
 
-    def rows(self, ids: np.ndarray, window: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    def rows(self, ids: np.ndarray, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The rows of the known words and word pairs among the words with these ``ids``, each
-        once per window of ``window`` words (0: one window), with each row's window; a pair
-        across two windows belongs to neither."""
+        once per window (``windows``: each word's window, in ascending order), sorted by window
+        and row, with each row's window; a pair across two windows belongs to neither."""
         codes = ids[:-1] * (self.size + 1) + ids[1:]
         at = self.pair_codes.searchsorted(codes)
-        hit = self.pair_codes[at] == codes
+        hit = (self.pair_codes[at] == codes) & (windows[:-1] == windows[1:])
         rows = np.concatenate((self.unigram[ids], self.pair_rows[at[hit]]))
-        if not window:
-            rows = np.unique(rows)
-            rows = rows[1:] if len(rows) and rows[0] < 0 else rows
-            return rows, np.zeros(len(rows), dtype=np.int64)
-        place = np.arange(len(ids))
-        first = place[:-1][hit]
-        keep = np.concatenate((np.ones(len(ids), dtype=bool),
-                               first // window == (first + 1) // window))
-        keys = np.unique((np.concatenate((place, first)) // window * len(self.terms) + rows)[
-            keep & (rows >= 0)])
-        return keys % len(self.terms), keys // len(self.terms)
+        n_terms = len(self.terms)
+        keys = np.unique((np.concatenate((windows, windows[:-1][hit])) * n_terms + rows)[rows >= 0])
+        return keys % n_terms, keys // n_terms
 
 
 class LeanModel:
@@ -223,11 +215,16 @@ class LeanModel:
         return dict(zip(self.labels, self._probs(self._rows(known)).tolist(), strict=True))
 
     def read_text(self, text: str) -> Reading:
+        """How the model reads one piece: see :meth:`read_texts`."""
+        return self.read_texts([text])[0]
+
+    def read_texts(self, texts: Sequence[str]) -> list[Reading]:
         """What the engine asks of every piece it may judge, in one pass over its words: the
         terms the model knows, whether those are enough to judge it (:meth:`reads`) and each
         label's probability. The terms are found as rows of the weight matrix, without a
-        string per word pair: each of thousands of pieces in a check pays for this read, and
-        the blend asks it of nearly all of them.
+        string per word pair, and the pieces of a batch are read together, with a few array
+        operations for all of them: each of thousands of pieces in a check pays for this
+        read, and the blend asks it of nearly all of them.
 
         A piece of up to :data:`WINDOW_WORDS` words is read whole, as :meth:`probabilities`
         reads :func:`terms_of`. A longer one is read in even windows of at most that many
@@ -235,24 +232,41 @@ class LeanModel:
         words, and on a whole page its summed weights run far past anything it was fitted on.
         A news story of 1,100 words that says "location", "noticed" and "night" once each had
         read as over-personalisation at 0.77."""
-        words = _WORD.findall(text.lower().replace("\u2019", "'"))
-        ids = self._index.ids(words)
-        if len(words) <= WINDOW_WORDS:
-            rows = self._index.rows(ids)[0]
-            mean = self._probs(rows)
-        else:
-            size = math.ceil(len(words) / math.ceil(len(words) / WINDOW_WORDS))
-            at, window = self._index.rows(ids, size)
-            rows = np.unique(at)  # a pair across two windows is not read
-            count = np.bincount(window, minlength=math.ceil(len(words) / size))
+        if not texts:
+            return []
+        words = [_WORD.findall(t.lower().replace("\u2019", "'")) for t in texts]
+        n = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        # Each piece's window size and count (one window, maybe empty, for a short piece).
+        size = np.maximum(-(-n // np.maximum(-(-n // WINDOW_WORDS), 1)), 1)
+        n_windows = np.maximum(-(-n // size), 1)
+        first_window = np.concatenate(([0], np.cumsum(n_windows)[:-1]))
+        first_word = np.concatenate(([0], np.cumsum(n)[:-1]))
+        piece = np.repeat(np.arange(len(texts)), n)
+        windows = first_window[piece] + (np.arange(int(n.sum())) - first_word[piece]) // size[piece]
+        ids = self._index.ids(list(itertools.chain.from_iterable(words)))
+        rows, window = self._index.rows(ids, windows)
+        total = int(n_windows.sum())
+        count = np.bincount(window, minlength=total)
+        sums = np.zeros((total, len(self.labels)))
+        filled = count > 0
+        if filled.any():
             starts = np.concatenate(([0], np.cumsum(count)[:-1]))
-            sums = np.zeros((len(count), len(self.labels)))
-            filled = count > 0
-            sums[filled] = np.add.reduceat(self._matrix.take(at, axis=0), starts[filled], axis=0)
-            mean = self._softmax(sums, count).mean(axis=0)
-        readable = bool(words) and (
-            int(self._index.is_unigram[rows].sum()) >= MIN_KNOWN * len(set(words)))
-        return Reading(self, rows, readable, dict(zip(self.labels, mean.tolist(), strict=True)))
+            sums[filled] = np.add.reduceat(self._matrix.take(rows, axis=0), starts[filled], axis=0)
+        means = np.add.reduceat(self._softmax(sums, count), first_window, axis=0) / n_windows[:, None]
+        # Each piece's distinct rows (a term in two windows counts once).
+        window_piece = np.repeat(np.arange(len(texts)), n_windows)
+        keys = np.unique(window_piece[window] * len(self._index.terms) + rows)
+        bounds = np.searchsorted(keys, np.arange(len(texts) + 1) * len(self._index.terms))
+        keys %= len(self._index.terms)
+        unigrams = np.add.reduceat(np.append(self._index.is_unigram[keys], False),
+                                   bounds[:-1]).tolist()
+        out = []
+        for i, (ws, mean) in enumerate(zip(words, means.tolist(), strict=True)):
+            piece_rows = keys[bounds[i]:bounds[i + 1]]
+            known = unigrams[i] if bounds[i] < bounds[i + 1] else 0
+            readable = bool(ws) and known >= MIN_KNOWN * len(set(ws))
+            out.append(Reading(self, piece_rows, readable, dict(zip(self.labels, mean, strict=True))))
+        return out
 
     def _rows(self, known: Collection[str]) -> np.ndarray:
         """The weight matrix's rows of these (known) terms."""

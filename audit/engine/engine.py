@@ -18,6 +18,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -132,6 +133,24 @@ _PAGE_KINDS = {
 }
 
 
+@dataclass(slots=True)
+class _Judged:
+    """A piece between its cues' verdict and its result (see Engine._finish_all)."""
+
+    acc: _Partial
+    tone: dict[str, float]
+    words: int
+    kind: str | None
+    raw: dict[str, float]
+    scores: dict[str, float]
+    cue_scores: dict[str, float]
+    verdict: Verdict
+    blend: BlendModel | None
+    weak: bool
+    judged: bool
+    reads: bool
+
+
 class Engine:
     """Packs + settings, and the pipeline once loaded. Thread-compatible for reading; build one
     per process."""
@@ -184,8 +203,12 @@ class Engine:
 
     def load(self) -> Engine:
         """Load spaCy and build the cue matcher and tone counter now rather than at the first
-        check (for a long-lived engine, so that no user waits for it)."""
+        check (for a long-lived engine, so that no user waits for it). The wording and blend
+        models too, where the lean is on: a worker that loads them before the others are
+        forked reads them once for all (about a tenth of a second)."""
         self._built()
+        if self._lean_allowed:
+            _ = self.lean_model or shipped_model(), self._blend
         return self
 
     @property
@@ -426,18 +449,25 @@ class Engine:
     def _assemble(self, partials: Iterable[_Partial],
                   waiting: dict[int, Piece]) -> Iterator[PieceResult]:
         acc: _Partial | None = None
+        # Pieces complete here, finished together when their batch ends (see _finish_all).
+        done: list[tuple[Piece | None, _Partial]] = []
         for part in partials:
-            if part is _GROUP_END:
-                yield part
-                continue
-            if part.result is not None:  # finished by a worker
-                part.result.piece = waiting.pop(part.seq)
-                yield part.result
+            if part is _GROUP_END or part.result is not None:
+                if done:
+                    yield from self._finish_all(done)
+                    done = []
+                if part is _GROUP_END:
+                    yield part
+                else:  # finished by a worker
+                    part.result.piece = waiting.pop(part.seq)
+                    yield part.result
                 continue
             acc = part if acc is None else acc.merge(part)
             if part.last:
-                yield self._finish(waiting.pop(acc.seq), acc)
+                done.append((waiting.pop(acc.seq), acc))
                 acc = None
+        if done:
+            yield from self._finish_all(done)
 
     def _drop_negated_words(self, arrays: Any, rows: np.ndarray, starts: np.ndarray,
                             places: dict[str, list[tuple[int, int]]], limits: list[int],
@@ -514,7 +544,7 @@ class Engine:
                 part.counts.add(rows[owner == k])
         text = task.text  # Doc.text re-joins every token on each access; this is the same string
         for member, part in zip(task.members, parts, strict=True):
-            if member.base < MAX_CHARS:  # kept for the wording lean (see _finish)
+            if member.base < MAX_CHARS:  # kept for the wording lean (see _finish_all)
                 part.text = _wording_text(text, member, self._weights)
         hits = self.matcher.find(doc, text, arrays)
         if not hits:
@@ -571,7 +601,7 @@ class Engine:
                 sentence = excerpt(sentence, hit.start_char - sent_start, hit.end_char - sent_start)
             shift = member.base - member.start
             cuts = member.cuts
-            # Suggestions and notes are filled in by _finish: they need not cross processes.
+            # Suggestions and notes are filled in by _finish_all: they need not cross processes.
             cue_text = text[hit.start_char:hit.end_char]
             reason = context.reason(sentence, cue_text)
             if not group.in_templates and reads("template", template_rules(), k, hit, member):
@@ -599,9 +629,23 @@ class Engine:
             info.evidence.append(ev)
         return parts
 
-    def _finish(self, piece: Piece | None, acc: _Partial) -> PieceResult:
-        """Scores, verdict and top sentences from a piece's summed partials (``piece`` is
-        attached by the caller when a worker finishes it)."""
+    def _finish_all(self, items: list[tuple[Piece | None, _Partial]]) -> list[PieceResult]:
+        """Scores, verdict and top sentences of each piece from its summed partials (``piece``
+        is attached by the caller when a worker finishes it), for the pieces of one analysed
+        batch at once: the cues decide each verdict first, then the wording of every piece
+        whose verdict asks for it is read in one pass (see LeanModel.read_texts; read one by
+        one, the array work per piece cost more than the words it read)."""
+        judged = [self._judge(acc) for _, acc in items]
+        asking = [j for j in judged if j.reads]
+        if asking:
+            model = self.lean_model or shipped_model()
+            for j, wording in zip(asking, model.read_texts([j.acc.text for j in asking]),
+                                  strict=True):
+                self._weigh_wording(j, wording)
+        return [self._result(piece, j) for (piece, _), j in zip(items, judged, strict=True)]
+
+    def _judge(self, acc: _Partial) -> _Judged:
+        """The cues' scores and verdict, and whether the wording is to be read."""
         tone = metrics(acc.counts)
         words = int(acc.counts["words"])
         evidence = acc.evidence
@@ -617,34 +661,42 @@ class Engine:
         raw = intensities(evidence, self.personas)
         scores = {pid: round(to_score(v), 4) for pid, v in raw.items()}
         verdict = decide(scores, evidence, self.personas, self.config)
-        cue_scores = dict(scores)
-        # Read once for every step below that will ask: a neutral piece of any length up to the
+        # Read once for every step that will ask: a neutral piece of any length up to the
         # most (its wording still ranks it), any other from the fewest words the model judges,
         # where its verdict is weak or the blend may weigh it (not a mixed verdict, nor on a
         # policy or release-notes page: see _weigh).
         blend = None if kind else self._blend
         weak = max(scores.values(), default=0.0) < WEAK_VERDICT
         judged = words >= LEAN_MIN_WORDS
-        wording = (self._wording(acc.text) if self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
-                   and (verdict.label == "neutral" or (judged and (
-                       weak or (blend is not None and verdict.label != "mixed"))))
-                   else None)
-        if wording is not None:
-            if verdict.label == "neutral":
-                verdict = self._read_wording(wording, evidence, raw, scores,
-                                             decides=judged and not kind) or verdict
-            elif judged and weak:
-                verdict = self._weak_verdict_read(wording, verdict, evidence, raw, scores,
-                                                  may_switch=not kind) or verdict
-            if judged and wording.readable and blend is not None:
-                verdict = self._weigh(blend, wording, cue_scores, verdict, evidence, raw,
-                                      scores) or verdict
-        if kind and verdict.label == "neutral":
-            verdict.reason = f"{_PAGE_KINDS[kind]}; {verdict.reason}"
-        listed, folded = fold_repeats(evidence)
-        return PieceResult(piece=piece, scores=scores, verdict=verdict,  # type: ignore[arg-type]
-                           evidence=listed, tone=tone, words=words,
-                           sentences=self._top_sentences(acc), folded=folded)
+        reads = bool(self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
+                     and (verdict.label == "neutral" or (judged and (
+                         weak or (blend is not None and verdict.label != "mixed")))))
+        return _Judged(acc, tone, words, kind, raw, scores, dict(scores), verdict, blend, weak,
+                       judged, reads)
+
+    def _weigh_wording(self, j: _Judged, wording: Reading) -> None:
+        """The steps that read the wording (see :meth:`_read_wording`, :meth:`_weak_verdict_read`
+        and :meth:`_weigh`)."""
+        evidence, raw, scores, verdict = j.acc.evidence, j.raw, j.scores, j.verdict
+        if verdict.label == "neutral":
+            verdict = self._read_wording(wording, evidence, raw, scores,
+                                         decides=j.judged and not j.kind) or verdict
+        elif j.judged and j.weak:
+            verdict = self._weak_verdict_read(wording, verdict, evidence, raw, scores,
+                                              may_switch=not j.kind) or verdict
+        if j.judged and wording.readable and j.blend is not None:
+            verdict = self._weigh(j.blend, wording, j.cue_scores, verdict, evidence, raw,
+                                  scores) or verdict
+        j.verdict = verdict
+
+    def _result(self, piece: Piece | None, j: _Judged) -> PieceResult:
+        verdict = j.verdict
+        if j.kind and verdict.label == "neutral":
+            verdict.reason = f"{_PAGE_KINDS[j.kind]}; {verdict.reason}"
+        listed, folded = fold_repeats(j.acc.evidence)
+        return PieceResult(piece=piece, scores=j.scores, verdict=verdict,  # type: ignore[arg-type]
+                           evidence=listed, tone=j.tone, words=j.words,
+                           sentences=self._top_sentences(j.acc), folded=folded)
 
     def _read_wording(self, wording: Reading, evidence: list[Evidence], raw: dict[str, float],
                       scores: dict[str, float], decides: bool) -> Verdict | None:
@@ -691,10 +743,6 @@ class Engine:
         if lean is None:
             return None
         return self._lean_verdict(lean, "no cue decides, but")
-
-    def _wording(self, text: str) -> Reading:
-        """How the wording model reads a piece (once, for every step that asks)."""
-        return (self.lean_model or shipped_model()).read_text(text)
 
     def _add_lean(self, evidence: list[Evidence], raw: dict[str, float],
                   scores: dict[str, float], lean: Lean, why: str) -> None:

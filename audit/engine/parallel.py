@@ -19,6 +19,7 @@ def _work(engine: Engine, job: tuple[list[_Task], bool]) -> list[_Partial]:
     across batches goes back as partials that the parent joins."""
     batch, encode = job
     out: list[_Partial] = []
+    whole: list[tuple[int, _Partial]] = []  # (place in out, piece), finished together
     acc: _Partial | None = None
     for part in engine._analyse(batch):
         if acc is not None:
@@ -29,13 +30,16 @@ def _work(engine: Engine, job: tuple[list[_Task], bool]) -> list[_Partial]:
             out.append(part)  # the rest of a piece begun in an earlier batch
             continue
         if acc.last:
-            result = engine._finish(None, acc)
-            if encode:
-                result.shrink()
-            out.append(_Partial(acc.seq, first=True, last=True, result=result))
+            whole.append((len(out), acc))
+            out.append(acc)
             acc = None
     if acc is not None:
         out.append(acc)  # continues in the next batch
+    results = engine._finish_all([(None, part) for _, part in whole])
+    for (at, part), result in zip(whole, results, strict=True):
+        if encode:
+            result.shrink()
+        out[at] = _Partial(part.seq, first=True, last=True, result=result)
     return out
 
 
