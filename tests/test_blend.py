@@ -146,25 +146,43 @@ def test_short_pieces_and_policy_pages_keep_the_rules_verdict(engine: Engine) ->
     assert e.check_text(policy, channel="landing").verdict.persona != "bargain-hunter"
 
 
-def test_no_wording_is_read_where_the_weighing_could_not_change_the_verdict(
+#: Our own freelancer pricing blurb that also promises a refund: Susie's cues and the bargain
+#: hunter's at once, so the rules call it mixed.
+SOLO_REFUND = ("Made for freelancers who work on their own: one simple monthly plan for just you, "
+               "set up in minutes. Every coupon stacks: take 70% off the clearance rail, then "
+               "another 20% off with code SAVE20, and we price match any rival.")
+
+
+def test_a_mixed_verdict_that_reads_clearly_as_the_targets_copy_is_on_target(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A mixed verdict stands whatever the wording says (two strong personas are the rules' to
-    name), so a check of thousands of pieces does not pay to read its wording; a verdict that
-    names one persona is weighed with it."""
-    solo = ("Made for freelancers who work on their own: one simple monthly plan for just you, "
-            "set up in minutes.")
-    deal = ("Every coupon stacks: take 70% off the clearance rail, then another 20% off with code "
-            "SAVE20, and we price match any rival.")
-    for text, label in ((f"{solo} {deal}", "mixed"), (BETH, "neutral")):
-        e = weighing(engine, text, toy({NEUTRAL: 6.0}))
-        lean = e.lean_model
-        assert lean is not None
-        reads: list[str] = []
-        real = lean.read_texts
-        monkeypatch.setattr(lean, "read_texts",
-                            lambda t, real=real, reads=reads: reads.extend(t) or real(t))
-        assert e.check_text(text, channel="landing").verdict.label == label
-        assert len(reads) == (label != "mixed")
+    """Labellers of real copy name a piece's dominant pull: where the cues and the wording,
+    weighed together, give the target at least lean.SWITCH_LEAN, the verdict is on-target. The
+    anti-persona's cues stay in the evidence, its score stays, and the reason names them. The
+    wording is read once for it."""
+    assert engine.check_text(SOLO_REFUND, channel="landing").verdict.label == "mixed"
+    e = weighing(engine, SOLO_REFUND, toy({"susie-solopreneur": 6.0}))
+    lean = e.lean_model
+    assert lean is not None
+    reads: list[str] = []
+    real = lean.read_texts
+    monkeypatch.setattr(lean, "read_texts",
+                        lambda t, real=real, reads=reads: reads.extend(t) or real(t))
+    result = e.check_text(SOLO_REFUND, channel="landing")
+    v = result.verdict
+    assert len(reads) == 1
+    assert v.label == "on-target" and v.persona is None and v.weighed is not None
+    assert v.weighed >= 0.7 and "bargain hunter" in v.reason.lower() and '"' in v.reason
+    assert result.scores["bargain-hunter"] >= Config().thresholds.mixed
+    assert any(ev.persona == "bargain-hunter" and ev.kind == "cue" for ev in result.evidence)
+
+
+@pytest.mark.parametrize("tilt", ["bargain-hunter", NEUTRAL])
+def test_a_mixed_verdict_stands_unless_the_target_clearly_leads(engine: Engine, tilt: str
+                                                                ) -> None:
+    """Copy that reads like the anti-persona's as well as the target's, or like no one's, is
+    what mixed says: the weighing names no anti-persona and no neutral over it."""
+    e = weighing(engine, SOLO_REFUND, toy({tilt: 6.0}))
+    assert e.check_text(SOLO_REFUND, channel="landing").verdict.label == "mixed"
 
 
 def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_path: Path

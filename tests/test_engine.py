@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from audit import Piece, Section, check_text
+from audit import Config, Piece, Section, check_text
 from audit.engine.engine import PARALLEL_MIN_CHARS, Engine
 from audit.score.scoring import CHROME_CAP, SCALE, to_score
 
@@ -190,16 +191,24 @@ def test_every_score_decomposes_into_its_evidence(engine: Engine) -> None:
 
 
 def test_mixed_names_the_clashing_phrases(engine: Engine) -> None:
+    """The rules' mixed verdict (the weighing with the wording turned off), and what the
+    shipped weighing makes of the same page: it leads with freelancers, so it reads as the
+    target's copy, and the reason still names Beth's cues."""
     text = (
         "Invoicing for freelancers, set up in two minutes\n\n"
         "Start free with no credit card and cancel anytime. Built for one-person businesses.\n\n"
         "Larger organizations get SAML SSO, SCIM provisioning, a security review, procurement "
         "support and a dedicated account manager."
     )
-    r = engine.check_text(text, channel="landing")
+    config = replace(Config(), thresholds=replace(Config().thresholds, blend=1.0))
+    rules = Engine(config, personas=engine.personas, pipeline=engine.pipeline)
+    r = rules.check_text(text, channel="landing")
     assert r.verdict.label == "mixed", (r.scores, r.verdict)
     assert r.verdict.persona == BETH
     assert len(r.verdict.clashes) >= 2
+    weighed = engine.check_text(text, channel="landing")
+    assert weighed.verdict.label == "on-target" and weighed.verdict.weighed is not None
+    assert '"SAML SSO"' in weighed.verdict.reason and weighed.scores[BETH] == r.scores[BETH]
 
 
 def test_repeating_a_phrase_has_diminishing_returns(engine: Engine) -> None:

@@ -663,14 +663,14 @@ class Engine:
         verdict = decide(scores, evidence, self.personas, self.config)
         # Read once for every step that will ask: a neutral piece of any length up to the
         # most (its wording still ranks it), any other from the fewest words the model judges,
-        # where its verdict is weak or the blend may weigh it (not a mixed verdict, nor on a
-        # policy or release-notes page: see _weigh).
+        # where its verdict is weak or the blend may weigh it (not on a policy or release-notes
+        # page: see _weigh).
         blend = None if kind else self._blend
         weak = max(scores.values(), default=0.0) < WEAK_VERDICT
         judged = words >= LEAN_MIN_WORDS
         reads = bool(self._lean_allowed and 0 < words <= LEAN_MAX_WORDS
                      and (verdict.label == "neutral" or (judged and (
-                         weak or (blend is not None and verdict.label != "mixed")))))
+                         weak or blend is not None))))
         return _Judged(acc, tone, words, kind, raw, scores, dict(scores), verdict, blend, weak,
                        judged, reads)
 
@@ -791,17 +791,17 @@ class Engine:
         """Another verdict where the cues and the wording weighed together (see
         audit.score.blend) give another label a probability at least ``thresholds.blend``
         above the verdict's own: neutral, or a persona whose score rises to that probability
-        through a lean evidence entry. A ``mixed`` verdict stands: two strong personas at once
-        are the rules' to name, and labelled real copy never names both. So does a risk flag,
-        unless an anti-persona is named (the flag then rides along in ``verdict.risk``, as in
-        decide()). Never a persona whose cue the reader took back; a risk pack without a cue
+        through a lean evidence entry. A ``mixed`` verdict becomes at most ``on-target`` (see
+        :meth:`_settle_mixed`). A risk flag stands, unless an anti-persona is named (the flag
+        then rides along in ``verdict.risk``, as in decide()). Never a persona whose cue the
+        reader took back; a risk pack without a cue
         or watching word of its own only where the content words lean to it too, as for the
         lean (not on "this" and "your")."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
-        if verdict.label == "mixed":
-            return None
         probs = blend.probabilities(cue_scores, wording.probs)
+        if verdict.label == "mixed":
+            return self._settle_mixed(verdict, probs, evidence, raw, scores, wording)
         now = NEUTRAL if verdict.label == "neutral" else verdict.persona or self.config.target
         best = max(probs, key=probs.__getitem__)
         if best == now or probs[best] - probs.get(now, 0.0) < self.config.thresholds.blend:
@@ -839,6 +839,34 @@ class Engine:
             (pid for pid in self._lean_careful
              if cue_scores.get(pid, 0.0) >= self.config.thresholds.risk), None)
         return Verdict("wrong-audience", persona.id, reason, risk=risk, weighed=p)
+
+    def _settle_mixed(self, verdict: Verdict, probs: dict[str, float],
+                      evidence: list[Evidence], raw: dict[str, float], scores: dict[str, float],
+                      wording: Reading) -> Verdict | None:
+        """``on-target`` for a mixed verdict whose cues and wording, weighed together, read
+        clearly like the target's copy (lean.SWITCH_LEAN): a freelancer's pricing page that
+        also offers a refund, or names an invoice option, still draws the freelancer, and
+        labellers of real copy name its dominant pull. The anti-persona's phrases stay in the
+        reason and its score and evidence stay. Otherwise the verdict stands: copy that reads
+        like the anti-persona's as well as the target's is what ``mixed`` says."""
+        from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
+
+        target = self.config.target
+        p = probs.get(target, 0.0)
+        if p < SWITCH_LEAN:
+            return None
+        persona, anti = self.persona(target), self.persona(verdict.persona or "")
+        assert persona is not None and anti is not None  # a mixed verdict names loaded packs
+        self._add_lean(evidence, raw, scores,
+                       Lean(target, p, wording.model.pulling(wording.known, target, STOP_WORDS)),
+                       "weighed together with the cues")
+        cues = sorted((e for e in evidence if e.kind == "cue" and e.persona == anti.id
+                       and e.weight > 0 and not e.negated), key=lambda e: -e.weight)
+        said = ", ".join(list(dict.fromkeys(f'"{e.text}"' for e in cues))[:3])
+        return Verdict("on-target", None,
+                       f"{persona.name}: its cues and its wording as a whole, weighed together, "
+                       f"read like copy that draws this persona ({p:.2f}); it also holds cues "
+                       f"for {anti.name} ({said or 'tone only'})", weighed=p)
 
     def _weak_verdict_read(self, wording: Reading, verdict: Verdict, evidence: list[Evidence],
                            raw: dict[str, float], scores: dict[str, float], may_switch: bool
