@@ -470,9 +470,10 @@ def eval_cmd(
              "id (the wrong-audience or risk verdict naming it). Labels that already are "
              "verdict names or pack ids need none. Repeatable or comma-separated.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    profile: Annotated[str | None, typer.Option("--profile", help="fast or trained (default: "
-                                                "the config's model, trained when "
-                                                "installed).")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "--profile", help="fast, trained, auto or a spaCy package name, as for check "
+        "(default: the config's model; auto takes trained when installed). --profile is its "
+        "older name.")] = None,
     group_by: Annotated[str | None, typer.Option("--group-by", metavar="FIELD",
                                                  help="Also show accuracy per value of this "
                                                  "field (a URL counts as its host), e.g. "
@@ -501,13 +502,11 @@ def eval_cmd(
 
     if fmt not in ("text", "json"):
         raise fail(f"unknown --format '{fmt}' (use text or json)")
-    if profile is not None and profile not in ("fast", "trained"):
-        raise fail(f"unknown --profile '{profile}' (use fast or trained)")
     try:
         labels = parse_map(mapping or [])
     except ValueError as exc:
         raise fail(str(exc)) from exc
-    cfg = settings(config, personas, target, profile)
+    cfg = settings(config, personas, target, model)
     items = load_labelled(file)
     engine = Engine(cfg)
     try:

@@ -146,7 +146,7 @@ def test_cli_text_output(labelled: Path, tmp_path: Path, cli_env: dict[str, str]
 
 
 def test_cli_json_keys(labelled: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
-    r = run(["eval", str(labelled), "--map", MAP, "-f", "json", "--profile", "fast"], cli_env,
+    r = run(["eval", str(labelled), "--map", MAP, "-f", "json", "--model", "fast"], cli_env,
             tmp_path)
     assert r.returncode == 0, r.stderr
     res = json.loads(r.stdout)
@@ -173,6 +173,8 @@ def test_cli_json_keys(labelled: Path, tmp_path: Path, cli_env: dict[str, str]) 
     ('{"text": "hi", "label": "neutral", "channel": "fax"}\n', [], "copy.jsonl:1: unknown channel 'fax'"),
     ('{"text": "hi", "label": "neutral"}\n', ["--group-by", "site"], "no item has a field"),
     ('{"text": "hi", "label": "neutral"}\n', ["-f", "xml"], "unknown --format 'xml'"),
+    ('{"text": "hi", "label": "neutral"}\n', ["--model", "no_such_pipeline"],
+     "cannot load spaCy pipeline 'no_such_pipeline'"),
 ])
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path, cli_env: dict[str, str],
                                               content: str | None, args: list[str],
