@@ -794,9 +794,8 @@ class Engine:
         through a lean evidence entry. A ``mixed`` verdict becomes at most ``on-target`` (see
         :meth:`_settle_mixed`). A risk flag stands, unless an anti-persona is named (the flag
         then rides along in ``verdict.risk``, as in decide()). Never a persona whose cue the
-        reader took back; a risk pack without a cue
-        or watching word of its own only where the content words lean to it too, as for the
-        lean (not on "this" and "your")."""
+        reader took back; a risk pack without a cue or watching word of its own only where the
+        content words lean to it too, as for the lean (not on "this" and "your")."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
         probs = blend.probabilities(cue_scores, wording.probs)
@@ -816,14 +815,12 @@ class Engine:
             return Verdict("neutral", None, f"clean: its cues for {was.name if was else leading} "
                            f"({cue_scores[leading]:.2f}), weighed with the wording as a whole, "
                            f"read like copy that pitches to no one ({p:.2f})", weighed=p)
-        cues = sorted((e for e in evidence if e.kind == "cue" and e.persona == best
-                       and e.weight > 0), key=lambda e: -e.weight)
         if best in _taken_back_personas(evidence) or (
                 best in self._lean_careful and cue_scores.get(best, 0.0) <= 0
                 and not wording.model.content_agrees(wording.known, best, STOP_WORDS,
                                                      self.config.thresholds.lean)):
             return None
-        said = list(dict.fromkeys(f'"{e.text}"' for e in cues))[:3]
+        said = _strongest_cues(evidence, best)
         self._add_lean(evidence, raw, scores,
                        Lean(best, p, wording.model.pulling(wording.known, best, STOP_WORDS)),
                        "weighed together with the cues")
@@ -860,9 +857,7 @@ class Engine:
         self._add_lean(evidence, raw, scores,
                        Lean(target, p, wording.model.pulling(wording.known, target, STOP_WORDS)),
                        "weighed together with the cues")
-        cues = sorted((e for e in evidence if e.kind == "cue" and e.persona == anti.id
-                       and e.weight > 0 and not e.negated), key=lambda e: -e.weight)
-        said = ", ".join(list(dict.fromkeys(f'"{e.text}"' for e in cues))[:3])
+        said = ", ".join(_strongest_cues(evidence, anti.id))
         return Verdict("on-target", None,
                        f"{persona.name}: its cues and its wording as a whole, weighed together, "
                        f"read like copy that draws this persona ({p:.2f}); it also holds cues "
@@ -939,6 +934,13 @@ def _wording_text(text: str, member: _Member, weights: dict[str, float]) -> str:
     kept = " ".join(text[start:end] for (start, role), end in zip(member.roles, ends, strict=True)
                     if not skipped(role))
     return kept[:MAX_CHARS]
+
+
+def _strongest_cues(evidence: Iterable[Evidence], pid: str, n: int = 3) -> list[str]:
+    """The texts of a persona's strongest counting cues, quoted, each once."""
+    cues = sorted((e for e in evidence if e.kind == "cue" and e.persona == pid
+                   and e.weight > 0 and not e.negated), key=lambda e: -e.weight)
+    return list(dict.fromkeys(f'"{e.text}"' for e in cues))[:n]
 
 
 def _taken_back_personas(evidence: Iterable[Evidence]) -> set[str]:
