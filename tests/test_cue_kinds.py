@@ -409,6 +409,9 @@ def test_crossed_out_items_in_a_comparison_are_rejected(each_engine: Engine) -> 
     "Heads up: the linen aprons are selling out quickly.",
     "9 units left! Grab yours.",
     "Speckled teapot, large\n4 in stock",
+    # places left, with or without "only"
+    "12 early-bird places left for the spring pottery course.",
+    "Only 5 mentoring slots remaining this month.",
     # live and recent activity counts
     "18 shoppers viewing this lamp right now",
     "52 currently browsing",
@@ -453,6 +456,8 @@ def test_shop_widget_pressure(each_engine: Engine, text: str) -> None:
     "Your table is reserved for 19:30 on Friday.",
     "Your room is held for 14:00 tomorrow, when check-in opens.",
     "Over 3,400 customers bought the standing desk last year.",
+    # an account's own allowance is not pressure
+    "You have 3 seats left on your Team plan; add more under Billing.",
 ])
 def test_counts_and_times_that_are_not_pressure(engine: Engine, text: str) -> None:
     assert engine.check_text(text, channel="landing").verdict.label != "risk"
