@@ -422,6 +422,8 @@ def test_crossed_out_items_in_a_comparison_are_rejected(each_engine: Engine) -> 
     "26 sold today",
     "Added to cart 60+ times today",
     "Ordered by 18 people in the past day",
+    "312 designers signed up in the last hour",
+    "40 guests booked today",
     "2 other shoppers have this item in their bag",
     "9 shoppers bought this rug.",
     # purchase popups
@@ -456,6 +458,7 @@ def test_shop_widget_pressure(each_engine: Engine, text: str) -> None:
     "Your table is reserved for 19:30 on Friday.",
     "Your room is held for 14:00 tomorrow, when check-in opens.",
     "Over 3,400 customers bought the standing desk last year.",
+    "Over 10,000 teams joined this year.",
     # an account's own allowance is not pressure
     "You have 3 seats left on your Team plan; add more under Billing.",
 ])
