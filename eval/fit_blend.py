@@ -8,6 +8,13 @@ learns how far to trust the lean on copy the lean has not read, as it will be us
 same files, ``--prior`` and ``--lam`` as the shipped lean's fit (its ``about`` block records
 them; the December prior is ``git show 9a6c294:audit/data/lean.json``).
 
+With ``--lean LEAN.json`` the lean is not refitted: that model reads every item, for copy it
+has never read (sets collected after it was fitted, from sites it was not fitted on). Its
+probabilities are then what the engine will see on new copy, and the blend learns how far to
+trust the shipped lean itself; the older documents need not be on hand.
+
+    .venv/bin/python eval/fit_blend.py --map ... --lean audit/data/lean.json NEW.jsonl...
+
 A multinomial logistic regression over those few numbers, fitted by gradient descent with an
 L2 penalty, on the pieces the engine lets it judge (16 to 1,500 words the lean mostly knows,
 not a policy, release-notes or explainer page). Grouped cross-validation: for each fold the
@@ -55,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="LABEL=PERSONA_ID_OR_neutral,... for every label used")
     ap.add_argument("--prior", type=Path, default=None, help="the prior of the lean's fit")
     ap.add_argument("--lam", type=float, default=3e-4, help="the lean's L2 penalty")
+    ap.add_argument("--lean", type=Path, default=None,
+                    help="read every item with this lean model, not refitted (copy it never read)")
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--l2", type=float, default=3e-3, help="the blend's L2 penalty")
@@ -76,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--map must name every loaded persona ({', '.join(persona_ids)}) and neutral")
     labels, items, docs, y, groups, folds = labelled_folds(args.files, mapping)
     prior = LeanModel.read(args.prior) if args.prior else None
-    leans = [fit([d for d, f in zip(docs, folds, strict=True) if f != k], y[folds != k], labels,
-                 args.min_df, args.lam, args.steps, prior=prior) for k in range(FOLDS)]
+    if args.lean is not None:
+        if args.prior is not None:
+            ap.error("--lean reads the items with a fitted lean; --prior refits one: give either")
+        leans = [LeanModel.read(args.lean)] * FOLDS
+    else:
+        leans = [fit([d for d, f in zip(docs, folds, strict=True) if f != k], y[folds != k],
+                     labels, args.min_df, args.lam, args.steps, prior=prior)
+                 for k in range(FOLDS)]
 
     rows, judged = [], []
     for (_, it), d, f in zip(items, docs, folds, strict=True):
@@ -125,13 +140,20 @@ def main(argv: list[str] | None = None) -> int:
                 "eval/fit_blend.py",
         "fitted": dt.date.today().isoformat(),
         "documents": int(ok.sum()), "documents_read": len(items), "sources": len(set(groups)),
-        "l2": args.l2, "lean_l2": args.lam, "lean_prior": (prior.about or {}).get("fitted")
-        if prior else None,
+        "l2": args.l2,
+        **({"lean": f"as fitted on {(leans[0].about or {}).get('fitted')}, not refitted: "
+                    "none of these documents was among its own"} if args.lean else
+           {"lean_l2": args.lam,
+            "lean_prior": (prior.about or {}).get("fitted") if prior else None}),
         "grouped_cv_engine_macro_f1": {"without_blend": f1("without"), "with_blend": f1("with")},
         "grouped_cv_engine_by_file": {n: {"items": len(v["gold"]), "without_blend": f1("without", [n]),
                                           "with_blend": f1("with", [n])}
                                       for n, v in by_file.items()},
     }
+    if args.output.exists():  # what this fit replaces, in a line
+        was = BlendModel.read(args.output).about
+        about["replaces"] = {k: was[k] for k in ("fitted", "documents", "sources",
+                                                 "grouped_cv_engine_macro_f1") if k in was}
     blend = model(w, b, about)
     args.output.write_text(blend.to_json(), encoding="utf-8")
     print(f"{args.output}: fitted on {int(ok.sum())} of {len(items)} documents; grouped CV, "

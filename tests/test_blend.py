@@ -13,7 +13,7 @@ from audit import Config, Engine
 from audit.analyze.lean import NEUTRAL, LeanModel, terms_of
 from audit.models import LEAN_GROUP
 from audit.report.tripped import tripped_lines
-from audit.score.blend import BlendModel, shipped_blend
+from audit.score.blend import MIN_SWITCH, BlendModel, shipped_blend
 
 PERSONAS = ("bargain-hunter", "beth-bureaucrat", "over-personalization", "susie-solopreneur")
 LABELS = (*PERSONAS, NEUTRAL)
@@ -185,14 +185,30 @@ def test_a_mixed_verdict_stands_unless_the_target_clearly_leads(engine: Engine, 
     assert e.check_text(SOLO_REFUND, channel="landing").verdict.label == "mixed"
 
 
-def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_path: Path
-                                                                          ) -> None:
-    """eval/fit_blend.py on 60 toy rows, 12 per label from 4 sites each: a model of the
-    shipped shape, fitted on the pieces the engine lets it judge, with the engine's grouped
-    cross-validation with and without it."""
-    import subprocess
-    import sys
+def fixed(probs: dict[str, float]) -> BlendModel:
+    """A weighing that gives these probabilities whatever it reads (no weights, log biases)."""
+    import math
 
+    rest = (1.0 - sum(probs.values())) / (len(LABELS) - len(probs))
+    zero = tuple((0.0,) * len(LABELS) for _ in range(len(PERSONAS) + len(LABELS)))
+    return BlendModel(LABELS, PERSONAS, LABELS, zero,
+                      tuple(math.log(probs.get(label, rest)) for label in LABELS), {})
+
+
+@pytest.mark.parametrize(("neutral", "switches"), [(MIN_SWITCH - 0.02, False),
+                                                   (MIN_SWITCH + 0.04, True)])
+def test_a_switch_needs_its_label_at_least_at_min_switch(engine: Engine, neutral: float,
+                                                         switches: bool) -> None:
+    """0.14 or more above Beth's 0.2 is past the margin either way; below MIN_SWITCH the
+    weighing is too unsure of neutral to overrule the cues."""
+    e = weighing(engine, BETH, fixed({NEUTRAL: neutral, "beth-bureaucrat": 0.2}))
+    v = e.check_text(BETH, channel="landing").verdict
+    assert (v.label == "neutral") is switches
+    assert v.label == "neutral" or v.persona == "beth-bureaucrat"
+
+
+def toy_set(tmp_path: Path) -> Path:
+    """60 toy rows, 12 per label, from 4 sites per label."""
     texts = {
         "enterprise": "our procurement team needs SAML single sign-on, SCIM and an audit log "
                       "before the security review of vendor number {n} can begin",
@@ -210,14 +226,50 @@ def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_p
             for n in range(12) for label, text in texts.items()]
     data = tmp_path / "set.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    out = tmp_path / "blend.json"
+    return data
+
+
+def fit_blend(*args: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
     root = Path(__file__).resolve().parent.parent
     run = subprocess.run(
-        [sys.executable, str(root / "eval" / "fit_blend.py"), str(data), "--map",
+        [sys.executable, str(root / "eval" / "fit_blend.py"), "--map",
          "solo=susie-solopreneur,enterprise=beth-bureaucrat,bargain=bargain-hunter,"
-         "creepy=over-personalization,neutral=neutral", "--steps", "300", "-o", str(out)],
+         "creepy=over-personalization,neutral=neutral", *args],
         capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr
+    return run.returncode, run.stderr
+
+
+def test_fitting_with_the_lean_as_shipped_reads_every_item_with_it(tmp_path: Path) -> None:
+    """--lean: no lean is refitted; the model records which lean read the items and what
+    model it replaces; --lean and --prior together are refused."""
+    data = toy_set(tmp_path)
+    lean = str(Path(__file__).resolve().parent.parent / "audit" / "data" / "lean.json")
+    out = tmp_path / "blend.json"
+    out.write_text(replace(toy({}), about={"fitted": "2020-01-01", "documents": 7}).to_json(),
+                   encoding="utf-8")
+    code, err = fit_blend(str(data), "--lean", lean, "-o", str(out))
+    assert code == 0, err
+    model = BlendModel.read(out)
+    assert "not refitted" in str(model.about["lean"]) and "lean_l2" not in model.about
+    assert model.about["replaces"] == {"fitted": "2020-01-01", "documents": 7}
+    assert model.about["grouped_cv_engine_by_file"]["set.jsonl"]["items"] == 60
+    code, err = fit_blend(str(data), "--lean", lean, "--prior", lean, "-o",
+                          str(tmp_path / "other.json"))
+    assert code == 2 and "either" in err
+
+
+def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_path: Path
+                                                                          ) -> None:
+    """eval/fit_blend.py on 60 toy rows, 12 per label from 4 sites each: a model of the
+    shipped shape, fitted on the pieces the engine lets it judge, with the engine's grouped
+    cross-validation with and without it."""
+    data = toy_set(tmp_path)
+    out = tmp_path / "blend.json"
+    code, err = fit_blend(str(data), "--steps", "300", "-o", str(out))
+    assert code == 0, err
     model = BlendModel.read(out)
     assert set(model.labels) == set(LABELS) and set(model.cue_ids) == set(PERSONAS)
     assert model.about["documents_read"] == 60 and model.about["sources"] == 20

@@ -61,7 +61,7 @@ from ..models import (
     Verdict,
 )
 from ..packs.lexicon import Persona, load_packs
-from ..score.blend import BlendModel, shipped_blend
+from ..score.blend import MIN_SWITCH, BlendModel, shipped_blend
 from ..score.scoring import (
     cap_tone_alone,
     decide,
@@ -790,12 +790,13 @@ class Engine:
                scores: dict[str, float]) -> Verdict | None:
         """Another verdict where the cues and the wording weighed together (see
         audit.score.blend) give another label a probability at least ``thresholds.blend``
-        above the verdict's own: neutral, or a persona whose score rises to that probability
-        through a lean evidence entry. A ``mixed`` verdict becomes at most ``on-target`` (see
-        :meth:`_settle_mixed`). A risk flag stands, unless an anti-persona is named (the flag
-        then rides along in ``verdict.risk``, as in decide()). Never a persona whose cue the
-        reader took back; a risk pack without a cue or watching word of its own only where the
-        content words lean to it too, as for the lean (not on "this" and "your")."""
+        above the verdict's own and at least blend.MIN_SWITCH: neutral, or a persona whose
+        score rises to that probability through a lean evidence entry. A ``mixed`` verdict
+        becomes at most ``on-target`` (see :meth:`_settle_mixed`). A risk flag stands, unless
+        an anti-persona is named (the flag then rides along in ``verdict.risk``, as in
+        decide()). Never a persona whose cue the reader took back; a risk pack without a cue
+        or watching word of its own only where the content words lean to it too, as for the
+        lean (not on "this" and "your")."""
         from spacy.lang.en.stop_words import STOP_WORDS  # loaded already where pieces end
 
         probs = blend.probabilities(cue_scores, wording.probs)
@@ -803,7 +804,8 @@ class Engine:
             return self._settle_mixed(verdict, probs, evidence, raw, scores, wording)
         now = NEUTRAL if verdict.label == "neutral" else verdict.persona or self.config.target
         best = max(probs, key=probs.__getitem__)
-        if best == now or probs[best] - probs.get(now, 0.0) < self.config.thresholds.blend:
+        if (best == now or probs[best] - probs.get(now, 0.0) < self.config.thresholds.blend
+                or probs[best] < MIN_SWITCH):
             return None
         persona = self.persona(best)  # None: neutral
         if verdict.label == "risk" and (persona is None or persona.kind != "anti-persona"):
