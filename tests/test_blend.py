@@ -277,3 +277,15 @@ def test_fitting_writes_a_model_the_engine_reads_with_its_cross_validation(tmp_p
     assert cv["items"] == 60 and 0 <= cv["with_blend"] <= 1 and 0 <= cv["without_blend"] <= 1
     probs = model.probabilities({"beth-bureaucrat": 0.9}, {"beth-bureaucrat": 0.9, NEUTRAL: 0.1})
     assert max(probs, key=probs.__getitem__) == "beth-bureaucrat"
+
+
+def test_the_accuracy_page_says_when_the_blend_never_read_a_set() -> None:
+    """A blend fitted on other copy records no figure for the real dev set; the page then says
+    that set's figure is out of sample for it, with the blend's own cross-validation."""
+    from audit.evaluate import _blend_cv_line
+
+    about = shipped_blend().about
+    line = _blend_cv_line("a-set-it-never-read.jsonl")
+    assert "out of sample" in line
+    overall = about["grouped_cv_engine_macro_f1"]
+    assert f"{overall['with_blend']:.3f}" in line and f"{overall['without_blend']:.3f}" in line
