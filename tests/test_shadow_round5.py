@@ -16,7 +16,7 @@ RISK = ("risk", "over-personalization")
 
 @pytest.mark.parametrize(("text", "group"), [
     ("Upgrade and see everyone who viewed your portfolio this month.", "visitor-surveillance"),
-    ("Find out exactly who has been looking at your profile.", "visitor-surveillance"),
+    ("Go Plus to discover who has been viewing your CV.", "visitor-surveillance"),
     ("A recruiter just viewed your profile - reply before they move on!", "visitor-surveillance"),
     ("Turn on alerts for new visitors to your profile.", "visitor-surveillance"),
     ("Get notified the moment a target account lands on your pricing page.",
