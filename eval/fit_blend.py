@@ -141,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         "fitted": dt.date.today().isoformat(),
         "documents": int(ok.sum()), "documents_read": len(items), "sources": len(set(groups)),
         "l2": args.l2,
-        **({"lean": f"as fitted on {(leans[0].about or {}).get('fitted')}, not refitted: "
-                    "none of these documents was among its own"} if args.lean else
+        **({"lean": f"as fitted on {(leans[0].about or {}).get('fitted')}, not refitted; "
+                    "these documents given as copy it never read"} if args.lean else
            {"lean_l2": args.lam,
             "lean_prior": (prior.about or {}).get("fitted") if prior else None}),
         "grouped_cv_engine_macro_f1": {"without_blend": f1("without"), "with_blend": f1("with")},
@@ -150,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
                                           "with_blend": f1("with", [n])}
                                       for n, v in by_file.items()},
     }
-    if args.output.exists():  # what this fit replaces, in a line
+    try:  # what this fit replaces, in a line
         was = BlendModel.read(args.output).about
+    except (OSError, ValueError, KeyError, TypeError):
+        was = {}  # nothing there yet, or not a blend model
+    if was:
         about["replaces"] = {k: was[k] for k in ("fitted", "documents", "sources",
                                                  "grouped_cv_engine_macro_f1") if k in was}
     blend = model(w, b, about)
