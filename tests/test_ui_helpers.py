@@ -356,6 +356,17 @@ def test_drivers_and_piece_tables() -> None:
     assert table[0]["Attracts"] == "Beth"
 
 
+def test_drivers_that_are_not_cue_groups_read_in_plain_words() -> None:
+    """A manager reads "wording as a whole" and the tone metric, not "lean:rank" or a field
+    name; cue groups keep their names."""
+    counts = {("blog", "beth-bureaucrat"): [{"group": "tone:acronym_density", "pieces": 3},
+                                            {"group": "lean:rank", "pieces": 1},
+                                            {"group": "red-tape", "pieces": 1}]}
+    rows = drivers_rows(counts, ["blog"], ["beth-bureaucrat"], SW)
+    assert rows[0]["Beth"] == ("tone (acronyms per 100 words) (3), "
+                               "wording as a whole (ranks only) (1), red-tape (1)")
+
+
 def test_share_change_is_neutral_when_nothing_moved() -> None:
     from audit.ui.figures import share_change
 

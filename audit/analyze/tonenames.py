@@ -1,8 +1,8 @@
-"""Tone metrics in plain words.
+"""Tone metrics, and the evidence groups that are not cue groups, in plain words.
 
 The JSON report and the packs keep the metric's field name (``acronym_density``); a person
 reads "acronyms per 100 words 9.4". The terminal, the HTML report and the app all word the
-metrics from this one table.
+metrics from this one table, and name a driver with :func:`group_phrase`.
 """
 
 from __future__ import annotations
@@ -54,6 +54,20 @@ def metric_title(metric: str) -> str:
 def metric_phrase(metric: str) -> str:
     """"acronyms per 100 words" for a sentence."""
     return METRICS.get(metric, ("", "", metric.replace("_", " ")))[2]
+
+
+def group_phrase(group: str) -> str:
+    """A driver as a person reads it: a cue group by its name, a tone pull by its metric
+    ("tone (acronyms per 100 words)"), the wording lean as such rather than "lean:rank"."""
+    from ..models import LEAN_GROUP, RANK_GROUP
+
+    if group.startswith("tone:"):
+        return f"tone ({metric_phrase(group.removeprefix('tone:'))})"
+    if group == LEAN_GROUP:
+        return "wording as a whole"
+    if group == RANK_GROUP:
+        return "wording as a whole (ranks only)"
+    return group
 
 
 def format_metric(metric: str, value: float) -> str:

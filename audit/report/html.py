@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..analyze.tonenames import tone_evidence_line
+from ..analyze.tonenames import group_phrase, tone_evidence_line
 from ..models import DEFAULT_PACK_COLOR, VERDICT_COLORS, VERDICT_LABELS, VERDICT_NAMES, printed_note
 from ..score.ranking import top_cue_phrases, worst_score
 from .unread import unread_html
@@ -247,7 +247,7 @@ def _drivers(ctx: _Ctx) -> str:
                 continue
             top = max(float(i.get("weight", 0)) for i in items) or 1.0
             bars = "".join(
-                f'<div class="drv"><span class="drv-name">{e(i["group"])}</span>'
+                f'<div class="drv"><span class="drv-name">{e(group_phrase(i["group"]))}</span>'
                 f'<span class="drv-bar"><span style="width:{float(i.get("weight", 0)) / top * 100:.1f}%;'
                 f'background:{ctx.color(pid)}"></span></span>'
                 f'<span class="drv-w">{float(i.get("weight", 0)):.1f}</span></div>' for i in items)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analyze.tonenames import metric_phrase
+from ..analyze.tonenames import group_phrase
 from ..models import VERDICT_LABELS
 from ..score.ranking import top_cues, worst_score
 from ..termsafe import safe_tree
@@ -171,16 +171,9 @@ def drivers_table(report: Mapping[str, Any]) -> Table | None:
         p = personas.get(pid, {})
         table.add_row(_t(channel if channel != last else "", "bold"),
                       _t(p.get("name") or pid, p.get("color", "")),
-                      _t(", ".join(_group_name(str(g["group"])) for g in groups[:3])))
+                      _t(", ".join(group_phrase(str(g["group"])) for g in groups[:3])))
         last = channel
     return table
-
-
-def _group_name(group: str) -> str:
-    """Cue groups by name; a tone pull by its metric in plain words."""
-    if group.startswith("tone:"):
-        return f"tone ({metric_phrase(group.removeprefix('tone:'))})"
-    return group
 
 
 def worst_table(report: Mapping[str, Any], limit: int = WORST_PIECES) -> Table:

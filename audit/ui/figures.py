@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..analyze.tonenames import group_phrase
 from ..models import VERDICT_NAMES
 from ..score.ranking import DRIVERS_SHOWN
 from .highlight import Swatch, swatch
@@ -63,7 +64,7 @@ def drivers_rows(counts: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]],
         for pid in personas:
             cues = counts.get((ch, pid)) or []
             row[swatch(swatches, pid).name] = ", ".join(
-                f"{c['group']} ({c['pieces']})" for c in list(cues)[:per_cell]) or "—"
+                f"{group_phrase(c['group'])} ({c['pieces']})" for c in list(cues)[:per_cell]) or "—"
         rows.append(row)
     return rows
 
