@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=3e-3, help="the blend's L2 penalty")
     ap.add_argument("-o", "--output", type=Path, default=BLEND_FILE)
     args = ap.parse_args(argv)
+    if args.lean is not None and args.prior is not None:
+        ap.error("--lean reads the items with a fitted lean; --prior refits one: give either")
 
     from audit.config import load_config
     from audit.engine.engine import Engine
@@ -86,8 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     labels, items, docs, y, groups, folds = labelled_folds(args.files, mapping)
     prior = LeanModel.read(args.prior) if args.prior else None
     if args.lean is not None:
-        if args.prior is not None:
-            ap.error("--lean reads the items with a fitted lean; --prior refits one: give either")
         leans = [LeanModel.read(args.lean)] * FOLDS
     else:
         leans = [fit([d for d, f in zip(docs, folds, strict=True) if f != k], y[folds != k],

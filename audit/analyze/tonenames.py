@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..models import LEAN_GROUP, RANK_GROUP
+
 #: field name -> (title for a table, what it measures, the phrase used in a sentence)
 METRICS: dict[str, tuple[str, str, str]] = {
     "reading_grade": ("Reading grade", "school grade needed to read it", "reading grade"),
@@ -59,8 +61,6 @@ def metric_phrase(metric: str) -> str:
 def group_phrase(group: str) -> str:
     """A driver as a person reads it: a cue group by its name, a tone pull by its metric
     ("tone (acronyms per 100 words)"), the wording lean as such rather than "lean:rank"."""
-    from ..models import LEAN_GROUP, RANK_GROUP
-
     if group.startswith("tone:"):
         return f"tone ({metric_phrase(group.removeprefix('tone:'))})"
     if group == LEAN_GROUP:
